@@ -1,0 +1,62 @@
+"""Shared CLI plumbing: error handling (no tracebacks), exit codes, JSON output, console."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+
+import typer
+from rich.console import Console
+
+from ..errors import EXIT_INPUT, JixiaoError
+
+#: exit code for an unexpected internal error (a bug): documented in the README.
+EXIT_INTERNAL = 4
+
+state = {"debug": bool(os.environ.get("JIXIAO_DEBUG"))}
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def handle_errors(fn):
+    """Wrap a command: JixiaoError → Chinese message + its exit code; anything else → short
+    Chinese message, exit 4; a traceback only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except JixiaoError as exc:
+            if state["debug"]:
+                traceback.print_exc()
+            err_console.print(f"[bold red]错误：[/]{exc.message}", markup=True)
+            if exc.hint:
+                err_console.print(f"提示：{exc.hint}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("已中断。")
+            raise typer.Exit(130) from None
+        except MemoryError:
+            err_console.print("[bold red]错误：[/]内存不足，文件可能过大。", markup=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+            if state["debug"]:
+                traceback.print_exc()
+            err_console.print(f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}", markup=True)
+            err_console.print("提示：这是 jixiao 的缺陷，请加 --debug 重新运行并把输出反馈给开发者。")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def print_json(doc: dict) -> None:
+    """One JSON document on stdout (UTF-8, Chinese kept readable)."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,40 @@
+"""Atomic output writing: never a half-written file, never over an input."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, protect: tuple = ()) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and os.replace.
+
+    ``protect`` lists input paths that must never be overwritten.
+    """
+    p = Path(path)
+    for q in protect:
+        try:
+            if p.exists() and Path(q).exists() and p.resolve() == Path(q).resolve():
+                raise UsageError(f"输出文件 {p} 与输入文件相同，拒绝覆盖输入。", "请换一个输出目录。")
+        except OSError:
+            pass
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + p.name[:40], suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return p
+
+
+def write_text_atomic(path: str | os.PathLike, text: str, *, protect: tuple = ()) -> Path:
+    return write_bytes_atomic(path, text.encode("utf-8"), protect=protect)
