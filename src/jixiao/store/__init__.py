@@ -1,0 +1,7 @@
+"""History store (SQLAlchemy Core): an SQLite file by default, PostgreSQL by URL. DESIGN §10."""
+
+from .db import RunRecord, Store, make_engine, sqlite_url, utcnow
+from .migrate import MIGRATIONS, current_version, latest_version, upgrade
+
+__all__ = ["MIGRATIONS", "RunRecord", "Store", "current_version", "latest_version", "make_engine",
+           "sqlite_url", "upgrade", "utcnow"]

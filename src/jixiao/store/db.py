@@ -1,0 +1,290 @@
+"""The history store: one object over an SQLAlchemy engine (SQLite file or PostgreSQL URL).
+
+The batch parent is the single writer; every run is written in one transaction and identified
+by (input hash, framework hash, tool version), so recording the same run twice adds no rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+
+from ..errors import InputError, UsageError
+from . import migrate
+from . import schema as S
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def sqlite_url(path: str | Path) -> str:
+    return "sqlite:///" + str(Path(path).resolve())
+
+
+@dataclass
+class RunRecord:
+    """What one batch item produced, ready to store. ``evaluation`` is ``Evaluation.to_dict()``."""
+
+    input_hash: str
+    framework_hash: str
+    tool_version: str
+    status: str                     # ok | data_error | unreadable | failed
+    input_name: str = ""
+    framework_id: str = ""
+    framework_name: str = ""
+    reason: str = ""
+    unit: str = ""                  # unit name when known (data_error runs have one too)
+    year: int | None = None
+    supervisor: str = ""
+    evaluation: dict | None = None
+    issues: list[dict] = field(default_factory=list)   # used when evaluation is None
+
+
+def _on_sqlite_connect(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str, **kw) -> sa.Engine:
+    """An engine for ``url`` with safe SQLite settings (WAL, busy timeout, foreign keys)."""
+    try:
+        u = sa.make_url(url)
+    except ArgumentError as exc:
+        raise UsageError(f"无法识别的数据库地址：{url}",
+                         "示例：sqlite:///路径/jixiao.db 或 postgresql+psycopg://用户:密码@主机:5432/库名") from exc
+    if u.get_backend_name() not in ("sqlite", "postgresql"):
+        raise UsageError(f"不支持的数据库类型：{u.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）。")
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = sa.create_engine(u, **kw)
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"缺少数据库驱动：{exc.name}", "PostgreSQL 请使用 postgresql+psycopg:// 地址。") from exc
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+class Store:
+    def __init__(self, engine: sa.Engine, *, clock: Callable[[], datetime] = utcnow, migrate_now: bool = True):
+        self.engine = engine
+        self.clock = clock
+        if migrate_now:
+            try:
+                migrate.upgrade(engine, clock)
+            except OperationalError as exc:
+                raise InputError(f"无法打开数据库 {engine.url.render_as_string(hide_password=True)}："
+                                 f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}") from exc
+
+    @classmethod
+    def open(cls, url: str, *, clock: Callable[[], datetime] = utcnow) -> Store:
+        return cls(make_engine(url), clock=clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return migrate.current_version(conn)
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in (S.schema_version, *S.DATA_TABLES)}
+
+    def find_run(self, input_hash: str, framework_hash: str, tool_version: str) -> dict | None:
+        with self.engine.connect() as conn:
+            return self._find(conn, input_hash, framework_hash, tool_version)
+
+    def _find(self, conn, input_hash, framework_hash, tool_version) -> dict | None:
+        q = self._runs_query().where(S.runs.c.input_hash == input_hash,
+                                     S.runs.c.framework_hash == framework_hash,
+                                     S.runs.c.tool_version == tool_version)
+        row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
+
+    @staticmethod
+    def _runs_query():
+        return (sa.select(S.runs, S.units.c.name.label("unit"), S.units.c.supervisor)
+                .select_from(S.runs.outerjoin(S.units, S.runs.c.unit_id == S.units.c.id)))
+
+    def runs(self, ids: Iterable[int] | None = None, *, status: str | None = None) -> list[dict]:
+        q = self._runs_query().order_by(S.runs.c.id)
+        if ids is not None:
+            q = q.where(S.runs.c.id.in_(list(ids)))
+        if status is not None:
+            q = q.where(S.runs.c.status == status)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def latest_runs(self, *, unit: str | None = None, years: Iterable[int] | None = None,
+                    framework_id: str | None = None) -> list[dict]:
+        """The newest successful run per (unit, year), ordered by unit name then year."""
+        r = S.runs
+        newest = (sa.select(sa.func.max(r.c.id).label("id"))
+                  .where(r.c.status == "ok", r.c.unit_id.is_not(None), r.c.year.is_not(None)))
+        if framework_id:
+            newest = newest.where(r.c.framework_id == framework_id)
+        newest = newest.group_by(r.c.unit_id, r.c.year).subquery()
+        q = self._runs_query().where(r.c.id.in_(sa.select(newest.c.id)))
+        if unit:
+            q = q.where(S.units.c.name == unit)
+        if years is not None:
+            q = q.where(r.c.year.in_(list(years)))
+        q = q.order_by(S.units.c.name, r.c.year)
+        with self.engine.connect() as conn:
+            return [dict(x) for x in conn.execute(q).mappings()]
+
+    def unit_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(S.units.c.name).order_by(S.units.c.name)).scalars())
+
+    def indicators(self, run_ids: Iterable[int], *, department_only: bool = True) -> dict[int, dict[str, dict]]:
+        """run id → indicator id → row (value as Decimal or None)."""
+        ids = list(run_ids)
+        out: dict[int, dict[str, dict]] = {i: {} for i in ids}
+        if not ids:
+            return out
+        t = S.indicators
+        q = sa.select(t).where(t.c.run_id.in_(ids)).order_by(t.c.id)
+        if department_only:
+            q = q.where(t.c.subject == "")
+        with self.engine.connect() as conn:
+            for row in conn.execute(q).mappings():
+                out[row["run_id"]][row["indicator_id"]] = dict(row)
+        return out
+
+    def findings(self, run_id: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(S.findings).where(S.findings.c.run_id == run_id)
+                                .order_by(S.findings.c.id)).mappings()
+            return [dict(r) | {"evidence": json.loads(r["evidence"])} for r in rows]
+
+    def issues(self, run_id: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(S.issues).where(S.issues.c.run_id == run_id)
+                                .order_by(S.issues.c.id)).mappings()
+            return [dict(r) for r in rows]
+
+    def score_items(self, run_id: int, scope: str = "department") -> list[dict]:
+        s, i = S.scores, S.score_items
+        q = (sa.select(i, s.c.subject).select_from(i.join(s, i.c.score_id == s.c.id))
+             .where(s.c.run_id == run_id, s.c.scope == scope).order_by(i.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    # -- writing -------------------------------------------------------------------------------
+    def record(self, rec: RunRecord) -> tuple[int, bool]:
+        """Store one run; returns (run id, created). An identical run already stored is reused."""
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    found = self._find(conn, rec.input_hash, rec.framework_hash, rec.tool_version)
+                    if found:
+                        return found["id"], False
+                    return self._insert(conn, rec), True
+            except IntegrityError:
+                # another writer stored the same run (or the same unit) a moment ago: look again
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _unit_id(self, conn, name: str, supervisor: str) -> int | None:
+        if not name:
+            return None
+        uid = conn.execute(sa.select(S.units.c.id).where(S.units.c.name == name)).scalar()
+        if uid is not None:
+            if supervisor:
+                conn.execute(S.units.update().where(S.units.c.id == uid, S.units.c.supervisor == "")
+                             .values(supervisor=supervisor))
+            return uid
+        return conn.execute(S.units.insert().values(name=name, supervisor=supervisor or "",
+                                                    created_at=self.clock())).inserted_primary_key[0]
+
+    def _insert(self, conn, rec: RunRecord) -> int:
+        ev = rec.evaluation or {}
+        score = ev.get("score") or {}
+        unit = ev.get("department") or rec.unit
+        year = ev.get("year", rec.year)
+        issues = ev.get("issues", rec.issues) or []
+        sev = [i.get("severity") for i in issues]
+        run_id = conn.execute(S.runs.insert().values(
+            unit_id=self._unit_id(conn, unit or "", rec.supervisor),
+            year=int(year) if year is not None else None,
+            input_hash=rec.input_hash, input_name=rec.input_name,
+            framework_id=score.get("framework_id") or rec.framework_id,
+            framework_name=score.get("framework") or rec.framework_name,
+            framework_hash=rec.framework_hash, tool_version=rec.tool_version,
+            status=rec.status, reason=rec.reason,
+            total=score.get("total"), max_total=score.get("max"), grade=score.get("grade"),
+            provisional_grade=score.get("provisional_grade"), pending=int(score.get("pending") or 0),
+            findings_count=len(ev.get("findings") or []),
+            errors=sev.count("error"), warnings=sev.count("warning"),
+            created_at=self.clock(),
+        )).inserted_primary_key[0]
+
+        ind_rows = [_indicator_row(run_id, k, v, "") for k, v in (ev.get("indicators") or {}).items()]
+        ind_rows += [_indicator_row(run_id, v.get("id", ""), v, v.get("subject") or v.get("name", ""))
+                     for v in ev.get("project_indicators") or []]
+        if ind_rows:
+            conn.execute(S.indicators.insert(), ind_rows)
+        if score:
+            self._insert_score(conn, run_id, "department", "", "", score)
+        for ps in ev.get("project_scores") or []:
+            self._insert_score(conn, run_id, "project", ps.get("project", ""), ps.get("kind", ""), ps)
+        fr = [{"run_id": run_id, "rule": f.get("rule", ""), "severity": f.get("severity", ""),
+               "subject": f.get("subject", ""), "category": f.get("category", ""),
+               "message": f.get("message", ""), "improvement": f.get("improvement", ""),
+               "evidence": json.dumps(f.get("evidence") or {}, ensure_ascii=False, sort_keys=True,
+                                      default=str)}
+              for f in ev.get("findings") or []]
+        if fr:
+            conn.execute(S.findings.insert(), fr)
+        ir = []
+        for i in issues:
+            loc = i.get("location") or {}
+            ir.append({"run_id": run_id, "code": i.get("code", ""), "severity": i.get("severity", ""),
+                       "message": i.get("message", ""), "file": loc.get("file"), "sheet": loc.get("sheet"),
+                       "cell": loc.get("cell"), "row": loc.get("row"), "key": loc.get("key"),
+                       "hint": i.get("hint", "")})
+        if ir:
+            conn.execute(S.issues.insert(), ir)
+        return run_id
+
+    def _insert_score(self, conn, run_id: int, scope: str, subject: str, kind: str, sc: dict) -> None:
+        sid = conn.execute(S.scores.insert().values(
+            run_id=run_id, scope=scope, subject=subject, kind=kind,
+            framework_id=sc.get("framework_id") or "", total=sc.get("total"), max_total=sc.get("max"),
+            grade=sc.get("grade"), provisional_grade=sc.get("provisional_grade"),
+            pending=int(sc.get("pending") or 0))).inserted_primary_key[0]
+        rows = [{"score_id": sid, "item_id": it.get("id", ""), "level1": it.get("level1", ""),
+                 "level2": it.get("level2", ""), "level3": it.get("level3", ""),
+                 "weight": it.get("weight"), "score": it.get("score"), "rule": it.get("rule", ""),
+                 "source": it.get("source", ""), "status": it.get("status", ""),
+                 "basis": it.get("basis", "")} for it in sc.get("items") or []]
+        if rows:
+            conn.execute(S.score_items.insert(), rows)
+
+
+def _indicator_row(run_id: int, ind_id: str, d: dict, subject: str) -> dict:
+    return {"run_id": run_id, "indicator_id": ind_id, "subject": subject or "", "name": d.get("name", ""),
+            "value": d.get("value"), "unit": d.get("unit", ""), "computable": bool(d.get("computable", True)),
+            "reason": d.get("reason", "") or "", "formula": d.get("formula", "") or ""}
