@@ -1,0 +1,40 @@
+"""``jixiao serve``: the local web page for finance officers and reviewers."""
+
+from __future__ import annotations
+
+import typer
+
+from ..errors import UsageError
+from .common import console, err_console, handle_errors
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    @handle_errors
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="监听地址。默认只允许本机访问（127.0.0.1）。"),
+        port: int = typer.Option(8000, "--port", help="端口号。"),
+        db: str | None = typer.Option(None, "--db", help="历史数据库（SQLite 文件路径或 PostgreSQL URL），用于历年对比。"),
+        max_upload_mb: int = typer.Option(20, "--max-upload-mb", help="单次上传的大小上限（MB）。"),
+    ):
+        """启动本地网页：上传基础数据表校验与评价、下载报告；审核报告、批量排名、历年对比。"""
+        if not (0 < port < 65536):
+            raise UsageError(f"端口号 {port} 无效，应在 1–65535 之间。")
+        if max_upload_mb < 1:
+            raise UsageError("--max-upload-mb 至少为 1。")
+        import uvicorn
+
+        from ..web import Settings, create_app
+
+        settings = Settings(host=host, port=port, db=db, max_upload_mb=max_upload_mb)
+        application = create_app(settings)
+        shown = f"[{host}]" if ":" in host else host
+        console.print(f"jixiao 本地网页已启动：http://{shown}:{port}/ （按 Ctrl+C 停止）", markup=False)
+        if host not in LOCAL_HOSTS:
+            err_console.print(f"注意：监听 {host}，局域网内的其他电脑也能访问本页面。", markup=False)
+        try:
+            uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        except OSError as exc:
+            raise UsageError(f"无法在 {host}:{port} 启动：{exc.strerror or exc}。", "端口可能已被占用，请换一个 --port。") from None
