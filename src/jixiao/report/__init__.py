@@ -1,0 +1,70 @@
+"""The report: ``build_context`` (pure) and renderers for Word, HTML, xlsx and JSON.
+
+Public API (used by the CLI, batch and the web app)::
+
+    ctx = build_context(evaluation)          # pure
+    render_docx_bytes(ctx) / render_html(ctx) / render_xlsx_bytes(ctx)   # in memory
+    render(evaluation, outdir, formats=("docx", "html", "xlsx", "json"))  # files, atomically
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import UsageError
+from ..fsutil import write_bytes_atomic, write_text_atomic
+from ..results import Evaluation
+from .context import ReportContext, build_context, safe_name
+from .docx import render_docx_bytes
+from .html import render_html
+from .xlsx import render_xlsx_bytes
+
+FORMATS = ("docx", "html", "xlsx", "json")
+
+__all__ = ["FORMATS", "ReportContext", "build_context", "output_names", "render", "render_docx_bytes",
+           "render_html", "render_json", "render_xlsx_bytes", "safe_name"]
+
+
+def render_json(ctx: ReportContext) -> str:
+    return json.dumps(ctx.evaluation, ensure_ascii=False, indent=2) + "\n"
+
+
+def output_names(ctx: ReportContext) -> dict[str, str]:
+    return {"docx": ctx.file_stem + ".docx", "html": ctx.file_stem + ".html",
+            "xlsx": ctx.base_stem + "报告附件.xlsx", "json": ctx.base_stem + "评价结果.json"}
+
+
+def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path | None = None,
+           charts: bool = True, protect: tuple = ()) -> list[Path]:
+    """Write the chosen formats into ``outdir`` (atomically); returns the written paths in order.
+
+    ``protect`` lists input files that must never be overwritten (the workbook)."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise UsageError(f"不支持的输出格式：{'、'.join(bad)}", f"可选：{','.join(FORMATS)}")
+    ctx = build_context(evaluation)
+    names = output_names(ctx)
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"输出位置 {outdir} 不是文件夹。", "请用 -o 指定一个文件夹。")
+    src = evaluation.department.source_file
+    protect = tuple(protect) + ((src,) if src else ())
+    written = []
+    for f in formats:
+        path = outdir / names[f]
+        if f == "docx":
+            if template is not None:
+                from .template import render_template_bytes
+
+                data = render_template_bytes(ctx, Path(template))
+            else:
+                data = render_docx_bytes(ctx, charts=charts)
+            written.append(write_bytes_atomic(path, data, protect=protect))
+        elif f == "html":
+            written.append(write_text_atomic(path, render_html(ctx, charts=charts), protect=protect))
+        elif f == "xlsx":
+            written.append(write_bytes_atomic(path, render_xlsx_bytes(ctx), protect=protect))
+        elif f == "json":
+            written.append(write_text_atomic(path, render_json(ctx), protect=protect))
+    return written

@@ -1,0 +1,362 @@
+"""Word writer: the ReportContext as WordprocessingML written directly (string building with
+escaping), zipped with fixed timestamps — fast (~tens of ms) and byte-identical between runs.
+
+Official-document layout: A4, margins 37/35/28/26 mm, 仿宋_GB2312 三号 body, 黑体/楷体 headings
+(Heading 1–3 styles, so the navigation pane works), 方正小标宋简体 title, page numbers in the
+footer, real tables with merged cells (gridSpan / vMerge) and repeated header rows.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+
+from .charts import NoCJKFont, render_png
+from .context import Figure, Heading, PageBreak, Para, ReportContext, Table
+
+# page geometry (twips: 1 mm = 56.6929 twips)
+PAGE_W, PAGE_H = 11906, 16838
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1587, 1474
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
+EMU_PER_TWIP = 635
+
+BODY_FONT = "仿宋_GB2312"
+HEI = "黑体"
+KAI = "楷体_GB2312"
+TITLE_FONT = "方正小标宋简体"
+LATIN = "Times New Roman"
+
+FIXED_DATE = "2000-01-01T00:00:00Z"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def esc(text: str) -> str:
+    text = _BAD_XML.sub("", str(text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _fonts(east: str, latin: str = LATIN) -> str:
+    return (f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}" '
+            f'w:hint="eastAsia"/>')
+
+
+def _run(text: str, rpr: str = "") -> str:
+    lines = esc(text).split("\n")
+    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{ln}</w:t>' for ln in lines)
+    return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
+
+
+def _placeholder_runs(text: str, base_rpr: str = "") -> str:
+    """Runs for a paragraph; 【待补充：…】 placeholders are highlighted so a person sees them."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"【待补充：[^】]*】", text):
+        if m.start() > pos:
+            out.append(_run(text[pos:m.start()], base_rpr))
+        out.append(_run(m.group(0), base_rpr + '<w:color w:val="C00000"/><w:highlight w:val="yellow"/>'))
+        pos = m.end()
+    if pos < len(text):
+        out.append(_run(text[pos:], base_rpr))
+    return "".join(out)
+
+
+def _para(text: str, style: str = "", ppr: str = "", rpr: str = "") -> str:
+    st = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, rpr)}</w:p>"
+
+
+_PARA_STYLE = {"body": "a0Body", "title": "Title", "subtitle": "Subtitle", "note": "a0Note",
+               "right": "a0Right", "center": "a0Center"}
+
+
+class _Images:
+    def __init__(self):
+        self.items: list[tuple[str, str, bytes]] = []  # (rId, name, data)
+
+    def add(self, name: str, data: bytes) -> str:
+        rid = f"rIdImg{len(self.items) + 1}"
+        self.items.append((rid, name, data))
+        return rid
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    w, h = struct.unpack(">II", data[16:24])
+    return w, h
+
+
+def _figure(fig: Figure, images: _Images, n: int) -> str:
+    data = render_png(fig.chart)
+    rid = images.add(f"chart{n}_{fig.chart.key}.png", data)
+    w, h = _png_size(data)
+    max_w = TEXT_W * EMU_PER_TWIP
+    cx = min(max_w, w * 914400 // 150)
+    cy = h * cx // w
+    pic = (f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+           f'<pic:nvPicPr><pic:cNvPr id="{n}" name="chart{n}.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+           f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+           f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>')
+    drawing = (f'<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+               f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{n}" name="图表{n}" descr="{esc(fig.chart.title)}"/>'
+               f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+               f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+               f'{pic}</a:graphicData></a:graphic></wp:inline></w:drawing>')
+    out = f'<w:p><w:pPr><w:pStyle w:val="a0Center"/><w:keepNext/></w:pPr><w:r>{drawing}</w:r></w:p>'
+    out += _para(f"图{n} {fig.chart.title}", "a0Caption")
+    return out
+
+
+def _table(t: Table) -> str:
+    total = sum(t.widths)
+    widths = [TEXT_W * w // total for w in t.widths]
+    widths[-1] += TEXT_W - sum(widths)
+    sz = 18 if t.small else 21
+    out = []
+    if t.caption:
+        out.append(_para(t.caption, "a0TableCaption"))
+    if t.unit:
+        out.append(_para(t.unit, "a0Right", rpr=f'<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/>'))
+    out.append('<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
+               f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
+    out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    out.append("</w:tblGrid>")
+    grid = t.grid()
+    rpr_base = f'<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/>'
+    for r in range(len(grid)):
+        trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < t.header_rows else "")
+        out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
+        c = 0
+        while c < t.ncols:
+            slot = grid[r][c]
+            if slot is None:  # a short row: fill with an empty cell
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+                c += 1
+                continue
+            cell, role = slot
+            span = cell.colspan
+            w = sum(widths[c:c + span])
+            tcpr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
+            if span > 1:
+                tcpr += f'<w:gridSpan w:val="{span}"/>'
+            if cell.rowspan > 1:
+                tcpr += '<w:vMerge w:val="restart"/>' if role == "origin" else "<w:vMerge/>"
+            tcpr += '<w:vAlign w:val="center"/>'
+            if role == "origin":
+                rpr = rpr_base + ("<w:b/><w:bCs/>" if cell.bold else "")
+                ppr = f'<w:jc w:val="{ {"left": "left", "right": "right"}.get(cell.align, "center") }"/>'
+                body = _para(cell.text, "a0TableText", ppr, rpr)
+            else:
+                body = '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>'
+            out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>")
+            c += span
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    out.append('<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>')
+    return "".join(out)
+
+
+def document_xml(ctx: ReportContext, images: _Images, charts: bool = True) -> str:
+    parts = []
+    nfig = 0
+    for b in ctx.all_blocks():
+        if isinstance(b, Heading):
+            parts.append(_para(b.text, f"Heading{min(b.level, 3)}"))
+        elif isinstance(b, Para):
+            parts.append(_para(b.text, _PARA_STYLE.get(b.kind, "a0Body")))
+        elif isinstance(b, Table):
+            parts.append(_table(b))
+        elif isinstance(b, Figure):
+            if charts:
+                nfig += 1
+                parts.append(_figure(b, images, nfig))
+        elif isinstance(b, PageBreak):
+            parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/>'
+            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/>'
+            '<w:pgNumType w:fmt="decimal"/><w:cols w:space="425"/>'
+            '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
+    return (_XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            f'<w:body>{"".join(parts)}{sect}</w:body></w:document>')
+
+
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _style(sid: str, name: str, ppr: str, rpr: str, based: str = "Normal", kind: str = "paragraph",
+           extra: str = "") -> str:
+    b = f'<w:basedOn w:val="{based}"/>' if based else ""
+    return (f'<w:style w:type="{kind}" w:styleId="{sid}"><w:name w:val="{name}"/>{b}{extra}'
+            f'<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>')
+
+
+def styles_xml() -> str:
+    line = '<w:spacing w:before="0" w:after="0" w:line="560" w:lineRule="exact"/>'
+    s = [
+        '<w:docDefaults><w:rPrDefault><w:rPr>' + _fonts(BODY_FONT) +
+        '<w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr>' + line + '</w:pPr></w:pPrDefault></w:docDefaults>',
+        _style("Normal", "Normal", '<w:jc w:val="both"/>' + line, _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
+               based="", extra="<w:qFormat/>"),
+        _style("Title", "Title", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="300" w:line="700" '
+               'w:lineRule="exact"/><w:outlineLvl w:val="9"/>',
+               _fonts(TITLE_FONT) + '<w:sz w:val="44"/><w:szCs w:val="44"/>', extra="<w:qFormat/>"),
+        _style("Subtitle", "Subtitle", '<w:keepNext/><w:jc w:val="center"/><w:spacing w:before="120" w:after="120" '
+               'w:line="440" w:lineRule="exact"/>',
+               _fonts(HEI) + '<w:sz w:val="28"/><w:szCs w:val="28"/>', extra="<w:qFormat/>"),
+        _style("Heading1", "heading 1", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:outlineLvl w:val="0"/>', _fonts(HEI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
+               extra='<w:next w:val="a0Body"/><w:qFormat/>'),
+        _style("Heading2", "heading 2", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:outlineLvl w:val="1"/>', _fonts(KAI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
+               extra='<w:next w:val="a0Body"/><w:qFormat/>'),
+        _style("Heading3", "heading 3", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:outlineLvl w:val="2"/>', _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+               extra='<w:next w:val="a0Body"/><w:qFormat/>'),
+        _style("a0Body", "正文缩进", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>', "",
+               extra="<w:qFormat/>"),
+        _style("a0Note", "附件说明", '<w:ind w:left="1600"/>', ""),
+        _style("a0Right", "右对齐", '<w:jc w:val="right"/><w:spacing w:before="0" w:after="0" w:line="360" '
+               'w:lineRule="exact"/>', ""),
+        _style("a0Center", "居中", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="0" w:line="240" '
+               'w:lineRule="auto"/>', ""),
+        _style("a0Caption", "图题", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="120" w:line="360" '
+               'w:lineRule="exact"/>', _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
+        _style("a0TableCaption", "表题", '<w:keepNext/><w:jc w:val="center"/><w:spacing w:before="120" w:after="0" '
+               'w:line="440" w:lineRule="exact"/>', _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
+        _style("a0TableText", "表格文字", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="0" w:line="240" '
+               'w:lineRule="auto"/><w:snapToGrid w:val="0"/>',
+               _fonts(BODY_FONT) + '<w:sz w:val="21"/><w:szCs w:val="21"/>'),
+        _style("Footer", "footer", '<w:jc w:val="center"/><w:spacing w:line="240" w:lineRule="auto"/>',
+               _fonts("宋体") + '<w:sz w:val="28"/><w:szCs w:val="28"/>'),
+        ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+         '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+         '</w:tblCellMar></w:tblPr></w:style>'),
+        ('<w:style w:type="table" w:styleId="a0Grid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
+         '<w:tblPr><w:tblBorders>' + "".join(
+             f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+             for s in ("top", "left", "bottom", "right", "insideH", "insideV")) +
+         '</w:tblBorders><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+         '</w:tblCellMar></w:tblPr></w:style>'),
+    ]
+    return (_XML + '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            + "".join(s) + "</w:styles>")
+
+
+FOOTER = (_XML + '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+          '<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+          '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+          '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+          '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+          '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+          '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
+
+SETTINGS = (_XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
+            '<w:characterSpacingControl w:val="compressPunctuation"/>'
+            '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+            'w:val="15"/></w:compat></w:settings>')
+
+CONTENT_TYPES = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                 '<Default Extension="xml" ContentType="application/xml"/>'
+                 '<Default Extension="png" ContentType="image/png"/>'
+                 '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.document.main+xml"/>'
+                 '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.styles+xml"/>'
+                 '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.settings+xml"/>'
+                 '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.footer+xml"/>'
+                 '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+                 'package.core-properties+xml"/>'
+                 '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.extended-properties+xml"/></Types>')
+
+ROOT_RELS = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             'officeDocument" Target="word/document.xml"/>'
+             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+             'core-properties" Target="docProps/core.xml"/>'
+             '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             'extended-properties" Target="docProps/app.xml"/></Relationships>')
+
+APP = (_XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+       '<Application>jixiao</Application></Properties>')
+
+
+def _core(title: str) -> str:
+    return (_XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'<dc:title>{esc(title)}</dc:title><dc:creator>jixiao</dc:creator>'
+            f'<cp:lastModifiedBy>jixiao</cp:lastModifiedBy><cp:revision>1</cp:revision>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
+
+
+def _doc_rels(images: _Images) -> str:
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    out = [f'<Relationship Id="rIdStyles" Type="{rel}styles" Target="styles.xml"/>',
+           f'<Relationship Id="rIdSettings" Type="{rel}settings" Target="settings.xml"/>',
+           f'<Relationship Id="rIdFooter1" Type="{rel}footer" Target="footer1.xml"/>']
+    out += [f'<Relationship Id="{rid}" Type="{rel}image" Target="media/{name}"/>' for rid, name, _ in images.items]
+    return (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(out) + "</Relationships>")
+
+
+def zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
+    """A deterministic zip: given order, fixed timestamps and permissions."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data, compresslevel=6 if info.compress_type == zipfile.ZIP_DEFLATED else None)
+    return buf.getvalue()
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite any zip (e.g. from openpyxl or docxtpl) with fixed timestamps, so bytes are stable."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    return zip_parts(parts)
+
+
+def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
+    images = _Images()
+    if charts:
+        try:
+            body = document_xml(ctx, images, charts=True)
+        except NoCJKFont as exc:
+            ctx.warnings.append(str(exc))
+            images = _Images()
+            body = document_xml(ctx, images, charts=False)
+    else:
+        body = document_xml(ctx, images, charts=False)
+    parts = [
+        ("[Content_Types].xml", CONTENT_TYPES.encode()),
+        ("_rels/.rels", ROOT_RELS.encode()),
+        ("docProps/core.xml", _core(ctx.title).encode()),
+        ("docProps/app.xml", APP.encode()),
+        ("word/document.xml", body.encode()),
+        ("word/styles.xml", styles_xml().encode()),
+        ("word/settings.xml", SETTINGS.encode()),
+        ("word/footer1.xml", FOOTER.encode()),
+        ("word/_rels/document.xml.rels", _doc_rels(images).encode()),
+    ]
+    parts += [(f"word/media/{name}", data) for _, name, data in images.items]
+    return zip_parts(parts)
