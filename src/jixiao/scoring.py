@@ -1,0 +1,350 @@
+"""Scoring: framework × indicators × 定性评分 × 履职目标 → Score (items, total, grade).
+
+Pure functions. Every rule scores on the item's own 分值; items that do not apply are dropped
+and, when the framework says ``rescale``, the remaining 分值 are scaled up to the framework total.
+Each item score is rounded once (2 places) and the total is the exact sum of the shown item
+scores, so a 自评表 always adds up. A manual item with no score is 待评 (None): the total then
+covers the scored part only, ``pending`` names what is missing and the grade stays None.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from .frameworks import Framework, Item, load_framework
+from .indicators import kpi_met, project_execution
+from .model import Department, PerfIndicator, Project
+from .money import AmountError, fmt_rate, parse_decimal, q2
+from .results import Indicator, ProjectScore, Score, ScoreItem
+
+D = Decimal
+ZERO = D(0)
+
+
+def pts(x: Decimal) -> str:
+    """A score as shown: 2 places, no separators."""
+    return format(q2(x), "f")
+
+
+def grade_of(total: Decimal | None, grades) -> str | None:
+    """优/良/中/差 of a total, thresholds inclusive after rounding the total once (89.995 → 90.00 → 优)."""
+    if total is None:
+        return None
+    t = q2(total)
+    for name, minimum in grades:  # sorted high → low by the loader
+        if t >= minimum:
+            return name
+    return grades[-1][0] if grades else None
+
+
+def _clamp(x: Decimal, w: Decimal) -> Decimal:
+    return max(ZERO, min(x, w))
+
+
+# ---------------------------------------------------------------- rules (raw score on the item's 分值)
+
+
+def rule_proportional(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
+    if it.target == 0:
+        return it.weight, f"目标值为0，实际值{_show(v, unit)}，得满分"
+    raw = it.weight * v / it.target
+    s = min(raw, it.weight) if it.cap else raw
+    s = max(s, ZERO)
+    cap = "（封顶）" if it.cap and raw > it.weight else ""
+    return s, f"{_show(v, unit)}/{_show(it.target, unit)}×{pts(it.weight)}分={pts(s)}分{cap}"
+
+
+def rule_inverse(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
+    if v <= 0:
+        return it.weight, f"实际值{_show(v, unit)}不高于0，优于目标值{_show(it.target, unit)}，得满分"
+    raw = it.weight * it.target / v
+    s = min(raw, it.weight) if it.cap else raw
+    return max(s, ZERO), f"{_show(it.target, unit)}/{_show(v, unit)}×{pts(it.weight)}分={pts(max(s, ZERO))}分"
+
+
+def rule_equal(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
+    t = it.target
+    if v == t:
+        return it.weight, f"完成值{_show(v, unit)}等于指标值，得满分"
+    if v <= 0 or t <= 0:
+        return ZERO, f"完成值{_show(v, unit)}与指标值{_show(t, unit)}不符，不得分"
+    s = it.weight * min(v, t) / max(v, t)
+    return s, f"完成值{_show(v, unit)}与指标值{_show(t, unit)}不等，按较小值/较大值×{pts(it.weight)}分={pts(s)}分"
+
+
+def rule_bands(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
+    for b in it.bands:
+        if b.matches(v):
+            s = b.points if b.points is not None else it.weight * b.pct / 100
+            label = f"（{b.label}）" if b.label else ""
+            return _clamp(s, it.weight), f"{_show(v, unit)}，落在“{b.describe()}”档{label}，得{pts(s)}分"
+    return ZERO, f"{_show(v, unit)}不在任何评分档内，得0分"
+
+
+def rule_deduct(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
+    th = it.threshold
+    excess = v - th if it.direction == "above" else th - v
+    side = "超过" if it.direction == "above" else "低于"
+    if excess <= 0:
+        return it.weight, f"{_show(v, unit)}未{side}{_show(th, unit)}，得满分"
+    units = excess / it.per
+    if it.step == "each":
+        units = D(math.ceil(units))
+    s = _clamp(it.weight - units * it.points, it.weight)
+    return s, (f"{_show(v, unit)}{side}{_show(th, unit)}{_show(excess, unit)}，每{_show(it.per, unit)}扣"
+               f"{pts(it.points)}分，得{pts(s)}分")
+
+
+RULES = {"proportional": rule_proportional, "inverse": rule_inverse, "equal": rule_equal, "bands": rule_bands,
+         "deduct": rule_deduct}
+
+
+def _show(v: Decimal, unit: str) -> str:
+    if unit == "%":
+        return fmt_rate(v)
+    return format(v.normalize(), "f") + unit if v == v.to_integral_value() else format(v, "f") + unit
+
+
+# ---------------------------------------------------------------- items
+
+
+class _Raw:
+    """An item before rescaling: raw score on the original 分值, or pending / not applicable."""
+
+    __slots__ = ("item", "score", "basis", "status")
+
+    def __init__(self, item: Item, score: Decimal | None, basis: str, status: str = "scored"):
+        self.item, self.score, self.basis, self.status = item, score, basis, status
+
+
+def _manual(it: Item, dept: Department) -> tuple[Decimal | None, str]:
+    """The 定性评分 row for an item: matched by item id, then by 三级指标 name."""
+    rows = [m for m in dept.manual_scores if m.item.strip() == it.id] or \
+           [m for m in dept.manual_scores if m.item.strip() == it.level3]
+    if not rows:
+        return None, "定性评分表未填写，待评"
+    m = rows[0]
+    if m.score is None:
+        return None, "定性评分表中得分为空，待评"
+    return m.score, m.basis
+
+
+def _qualitative_basis(score: Decimal, weight: Decimal, levels) -> str:
+    pct = score * 100 / weight if weight else ZERO
+    upper = D(100)
+    for name, low in levels:
+        if pct >= low:
+            return f"评价档次“{name}”（分值的{format(low, 'f')}%–{format(upper, 'f')}%）"
+        upper = low
+    return ""
+
+
+def _score_item(it: Item, indicators: dict[str, Indicator], dept: Department) -> _Raw:
+    if it.rule == "not_applicable":
+        return _Raw(it, None, "本项不适用", "not_applicable")
+    if it.rule in ("manual", "qualitative"):
+        s, basis = _manual(it, dept)
+        if s is None:
+            return _Raw(it, None, basis, "pending")
+        if not (0 <= s <= it.weight):
+            return _Raw(it, None, f"定性评分{pts(s)}分超出0–{pts(it.weight)}分，请改正；待评", "pending")
+        if it.rule == "qualitative":
+            band = _qualitative_basis(s, it.weight, it.levels)
+            basis = "；".join(x for x in (band, basis) if x)
+        return _Raw(it, s, basis or "定性评分")
+    if it.rule == "kpi":
+        return _score_kpi(it, dept)
+    ind = indicators.get(it.source)
+    if ind is None or not ind.computable or ind.value is None:
+        why = ind.reason if ind is not None else f"没有指标 {it.source}"
+        if it.if_not_computable == "not_applicable":
+            return _Raw(it, None, f"指标无法计算（{why}），本项不适用", "not_applicable")
+        if it.if_not_computable == "zero":
+            return _Raw(it, ZERO, f"指标无法计算（{why}），按规则得0分")
+        return _Raw(it, None, f"指标无法计算（{why}），待评", "pending")
+    s, basis = RULES[it.rule](ind.value, it, ind.unit)
+    return _Raw(it, s, f"{ind.name}{basis}")
+
+
+def _score_kpi(it: Item, dept: Department) -> _Raw:
+    from .indicators import _kpi_value
+
+    judged = []
+    for k in dept.kpis:
+        t, a = _kpi_value(k.target), _kpi_value(k.actual)
+        met = kpi_met(k)
+        if met is None:
+            continue
+        if it.mode == "count" or t is None or a is None:
+            ratio = D(1) if met else ZERO
+        else:
+            nature = (k.nature or "≥").strip()
+            if nature in ("≤", "<=", "<"):
+                ratio = D(1) if a <= t else (t / a if a > 0 else ZERO)
+            elif nature in ("=", "＝"):
+                ratio = D(1) if a == t else (min(a, t) / max(a, t) if a > 0 and t > 0 else ZERO)
+            else:
+                ratio = D(1) if t <= 0 else min(a / t, D(1))
+        judged.append((k, max(ratio, ZERO), met))
+    if not judged:
+        why = "没有填写履职目标" if not dept.kpis else "履职目标没有可比较的目标值和完成值"
+        return _Raw(it, None, f"{why}，待评", "pending")
+    n = len(judged)
+    met = sum(1 for _, _, m in judged if m)
+    if it.mode == "count":
+        s = it.weight * met / n
+        return _Raw(it, s, f"{n}项履职目标完成{met}项，{met}/{n}×{pts(it.weight)}分={pts(s)}分")
+    avg = sum((r for _, r, _ in judged), ZERO) / n
+    s = it.weight * avg
+    return _Raw(it, s, f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项），×{pts(it.weight)}分={pts(s)}分")
+
+
+def _finish(fw: Framework, raws: list[_Raw], *, framework_name: str | None = None) -> Score:
+    applicable = [r for r in raws if r.status != "not_applicable"]
+    app_weight = sum((r.item.weight for r in applicable), ZERO)
+    all_weight = sum((r.item.weight for r in raws), ZERO)
+    factor = D(1)
+    if fw.rescale and app_weight and app_weight != all_weight:
+        factor = all_weight / app_weight
+    items: list[ScoreItem] = []
+    for r in raws:
+        it = r.item
+        if r.status == "not_applicable":
+            items.append(ScoreItem(it.id, it.level1, it.level2, it.level3, ZERO.quantize(D("0.01")), None, r.basis,
+                                   "not_applicable", it.source, "not_applicable"))
+            continue
+        w = q2(it.weight * factor)
+        s = None if r.score is None else q2(_clamp(r.score, it.weight) * factor)
+        basis = r.basis
+        if factor != 1:
+            basis += f"（不适用项剔除后分值按比例折算为{pts(w)}分）"
+        items.append(ScoreItem(it.id, it.level1, it.level2, it.level3, w, s, basis, it.rule, it.source, r.status))
+    scored = [i for i in items if i.status == "scored"]
+    pending = [i.level3 for i in items if i.status == "pending"]
+    total = sum((i.score for i in scored), ZERO) if scored else None
+    max_total = sum((i.weight for i in items if i.status != "not_applicable"), ZERO)
+    grade = grade_of(total, fw.grades) if not pending and total is not None else None
+    provisional = None
+    if pending and total is not None:
+        scored_max = sum((i.weight for i in scored), ZERO)
+        if scored_max:
+            provisional = grade_of(total * max_total / scored_max, fw.grades)
+    return Score(framework=framework_name or fw.name, framework_id=fw.id, items=items, total=total,
+                 max_total=max_total, grade=grade, pending=pending, provisional_grade=provisional)
+
+
+def score(framework: Framework | str | None, indicators: dict[str, Indicator], dept: Department) -> Score:
+    """Score a department against a department-kind framework."""
+    fw = load_framework(framework) if not isinstance(framework, Framework) else framework
+    if fw.kind != "department":
+        from .errors import FrameworkError
+
+        raise FrameworkError(f"评分框架“{fw.name}”是项目支出自评规则，不能用于部门整体评分。",
+                             "部门整体评分请用 six-dimension、mof-2013 或自己的部门框架。")
+    return _finish(fw, [_score_item(it, indicators, dept) for it in fw.items])
+
+
+# ---------------------------------------------------------------- 项目支出绩效自评
+
+
+def _quantity(x) -> Decimal | None:
+    """A 项目绩效指标 target/actual as a number: '≥95%' → 95, '1,200' → 1200; text → None."""
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, int):
+        return D(x)
+    if isinstance(x, str):
+        t = x.strip().lstrip("≥≤=<>＞＜＝ ")
+        if not t:
+            return None
+        try:
+            return parse_decimal(t)
+        except AmountError:
+            return None
+    return None
+
+
+def _is_na(r: PerfIndicator) -> bool:
+    return any(isinstance(x, str) and x.strip() in ("不适用", "N/A", "n/a", "—")
+               for x in (r.nature, r.target, r.actual))
+
+
+def _row_item(r: PerfIndicator, level1: str, weight: Decimal, rule: str, target: Decimal, idx: int) -> Item:
+    return Item(id=f"{level1}/{r.level3}", level1=level1, level2=r.level2, level3=r.level3, weight=weight, rule=rule,
+                source="perf_indicator", target=target, cap=True)
+
+
+def _score_row(r: PerfIndicator, it: Item, rules: Framework, dept: Department, project: Project) -> _Raw:
+    rule = it.rule
+    if rule == "not_applicable":
+        return _Raw(it, None, "本指标不适用", "not_applicable")
+    if rule in ("manual", "qualitative"):
+        s = r.score
+        basis = "自评表“得分”列"
+        if s is None:
+            key_ids = (f"{project.name}/{r.level3}", it.id)
+            rows = [m for m in dept.manual_scores if m.item.strip() in key_ids]
+            if rows and rows[0].score is not None:
+                s, basis = rows[0].score, rows[0].basis or "定性评分表"
+        if s is None:
+            return _Raw(it, None, "定性指标未评分，待评", "pending")
+        if not (0 <= s <= it.weight):
+            return _Raw(it, None, f"得分{pts(s)}分超出0–{pts(it.weight)}分，待评", "pending")
+        band = _qualitative_basis(s, it.weight, rules.qualitative_levels)
+        return _Raw(it, s, "；".join(x for x in (band, basis) if x))
+    t, a = _quantity(r.target), _quantity(r.actual)
+    if t is None or a is None:
+        miss = "指标值" if t is None else "实际完成值"
+        if rule == "equal" and isinstance(r.target, str) and isinstance(r.actual, str) and r.target.strip():
+            ok = r.target.strip() == r.actual.strip()
+            return _Raw(it, it.weight if ok else ZERO, "完成值与指标值一致，得满分" if ok else "完成值与指标值不一致，不得分")
+        return _Raw(it, None, f"{miss}不是数值，待评", "pending")
+    it2 = Item(**{**it.__dict__, "target": t})
+    s, basis = RULES[rule](a, it2, r.unit or "")
+    return _Raw(it, s, basis)
+
+
+def score_project(project: Project, dept: Department, rules: Framework | str | None = None) -> ProjectScore:
+    """项目支出绩效自评 of one project from its 项目绩效指标 rows (matched by project name)."""
+    fw = load_framework(rules or "project") if not isinstance(rules, Framework) else rules
+    if fw.kind != "project":
+        from .errors import FrameworkError
+
+        raise FrameworkError(f"评分框架“{fw.name}”不是项目支出自评规则（kind: project）。")
+    raws: list[_Raw] = []
+    ex = fw.execution
+    ind = project_execution(project)
+    if ind.computable:
+        s, basis = RULES[ex.rule](ind.value, ex, "%")
+        raws.append(_Raw(ex, s, f"{ind.formula}；{basis}"))
+    else:
+        raws.append(_Raw(ex, None, f"预算执行率无法计算（{ind.reason}），待评", "pending"))
+    rows = [r for r in dept.perf_indicators if r.project.strip() == project.name.strip()]
+    for g in fw.groups:
+        grows = [r for r in rows if g.matches(r.level1)]
+        if not grows:
+            why = "未填报项目绩效指标" if not rows else f"未设置{g.level1}"
+            status = "pending" if (not rows or fw.missing_group == "pending") else "not_applicable"
+            placeholder = Item(id=g.level1, level1=g.level1, level2="", level3=f"{g.level1}（{why}）", weight=g.weight,
+                               rule="manual", source="perf_indicator")
+            raws.append(_Raw(placeholder, None, f"{why}，{'待评' if status == 'pending' else '不适用'}", status))
+            continue
+        given = sum((r.weight for r in grows if r.weight is not None), ZERO)
+        free = [r for r in grows if r.weight is None]
+        share = (g.weight - given) / len(free) if free else ZERO
+        for i, r in enumerate(grows):
+            w = r.weight if r.weight is not None else max(share, ZERO)
+            rule = "not_applicable" if _is_na(r) else fw.nature_rule(r.nature)
+            if rule is None:
+                rule = "manual" if "定性" in (r.nature or "") else None
+            it = _row_item(r, g.level1, w, rule or "manual", ZERO, i)
+            if rule is None:
+                raws.append(_Raw(it, None, f"指标性质“{r.nature}”无法识别，待评", "pending"))
+                continue
+            raws.append(_score_row(r, it, fw, dept, project))
+    sc = _finish(fw, raws, framework_name=f"{fw.name}：{project.name}")
+    return ProjectScore(project=project.name, kind=project.kind, score=sc)
+
+
+__all__ = ["score", "score_project", "grade_of", "RULES"]
