@@ -1,0 +1,20 @@
+"""Many workbooks, in parallel, into the store and one summary (DESIGN §10)."""
+
+from .runner import (
+                     ALL_FORMATS,
+                     DEFAULT_FORMATS,
+                     STATUS_ZH,
+                     BatchResult,
+                     Item,
+                     discover,
+                     file_hash,
+                     folder_name,
+                     framework_fingerprint,
+                     process_one,
+                     run_batch,
+)
+from .summary import KEY_INDICATORS, SummaryRow, build_rows, grade_distribution, write_summary
+
+__all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "KEY_INDICATORS", "STATUS_ZH", "BatchResult", "Item", "SummaryRow",
+           "build_rows", "discover", "file_hash", "folder_name", "framework_fingerprint", "grade_distribution",
+           "process_one", "run_batch", "write_summary"]

@@ -1,0 +1,408 @@
+"""``jixiao batch``: evaluate every workbook under a folder, in parallel processes.
+
+Workers are pure with respect to shared state: each reads one workbook, evaluates it, renders its
+outputs into a private scratch folder and sends back a compact dict (``Evaluation.to_dict()``).
+The parent is the single writer: it moves each unit's outputs to ``OUT/<单位名称>-<年度>/``,
+detects two workbooks claiming the same folder, and records every run in the store. A run is
+identified by sha256(workbook bytes) + framework hash + tool version, so re-running on the same
+inputs adds no rows and skips work whose outputs are already in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import resource
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..errors import JixiaoError, UsageError
+from ..fsutil import write_text_atomic
+from ..store import RunRecord, Store
+
+MARKER = ".jixiao-run.json"
+WORK_DIR = ".jixiao-work"
+DEFAULT_FORMATS = ("docx", "html", "json")
+ALL_FORMATS = ("docx", "html", "xlsx", "json")
+
+#: status → Chinese label (summary, progress, CLI)
+STATUS_ZH = {"ok": "完成", "skipped": "未变化（已跳过）", "data_error": "数据有错误", "unreadable": "无法读取",
+             "failed": "处理失败", "duplicate": "重复文件", "conflict": "单位名称和年度重复"}
+FAILED = ("data_error", "unreadable", "failed")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One workbook for a worker (picklable)."""
+
+    path: str
+    input_hash: str
+    framework: str | None
+    formats: tuple[str, ...]
+    scratch: str
+
+
+@dataclass
+class Item:
+    """One input file's outcome in this batch (what the summary lists)."""
+
+    file: str                      # path relative to the input folder
+    input_hash: str = ""
+    status: str = ""
+    reason: str = ""
+    unit: str = ""
+    year: int | None = None
+    run_id: int | None = None
+    folder: str = ""               # output folder name under OUT ('' when none)
+    files: list[str] = field(default_factory=list)
+    note: str = ""                 # duplicate / conflict remarks
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    db_url: str
+    items: list[Item]
+    seconds: float
+    jobs: int
+    worker_maxrss_kb: int = 0
+    parent_maxrss_kb: int = 0
+    summary_files: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(i.failed or i.status == "conflict" for i in self.items) else 0
+
+    def counts(self) -> dict[str, int]:
+        c: dict[str, int] = {}
+        for i in self.items:
+            c[i.status] = c.get(i.status, 0) + 1
+        return c
+
+
+# -- discovery, hashing, names -------------------------------------------------------------------
+def discover(src: Path, out: Path) -> list[Path]:
+    """Every .xlsx under ``src`` (recursively), skipping Office lock files (~$…), hidden folders
+    and anything inside ``out``; sorted for a stable order."""
+    src = Path(src)
+    if not src.is_dir():
+        raise UsageError(f"输入目录不存在或不是目录：{src}")
+    out_r = Path(out).resolve()
+    found = []
+    for p in src.rglob("*"):
+        if p.suffix.lower() != ".xlsx" or not p.is_file() or p.name.startswith("~$"):
+            continue
+        rel = p.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        rp = p.resolve()
+        if rp == out_r or out_r in rp.parents:
+            continue
+        found.append(p)
+    return sorted(found, key=lambda p: str(p.relative_to(src)))
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def framework_fingerprint(framework: str | None) -> tuple[str, str]:
+    """(framework id, sha256) identifying the scoring rules of a run. Loads the framework, so a bad
+    one is a usage error before any work starts. The hash covers the chosen file and every shipped
+    framework file (the project rule set is one of them)."""
+    from ..frameworks.loader import HERE, load_framework
+
+    fw = load_framework(framework)
+    h = hashlib.sha256()
+    if framework and not (HERE / f"{framework}.yaml").is_file() and Path(framework).is_file():
+        h.update(b"file\0" + Path(framework).read_bytes())   # a user's own framework file
+    else:
+        h.update(b"shipped\0" + fw.id.encode())
+    for f in sorted(HERE.glob("*.y*ml")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return fw.id, h.hexdigest()
+
+
+_BAD = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def folder_name(unit: str, year: int | None) -> str:
+    """'长沙市科学技术局-2023': a safe single folder name on Windows, macOS and Linux."""
+    name = _BAD.sub("_", unit or "").strip().strip(".").strip() or "未命名单位"
+    name = re.sub(r"\s+", " ", name)[:80].rstrip(". ")
+    if name.upper().split(".")[0] in _RESERVED:
+        name = "_" + name
+    if name.startswith("."):
+        name = "_" + name
+    return f"{name}-{year if year is not None else '年度不详'}"
+
+
+# -- the worker ----------------------------------------------------------------------------------
+def _maxrss_kb() -> int:
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r // 1024 if sys.platform == "darwin" else r
+
+
+def process_one(job: Job) -> dict:
+    """Read, check, evaluate and render one workbook. Never raises: every failure is a result."""
+    t0 = time.perf_counter()
+    res: dict = {"path": job.path, "input_hash": job.input_hash, "scratch": job.scratch}
+    try:
+        res |= _process(job)
+    except JixiaoError as exc:
+        res |= {"status": "unreadable" if exc.exit_code == 3 else "failed", "reason": exc.message}
+    except MemoryError:
+        res |= {"status": "failed", "reason": "内存不足，文件可能过大。"}
+    except Exception as exc:  # noqa: BLE001 - one bad workbook never stops the batch
+        res |= {"status": "failed", "reason": f"内部错误 {type(exc).__name__}: {exc}",
+                "debug": traceback.format_exc(limit=8)}
+    res["seconds"] = time.perf_counter() - t0
+    res["maxrss_kb"] = _maxrss_kb()
+    res["pid"] = os.getpid()
+    return res
+
+
+def _process(job: Job) -> dict:
+    from ..evaluate import evaluate
+    from ..issues import has_errors
+    from ..workbook import load
+
+    lr = load(job.path)
+    dept = lr.department
+    base = {"unit": dept.name, "year": dept.year, "supervisor": dept.supervisor}
+    issues = list(lr.issues)
+    if has_errors(issues):
+        errs = [i for i in issues if i.severity == "error"]
+        return base | {"status": "data_error", "issues": [i.to_dict() for i in issues],
+                       "reason": f"{len(errs)} 个错误，首个：{errs[0].location.describe()} {errs[0].message}".strip()}
+    ev = evaluate(dept, framework=job.framework, issues=issues)
+    files: list[str] = []
+    if job.formats:
+        from ..report import render
+
+        Path(job.scratch).mkdir(parents=True, exist_ok=True)
+        files = [Path(p).name for p in render(ev, Path(job.scratch), formats=job.formats)]
+    return base | {"status": "ok", "evaluation": ev.to_dict(), "files": files}
+
+
+# -- the parent ----------------------------------------------------------------------------------
+ProgressFn = Callable[[Item], None]
+
+
+def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, framework: str | None = None,
+              formats: tuple[str, ...] = DEFAULT_FORMATS, on_start: Callable[[int], None] | None = None,
+              on_item: ProgressFn | None = None, force: bool = False) -> BatchResult:
+    """Process every workbook under ``src`` into ``out``; record each run in ``store``."""
+    t0 = time.perf_counter()
+    src, out = Path(src), Path(out)
+    bad = [f for f in formats if f not in ALL_FORMATS]
+    if bad:
+        raise UsageError(f"不支持的输出格式：{'、'.join(bad)}（可选：{','.join(ALL_FORMATS)}）。")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    paths = discover(src, out)
+    out.mkdir(parents=True, exist_ok=True)
+    fw_label, fw_hash = framework_fingerprint(framework)
+    scratch_root = out / WORK_DIR
+    existing = _existing_folders(out)
+    placer = _Placer(out, existing)
+
+    items: list[Item] = []
+    todo: list[tuple[Item, Job]] = []
+    seen: dict[str, Item] = {}
+    for p in paths:
+        it = Item(file=str(p.relative_to(src)))
+        items.append(it)
+        try:
+            it.input_hash = file_hash(p)
+        except OSError as exc:
+            it.status, it.reason = "unreadable", f"无法读取文件：{exc.strerror or exc}"
+            continue
+        if it.input_hash in seen:
+            first = seen[it.input_hash]
+            it.status, it.note = "duplicate", f"与 {first.file} 内容完全相同，未重复处理"
+            continue
+        seen[it.input_hash] = it
+        prev = None if force else store.find_run(it.input_hash, fw_hash, __version__)
+        if prev is not None and _outputs_in_place(existing.get(it.input_hash), formats, prev):
+            it.reason, it.run_id = prev["reason"], prev["id"]
+            it.unit, it.year = prev["unit"] or "", prev["year"]
+            if prev["status"] == "ok":
+                it.status = "skipped"
+                it.folder = existing[it.input_hash]["folder"]
+                it.files = list(existing[it.input_hash].get("files", []))
+                placer.claim(it)
+            else:  # still bad: report it again from the record
+                it.status, it.note = prev["status"], "结果沿用上次运行的记录（文件未变化）"
+            continue
+        todo.append((it, Job(str(p), it.input_hash, framework, tuple(formats),
+                             str(scratch_root / it.input_hash[:20]))))
+    if on_start:
+        on_start(len(items))
+    for it in items:
+        if it.status and on_item:
+            on_item(it)
+
+    worker_rss = 0
+
+    def finish(it: Item, res: dict) -> None:
+        nonlocal worker_rss
+        worker_rss = max(worker_rss, res.get("maxrss_kb", 0))
+        _accept(it, res, store=store, placer=placer, fw=(fw_label, fw_hash), formats=formats)
+        if on_item:
+            on_item(it)
+
+    store.engine.dispose()  # no open database handles across fork
+    if jobs == 1 or len(todo) <= 1:
+        for it, job in todo:
+            finish(it, process_one(job))
+    else:
+        _run_pool(todo, jobs, finish)
+    shutil.rmtree(scratch_root, ignore_errors=True)
+    placer.report_conflicts()
+    return BatchResult(out=out, db_url=store.engine.url.render_as_string(hide_password=True), items=items,
+                       seconds=time.perf_counter() - t0, jobs=jobs, worker_maxrss_kb=worker_rss,
+                       parent_maxrss_kb=_maxrss_kb())
+
+
+def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None]) -> None:
+    """At most ``jobs × 4`` tasks in flight, so the parent's memory stays flat in N."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else None
+    limit = jobs * 4
+    queue = iter(todo)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        running: dict[Future, Item] = {}
+
+        def fill():
+            for it, job in queue:
+                running[pool.submit(process_one, job)] = it
+                if len(running) >= limit:
+                    return
+
+        fill()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                it = running.pop(fut)
+                try:
+                    res = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory …)
+                    res = {"status": "failed", "reason": f"处理进程异常退出：{type(exc).__name__} {exc}"}
+                finish(it, res)
+            fill()
+
+
+def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str, str],
+            formats: tuple[str, ...]) -> None:
+    it.status = res.get("status", "failed")
+    it.reason = res.get("reason", "")
+    it.unit = res.get("unit") or ""
+    it.year = res.get("year")
+    it.seconds = res.get("seconds", 0.0)
+    ev = res.get("evaluation")
+    rec = RunRecord(input_hash=it.input_hash, framework_hash=fw[1], tool_version=__version__,
+                    status=it.status, input_name=it.file, framework_id=fw[0], reason=it.reason,
+                    unit=it.unit, year=it.year, supervisor=res.get("supervisor") or "",
+                    evaluation=ev, issues=res.get("issues") or [])
+    it.run_id, _ = store.record(rec)
+    if it.status == "ok":
+        placer.place(it, Path(res.get("scratch") or ""), res.get("files") or [], formats)
+
+
+def _existing_folders(out: Path) -> dict[str, dict]:
+    """input hash → marker of unit folders a previous batch wrote into ``out``."""
+    found: dict[str, dict] = {}
+    for d in sorted(out.iterdir()) if out.is_dir() else []:
+        m = d / MARKER
+        if d.is_dir() and m.is_file():
+            try:
+                doc = json.loads(m.read_text(encoding="utf-8"))
+                found[doc["input_hash"]] = doc | {"folder": d.name, "dir": str(d)}
+            except (OSError, ValueError, KeyError):
+                continue
+    return found
+
+
+def _outputs_in_place(marker: dict | None, formats: tuple[str, ...], prev: dict) -> bool:
+    if prev["status"] != "ok":
+        return prev["status"] in FAILED  # nothing to write for a failed input: the record is enough
+    if marker is None or not set(formats) <= set(marker.get("formats", [])):
+        return False
+    return all((Path(marker["dir"]) / f).is_file() for f in marker.get("files", []))
+
+
+class _Placer:
+    """Chooses each unit's output folder; two different workbooks never share one, and two
+    workbooks that claim the same unit and year are reported as a conflict."""
+
+    def __init__(self, out: Path, existing: dict[str, dict]):
+        self.out = out
+        self.by_folder = {m["folder"]: h for h, m in existing.items()}   # folder → input hash on disk
+        self.claimed: dict[str, Item] = {}                                 # folder → item of this batch
+        self.by_base: dict[str, Item] = {}                                 # unit-year → first item
+        self.conflicts: list[tuple[Item, Item]] = []
+
+    def _base(self, it: Item) -> str:
+        base = folder_name(it.unit, it.year)
+        first = self.by_base.setdefault(base, it)
+        if first is not it:
+            self.conflicts.append((first, it))
+        return base
+
+    def claim(self, it: Item) -> None:
+        self._base(it)
+        self.claimed[it.folder] = it
+
+    def place(self, it: Item, scratch: Path, files: list[str], formats: tuple[str, ...]) -> None:
+        base = self._base(it)
+        name, n = base, 1
+        while True:
+            owner = self.claimed.get(name)
+            on_disk = self.by_folder.get(name)
+            free = not (self.out / name).exists() or on_disk is not None  # ours from an earlier batch
+            if owner is None and free and (on_disk in (None, it.input_hash) or name == base):
+                break
+            n += 1
+            name = f"{base}（{n}）"
+        target = self.out / name
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        if scratch.is_dir():
+            for f in files:
+                os.replace(scratch / f, target / f)
+            shutil.rmtree(scratch, ignore_errors=True)
+        write_text_atomic(target / MARKER, json.dumps(
+            {"input_hash": it.input_hash, "input": it.file, "formats": sorted(formats), "files": files},
+            ensure_ascii=False, indent=1))
+        it.folder, it.files = name, files
+        self.claimed[name] = it
+        self.by_folder[name] = it.input_hash
+
+    def report_conflicts(self) -> None:
+        for first, other in self.conflicts:
+            other.status = "conflict"
+            other.note = (f"与 {first.file} 的单位名称和年度相同（{first.unit} {first.year}），"
+                          f"输出另存于 {other.folder or '（无）'}")
+            if not first.note:
+                first.note = f"另有 {other.file} 填报了相同的单位名称和年度"
