@@ -90,9 +90,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.state.cache = cache
     app.state.backend = backend
 
-    def page(name: str, status: int = 200, **ctx) -> HTMLResponse:
+    def page(_template: str, status: int = 200, **ctx) -> HTMLResponse:
         ctx.setdefault("settings", settings)
-        html = env.get_template(name).render(**ctx)
+        html = env.get_template(_template).render(**ctx)
         return HTMLResponse(html, status_code=status)
 
     def error_page(status: int, message: str, hint: str = "") -> HTMLResponse:
@@ -304,6 +304,6 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         if len(ys) < 2:
             return error_page(400, "请填写要对比的两个年度，用逗号分隔，例如 2022,2023。")
         res = await run_in_threadpool(backend.compare, settings.db, ys)
-        return page("compare.html", years=ys, data=res, active="review")
+        return page("compare.html", years=ys, data=res, active="review", indicator_ids=views.BATCH_INDICATORS)
 
     return app

@@ -98,33 +98,14 @@ class Backend:
         return res.to_dict() if hasattr(res, "to_dict") else dict(res)
 
     def compare(self, db: str, years: list[int]) -> dict[str, Any]:
-        """Year-over-year comparison from the store: {"years": [...], "rows": [...]}."""
-        store = importlib.import_module("jixiao.store") if _has("jixiao.store") else None
-        if store is None:
-            raise FeatureUnavailable("历年对比（数据库）")
-        for name in ("compare_years", "compare"):
-            fn = getattr(store, name, None)
-            if fn is not None:
-                break
-        else:
-            raise FeatureUnavailable("历年对比（数据库）", "jixiao.store 中没有 compare")
-        opener = getattr(store, "open_store", None) or getattr(store, "Store", None)
-        if opener is not None:
-            st = opener(db)
-            try:
-                res = fn(st, years)
-            finally:
-                close = getattr(st, "close", None)
-                if close:
-                    close()
-        else:
-            res = fn(db, years)
-        return res.to_dict() if hasattr(res, "to_dict") else res
+        """Year-over-year comparison from the store: the newest run per unit and year."""
+        store_cls = _attr("jixiao.store", "Store", "历年对比（数据库）")
+        from .views import compare_rows
 
-
-def _has(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-        return True
-    except ModuleNotFoundError:
-        return False
+        st = store_cls.open(db)
+        try:
+            runs = st.latest_runs(years=years)
+            inds = st.indicators([r["id"] for r in runs])
+        finally:
+            st.close()
+        return compare_rows(runs, inds, years)

@@ -102,6 +102,9 @@ def sniff(data: bytes, allowed: tuple[str, ...]) -> Sniffed:
             kind = "docx"
         else:
             raise UploadRejected("上传的文件是压缩包，但不是 Excel 工作簿或 Word 文档。", f"请选择{want}。")
+    elif data.startswith(b"PK\x03\x04"):
+        raise UploadRejected("上传的文件像是 Excel 或 Word 文件，但已损坏或不完整，无法打开。",
+                             "请在 Excel/WPS 中打开确认后重新保存，再上传。")
     elif data.startswith(b"%PDF-"):
         kind = "pdf"
     elif _is_ole(data):

@@ -252,3 +252,28 @@ def grade_counts(rows: list[dict]) -> list[tuple[str, int]]:
             continue
         c[ev.score.grade or "待评"] += 1
     return [(g, c[g]) for g in (*GRADES, "待评") if c.get(g)]
+
+
+def compare_rows(runs: list[dict], indicators: dict[int, dict[str, dict]], years: list[int]) -> dict:
+    """Store runs → one row per unit: total, grade and key indicators for each year, and the change
+    of the total from the first to the last year (both present)."""
+    units: dict[str, dict] = {}
+    for r in runs:
+        u = units.setdefault(r.get("unit") or "", {"unit": r.get("unit") or "", "by_year": {}})
+        u["by_year"][r["year"]] = {
+            "total": r.get("total"), "grade": r.get("grade") or r.get("provisional_grade"),
+            "indicators": {k: v.get("value") for k, v in indicators.get(r["id"], {}).items()},
+        }
+    rows = []
+    for u in sorted(units.values(), key=lambda x: x["unit"]):
+        first, last = u["by_year"].get(years[0]), u["by_year"].get(years[-1])
+        change = None
+        if first and last and first["total"] is not None and last["total"] is not None:
+            change = Decimal(last["total"]) - Decimal(first["total"])
+        u["change"] = change
+        rows.append(u)
+    chart = charts.hbars("各单位历年总分", [(u["unit"], [
+        (Decimal(u["by_year"][y]["total"]) if y in u["by_year"] and u["by_year"][y]["total"] is not None
+         else None) for y in years]) for u in rows], [f"{y}年" for y in years], unit="分",
+        scale_max=Decimal(100))
+    return {"years": years, "rows": rows, "chart": chart}
