@@ -1,0 +1,44 @@
+"""Shared helpers for the checks: comparing a stated figure with a computed one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ..issues import Issue, Location, make
+from ..money import AMOUNT_TOLERANCE, fmt_amount
+
+
+def fmt(x: Decimal) -> str:
+    """An amount as the user typed it in 万元, keeping more places only when they matter."""
+    s = fmt_amount(x)
+    if Decimal(s.replace(",", "")) != x:
+        s = f"{x.normalize():,f}"
+    return s
+
+
+def compare(stated: Decimal, computed: Decimal, code: str, what: str, how: str, loc: Location,
+            hint: str = "") -> Issue | None:
+    """None when equal; an I-ROUNDING note when |difference| ≤ 0.01 万元; else ``code``.
+
+    ``what`` names the stated figure ('公共项目“合计”行的全年预算'), ``how`` the computation
+    ('各项目之和').
+    """
+    diff = stated - computed
+    if diff == 0:
+        return None
+    if abs(diff) <= AMOUNT_TOLERANCE:
+        return make("I-ROUNDING", f"{what}为 {fmt(stated)} 万元，{how}为 {fmt(computed)} 万元，"
+                    f"相差 {fmt(diff)} 万元（尾差）。", loc, "属四舍五入尾差，可不处理；如需一致请核对各项的小数位。")
+    return make(code, f"{what}为 {fmt(stated)} 万元，但{how}为 {fmt(computed)} 万元，相差 {fmt(diff)} 万元。",
+                loc, hint)
+
+
+def total(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:
+    """Sum of the present values (None counts as 0); None when none is present, or when
+    ``all_required`` and any is missing."""
+    vals = list(values)
+    present = [v for v in vals if v is not None]
+    if not present or (all_required and len(present) != len(vals)):
+        return None
+    return sum(present, Decimal(0))

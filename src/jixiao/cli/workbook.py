@@ -1,0 +1,80 @@
+"""``jixiao template`` and ``jixiao check``: write the blank workbook, check a filled one."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..errors import EXIT_DATA, EXIT_OK
+from ..issues import SEVERITY_ZH, Issue, has_errors, summarize
+from .common import console, err_console, handle_errors, print_json
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def check_document(file: str, issues: list[Issue], department_ok: bool = True) -> dict:
+    """The stable JSON of ``check`` (DESIGN §12)."""
+    return {
+        "file": file,
+        "valid": department_ok and not has_errors(issues),
+        "issues": [i.to_dict() for i in issues],
+        "summary": summarize(issues),
+    }
+
+
+def _print_text(file: str, issues: list[Issue]) -> None:
+    s = summarize(issues)
+    if not issues:
+        console.print(f"[bold green]✓[/] {file}：未发现问题。", markup=True)
+        return
+    for sev, style in (("error", "red"), ("warning", "yellow"), ("info", "cyan")):
+        group = [i for i in issues if i.severity == sev]
+        if not group:
+            continue
+        t = Table(title=f"{SEVERITY_ZH[sev]}（{len(group)}）", title_style=f"bold {style}", show_lines=False,
+                  expand=False)
+        t.add_column("位置", no_wrap=True)
+        t.add_column("代码", no_wrap=True, style="dim")
+        t.add_column("说明")
+        t.add_column("建议", style="dim")
+        for i in group:
+            t.add_row(i.location.describe(), i.code, i.message, i.hint)
+        console.print(t)
+    verdict = "[bold red]未通过[/]" if s["error"] else "[bold green]通过[/]"
+    console.print(f"{file}：{verdict}——错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个。",
+                  markup=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("template", help="生成空白的基础数据表（.xlsx），含填表说明、下拉选项和数据校验。")
+    @handle_errors
+    def template_cmd(
+        path: Path = typer.Argument(..., help="要生成的模板文件路径，如 基础数据表.xlsx"),
+        force: bool = typer.Option(False, "--force", "-f", help="文件已存在时覆盖。"),
+    ):
+        from ..workbook.template import write_template
+
+        out = write_template(path, force=force)
+        err_console.print(f"已生成空白基础数据表：{out}")
+
+    @app.command("check", help="校验基础数据表：结构、单元格取值和勾稽关系，一次列出全部问题及所在单元格。")
+    @handle_errors
+    def check_cmd(
+        workbook: Path = typer.Argument(..., help="要校验的基础数据表（.xlsx）"),
+        fmt: Fmt = typer.Option(Fmt.text, "--format", help="输出格式：text（表格）或 json。"),
+    ):
+        from ..workbook import load
+
+        res = load(workbook)
+        file = str(workbook)
+        if fmt == Fmt.json:
+            print_json(check_document(file, res.issues, res.department is not None))
+        else:
+            _print_text(file, res.issues)
+        raise typer.Exit(EXIT_DATA if not res.valid else EXIT_OK)

@@ -1,0 +1,559 @@
+"""Raw cells → model.Department, with a located issue for every structural or cell problem.
+
+Sheets are found by name, header rows by header text (within the first rows), columns by header
+text, fixed rows by their label. Every value is converted exactly once (cells.py); amounts in a
+元 workbook are divided by 10,000 here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..checks import codes as C
+from ..checks.common import compare
+from ..issues import Issue, Location, make
+from ..model import (
+    KPI,
+    AssetLine,
+    BudgetLine,
+    Department,
+    ManualScore,
+    PerfIndicator,
+    Project,
+    Src,
+    ThreePublicItem,
+    Undertaking,
+)
+from . import cells, schema
+from .layout import Layout
+from .read import RawSheet, RawWorkbook, cell_ref
+
+TOTAL_NAMES = ("合计", "总计", "小计")
+
+
+@dataclass
+class ParseResult:
+    department: Department | None
+    issues: list[Issue]
+    layout: Layout
+
+
+@dataclass
+class _Grid:
+    """One recognised sheet: its raw cells, header row and column map."""
+
+    spec: schema.Sheet
+    raw: RawSheet
+    header_row: int
+    cols: dict[str, int]
+    filled: dict[tuple[int, int], object] = field(default_factory=dict)  # merged text fill
+
+    def get(self, row: int, fld: str) -> object:
+        c = self.cols.get(fld)
+        if c is None:
+            return None
+        v = self.raw.value(row, c)
+        if v is None and (row, c) in self.filled:
+            return self.filled[(row, c)]
+        return v
+
+    def data_rows(self):
+        """Excel row numbers below the header that hold anything in a recognised column."""
+        cols = [c - 1 for c in self.cols.values()]
+        for i in range(self.header_row, self.raw.max_row):
+            r = self.raw.rows[i]
+            n = len(r)
+            if any(c < n and r[c] != "" and r[c] is not None for c in cols):
+                yield i + 1
+            elif any((i + 1, c + 1) in self.filled for c in cols):
+                yield i + 1
+
+
+class _Parser:
+    def __init__(self, raw: RawWorkbook):
+        self.raw = raw
+        self.file = raw.path
+        self.issues: list[Issue] = []
+        self.layout = Layout(file=raw.path)
+        self.unit = "万元"
+        self.grids: dict[str, _Grid] = {}
+
+    # -- issues -----------------------------------------------------------------------------
+    def add(self, code: str, message: str, loc: Location, hint: str = "") -> None:
+        self.issues.append(make(code, message, loc, hint))
+
+    def sheet_loc(self, title: str, row: int | None = None, col: int | None = None,
+                  key: str | None = None) -> Location:
+        cell = cell_ref(row, col) if (row and col) else None
+        return Location(file=self.file, sheet=title, cell=cell, row=row, key=key)
+
+    def cell_loc(self, g: _Grid, row: int, fld: str, key: str | None = None) -> Location:
+        return self.sheet_loc(g.raw.title, row, g.cols.get(fld), key)
+
+    # -- structure --------------------------------------------------------------------------
+    def find_sheets(self) -> None:
+        wanted = {schema.sheet_name_key(s.name): s for s in schema.SHEETS}
+        seen: dict[str, str] = {}
+        for rs in self.raw.sheets:
+            k = schema.sheet_name_key(rs.title)
+            if k == schema.INSTRUCTIONS:
+                continue
+            spec = wanted.get(k)
+            if spec is None:
+                self.add(C.SHEET_UNKNOWN, f"工作表“{rs.title}”不是基础数据表的组成部分，未读取。",
+                         self.sheet_loc(rs.title), "如需使用，请把数据移到对应的工作表中。")
+                continue
+            if spec.name in seen:
+                self.add(C.SHEET_DUPLICATE, f"工作表“{rs.title}”与“{seen[spec.name]}”重名（忽略空格后），"
+                         "只读取第一个。", self.sheet_loc(rs.title), "请删除或合并重复的工作表。")
+                continue
+            seen[spec.name] = rs.title
+            if rs.hidden:
+                self.add(C.SHEET_HIDDEN, f"工作表“{rs.title}”被隐藏，但其中的数据仍会读取。",
+                         self.sheet_loc(rs.title), "请确认隐藏表中的数据是需要的。")
+            g = self.find_header(spec, rs)
+            if g is not None:
+                self.grids[spec.name] = g
+                self.layout.titles[spec.name] = rs.title
+                self.layout.columns[spec.name] = dict(g.cols)
+        for spec in schema.SHEETS:
+            if spec.name in seen:
+                continue
+            if spec.required:
+                self.add(C.SHEET_MISSING, f"缺少工作表“{spec.name}”。", Location(file=self.file, sheet=spec.name),
+                         "请用 jixiao template 生成的模板，保留全部工作表（无数据的表可以留空）。")
+            else:
+                self.add(C.SHEET_ABSENT, f"没有工作表“{spec.name}”，相关指标将无法计算。",
+                         Location(file=self.file, sheet=spec.name), "如有相关数据，请从模板中复制该工作表补充。")
+
+    def find_header(self, spec: schema.Sheet, rs: RawSheet) -> _Grid | None:
+        lookup: dict[str, str] = {}
+        for c in spec.columns:
+            for n in c.names():
+                lookup.setdefault(schema.norm_header(n), c.field)
+        key_field = spec.columns[0].field
+        best = None
+        for r in range(1, min(schema.HEADER_SEARCH_ROWS, rs.max_row) + 1):
+            found: dict[str, int] = {}
+            for ci, v in enumerate(rs.rows[r - 1], start=1):
+                f = lookup.get(schema.norm_header(v)) if isinstance(v, str) else None
+                if f and f not in found:
+                    found[f] = ci
+            if key_field in found and len(found) >= min(2, len(spec.columns)):
+                if best is None or len(found) > len(best[1]):
+                    best = (r, found)
+        if best is None:
+            names = "、".join(c.header for c in spec.columns[:4])
+            self.add(C.HEADER_MISSING, f"工作表“{rs.title}”前 {schema.HEADER_SEARCH_ROWS} 行中找不到表头"
+                     f"（应有 {names} 等列）。", self.sheet_loc(rs.title),
+                     "请保留模板的表头行，列标题文字不要改动（可以调整顺序、在括号中注明单位）。")
+            return None
+        hr, cols = best
+        g = _Grid(spec, rs, hr, cols)
+        # duplicates, unknown and unit-mismatched headers in the header row
+        seen_f: set[str] = set()
+        for ci, v in enumerate(rs.rows[hr - 1], start=1):
+            if cells.is_blank(v):
+                continue
+            f = lookup.get(schema.norm_header(v)) if isinstance(v, str) else None
+            loc = self.sheet_loc(rs.title, hr, ci)
+            if f is None:
+                self.add(C.COLUMN_UNKNOWN, f"列“{cells.as_text(v)}”不是本表的列，未读取。", loc)
+            elif f in seen_f:
+                self.add(C.COLUMN_DUPLICATE, f"列“{cells.as_text(v)}”出现了不止一次，只读取第一列"
+                         f"（{cell_ref(hr, cols[f])}）。", loc, "请删除重复的列。")
+            seen_f.add(f) if f else None
+        for c in spec.columns:
+            if c.required and c.field not in cols:
+                self.add(C.COLUMN_MISSING, f"工作表“{rs.title}”缺少“{c.header}”列。",
+                         self.sheet_loc(rs.title, hr), "请从模板中复制该列（列标题须与模板一致）。")
+        # merged cells below the header: text columns take the merged value
+        text_cols = {g.cols[c.field] for c in spec.columns
+                     if c.field in g.cols and c.kind in (schema.TEXT, schema.LONGTEXT)}
+        merged_n = 0
+        for r1, c1, r2, c2 in rs.merged:
+            if r2 <= hr:
+                continue
+            merged_n += 1
+            top = rs.value(r1, c1)
+            for r in range(max(r1, hr + 1), r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1) and c in text_cols:
+                        g.filled[(r, c)] = top
+        if merged_n:
+            self.add(C.MERGED_CELLS, f"工作表“{rs.title}”有 {merged_n} 处合并单元格：文字按合并区域首格填充，"
+                     "数字只读取首格。", self.sheet_loc(rs.title), "如金额被合并，请拆分单元格后分别填写。")
+        return g
+
+    # -- cell conversion --------------------------------------------------------------------
+    def value(self, g: _Grid, row: int, fld: str, kind: str | None = None, key: str | None = None):
+        col = g.cols.get(fld)
+        if col is None:
+            return None
+        if (row, col) in g.raw.formulas_without_value:
+            self.add(C.CELL_FORMULA, "单元格是公式，但文件中没有保存计算结果，无法读取数值。",
+                     self.cell_loc(g, row, fld, key), "请用 Excel/WPS 打开该文件、保存后再校验（或改填数值）。")
+            return None
+        v = g.get(row, fld)
+        kind = kind or g.spec.column(fld).kind
+        if kind in schema.MONEY_KINDS:
+            out, err = cells.to_amount(v, kind, self.unit)
+        elif kind == schema.COUNT:
+            out, err = cells.to_count(v)
+        elif kind == schema.SCORE:
+            out, err = cells.to_score(v)
+        elif kind == schema.DATE:
+            out, err = cells.to_date(v)
+        elif kind == schema.YEAR:
+            out, err = cells.to_year(v)
+        elif kind == schema.UNIT:
+            out, err = cells.to_unit(v)
+        elif kind == schema.NATURE:
+            out, err = cells.to_nature(v)
+        elif kind == schema.VALUE:
+            return cells.to_value(v)
+        else:
+            return cells.as_text(v)
+        if err:
+            code, msg, hint = err
+            head = g.spec.column(fld).name if fld in {c.field for c in g.spec.columns} else fld
+            self.add(code, f"“{head}”：{msg}。", self.cell_loc(g, row, fld, key), hint)
+            return None
+        return out
+
+    def labels(self, g: _Grid):
+        """(row, raw label, Row spec or None) for each data row of a LABELED/KV sheet; records
+        the rows of known labels in the layout and reports duplicates and missing rows."""
+        lookup: dict[str, schema.Row] = {}
+        for r in g.spec.rows:
+            for n in r.names():
+                lookup.setdefault(schema.norm_label(n), r)
+        rows_map = self.layout.label_rows.setdefault(g.spec.name, {})
+        seen: dict[str, int] = {}
+        out = []
+        for row in g.data_rows():
+            text = cells.as_text(g.get(row, "label"))
+            spec = lookup.get(schema.norm_label(text)) if text else None
+            if spec is not None:
+                if spec.label in seen and spec.field != "basic_part":
+                    self.add(C.ROW_DUPLICATE, f"“{spec.label}”填写了两行（另见第 {seen[spec.label]} 行），"
+                             "只读取第一行。", self.cell_loc(g, row, "label", spec.label), "请删除重复的行。")
+                    continue
+                if spec.label in seen:
+                    continue
+                seen[spec.label] = row
+                rows_map[spec.label] = row
+            out.append((row, text, spec))
+        for r in g.spec.rows:
+            if r.required and r.label not in seen:
+                self.add(C.ROW_MISSING, f"工作表“{g.raw.title}”缺少“{r.label}”行。",
+                         self.sheet_loc(g.raw.title), "请从模板中复制该行（第一列文字须与模板一致）。")
+        return out
+
+    # -- sheets -----------------------------------------------------------------------------
+    def parse(self) -> ParseResult:
+        self.find_sheets()
+        d = Department(source_file=self.file)
+        if "基本信息" in self.grids:
+            self.parse_info(d, self.grids["基本信息"])
+        for name, fn in (("人员编制", self.parse_staffing), ("支出总表", self.parse_spending),
+                         ("三公经费", self.parse_three_public), ("公用经费", self.parse_public_funds),
+                         ("部门项目", self.parse_projects), ("公共项目", self.parse_projects),
+                         ("项目承担单位", self.parse_undertakings), ("项目绩效指标", self.parse_perf),
+                         ("政府采购", self.parse_procurement), ("资产", self.parse_assets),
+                         ("履职目标", self.parse_kpis), ("满意度", self.parse_satisfaction),
+                         ("定性评分", self.parse_manual)):
+            if name in self.grids:
+                fn(d, self.grids[name])
+        return ParseResult(d, self.issues, self.layout)
+
+    def parse_info(self, d: Department, g: _Grid) -> None:
+        rows = self.labels(g)
+        # the unit first: it decides how every amount in the workbook is read
+        for row, _text, spec in rows:
+            if spec is not None and spec.field == "money_unit":
+                u = self.value(g, row, "value", schema.UNIT, spec.label)
+                if u:
+                    self.unit = d.money_unit = u
+                    if u == "元":
+                        self.add(C.AMOUNT_CONVERTED, "金额单位为“元”：所有金额已除以 10000 换算为万元。",
+                                 self.cell_loc(g, row, "value", spec.label))
+        for row, text, spec in rows:
+            if spec is None:
+                v = self.value(g, row, "value", schema.LONGTEXT)
+                if text and v:
+                    d.narratives[text] = v
+                    self.add(C.ROW_EXTRA, f"基本信息中的“{text}”不是预置项目，已作为文字段落读取。",
+                             self.cell_loc(g, row, "label", text))
+                continue
+            if spec.field == "money_unit":
+                continue
+            v = self.value(g, row, "value", spec.kind, spec.label)
+            if v is None or v == "":
+                continue
+            if spec.kind == schema.LONGTEXT:
+                d.narratives[spec.field] = v
+            else:
+                setattr(d, spec.field, v)
+
+    def parse_staffing(self, d: Department, g: _Grid) -> None:
+        st = d.staffing
+        st.src = Src(g.raw.title, g.header_row + 1)
+        for row, text, spec in self.labels(g):
+            key = spec.label if spec else text
+            if spec is None:
+                if text.endswith(("编制", "员额")):
+                    v = self.value(g, row, "count", key=text)
+                    self.layout.label_rows["人员编制"][text] = row
+                    if v is not None:
+                        st.authorized[text] = v
+                        self.add(C.ROW_EXTRA, f"“{text}”作为一类编制计入编制数。", self.cell_loc(g, row, "label", text))
+                else:
+                    self._unknown_row(g, row, text)
+                continue
+            v = self.value(g, row, "count", key=key)
+            if v is None:
+                continue
+            if spec.field in ("in_service", "other_employees", "retired"):
+                setattr(st, spec.field, v)
+            elif spec.field == "authorized_total":
+                st.authorized_total_stated = v
+            else:
+                st.authorized[spec.field] = v
+
+    def _unknown_row(self, g: _Grid, row: int, text: str) -> None:
+        if text:
+            self.add(C.ROW_UNKNOWN, f"“{text}”不是本表的预置项目，未读取。", self.cell_loc(g, row, "label", text),
+                     "请使用模板第一列的项目名称。")
+        else:
+            self.add(C.ROW_UNKNOWN, "这一行有数据但第一列没有项目名称，未读取。", self.cell_loc(g, row, "label"),
+                     "请在第一列填写项目名称。")
+
+    def _budget_line(self, g: _Grid, row: int, name: str, key: str) -> BudgetLine:
+        return BudgetLine(
+            name=name,
+            initial=self.value(g, row, "initial", key=key),
+            adjustment=self.value(g, row, "adjustment", key=key),
+            full_year=self.value(g, row, "full_year", key=key),
+            actual=self.value(g, row, "actual", key=key),
+            prior_actual=self.value(g, row, "prior_actual", key=key),
+            src=Src(g.raw.title, row),
+        )
+
+    def parse_spending(self, d: Department, g: _Grid) -> None:
+        sp = d.spending
+        for row, text, spec in self.labels(g):
+            if spec is None:
+                if not text:
+                    self._unknown_row(g, row, text)
+                    continue
+                line = self._budget_line(g, row, text, text)
+                self.layout.label_rows["支出总表"][text] = row
+                sp.basic_parts.append(line)
+                self.add(C.ROW_EXTRA, f"“{text}”作为基本支出的一个经济分类读取。", self.cell_loc(g, row, "label", text),
+                         "如不是基本支出的分项，请删除该行。")
+                continue
+            if spec.single:
+                setattr(sp, spec.field, self.value(g, row, "actual", key=spec.label))
+                for fld in ("initial", "adjustment", "full_year", "prior_actual"):
+                    if not cells.is_blank(g.get(row, fld)):
+                        self.add(C.CELL_IGNORED, f"“{spec.label}”只填“决算”列，此处的数字未读取。",
+                                 self.cell_loc(g, row, fld, spec.label), "请把数字移到“决算”列。")
+                continue
+            if spec.field == "basic_part":
+                line = self._budget_line(g, row, spec.label, spec.label)
+                if any(getattr(line, f) is not None for f in ("initial", "adjustment", "full_year", "actual",
+                                                               "prior_actual")):
+                    sp.basic_parts.append(line)
+                continue
+            cur = getattr(sp, spec.field)
+            setattr(sp, spec.field, self._budget_line(g, row, cur.name, spec.label))
+
+    def parse_three_public(self, d: Department, g: _Grid) -> None:
+        tp = d.three_public
+        for row, text, spec in self.labels(g):
+            if spec is None:
+                self._unknown_row(g, row, text)
+                continue
+            item = ThreePublicItem(
+                name=spec.label,
+                prior_budget=self.value(g, row, "prior_budget", key=spec.label),
+                prior_actual=self.value(g, row, "prior_actual", key=spec.label),
+                budget=self.value(g, row, "budget", key=spec.label),
+                actual=self.value(g, row, "actual", key=spec.label),
+                reason=self.value(g, row, "reason", key=spec.label) or "",
+                src=Src(g.raw.title, row),
+            )
+            if spec.field == "total":
+                if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
+                    tp.total_stated = item
+            else:
+                tp.items.append(item)
+
+    def parse_public_funds(self, d: Department, g: _Grid) -> None:
+        pf = d.public_funds
+        for row, text, spec in self.labels(g):
+            if spec is None:
+                self._unknown_row(g, row, text)
+                continue
+            pf.budget = self.value(g, row, "budget", key=spec.label)
+            pf.actual = self.value(g, row, "actual", key=spec.label)
+            pf.prior_actual = self.value(g, row, "prior_actual", key=spec.label)
+            pf.src = Src(g.raw.title, row)
+
+    def parse_projects(self, d: Department, g: _Grid) -> None:
+        kind = "department" if g.spec.name == "部门项目" else "public"
+        target = d.dept_projects if kind == "department" else d.public_projects
+        amount_fields = [c.field for c in g.spec.columns if c.kind in schema.MONEY_KINDS]
+        total_rows: list[tuple[int, dict]] = []
+        for row in g.data_rows():
+            name = cells.as_text(g.get(row, "name"))
+            vals = {f: self.value(g, row, f, key=name or None) for f in amount_fields}
+            if schema.norm_text(name) in TOTAL_NAMES:
+                total_rows.append((row, vals))
+                continue
+            texts = {c.field: self.value(g, row, c.field, key=name or None) or ""
+                     for c in g.spec.columns if c.kind in (schema.TEXT, schema.LONGTEXT) and c.field != "name"}
+            if not name:
+                if any(v is not None for v in vals.values()) or any(texts.values()):
+                    self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
+                             "请填写项目名称；不需要的行请整行删除。")
+                continue
+            target.append(Project(name=name, kind=kind, src=Src(g.raw.title, row),
+                                  **{f: v for f, v in vals.items()}, **texts))
+        # a 合计 row a person typed is checked against the rows, not trusted
+        for row, vals in total_rows:
+            for f in amount_fields:
+                stated = vals.get(f)
+                parts = [getattr(p, f) for p in target if getattr(p, f) is not None]
+                if stated is None or not parts:
+                    continue
+                head = g.spec.column(f).name
+                iss = compare(stated, sum(parts, Decimal(0)), C.TOTAL_ROW,
+                              f"{g.raw.title}“合计”行的{head}", "各项目之和",
+                              self.cell_loc(g, row, f, "合计"),
+                              "合计行由工具计算，可以不填；填写时须等于各项目之和。")
+                if iss:
+                    self.issues.append(iss)
+
+    def parse_undertakings(self, d: Department, g: _Grid) -> None:
+        for row in g.data_rows():
+            project = cells.as_text(g.get(row, "project"))
+            if schema.norm_text(project) in TOTAL_NAMES:
+                continue
+            u = Undertaking(project=project, unit=self.value(g, row, "unit") or "",
+                            allocated=self.value(g, row, "allocated", key=project or None),
+                            spent=self.value(g, row, "spent", key=project or None),
+                            note=self.value(g, row, "note") or "", src=Src(g.raw.title, row))
+            if not project:
+                self.add(C.PROJECT_NO_NAME, "这一行填了承担单位数据，但没有项目名称。", self.cell_loc(g, row, "project"))
+                continue
+            d.undertakings.append(u)
+
+    def parse_perf(self, d: Department, g: _Grid) -> None:
+        carry = {"project": "", "level1": "", "level2": ""}
+        for row in g.data_rows():
+            texts = {f: cells.as_text(g.get(row, f)) for f in ("project", "level1", "level2", "level3", "unit")}
+            for f in carry:  # a blank 项目名称/一级/二级指标 means "same as the row above"
+                if texts[f]:
+                    carry[f] = texts[f]
+                else:
+                    texts[f] = carry[f]
+            key = f"{texts['project']}·{texts['level3']}" if texts["level3"] else texts["project"]
+            nature = self.value(g, row, "nature", key=key)
+            pi = PerfIndicator(
+                project=texts["project"], level1=texts["level1"], level2=texts["level2"],
+                level3=texts["level3"], nature=nature or "", target=self.value(g, row, "target"),
+                unit=texts["unit"], actual=self.value(g, row, "actual"),
+                weight=self.value(g, row, "weight", key=key), score=self.value(g, row, "score", key=key),
+                deviation_reason=self.value(g, row, "deviation_reason") or "", src=Src(g.raw.title, row))
+            if not pi.project or not pi.level3:
+                what = "项目名称" if not pi.project else "三级指标"
+                self.add(C.PROJECT_NO_NAME, f"这一行绩效指标没有{what}。",
+                         self.cell_loc(g, row, "project" if not pi.project else "level3"),
+                         "请填写项目名称和三级指标。")
+                continue
+            d.perf_indicators.append(pi)
+
+    def parse_procurement(self, d: Department, g: _Grid) -> None:
+        pr = d.procurement
+        pr.src = Src(g.raw.title, g.header_row + 1)
+        attrs = {"initial": ("initial_by_category", "initial_total"),
+                 "full_year": ("full_year_by_category", "full_year_total"),
+                 "actual": ("actual_by_category", "actual_total")}
+        for row, text, spec in self.labels(g):
+            if spec is None:
+                self._unknown_row(g, row, text)
+                continue
+            for f, (by_cat, tot) in attrs.items():
+                v = self.value(g, row, f, key=spec.label)
+                if v is None:
+                    continue
+                if spec.field == "total":
+                    setattr(pr, tot, v)
+                else:
+                    getattr(pr, by_cat)[spec.label] = v
+        for _f, (by_cat, tot) in attrs.items():  # an empty 合计 is computed from the categories
+            cats = getattr(pr, by_cat)
+            if getattr(pr, tot) is None and cats:
+                setattr(pr, tot, sum(cats.values(), Decimal(0)))
+
+    def parse_assets(self, d: Department, g: _Grid) -> None:
+        for row, text, spec in self.labels(g):
+            if spec is None and not text:
+                self._unknown_row(g, row, text)
+                continue
+            name = spec.label if spec else text
+            line = AssetLine(name=name,
+                             prior_end=self.value(g, row, "prior_end", key=name),
+                             added=self.value(g, row, "added", key=name),
+                             reduced=self.value(g, row, "reduced", key=name),
+                             end=self.value(g, row, "end", key=name),
+                             note=self.value(g, row, "note") or "", src=Src(g.raw.title, row))
+            if spec is None:
+                self.layout.label_rows["资产"][text] = row
+                self.add(C.ROW_EXTRA, f"“{text}”作为资产总额的一个组成项读取。", self.cell_loc(g, row, "label", text),
+                         "如不是资产总额的组成项，请删除该行。")
+            if any(getattr(line, f) is not None for f in ("prior_end", "added", "reduced", "end")):
+                d.assets.lines.append(line)
+
+    def parse_kpis(self, d: Department, g: _Grid) -> None:
+        for row in g.data_rows():
+            name = cells.as_text(g.get(row, "name"))
+            if not name:
+                self.add(C.PROJECT_NO_NAME, "这一行履职目标没有指标名称。", self.cell_loc(g, row, "name"))
+                continue
+            d.kpis.append(KPI(name=name, target=self.value(g, row, "target"), actual=self.value(g, row, "actual"),
+                              unit=self.value(g, row, "unit") or "",
+                              nature=self.value(g, row, "nature", key=name) or "≥",
+                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row)))
+
+    def parse_satisfaction(self, d: Department, g: _Grid) -> None:
+        s = d.satisfaction
+        s.src = Src(g.raw.title, g.header_row + 1)
+        for row, text, spec in self.labels(g):
+            if spec is None:
+                self._unknown_row(g, row, text)
+                continue
+            setattr(s, spec.field, self.value(g, row, "value", key=spec.label))
+
+    def parse_manual(self, d: Department, g: _Grid) -> None:
+        for row in g.data_rows():
+            item = cells.as_text(g.get(row, "item"))
+            if not item:
+                self.add(C.PROJECT_NO_NAME, "这一行定性评分没有指标名称。", self.cell_loc(g, row, "item"))
+                continue
+            d.manual_scores.append(ManualScore(item=item, score=self.value(g, row, "score", key=item),
+                                               basis=self.value(g, row, "basis") or "",
+                                               src=Src(g.raw.title, row)))
+
+
+def parse_workbook(raw: RawWorkbook) -> ParseResult:
+    """Build a Department from raw cells. ``department`` is None only when no data sheet at all
+    was recognised (the file is some other workbook)."""
+    p = _Parser(raw)
+    res = p.parse()
+    if not p.grids:
+        res.department = None
+    return res

@@ -1,0 +1,209 @@
+"""Read an .xlsx into raw cells with python-calamine (I/O edge of the workbook layer).
+
+``read_workbook(path)`` returns a :class:`RawWorkbook`: every sheet's cells as Python values
+(str, float, int, bool, date/datetime, or None), addressed by Excel row/column numbers exactly
+as Excel shows them. A file that cannot be read at all raises ``errors.InputError`` (exit 3)
+with a Chinese message; everything else (bad cells, missing sheets) is left to the parser,
+which reports located issues.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import python_calamine as pc
+
+from ..errors import InputError
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_V_RE = re.compile(rb"<v>([^<]*)</v>")
+
+
+@dataclass
+class RawSheet:
+    title: str                          # as in the workbook (spaces kept)
+    rows: list[list[object]]            # rows[r-1][c-1] = value of Excel cell (row r, column c)
+    hidden: bool = False
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), 1-based
+    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 1-based
+
+    def value(self, row: int, col: int) -> object:
+        """Value at Excel row/col (1-based); None when outside the data or empty."""
+        if row < 1 or col < 1 or row > len(self.rows):
+            return None
+        r = self.rows[row - 1]
+        if col > len(r):
+            return None
+        v = r[col - 1]
+        return None if v == "" else v
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class RawWorkbook:
+    path: str
+    sheets: list[RawSheet]
+
+
+def col_letter(col: int) -> str:
+    """1 → 'A', 27 → 'AA'."""
+    s = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def _sniff(path: Path) -> None:
+    """Reject what is not an .xlsx before calamine sees it, with a message a user understands."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(8)
+            if head == _OLE_MAGIC:
+                f.seek(0)
+                blob = f.read(min(size, 4 * 1024 * 1024))
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}", "请检查路径是否正确。") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} 是文件夹，不是 .xlsx 文件。") from None
+    except PermissionError:
+        raise InputError(f"没有权限读取文件：{path}") from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    if size == 0:
+        raise InputError(f"文件 {path.name} 是空文件（0 字节），不是有效的 .xlsx 工作簿。",
+                         "请重新保存或重新下载该文件。")
+    if head == _OLE_MAGIC:
+        if "EncryptionInfo".encode("utf-16-le") in blob:
+            raise InputError(f"文件 {path.name} 设置了打开密码（已加密），无法读取。",
+                             "请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿）后另存为 .xlsx。")
+        raise InputError(f"文件 {path.name} 是旧版 Excel 97-2003 格式（.xls），不支持。",
+                         "请在 Excel/WPS 中“另存为” Excel 工作簿（.xlsx）后再试。")
+    if head[:4] != _ZIP_MAGIC:
+        raise InputError(f"文件 {path.name} 不是 .xlsx 工作簿（文件内容无法识别）。",
+                         "请确认文件是用 Excel/WPS 保存的 .xlsx 格式。")
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"文件 {path.name} 已损坏或不完整（可能下载或复制时被截断）。",
+                         "请重新保存或重新下载该文件。")
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → part name inside the zip (xl/worksheets/sheetN.xml)."""
+    out: dict[str, str] = {}
+    try:
+        wb = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return out
+    targets = {}
+    for m in re.finditer(rb"<Relationship\b([^>]*)/?>", rels):
+        attrs = m.group(1)
+        rid = re.search(rb'\bId="([^"]+)"', attrs)
+        tgt = re.search(rb'\bTarget="([^"]+)"', attrs)
+        if rid and tgt:
+            targets[rid.group(1)] = tgt.group(1).decode("utf-8")
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
+        attrs = m.group(1)
+        name = re.search(rb'\bname="([^"]*)"', attrs)
+        rid = re.search(rb'\br:id="([^"]+)"|\b\w+:id="([^"]+)"', attrs)
+        if not name or not rid:
+            continue
+        t = targets.get(rid.group(1) or rid.group(2))
+        if not t:
+            continue
+        part = t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
+        title = _xml_unescape(name.group(1).decode("utf-8"))
+        out[title] = part
+    return out
+
+
+def _xml_unescape(s: str) -> str:
+    return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+def _formulas_without_value(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+    """Cells holding a formula but no cached value (a file written by a program, never opened
+    in Excel): calamine sees them as empty, so they are found in the sheet XML."""
+    try:
+        data = zf.read(part)
+    except KeyError:
+        return set()
+    if b"<f" not in data:
+        return set()
+    out = set()
+    for m in _CELL_RE.finditer(data):
+        body = m.group(2)
+        if not body or b"<f" not in body:
+            continue
+        v = _V_RE.search(body)
+        if v and v.group(1).strip():
+            continue
+        ref = _REF_RE.search(m.group(1))
+        if ref:
+            out.add((int(ref.group(2)), col_index(ref.group(1).decode())))
+    return out
+
+
+def read_workbook(path: str | Path) -> RawWorkbook:
+    """Read every sheet of an .xlsx. Raises InputError when the file cannot be read at all."""
+    p = Path(path)
+    _sniff(p)
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(p))
+    except pc.PasswordError:
+        raise InputError(f"文件 {p.name} 设置了密码，无法读取。", "请取消密码后另存为 .xlsx。") from None
+    except (pc.ZipError, pc.XmlError, pc.CalamineError, ValueError, OSError) as exc:
+        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+    sheets: list[RawSheet] = []
+    try:
+        with zipfile.ZipFile(p) as zf:
+            parts = _sheet_parts(zf)
+            for meta in wb.sheets_metadata:
+                if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                    continue
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                          for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+                part = parts.get(meta.name)
+                fwv = _formulas_without_value(zf, part) if part else set()
+                sheets.append(RawSheet(
+                    title=meta.name, rows=rows, hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+                    merged=merged, formulas_without_value=fwv))
+    except InputError:
+        raise
+    except (pc.ZipError, pc.XmlError, pc.CalamineError, zipfile.BadZipFile, ValueError, OSError,
+            EOFError, KeyError) as exc:
+        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+    finally:
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing never matters for the result
+            pass
+    if not sheets:
+        raise InputError(f"文件 {p.name} 中没有任何工作表。")
+    return RawWorkbook(path=str(p), sheets=sheets)
