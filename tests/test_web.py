@@ -296,7 +296,7 @@ def test_404_and_405_are_chinese_pages(client):
 
 def test_internal_error_is_a_chinese_500_page_without_traceback(backend):
     class Boom(FakeBackend):
-        def evaluate(self, department, framework):
+        def evaluate(self, department, framework, issues=()):
             raise RuntimeError("secret internal detail")
 
     c = TestClient(create_app(Settings(), backend=Boom()), raise_server_exceptions=False)
@@ -382,7 +382,8 @@ def test_batch_ranks_units_and_draws_the_grade_chart(client, tmp_path):
     failed = [text_of(r_[1]) for r_ in rows if r_[0]]
     assert any("丙局" in f and "基础数据表有 1 处错误，未评分" in f for f in failed)
     assert any("无法识别上传文件的格式" in f for f in failed)
-    assert "各等级单位数" in r.text and "<svg" in r.text
+    assert "共 4 个文件：评价 2 个，未能评价 2 个；等级分布：待评 2 个，未评价 2 个。" in text_of(r.text)
+    assert r.text.count("<svg") == 1
 
 
 def test_batch_without_files(client):
@@ -411,10 +412,11 @@ def test_compare_reads_the_store(tmp_path, backend):
     r = c.get("/compare", params={"years": "2022，2023"})
     assert r.status_code == 200
     t = text_of(r.text)
-    assert "历年对比：2022年、2023年" in t
-    assert "示例科技局" in t and "88.24%" in t and "86.76%" in t
+    assert "历年对比：2022年与2023年" in t
+    row = [text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r.text.split("<tbody>")[1], re.S)]
+    assert row[:4] == ["示例科技局", "23.00", "22.75", "-0.25"]
     assert "<svg" in r.text
     r = c.get("/compare", params={"years": "2030,2031"})
     assert r.status_code == 200 and "没有这些年度的评价记录" in r.text
     r = c.get("/compare", params={"years": "abc"})
-    assert r.status_code == 400 and "请填写要对比的两个年度" in r.text
+    assert r.status_code == 400 and "请填写要对比的两个不同年度" in r.text

@@ -92,6 +92,9 @@ class FakeBackend(Backend):
         self.paths: list[Path] = []
         self.frameworks_called = 0
 
+    def key_indicators(self):
+        return ("staff_control_rate", "asset_growth_rate")
+
     def frameworks(self):
         self.frameworks_called += 1
         return [("six", "六维度框架（参考报告）"), ("mof2013", "财政部2013框架")]
@@ -121,7 +124,7 @@ class FakeBackend(Backend):
         dept._staff = (staff, authorized)  # type: ignore[attr-defined]
         return dept, issues
 
-    def evaluate(self, department, framework):
+    def evaluate(self, department, framework, issues=()):
         staff, authorized = department._staff
         return build_evaluation(department, staff, authorized, framework)
 

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -186,13 +187,13 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
             path = save(folder, 1, sn)
             dept, issues = backend.load(path)
             issues = sorted(issues, key=sort_key)
-            if getattr(dept, "source_file", None) is not None:
+            if dept is not None:
                 dept.source_file = name
-            if has_errors(issues):
+            if dept is None or has_errors(issues):
                 previews = views.cell_previews(path, issues)
                 return page("check.html", name=name, issues=issues, previews=previews,
                             summary=views.summarize(issues), active="officer")
-        ev = backend.evaluate(dept, framework)
+        ev = backend.evaluate(dept, framework, issues)
         token = cache.put({"ev": ev, "name": name, "framework": framework})
         return _result_page(token)
 
@@ -269,9 +270,13 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 items.append((name, None, exc.message))
         rows = await run_in_threadpool(_batch_rows, items, framework)
         ranked = views.rank(rows)
-        return page("batch.html", rows=ranked, active="review",
-                    grade_chart=charts.vbars("各等级单位数", views.grade_counts(ranked)),
-                    indicator_ids=views.BATCH_INDICATORS)
+        dist = views.grade_counts(ranked)
+        chart = await run_in_threadpool(
+            backend.bar_svg, "等级分布", [g for g, _ in dist], [n for _, n in dist], unit="单位数",
+            colors=[views.GRADE_COLORS[g] for g, _ in dist])
+        chart = Markup(chart) if chart else charts.vbars("等级分布", dist)
+        return page("batch.html", rows=ranked, active="review", grade_chart=chart, dist=dist,
+                    indicator_ids=views.indicator_columns(ranked, backend.key_indicators()))
 
     def _batch_rows(items, framework):
         rows = []
@@ -281,12 +286,14 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 if sn is not None:
                     try:
                         dept, issues = backend.load(save(folder, i, sn))
-                        if has_errors(issues):
+                        if dept is not None:
+                            dept.source_file = name
+                        if dept is None or has_errors(issues):
                             row["errors"] = sum(1 for x in issues if x.severity == "error")
                             row["error"] = f"基础数据表有 {row['errors']} 处错误，未评分"
-                            row["unit"] = getattr(dept, "name", "")
+                            row["unit"] = getattr(dept, "name", "") or ""
                         else:
-                            row["ev"] = backend.evaluate(dept, framework)
+                            row["ev"] = backend.evaluate(dept, framework, issues)
                     except JixiaoError as exc:
                         row["error"] = exc.message
                 rows.append(row)
@@ -301,9 +308,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
             ys = sorted({int(y) for y in years.replace("，", ",").split(",") if y.strip()})
         except ValueError:
             ys = []
-        if len(ys) < 2:
-            return error_page(400, "请填写要对比的两个年度，用逗号分隔，例如 2022,2023。")
-        res = await run_in_threadpool(backend.compare, settings.db, ys)
-        return page("compare.html", years=ys, data=res, active="review", indicator_ids=views.BATCH_INDICATORS)
+        if len(ys) != 2:
+            return error_page(400, "请填写要对比的两个不同年度，用逗号分隔，例如 2022,2023。")
+        res = await run_in_threadpool(backend.compare, settings.db, (ys[0], ys[1]))
+        return page("compare.html", data=res, active="review", svg=Markup(res["svg"] or ""))
 
     return app

@@ -70,14 +70,14 @@ class Backend:
             return p.read_bytes()
 
     def load(self, path: Path):
-        """→ (Department, list[Issue]); raises errors.InputError for unreadable files."""
+        """→ (Department or None, list[Issue]); raises errors.InputError for unreadable files."""
         load = _attr("jixiao.workbook", "load", "读取基础数据表")
         res = load(path)
         return res.department, list(res.issues)
 
-    def evaluate(self, department, framework: str | None):
+    def evaluate(self, department, framework: str | None, issues=()):
         evaluate = _attr("jixiao.evaluate", "evaluate", "绩效评价")
-        return evaluate(department, framework=framework or None)
+        return evaluate(department, framework=framework or None, issues=list(issues))
 
     def render(self, evaluation, fmt: str) -> bytes:
         """Report bytes for fmt in docx | html | xlsx (json is done by the app from to_dict())."""
@@ -97,15 +97,39 @@ class Backend:
         res = audit_file(path)
         return res.to_dict() if hasattr(res, "to_dict") else dict(res)
 
-    def compare(self, db: str, years: list[int]) -> dict[str, Any]:
-        """Year-over-year comparison from the store: the newest run per unit and year."""
+    def compare(self, db: str, years: tuple[int, int]) -> dict[str, Any]:
+        """Year-over-year comparison from the store, as ``jixiao compare`` shows it."""
         store_cls = _attr("jixiao.store", "Store", "历年对比（数据库）")
-        from .views import compare_rows
-
+        compare = _attr("jixiao.compare", "compare", "历年对比")
+        compare_table = _attr("jixiao.compare", "compare_table", "历年对比")
         st = store_cls.open(db)
         try:
-            runs = st.latest_runs(years=years)
-            inds = st.indicators([r["id"] for r in runs])
+            c = compare(st, years)
         finally:
             st.close()
-        return compare_rows(runs, inds, years)
+        headers, table = compare_table(c)
+        a, b = c.years
+        moved = [ch for ch in c.changes if ch.delta is not None][:30]
+        svg = ""
+        if moved:
+            svg = self.bar_svg(f"总分变动（{b}年较{a}年，变动最大的{len(moved)}个单位）", [ch.unit for ch in moved],
+                               [ch.delta for ch in moved], unit="分", horizontal=True,
+                               colors=["#2e7d32" if ch.delta >= 0 else "#c62828" for ch in moved])
+        only = ([[r.unit, r.year, r.total, r.grade_label, f"仅有{a}年结果（{b}年未评价）"] for r in c.only_before]
+                + [[r.unit, r.year, r.total, r.grade_label, f"仅有{b}年结果（{a}年未评价）"] for r in c.only_after])
+        return {"years": (a, b), "headers": headers, "rows": table, "flagged": [bool(ch.flags) for ch in c.changes],
+                "only": only, "svg": svg}
+
+    def bar_svg(self, title: str, labels, values, **kw) -> str:
+        """The batch summary's bar chart (matplotlib SVG, text drawn as paths); '' if unavailable."""
+        try:
+            fn = _attr("jixiao.batch.render", "bar_svg", "图表")
+        except FeatureUnavailable:
+            return ""
+        return fn(title, labels, values, **kw)
+
+    def key_indicators(self) -> tuple[str, ...]:
+        try:
+            return tuple(_attr("jixiao.batch.summary", "KEY_INDICATORS", "汇总指标"))
+        except FeatureUnavailable:
+            return ("budget_execution_rate", "budget_adjustment_rate", "staff_control_rate")

@@ -15,12 +15,6 @@ from ..money import fmt_amount, fmt_count, fmt_rate
 from . import charts
 
 COUNT_UNITS = ("人", "个", "家", "项", "次", "份", "辆", "台", "件", "户")
-#: key indicators shown as columns of the batch ranking (when computable)
-BATCH_INDICATORS = (
-    ("budget_execution_rate", "预算执行率"),
-    ("budget_adjustment_rate", "预算调整率"),
-    ("staff_control_rate", "在职人员控制率"),
-)
 STATUS_ORDER = {"mismatch": 0, "unverifiable": 1, "rounding": 2, "ok": 3}
 STATUS_ZH = {"mismatch": "不一致", "unverifiable": "无法核对", "rounding": "尾差", "ok": "正确"}
 GRADES = ("优", "良", "中", "差")
@@ -96,7 +90,16 @@ def cell_value(v) -> str:
     return str(v)
 
 
-FILTERS = {"amount": amount, "rate": rate, "ind_value": ind_value, "score": score, "loc_text": loc_text,
+def cell(v) -> str:
+    """A table cell from the library's tables: Decimal with 2 places, None empty, rest as text."""
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return fmt_amount(v)
+    return str(v)
+
+
+FILTERS = {"cell": cell, "amount": amount, "rate": rate, "ind_value": ind_value, "score": score, "loc_text": loc_text,
            "claim_status": claim_status, "cell_value": cell_value}
 
 
@@ -225,7 +228,8 @@ def claim_summary(claims: list[dict]) -> dict:
 
 
 def rank(rows: list[dict]) -> list[dict]:
-    """Evaluated units by total score (high first; units without a total after); errors last."""
+    """Evaluated units by total score, high first (competition ranking 1, 2, 2, 4); units without a
+    total next; files that could not be evaluated last."""
     def key(r):
         ev = r.get("ev")
         if ev is None:
@@ -234,46 +238,37 @@ def rank(rows: list[dict]) -> list[dict]:
         return (0 if total is not None else 1, -(total or Decimal(0)), ev.department.name or r["file"])
 
     out = sorted(rows, key=key)
-    n = 0
-    for r in out:
-        if r.get("ev") is not None and r["ev"].score.total is not None:
-            n += 1
-            r["rank"] = n
-        else:
+    prev = None
+    for i, r in enumerate(out):
+        ev = r.get("ev")
+        total = ev.score.total if ev is not None else None
+        if total is None:
             r["rank"] = None
+            continue
+        r["rank"] = prev["rank"] if prev is not None and prev["ev"].score.total == total else i + 1
+        prev = r
     return out
 
 
+GRADE_COLORS = {"优": "#2e7d32", "良": "#1565c0", "中": "#ef6c00", "差": "#c62828", "待评": "#9e9e9e",
+                "未评价": "#616161"}
+
+
 def grade_counts(rows: list[dict]) -> list[tuple[str, int]]:
+    """优/良/中/差 always, then 待评 and 未评价 when present (as the batch summary shows them)."""
     c = Counter()
     for r in rows:
         ev = r.get("ev")
-        if ev is None:
-            continue
-        c[ev.score.grade or "待评"] += 1
-    return [(g, c[g]) for g in (*GRADES, "待评") if c.get(g)]
+        c["未评价" if ev is None else (ev.score.grade or "待评")] += 1
+    return [(g, c[g]) for g in (*GRADES, "待评", "未评价") if c.get(g) or g in GRADES]
 
 
-def compare_rows(runs: list[dict], indicators: dict[int, dict[str, dict]], years: list[int]) -> dict:
-    """Store runs → one row per unit: total, grade and key indicators for each year, and the change
-    of the total from the first to the last year (both present)."""
-    units: dict[str, dict] = {}
-    for r in runs:
-        u = units.setdefault(r.get("unit") or "", {"unit": r.get("unit") or "", "by_year": {}})
-        u["by_year"][r["year"]] = {
-            "total": r.get("total"), "grade": r.get("grade") or r.get("provisional_grade"),
-            "indicators": {k: v.get("value") for k, v in indicators.get(r["id"], {}).items()},
-        }
-    rows = []
-    for u in sorted(units.values(), key=lambda x: x["unit"]):
-        first, last = u["by_year"].get(years[0]), u["by_year"].get(years[-1])
-        change = None
-        if first and last and first["total"] is not None and last["total"] is not None:
-            change = Decimal(last["total"]) - Decimal(first["total"])
-        u["change"] = change
-        rows.append(u)
-    chart = charts.hbars("各单位历年总分", [(u["unit"], [
-        (Decimal(u["by_year"][y]["total"]) if y in u["by_year"] and u["by_year"][y]["total"] is not None
-         else None) for y in years]) for u in rows], [f"{y}年" for y in years], unit="分",
-        scale_max=Decimal(100))
-    return {"years": years, "rows": rows, "chart": chart}
+def indicator_columns(rows: list[dict], ids: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(id, name) of the key indicators, named as the evaluations name them."""
+    names = {}
+    for r in rows:
+        ev = r.get("ev")
+        for k in ids:
+            if ev is not None and k in ev.indicators:
+                names.setdefault(k, ev.indicators[k].name)
+    return [(k, names[k]) for k in ids if k in names]
