@@ -196,7 +196,8 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def _style(sid: str, name: str, ppr: str, rpr: str, based: str = "Normal", kind: str = "paragraph",
            extra: str = "") -> str:
     b = f'<w:basedOn w:val="{based}"/>' if based else ""
-    return (f'<w:style w:type="{kind}" w:styleId="{sid}"><w:name w:val="{name}"/>{b}{extra}'
+    default = ' w:default="1"' if sid == "Normal" else ""
+    return (f'<w:style w:type="{kind}"{default} w:styleId="{sid}"><w:name w:val="{name}"/>{b}{extra}'
             f'<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>')
 
 
@@ -329,10 +330,13 @@ def zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite any zip (e.g. from openpyxl or docxtpl) with fixed timestamps, so bytes are stable."""
+def normalize_zip(data: bytes, fix=None) -> bytes:
+    """Rewrite any zip (e.g. from openpyxl or docxtpl) with fixed timestamps, so bytes are stable.
+    ``fix(name, data) -> data`` may rewrite a part (e.g. pin dates in docProps/core.xml)."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    if fix is not None:
+        parts = [(n, fix(n, d)) for n, d in parts]
     return zip_parts(parts)
 
 

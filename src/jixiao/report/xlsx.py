@@ -4,6 +4,7 @@ their captions, merged cells kept, numbers as numbers. A text cell never starts 
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -98,4 +99,14 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
     wb.properties.title = ctx.title
     buf = io.BytesIO()
     wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return normalize_zip(buf.getvalue(), fix=_fix_core)
+
+
+_W3CDTF = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fix_core(name: str, data: bytes) -> bytes:
+    """openpyxl stamps the save time into docProps/core.xml: pin it so bytes are stable."""
+    if name == "docProps/core.xml":
+        return _W3CDTF.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+    return data
