@@ -53,6 +53,15 @@ def _open_store(url: str):
     return Store.open(url)
 
 
+def _wide():
+    """Tables into a pipe or file are not squeezed to 80 columns (names must stay whole)."""
+    if console.is_terminal:
+        return console
+    from rich.console import Console
+
+    return Console(width=max(console.width, 200), highlight=False, soft_wrap=False)
+
+
 def _d(v) -> str:
     return fmt_amount(v) if v is not None else "—"
 
@@ -110,7 +119,7 @@ def batch_cmd(
         for r in shown:
             t.add_row(str(r.rank or ""), r.unit, str(r.year or ""), _d(r.total), r.grade_label, str(r.pending),
                       str(r.findings), STATUS_ZH.get(r.status, r.status))
-        console.print(t)
+        _wide().print(t)
         if len(shown) < sum(r.evaluated for r in rows):
             console.print(f"（仅显示前 {len(shown)} 个，全部见 汇总.xlsx）")
     if bad:
@@ -119,7 +128,7 @@ def batch_cmd(
             t.add_column(h)
         for r in bad:
             t.add_row(r.file, r.unit, STATUS_ZH.get(r.status, r.status), r.reason)
-        console.print(t)
+        _wide().print(t)
     parts = "，".join(f"{STATUS_ZH.get(k, k)} {v} 个" for k, v in sorted(c.items()))
     console.print(f"共 {len(result.items)} 个文件（{parts}），用时 {result.seconds:.1f} 秒，{result.jobs} 个进程。")
     console.print(f"汇总：{result.summary_files[0]}、{result.summary_files[1].name}；数据库：{result.db_url}")
@@ -177,11 +186,11 @@ def history_cmd(
             return
         t = Table(title=f"{unit}历年评价结果" if unit else "各单位历年评价结果")
         for h in ("单位名称", "年度", "总分", "等级", "待评", *names.values(), "问题数"):
-            t.add_column(h, justify="left" if h in ("单位名称", "等级") else "right")
+            t.add_column(h, justify="left" if h in ("单位名称", "等级") else "right", no_wrap=h == "单位名称")
         for r in rows:
             t.add_row(r.unit, str(r.year), _d(r.total), r.grade_label, str(r.pending),
                       *[_d(r.indicators.get(k)) for k in KEY_INDICATORS], str(r.findings))
-        console.print(t)
+        _wide().print(t)
 
 
 def compare_cmd(
@@ -219,7 +228,7 @@ def compare_cmd(
         t.add_row(ch.unit, _d(ch.before.total), _d(ch.after.total),
                   ("+" if ch.delta is not None and ch.delta > 0 else "") + _d(ch.delta),
                   ch.before.grade_label, ch.after.grade_label, "；".join(ch.flags))
-    console.print(t)
+    _wide().print(t)
     for r in c.only_before:
         console.print(f"仅有{a}年结果：{r.unit}")
     for r in c.only_after:
