@@ -328,7 +328,7 @@ def _build(data: dict, file: str, lines: _Lines) -> Framework:
     return Framework(**common, items=tuple(items))
 
 
-def parse_framework(text: str, file: str = "<文本>") -> Framework:
+def parse_framework(text: str, file: str = "<文本>", path: str = "") -> Framework:
     """Build a Framework from YAML text (pure: no file access)."""
     try:
         node = yaml.compose(text)
@@ -342,7 +342,8 @@ def parse_framework(text: str, file: str = "<文本>") -> Framework:
     data = _construct(node, (), lines, file)
     if not isinstance(data, dict):
         raise FrameworkError(f"框架文件 {file} 第1行：顶层应为键值表（id、name、total、levels …）。")
-    return _build(data, file, lines)
+    fw = _build(data, file, lines)
+    return Framework(**{**fw.__dict__, "path": path}) if path else fw
 
 
 def _shipped() -> dict[str, Path]:
@@ -358,7 +359,7 @@ def _load_path(path: str, mtime: float) -> Framework:
         raise FrameworkError(f"框架文件 {p.name} 不是 UTF-8 编码的文本。") from None
     except OSError as exc:
         raise FrameworkError(f"无法读取框架文件 {p}：{exc.strerror or exc}") from None
-    return parse_framework(text, p.name)
+    return parse_framework(text, p.name, str(p))
 
 
 def load_framework(name_or_path: str | Path | None = None) -> Framework:
