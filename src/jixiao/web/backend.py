@@ -58,7 +58,8 @@ class Backend:
     def frameworks(self) -> list[tuple[str, str]]:
         try:
             fn = _attr("jixiao.frameworks", "list_frameworks", "评分框架列表")
-            return _as_pairs(fn())
+            # the 项目支出 rule set scores projects, not a whole department
+            return _as_pairs([f for f in fn() if getattr(f, "kind", "department") != "project"])
         except FeatureUnavailable:
             return []
 
