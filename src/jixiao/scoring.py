@@ -200,6 +200,20 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
     return _Raw(it, s, f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项），×{pts(it.weight)}分={pts(s)}分")
 
 
+def _allocate(weights: list[Decimal], factor: Decimal) -> list[Decimal]:
+    """Scale 分值 by ``factor`` to cents so that they still add up exactly (largest remainder)."""
+    if factor == 1:
+        return [q2(w) for w in weights]
+    exact = [w * factor for w in weights]
+    target = q2(sum(exact, ZERO))
+    floors = [e.quantize(D("0.01"), rounding="ROUND_FLOOR") for e in exact]
+    left = int((target - sum(floors, ZERO)) / D("0.01"))
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:max(left, 0)]:
+        floors[i] += D("0.01")
+    return floors
+
+
 def _finish(fw: Framework, raws: list[_Raw], *, framework_name: str | None = None) -> Score:
     applicable = [r for r in raws if r.status != "not_applicable"]
     app_weight = sum((r.item.weight for r in applicable), ZERO)
@@ -207,6 +221,7 @@ def _finish(fw: Framework, raws: list[_Raw], *, framework_name: str | None = Non
     factor = D(1)
     if fw.rescale and app_weight and app_weight != all_weight:
         factor = all_weight / app_weight
+    weights = _allocate([r.item.weight for r in applicable], factor)
     items: list[ScoreItem] = []
     for r in raws:
         it = r.item
@@ -214,8 +229,8 @@ def _finish(fw: Framework, raws: list[_Raw], *, framework_name: str | None = Non
             items.append(ScoreItem(it.id, it.level1, it.level2, it.level3, ZERO.quantize(D("0.01")), None, r.basis,
                                    "not_applicable", it.source, "not_applicable"))
             continue
-        w = q2(it.weight * factor)
-        s = None if r.score is None else q2(_clamp(r.score, it.weight) * factor)
+        w = weights.pop(0)
+        s = None if r.score is None else (q2(_clamp(r.score, it.weight) * w / it.weight) if it.weight else ZERO)
         basis = r.basis
         if factor != 1:
             basis += f"（不适用项剔除后分值按比例折算为{pts(w)}分）"
