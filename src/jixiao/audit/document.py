@@ -1,0 +1,108 @@
+"""An extracted document: paragraphs and tables in document order, text normalised.
+
+Every reader (.docx, .pdf, .txt) produces a :class:`Document`; every extractor works on it.
+Paragraphs and tables are numbered separately from 0 in document order (DESIGN §12).
+Text is normalised once here: traditional characters read as simplified, full-width digits
+and signs as ASCII — character for character, so positions in the text stay meaningful.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    index: int
+    rows: tuple[tuple[str, ...], ...]   # logical cells: a merged cell is one cell, repeated across its span
+
+    def cell(self, r: int, c: int) -> str:
+        row = self.rows[r]
+        return row[c] if c < len(row) else ""
+
+
+@dataclass
+class Document:
+    """Blocks (Paragraph | Table) in document order."""
+
+    blocks: list = field(default_factory=list)
+    name: str = ""
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+class DocumentBuilder:
+    """Collects blocks in order and numbers them; normalises every text."""
+
+    def __init__(self, name: str = ""):
+        self.doc = Document(name=name)
+        self._np = 0
+        self._nt = 0
+
+    def paragraph(self, text: str) -> None:
+        t = normalize_text(text).strip()
+        if not t:
+            return
+        self.doc.blocks.append(Paragraph(self._np, t))
+        self._np += 1
+
+    def table(self, rows: list[list[str]]) -> None:
+        clean = [tuple(normalize_text(c).strip() for c in row) for row in rows]
+        clean = [r for r in clean if any(r)]
+        if not clean:
+            return
+        width = max(len(r) for r in clean)
+        clean = [r + ("",) * (width - len(r)) for r in clean]
+        self.doc.blocks.append(Table(self._nt, tuple(clean)))
+        self._nt += 1
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+_FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
+_FULLWIDTH.update({ord("．"): ord("."), ord("％"): ord("%"), ord("＋"): ord("+"), ord("＝"): ord("="),
+                   ord("\u2212"): ord("-"), ord("\u00a0"): ord(" "), ord("\u3000"): ord(" "),
+                   ord("\u2002"): ord(" "), ord("\u2003"): ord(" "), ord("\u2009"): ord(" "),
+                   ord("\ufeff"): None, ord("\u200b"): None, ord("\r"): None})
+_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+
+
+@lru_cache(maxsize=1)
+def _char_map() -> dict:
+    """Single-character traditional → simplified map from zhconv (fast ``str.translate``)."""
+    table = dict(_FULLWIDTH)
+    try:
+        from zhconv import zhconv as z
+
+        for k, v in z.getdict("zh-cn").items():
+            if len(k) == 1 and len(v) == 1 and k not in "「」『』":
+                table[ord(k)] = v
+    except Exception:  # noqa: BLE001 - zhconv missing: digits are still normalised
+        pass
+    return table
+
+
+def normalize_text(text: str) -> str:
+    """Traditional → simplified, full-width digits/%/+/= → ASCII, odd spaces → ' '.
+
+    The full-width comma and the full-width minus (－) are kept: in Chinese prose they are a
+    clause separator and an operator; the number scanner reads them where they are numeric.
+    """
+    if not text:
+        return ""
+    t = _BOOKMARK.sub("", text)
+    return t.translate(_char_map())

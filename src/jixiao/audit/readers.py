@@ -1,0 +1,338 @@
+"""Readers: .docx / .pdf / .txt → :class:`Document` (the only file I/O of the audit).
+
+Anything unreadable raises :class:`jixiao.errors.InputError` with a Chinese message (exit 3).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import InputError
+from .document import Document, DocumentBuilder
+
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a report by its content (the extension only breaks ties)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"找不到文件：{p}")
+    if p.is_dir():
+        raise InputError(f"{p} 是文件夹，不是报告文件。")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {p}：{exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"文件 {p.name} 超过 200MB，无法审核。")
+    if not data.strip():
+        raise InputError(f"文件 {p.name} 是空文件。")
+    ext = p.suffix.lower()
+    if data[:4] == b"PK\x03\x04":
+        if ext in (".xlsx", ".xlsm", ".pptx"):
+            raise InputError(f"{p.name} 不是报告文档（.xlsx/.pptx）；audit 只读取 .docx、.pdf、.txt。")
+        return read_docx_bytes(data, p.name)
+    if data[:5] == b"%PDF-":
+        return read_pdf_bytes(data, p.name)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError(f"{p.name} 是旧版 Office 格式（.doc/.xls），无法读取。",
+                         "请在 Word 或 WPS 中另存为 .docx 后再审核。")
+    if ext in (".docx", ".pdf"):
+        raise InputError(f"{p.name} 已损坏或不是有效的 {ext[1:]} 文件。")
+    if ext not in (".txt", ".text", ""):
+        raise InputError(f"不支持的文件类型：{p.name}；audit 只读取 .docx、.pdf、.txt。")
+    return read_txt_bytes(data, p.name)
+
+
+# --- .txt ----------------------------------------------------------------------------------
+
+def decode_text(data: bytes, name: str = "") -> str:
+    """UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise InputError(f"{name or '文件'} 不是可识别的文本（既不是 UTF-8 也不是 GBK/GB18030 编码），也不是 .docx/.pdf。")
+
+
+def read_txt_bytes(data: bytes, name: str = "") -> Document:
+    return parse_txt(decode_text(data, name), name)
+
+
+def parse_txt(text: str, name: str = "") -> Document:
+    """Plain text, including Word's "save as text" layout: each table cell is a line starting
+    with a tab, a row ends with a blank line, a cell's further lines continue without a tab."""
+    b = DocumentBuilder(name)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    table: list[list[str]] = []
+    row: list[str] = []
+    in_table = False
+    last_was_cell = False
+    for line in lines:
+        if line.startswith("\t"):
+            in_table = True
+            row.append(line[1:])
+            last_was_cell = True
+            continue
+        if in_table:
+            if not line.strip():
+                if row:
+                    table.append(row)
+                    row = []
+                last_was_cell = False
+                continue
+            if last_was_cell and row:       # a cell's second line
+                row[-1] = row[-1] + line
+                continue
+            # a non-tab line after a blank line: the table has ended
+            if row:
+                table.append(row)
+            b.table(_align_rows(table))
+            table, row, in_table = [], [], False
+        last_was_cell = False
+        if "\t" in line.strip("\t ") and len(line.split("\t")) >= 3:   # tab-separated row on one line
+            b.table([line.split("\t")])
+            continue
+        b.paragraph(line)
+    if in_table:
+        if row:
+            table.append(row)
+        b.table(_align_rows(table))
+    return _merge_tsv_tables(b.doc)
+
+
+def _align_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Word's text export drops the cells a merged cell covers: a short row's first cell spans
+    the missing columns (a 合计 label over 序号 and 项目)."""
+    width = max((len(r) for r in rows), default=0)
+    out = []
+    for r in rows:
+        k = width - len(r)
+        if k > 0 and r and not _looks_numeric(r[0]):
+            r = [r[0]] * (k + 1) + r[1:]
+        out.append(r)
+    return out
+
+
+def _merge_tsv_tables(doc: Document) -> Document:
+    """Consecutive one-row tables from tab-separated lines become one table."""
+    from .document import Paragraph, Table
+
+    out: list = []
+    for blk in doc.blocks:
+        if (isinstance(blk, Table) and len(blk.rows) == 1 and out and isinstance(out[-1], list)):
+            out[-1].append(blk.rows[0])
+            continue
+        if isinstance(blk, Table) and len(blk.rows) == 1:
+            out.append([blk.rows[0]])
+            continue
+        out.append(blk)
+    b = DocumentBuilder(doc.name)
+    for blk in out:
+        if isinstance(blk, list):
+            b.table([list(r) for r in blk])
+        elif isinstance(blk, Table):
+            b.table([list(r) for r in blk.rows])
+        elif isinstance(blk, Paragraph):
+            b.paragraph(blk.text)
+    return b.doc
+
+
+# --- .docx ---------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx_bytes(data: bytes, name: str = "") -> Document:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "word/document.xml" not in z.namelist():
+                raise InputError(f"{name} 不是 Word 文档（缺少 word/document.xml）。")
+            xml = z.read("word/document.xml")
+    except zipfile.BadZipFile:
+        raise InputError(f"{name} 已损坏，无法作为 .docx 打开。") from None
+    except (OSError, RuntimeError, zipfile.LargeZipFile) as exc:  # encrypted members, truncated …
+        raise InputError(f"{name} 无法读取：{exc}") from None
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+    except etree.XMLSyntaxError:
+        raise InputError(f"{name} 的正文 XML 已损坏。") from None
+    body = root.find(f"{W}body")
+    if body is None:
+        raise InputError(f"{name} 没有正文。")
+    b = DocumentBuilder(name)
+    _walk_body(body, b)
+    return b.doc
+
+
+def _walk_body(el, b: DocumentBuilder) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == f"{W}p":
+            b.paragraph(_para_text(child))
+        elif tag == f"{W}tbl":
+            b.table(_table_rows(child))
+        elif tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent", f"{W}ins", f"{W}smartTag"):
+            inner = child.find(f"{W}sdtContent")
+            _walk_body(inner if inner is not None else child, b)
+
+
+def _para_text(p) -> str:
+    parts = []
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+        tag = node.tag
+        if tag == f"{W}t":
+            parts.append(node.text or "")
+        elif tag == f"{W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _cell_text(tc) -> str:
+    """All text of a cell (its paragraphs and any nested table), paragraphs joined without a
+    separator so a header wrapped onto two lines reads as one phrase."""
+    return "".join(_para_text(p) for p in tc.iter(f"{W}p"))
+
+
+def _table_rows(tbl) -> list[list[str]]:
+    """Logical grid. A merged cell is one logical cell: its text (a header, a label) is repeated
+    across the columns it spans (gridSpan) and the rows it spans (vMerge), so every column has
+    its header; a merged *number* is kept once, in its first cell, so sums never count it twice."""
+    grid: list[list[str]] = []
+    merged_from_above: list[list[bool]] = []
+    for tr in tbl.iter(f"{W}tr"):
+        if tr.getparent() is not tbl and _ancestor_tbl(tr) is not tbl:
+            continue  # a nested table's row
+        row: list[str] = []
+        flags: list[bool] = []
+        for tc in tr.findall(f"{W}tc"):
+            pr = tc.find(f"{W}tcPr")
+            span, vcont = 1, False
+            if pr is not None:
+                gs = pr.find(f"{W}gridSpan")
+                if gs is not None:
+                    try:
+                        span = max(1, int(gs.get(f"{W}val", "1")))
+                    except ValueError:
+                        span = 1
+                vm = pr.find(f"{W}vMerge")
+                if vm is not None and vm.get(f"{W}val", "continue") != "restart":
+                    vcont = True
+            text = _cell_text(tc)
+            col = len(row)
+            if vcont and grid and col < len(grid[-1]):
+                text = grid[-1][col]
+            for k in range(span):
+                row.append(text if k == 0 or not _looks_numeric(text) else "")
+                flags.append(vcont)
+        grid.append(row)
+        merged_from_above.append(flags)
+    # a vertically merged number is not repeated: its continuation cells read as empty
+    for r in range(1, len(grid)):
+        for c, cont in enumerate(merged_from_above[r]):
+            if cont and _looks_numeric(grid[r][c]):
+                grid[r][c] = ""
+    return grid
+
+
+def _ancestor_tbl(el):
+    p = el.getparent()
+    while p is not None and p.tag != f"{W}tbl":
+        p = p.getparent()
+    return p
+
+
+_NUMERIC = re.compile(r"^\s*[-+]?[\d,]+(\.\d+)?\s*%?\s*$")
+
+
+def _looks_numeric(s: str) -> bool:
+    return bool(_NUMERIC.match(s or ""))
+
+
+# --- .pdf ----------------------------------------------------------------------------------
+
+def read_pdf_bytes(data: bytes, name: str = "") -> Document:
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise InputError("读取 PDF 需要 pdfplumber。") from None
+    b = DocumentBuilder(name)
+    chars_total = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not pdf.pages:
+                raise InputError(f"{name} 没有页面。")
+            pending: list[str] = []
+            for page in pdf.pages:
+                chars_total += len(page.chars)
+                blocks = []
+                try:
+                    found = page.find_tables()
+                except Exception:  # noqa: BLE001 - table detection is best effort
+                    found = []
+                boxes = [t.bbox for t in found]
+                for t in found:
+                    rows = [[c or "" for c in r] for r in (t.extract() or [])]
+                    blocks.append((t.bbox[1], "table", rows))
+
+                def outside(obj, boxes=boxes):
+                    cx = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+                    cy = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+                    return not any(x0 <= cx <= x1 and t0 <= cy <= t1 for x0, t0, x1, t1 in boxes)
+
+                text_page = page.filter(outside) if boxes else page
+                lines = text_page.extract_text_lines() if hasattr(text_page, "extract_text_lines") else []
+                right = max((ln["x1"] for ln in lines), default=0)
+                for ln in lines:
+                    full = ln["x1"] >= right - 14
+                    blocks.append((ln["top"], "line", (ln["text"], full)))
+                blocks.sort(key=lambda x: (x[0], 0 if x[1] == "table" else 1))
+                for _, kind, payload in blocks:
+                    if kind == "table":
+                        if pending:
+                            b.paragraph("".join(pending))
+                            pending = []
+                        b.table(payload)
+                        continue
+                    text, full = payload
+                    if pending and _starts_heading(text):
+                        b.paragraph("".join(pending))
+                        pending = []
+                    pending.append(text.strip())
+                    if not full or text.rstrip().endswith(("。", "：", ":", "！", "？")):
+                        b.paragraph("".join(pending))
+                        pending = []
+            if pending:
+                b.paragraph("".join(pending))
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on bad files
+        raise InputError(f"{name} 已损坏或加密，无法作为 PDF 读取（{type(exc).__name__}）。") from None
+    if chars_total == 0:
+        raise InputError(f"{name} 没有文字层（可能是扫描件），无法审核。",
+                         "请使用带文字层的 PDF，或原始的 .docx 文件。")
+    return b.doc
+
+
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+
+
+def _starts_heading(line: str) -> bool:
+    return bool(_HEADING.match(line))

@@ -1,0 +1,353 @@
+"""Claims made by tables: row identities read from the header (年初 + 调整 = 全年,
+全年 − 决算 = 差额, 变动比例, 执行率, 占比) and 合计 rows and columns.
+
+Rows and columns are numbered from 0 as the table is extracted (the header row is row 0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .document import Table
+from .recompute import Claim, fmt, judge, unverifiable
+
+TABLE_EXTRACTORS: list[tuple[str, Callable]] = []
+
+
+def extractor(name: str):
+    def deco(fn):
+        TABLE_EXTRACTORS.append((name, fn))
+        return fn
+    return deco
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Decimal
+    decimals: int
+    pct: bool
+    text: str
+
+
+_CELL = re.compile(r"^[-－+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def parse_cell(text: str) -> Cell | None:
+    t = text.strip().replace(" ", "").replace("－", "-")
+    if not t or not _CELL.match(t):
+        return None
+    pct = t.endswith("%")
+    core = t.rstrip("%").replace(",", "")
+    try:
+        v = Decimal(core)
+    except InvalidOperation:
+        return None
+    dec = len(core.split(".", 1)[1]) if "." in core else 0
+    return Cell(v, dec, pct, text.strip())
+
+
+_TOTAL_ROW = re.compile(r"合\s*计|总\s*计|小\s*计|共\s*计")
+_SEQ = ("序号", "编号", "行次", "项次")
+_PCT_HEAD = ("率", "比例", "占比", "比重", "%", "百分比")
+_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+@dataclass
+class Grid:
+    table: Table
+    header_rows: int
+    headers: list[str]
+    cells: list[list[Cell | None]]
+    numeric_cols: list[int]
+    pct_cols: list[int]
+    total_rows: dict          # row → '合计' | '小计'
+    roles: dict               # column → role
+
+    def label(self, r: int) -> str:
+        row = self.table.rows[r]
+        for c, t in enumerate(row):
+            if c in self.numeric_cols or not t.strip():
+                continue
+            if any(k in self.headers[c] for k in _SEQ):
+                continue
+            return t.strip()
+        return f"第{r + 1}行"
+
+    def val(self, r: int, c: int) -> Decimal:
+        cell = self.cells[r][c]
+        return cell.value if cell else Decimal(0)
+
+
+def analyse(t: Table) -> Grid | None:
+    rows = t.rows
+    cells = [[parse_cell(x) for x in row] for row in rows]
+    h = 0
+    while h < len(rows) and not any(cells[h]):
+        h += 1
+    if h >= len(rows):
+        return None
+    width = len(rows[0])
+    headers = []
+    for c in range(width):
+        parts = []
+        for r in range(h):
+            x = rows[r][c].strip()
+            if x and x not in parts:
+                parts.append(x)
+        headers.append("".join(parts))
+    numeric, pct = [], []
+    body = range(h, len(rows))
+    for c in range(width):
+        if any(k in headers[c] for k in _SEQ):
+            continue
+        filled = [rows[r][c].strip() for r in body if rows[r][c].strip() not in ("", "-", "—", "/", "－")]
+        nums = [cells[r][c] for r in body if cells[r][c] is not None]
+        if not nums or len(nums) < 0.6 * len(filled):
+            continue
+        if c == 0 and all(n.decimals == 0 and not n.pct for n in nums) and not headers[c]:
+            continue      # an unnamed ordinal column
+        numeric.append(c)
+        if any(k in headers[c] for k in _PCT_HEAD) or sum(n.pct for n in nums) > len(nums) / 2:
+            pct.append(c)
+    totals = {}
+    for r in body:
+        for c, x in enumerate(rows[r]):
+            if c not in numeric and _TOTAL_ROW.search(x or "") and len(x.strip()) <= 12:
+                totals[r] = "小计" if "小" in x else "合计"
+                break
+    roles = {c: _role(headers[c], c in pct) for c in numeric}
+    return Grid(t, h, headers, cells, numeric, pct, totals, roles)
+
+
+def _role(head: str, is_pct: bool) -> str:
+    if is_pct:
+        if re.search(r"变动|增减|增长|下降|比上年|较上年|同比|上年", head):
+            return "change_pct"
+        if re.search(r"占比|比重|构成|占", head):
+            return "share_pct"
+        if re.search(r"执行|使用|完成|到位|支出率|控制|拨付|分配", head):
+            return "exec_pct"
+        return "pct"
+    if re.search(r"差额|差异|结余|节约|增减额|变动额|增减$", head):
+        return "diff"
+    if re.search(r"^(合计|总计|小计)", head):
+        return "sum"
+    if re.search(r"调整|追加|调增|调减", head) and "全年" not in head and "调整后" not in head:
+        return "adjust"
+    if re.search(r"全年|调整后", head):
+        return "full"
+    if "年初" in head:
+        return "initial"
+    if re.search(r"决算|实际|执行数|执行金额|支出数|分配|使用|完成|到位|拨付", head):
+        return "actual"
+    if re.search(r"预算|批复|计划|下达", head):
+        return "budget"
+    return ""
+
+
+def _one(g: Grid, role: str) -> int | None:
+    cols = [c for c, r in g.roles.items() if r == role]
+    return cols[0] if len(cols) == 1 else None
+
+
+def _claim(g: Grid, kind: str, r: int, c: int, refs: list[tuple[int, int]]) -> Claim:
+    t = g.table
+    cell = g.cells[r][c]
+    text = f"{g.label(r)}｜{g.headers[c] or f'第{c + 1}列'}：{t.rows[r][c].strip()}"
+    return Claim(kind=kind, text=text, location={"table": t.index, "row": r, "column": c},
+                 stated=cell.value if cell else None, unit="%" if cell and cell.pct else "",
+                 refs=(("t", t.index, r, c), *(("t", t.index, rr, cc) for rr, cc in refs)))
+
+
+def _body_rows(g: Grid):
+    return range(g.header_rows, len(g.table.rows))
+
+
+# --- identities per row --------------------------------------------------------------------
+
+@extractor("row_identity")
+def row_identities(g: Grid) -> list[Claim]:
+    out: list[Claim] = []
+    ini, adj, full = _one(g, "initial"), _one(g, "adjust"), _one(g, "full")
+    act, diff, bud = _one(g, "actual"), _one(g, "diff"), _one(g, "budget")
+    for r in _body_rows(g):
+        cells = g.cells[r]
+        if ini is not None and adj is not None and full is not None and cells[full] is not None \
+                and (cells[ini] is not None or cells[adj] is not None):
+            c = _claim(g, "table_identity", r, full, [(r, ini), (r, adj)])
+            exact = g.val(r, ini) + g.val(r, adj)
+            judge(c, exact, cells[full].decimals)
+            c.formula = f"{g.headers[ini]} {fmt(g.val(r, ini))} + {g.headers[adj]} {fmt(g.val(r, adj))} = {fmt(exact)}"
+            out.append(c)
+        base = full if full is not None else bud
+        if diff is not None and base is not None and act is not None and cells[diff] is not None \
+                and cells[base] is not None:
+            c = _claim(g, "table_identity", r, diff, [(r, base), (r, act)])
+            exact = g.val(r, base) - g.val(r, act)
+            judge(c, exact, cells[diff].decimals)
+            c.formula = f"{g.headers[base]} {fmt(g.val(r, base))} − {g.headers[act]} {fmt(g.val(r, act))} = {fmt(exact)}"
+            out.append(c)
+    return out
+
+
+@extractor("pct_columns")
+def pct_columns(g: Grid) -> list[Claim]:
+    out: list[Claim] = []
+    for pc in g.pct_cols:
+        role = g.roles[pc]
+        pair = None
+        if role == "change_pct":
+            pair = _change_pair(g, pc)
+        elif role == "exec_pct":
+            act = _one(g, "actual")
+            den = _one(g, "full") if _one(g, "full") is not None else _one(g, "budget")
+            if act is not None and den is not None:
+                pair = (act, den, False)
+        elif role == "share_pct":
+            left = [c for c in g.numeric_cols if c < pc and c not in g.pct_cols]
+            if left:
+                pair = (left[-1], None, False)
+        for r in _body_rows(g):
+            cell = g.cells[r][pc]
+            if cell is None:
+                continue
+            kind = "table_change_rate" if role == "change_pct" else "table_rate"
+            if pair is None:
+                c = _claim(g, kind, r, pc, [])
+                out.append(unverifiable(c, "表中未找到该比率的计算列"))
+                continue
+            a, b, change = pair
+            if role == "share_pct":
+                base = _column_total(g, a)
+                c = _claim(g, kind, r, pc, [(r, a)])
+                if base is None or base == 0:
+                    out.append(unverifiable(c, "未找到合计数或合计为0"))
+                    continue
+                exact = g.val(r, a) * 100 / base
+                c.formula = f"{fmt(g.val(r, a))}/{fmt(base)}×100%"
+            else:
+                c = _claim(g, kind, r, pc, [(r, a), (r, b)])
+                den = g.val(r, b)
+                if g.cells[r][a] is None and g.cells[r][b] is None:
+                    out.append(unverifiable(c, "本行缺少计算所需的数"))
+                    continue
+                if den == 0:
+                    out.append(unverifiable(c, "基数为0，比率无意义"))
+                    continue
+                numr = g.val(r, a) - den if change else g.val(r, a)
+                exact = numr * 100 / den
+                c.formula = (f"({fmt(g.val(r, a))}−{fmt(den)})/{fmt(den)}×100%" if change
+                             else f"{fmt(g.val(r, a))}/{fmt(den)}×100%")
+            judge(c, exact, cell.decimals)
+            c.formula += f"={fmt(exact, cell.decimals, '%')}"
+            out.append(c)
+    return out
+
+
+def _change_pair(g: Grid, pc: int):
+    head = g.headers[pc]
+    kind = "actual" if "决算" in head or "实际" in head or "支出" in head else (
+        "budget" if "预算" in head else None)
+    cands = [c for c in g.numeric_cols if c not in g.pct_cols and (kind is None or g.roles[c] in
+             ((kind, "full") if kind == "budget" else (kind,)))]
+
+    def year(c):
+        h = g.headers[c]
+        m = _YEAR.search(h)
+        if m:
+            return int(m.group(0))
+        if "上年" in h or "上一年" in h:
+            return 0
+        if "本年" in h or "当年" in h:
+            return 9999
+        return None
+
+    dated = [(year(c), c) for c in cands if year(c) is not None]
+    if len(dated) < 2:
+        return None
+    dated.sort()
+    if dated[0][0] == dated[-1][0]:
+        return None
+    return (dated[-1][1], dated[0][1], True)
+
+
+def _column_total(g: Grid, c: int) -> Decimal | None:
+    tot = [r for r, k in g.total_rows.items() if k == "合计"]
+    if tot and g.cells[tot[0]][c] is not None:
+        return g.cells[tot[0]][c].value
+    return None
+
+
+# --- 合计 rows and columns -----------------------------------------------------------------
+
+@extractor("total_rows")
+def total_rows(g: Grid) -> list[Claim]:
+    out: list[Claim] = []
+    body = list(_body_rows(g))
+    details = [r for r in body if r not in g.total_rows]
+    for tr, kind in g.total_rows.items():
+        if kind == "小计":
+            prev = [r for r in g.total_rows if r < tr]
+            lo = max(prev) if prev else g.header_rows - 1
+            rows = [r for r in details if lo < r < tr]
+        elif tr == body[0]:                       # 合计 first, details below it
+            nxt = [r for r in g.total_rows if r > tr and g.total_rows[r] == "合计"]
+            hi = min(nxt) if nxt else len(g.table.rows)
+            rows = [r for r in details if tr < r < hi]
+        else:
+            prev = [r for r in g.total_rows if r < tr and g.total_rows[r] == "合计"]
+            lo = max(prev) if prev else g.header_rows - 1
+            rows = [r for r in details if lo < r < tr]
+        if len(rows) < 2:
+            continue
+        for c in g.numeric_cols:
+            if c in g.pct_cols:
+                continue
+            cell = g.cells[tr][c]
+            if cell is None:
+                continue
+            parts = [r for r in rows if g.cells[r][c] is not None]
+            if not parts:
+                continue
+            cl = _claim(g, "table_total", tr, c, [(r, c) for r in parts])
+            exact = sum((g.val(r, c) for r in rows), Decimal(0))
+            judge(cl, exact, cell.decimals)
+            cl.formula = "+".join(fmt(g.val(r, c)) for r in parts) + f"={fmt(exact)}"
+            out.append(cl)
+    return out
+
+
+@extractor("total_columns")
+def total_columns(g: Grid) -> list[Claim]:
+    out: list[Claim] = []
+    amount_cols = [c for c in g.numeric_cols if c not in g.pct_cols]
+    for sc in [c for c in amount_cols if g.roles[c] == "sum"]:
+        right = [c for c in amount_cols if c > sc and g.roles[c] != "sum"]
+        left = [c for c in amount_cols if c < sc and g.roles[c] != "sum"]
+        parts = right if (right and (sc == amount_cols[0] or not left)) else left
+        if len(parts) < 2:
+            continue
+        for r in _body_rows(g):
+            cell = g.cells[r][sc]
+            if cell is None or all(g.cells[r][c] is None for c in parts):
+                continue
+            cl = _claim(g, "table_total", r, sc, [(r, c) for c in parts])
+            exact = sum((g.val(r, c) for c in parts), Decimal(0))
+            judge(cl, exact, cell.decimals)
+            cl.formula = "+".join(fmt(g.val(r, c)) for c in parts) + f"={fmt(exact)}"
+            out.append(cl)
+    return out
+
+
+def table_claims(tables: list[Table]) -> list[Claim]:
+    out: list[Claim] = []
+    for t in tables:
+        g = analyse(t)
+        if g is None or not g.numeric_cols:
+            continue
+        for _, fn in TABLE_EXTRACTORS:
+            out.extend(fn(g))
+    return out
