@@ -252,7 +252,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         res = await run_in_threadpool(run)
         res["file"] = name
         claims = views.order_claims(res.get("claims", []))
-        return page("audit.html", name=name, claims=claims, summary=views.claim_summary(claims), active="review")
+        return page("audit.html", name=name, claims=claims, summary=views.claim_summary(claims), active="review",
+                    kind_names=backend.kind_names())
 
     @app.post("/batch", response_class=HTMLResponse)
     async def batch(request: Request):

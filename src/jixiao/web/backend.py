@@ -98,6 +98,12 @@ class Backend:
         res = audit_file(path)
         return res.to_dict() if hasattr(res, "to_dict") else dict(res)
 
+    def kind_names(self) -> dict[str, str]:
+        try:
+            return dict(_attr("jixiao.audit", "KIND_NAMES", "报告审核"))
+        except FeatureUnavailable:
+            return {}
+
     def compare(self, db: str, years: tuple[int, int]) -> dict[str, Any]:
         """Year-over-year comparison from the store, as ``jixiao compare`` shows it."""
         store_cls = _attr("jixiao.store", "Store", "历年对比（数据库）")

@@ -99,7 +99,20 @@ def cell(v) -> str:
     return str(v)
 
 
-FILTERS = {"cell": cell, "amount": amount, "rate": rate, "ind_value": ind_value, "score": score, "loc_text": loc_text,
+def evidence(v) -> str:
+    """A finding's evidence value, readable: numbers as written (no Decimal('…')), lists and maps joined."""
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, dict):
+        return "；".join(f"{k}：{evidence(x)}" for k, x in v.items())
+    if isinstance(v, (list, tuple, set)):
+        return "、".join(evidence(x) for x in v)
+    return str(v)
+
+
+FILTERS = {"evidence": evidence, "cell": cell, "amount": amount, "rate": rate, "ind_value": ind_value, "score": score, "loc_text": loc_text,
            "claim_status": claim_status, "cell_value": cell_value}
 
 
