@@ -230,7 +230,7 @@ def write_history(path: Path, fmt: str, rows: list[YearResult], names: dict[str,
         series = [(names[k], [by[(units[0], y)].indicators.get(k) if (units[0], y) in by else None for y in years])
                   for k in KEY_INDICATORS]
         sections.append({"title": "主要指标趋势", "svg": line_svg("主要指标趋势", years, series, unit="%")})
-    sections.append({"title": "历年评价结果", "headers": headers, "rows": table})
+    sections.append({"title": "历年评价结果", "headers": headers, "rows": table, "nowrap": [0]})
     title = f"{units[0]}历年绩效自评结果" if len(units) == 1 else "各单位历年绩效自评结果"
     return write_text_atomic(path, html_page(title, sections, [f"共 {len(units)} 个单位、{len(rows)} 条年度结果。"]))
 
@@ -248,7 +248,7 @@ def write_compare(path: Path, fmt: str, c: Comparison) -> Path:
     flagged = sum(1 for ch in c.changes if ch.flags)
     sections = [{"title": "总分变动", "svg": svg},
                 {"title": "各单位变动（按变动幅度排序）", "headers": headers, "rows": table,
-                 "bad": [bool(ch.flags) for ch in c.changes]}]
+                 "bad": [bool(ch.flags) for ch in c.changes], "nowrap": [0]}]
     if c.only_before or c.only_after:
         sections.append({"title": "仅一年有结果的单位", "headers": only_h, "rows": _only_rows(c)})
     intro = [f"两年均有结果的单位 {len(c.changes)} 个，其中需关注 {flagged} 个；"

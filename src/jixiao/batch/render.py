@@ -166,7 +166,7 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 table{border-collapse:collapse;margin:1em 0;font-size:14px}
 th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#ddebf7} td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.bad td{background:#fdecea} .note{color:#666;font-size:13px} figure{margin:1em 0}
+tr.bad td{background:#fdecea} td.name{white-space:nowrap} .note{color:#666;font-size:13px} figure{margin:1em 0}
 </style></head><body>
 <h1>{{ title }}</h1>
 {% for line in intro %}<p class="note">{{ line }}</p>
@@ -177,7 +177,7 @@ tr.bad td{background:#fdecea} .note{color:#666;font-size:13px} figure{margin:1em
 {% if sec.headers %}
 <table><thead><tr>{% for h in sec.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
 {% for r in sec.rows %}<tr{% if sec.bad and sec.bad[loop.index0] %} class="bad"{% endif %}>
-{% for v in r %}<td{% if v is number %} class="num"{% endif %}>{{ v | fmt }}</td>{% endfor %}</tr>
+{% for v in r %}<td{% if v is number %} class="num"{% elif loop.index0 in (sec.nowrap or ()) %} class="name"{% endif %}>{{ v | fmt }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>
 {% endif %}
 {% endfor %}
@@ -186,5 +186,6 @@ tr.bad td{background:#fdecea} .note{color:#666;font-size:13px} figure{margin:1em
 
 
 def html_page(title: str, sections: list[dict], intro: Sequence[str] = ()) -> str:
-    """A self-contained page. ``sections``: dicts with title, headers, rows, optional svg, bad."""
+    """A self-contained page. ``sections``: dicts with title, headers, rows, optional svg, bad (rows to
+    highlight) and nowrap (column indexes kept on one line)."""
     return PAGE.render(title=title, sections=sections, intro=list(intro))

@@ -27,6 +27,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import JixiaoError, UsageError
 from ..fsutil import write_text_atomic
+from ..issues import Location, make, register
 from ..store import RunRecord, Store
 
 MARKER = ".jixiao-run.json"
@@ -38,6 +39,9 @@ ALL_FORMATS = ("docx", "html", "xlsx", "json")
 STATUS_ZH = {"ok": "完成", "skipped": "未变化（已跳过）", "data_error": "数据有错误", "unreadable": "无法读取",
              "failed": "处理失败", "duplicate": "重复文件", "conflict": "单位名称和年度重复"}
 FAILED = ("data_error", "unreadable", "failed")
+
+UNREADABLE = register("E-BATCH-UNREADABLE", "error", "批量处理时文件无法读取")
+FAILURE = register("E-BATCH-FAILED", "error", "批量处理时该文件处理失败")
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,11 @@ def _process(job: Job) -> dict:
 
     lr = load(job.path)
     dept = lr.department
-    base = {"unit": dept.name, "year": dept.year, "supervisor": dept.supervisor}
     issues = list(lr.issues)
+    if dept is None:
+        return {"status": "data_error", "issues": [i.to_dict() for i in issues],
+                "reason": issues[0].message if issues else "无法从工作簿中读出单位数据"}
+    base = {"unit": dept.name, "year": dept.year, "supervisor": dept.supervisor}
     if has_errors(issues):
         errs = [i for i in issues if i.severity == "error"]
         return base | {"status": "data_error", "issues": [i.to_dict() for i in issues],
@@ -320,6 +327,9 @@ def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str
     it.year = res.get("year")
     it.seconds = res.get("seconds", 0.0)
     ev = res.get("evaluation")
+    if it.status in ("unreadable", "failed") and not res.get("issues"):
+        code = UNREADABLE if it.status == "unreadable" else FAILURE
+        res["issues"] = [make(code, it.reason, Location(file=Path(it.file).name)).to_dict()]
     rec = RunRecord(input_hash=it.input_hash, framework_hash=fw[1], tool_version=__version__,
                     status=it.status, input_name=it.file, framework_id=fw[0], reason=it.reason,
                     unit=it.unit, year=it.year, supervisor=res.get("supervisor") or "",

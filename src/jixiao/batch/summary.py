@@ -163,6 +163,7 @@ def _html(path: Path, headers, table, rows: list[SummaryRow], dist: dict[str, in
                   colors=[GRADE_COLORS[g] for g in labels])
     sections = [
         {"title": "等级分布", "svg": svg, "headers": ["等级", "单位数"], "rows": [[g, dist[g]] for g in labels]},
-        {"title": "各单位评价结果", "headers": headers, "rows": table, "bad": [not r.evaluated for r in rows]},
+        {"title": "各单位评价结果", "headers": headers, "rows": table, "bad": [not r.evaluated for r in rows],
+         "nowrap": [1]},
     ]
     return write_text_atomic(path, html_page("部门整体支出绩效自评汇总", sections, intro))

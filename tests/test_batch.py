@@ -1,0 +1,226 @@
+"""batch: real workbooks (the synthetic generator writes the real template), real processes,
+a real SQLite store; every summary figure is checked against evaluate() run directly."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from jixiao.batch import discover, file_hash, folder_name
+from jixiao.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("make_departments", ROOT / "benchmarks" / "make_departments.py")
+gen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gen)
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def counts(db: Path) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+    out = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    con.close()
+    return out
+
+
+def summary_rows(out: Path) -> list[dict]:
+    ws = openpyxl.load_workbook(out / "汇总.xlsx").worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def expected_total(path: Path) -> tuple[str, int, Decimal | None, str | None]:
+    """What evaluate() says about one workbook, computed here without the batch machinery."""
+    from jixiao.evaluate import evaluate
+    from jixiao.workbook import load
+
+    lr = load(path)
+    ev = evaluate(lr.department, issues=lr.issues)
+    return lr.department.name, lr.department.year, ev.score.total, ev.score.grade
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> Path:
+    """6 good workbooks, 1 with a total that does not add up, 1 truncated, 1 random bytes,
+    an Office lock file and a non-xlsx file (both ignored)."""
+    d = tmp_path_factory.mktemp("inbox")
+    for i in range(6):
+        gen.write_one(d / ("sub" if i % 2 else "") / f"u{i}.xlsx", gen.department(i, 2023, seed=7))
+    gen.write_one(d / "坏合计.xlsx", gen.department(20, 2023, seed=7), "total_mismatch")
+    gen.write_one(d / "截断.xlsx", gen.department(21, 2023, seed=7), "truncated")
+    (d / "坏文件.xlsx").write_bytes(bytes(range(256)) * 12)
+    (d / "~$u0.xlsx").write_bytes(b"lock")
+    (d / "说明.txt").write_text("不是工作簿", encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def first_run(inbox, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "输出"
+    res = run("batch", inbox, "-o", out, "--jobs", "2", "--format", "json")
+    return out, res
+
+
+def test_discover_skips_lock_files_hidden_and_out(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for p in ("x.xlsx", "a/y.XLSX", "~$x.xlsx", ".hidden/z.xlsx", "a/n.xls", "out/old.xlsx"):
+        (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / p).write_bytes(b"PK")
+    found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path, tmp_path / "out")]
+    assert found == ["a/y.XLSX", "x.xlsx"]
+
+
+def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):
+    out, res = first_run
+    assert res.exit_code == 1, res.output          # some inputs failed
+    rows = summary_rows(out)
+    by_file = {Path(r["文件"]).name: r for r in rows}
+    assert set(by_file) == {"u0.xlsx", "u1.xlsx", "u2.xlsx", "u3.xlsx", "u4.xlsx", "u5.xlsx", "坏合计.xlsx",
+                            "截断.xlsx", "坏文件.xlsx"}
+    assert by_file["坏文件.xlsx"]["状态"] == "无法读取" and by_file["坏文件.xlsx"]["说明"]
+    assert by_file["截断.xlsx"]["状态"] == "无法读取"
+    bad = by_file["坏合计.xlsx"]
+    assert bad["状态"] == "数据有错误" and "整体支出合计" in bad["说明"] and bad["总分"] is None
+    assert bad["单位名称"] == gen.unit_name(20)
+    # every good workbook: the figures evaluate() gives, ranked by total
+    good = [r for r in rows if r["状态"] == "完成"]
+    assert len(good) == 6
+    for r in good:
+        name, year, total, grade = expected_total(inbox / r["文件"])
+        assert (r["单位名称"], r["年度"]) == (name, year)
+        assert Decimal(str(r["总分"])) == total
+        assert r["等级"] == (grade or r["等级"]) and r["等级"]
+        assert r["输出目录"] == folder_name(name, year)
+        assert sorted(p.name for p in (out / r["输出目录"]).iterdir() if not p.name.startswith(".")) \
+            == [f"{name}{year}年度部门整体支出绩效自评评价结果.json"] or \
+            len(list((out / r["输出目录"]).glob("*.json"))) == 1
+    totals = sorted((Decimal(str(r["总分"])) for r in good), reverse=True)
+    assert [Decimal(str(r["总分"])) for r in good] == totals            # listed best first
+    assert [r["排名"] for r in good][0] == 1
+    for a, b in zip(good, good[1:], strict=False):
+        assert b["排名"] == (a["排名"] if b["总分"] == a["总分"] else good.index(b) + 1)
+    assert "~$u0.xlsx" not in by_file and "说明.txt" not in by_file
+    # the html lists every unit, escaped, with the grade chart inline
+    html = (out / "汇总.html").read_text(encoding="utf-8")
+    assert "<svg" in html and all(r["单位名称"] in html for r in good) and "坏文件.xlsx" in html
+
+
+def test_store_has_every_run_and_rerun_adds_nothing(inbox, first_run):
+    out, _ = first_run
+    db = out / "jixiao.db"
+    before = counts(db)
+    assert before["runs"] == 9 and before["units"] == 7 and before["schema_version"] >= 2
+    assert before["indicators"] > 6 * 10 and before["score_items"] > 0 and before["issues"] >= 3
+    summary_before = summary_rows(out)
+    res = run("batch", inbox, "-o", out, "--jobs", "2", "--format", "json")
+    assert res.exit_code == 1
+    assert counts(db) == before
+    again = summary_rows(out)
+    assert [(r["文件"], r["总分"], r["排名"]) for r in again] == [(r["文件"], r["总分"], r["排名"]) for r in summary_before]
+    assert {r["状态"] for r in again if r["总分"] is not None} == {"未变化（已跳过）"}
+    res = run("batch", inbox, "-o", out, "--jobs", "1", "--format", "json", "--force")
+    assert counts(db) == before
+
+
+def test_history_lists_units_from_the_batch_store(first_run):
+    out, _ = first_run
+    res = run("history", "--db", f"sqlite:///{out / 'jixiao.db'}")
+    assert res.exit_code == 0
+    for i in range(6):
+        assert gen.unit_name(i) in res.output
+    assert gen.unit_name(20) not in res.output      # its workbook had errors: no result to show
+
+
+def test_same_unit_and_year_twice_is_a_reported_conflict(tmp_path):
+    src = tmp_path / "in"
+    a = gen.department(3, 2023, seed=1)
+    b = gen.department(3, 2023, seed=2)     # different figures, same unit name and year
+    gen.write_one(src / "a.xlsx", a)
+    gen.write_one(src / "b.xlsx", b)
+    shutil.copy(src / "a.xlsx", src / "a-副本.xlsx")    # identical bytes: processed once
+    out = tmp_path / "out"
+    res = run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q")
+    assert res.exit_code == 1
+    rows = {r["文件"]: r for r in summary_rows(out)}
+    # files are taken in name order: 'a-副本.xlsx' sorts before 'a.xlsx', so 'a.xlsx' is the duplicate
+    assert rows["a.xlsx"]["状态"] == "重复文件" and "a-副本.xlsx" in rows["a.xlsx"]["说明"]
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    base = folder_name(gen.unit_name(3), 2023)
+    assert folders == [base, f"{base}（2）"]
+    assert {rows["a-副本.xlsx"]["状态"], rows["b.xlsx"]["状态"]} == {"完成", "单位名称和年度重复"}
+    markers = {json.loads((out / f / ".jixiao-run.json").read_text(encoding="utf-8"))["input"] for f in folders}
+    assert markers == {"a-副本.xlsx", "b.xlsx"}
+    assert counts(out / "jixiao.db")["runs"] == 2
+
+
+def test_corrected_workbook_replaces_its_folder_and_adds_a_run(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    gen.write_one(src / "a.xlsx", gen.department(4, 2023, seed=1))
+    assert run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q").exit_code == 0
+    first = file_hash(src / "a.xlsx")
+    gen.write_one(src / "a.xlsx", gen.department(4, 2023, seed=9))    # the unit sends a corrected file
+    assert run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q").exit_code == 0
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == 1
+    marker = json.loads((folders[0] / ".jixiao-run.json").read_text(encoding="utf-8"))
+    assert marker["input_hash"] == file_hash(src / "a.xlsx") != first
+    c = counts(out / "jixiao.db")
+    assert c["runs"] == 2 and c["units"] == 1
+
+
+def test_hostile_unit_names_stay_inside_out_and_never_start_a_formula(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    # (a name typed as '=…' is a formula to Excel and is refused by the reader; '@', '+', '-' are text)
+    names = ["../../逃逸单位", "@SUM(1+1)局", "<script>alert(1)</script>局", "CON", "-HYPERLINK(1)局", "+国资局"]
+    for i, n in enumerate(names):
+        d = gen.department(i, 2023, seed=3)
+        d["基本信息"]["单位名称"] = n
+        gen.write_one(src / f"{i}.xlsx", d)
+    res = run("batch", src, "-o", out, "--jobs", "2", "--format", "json", "-q")
+    assert res.exit_code == 0, res.output
+    dirs = [p for p in out.iterdir() if p.is_dir()]
+    assert len(dirs) == len(names) and all(p.parent == out for p in dirs)
+    assert not (tmp_path / "逃逸单位-2023").exists()
+    ws = openpyxl.load_workbook(out / "汇总.xlsx").worksheets[0]
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, str):
+                assert not c.value.startswith(("=", "+", "-", "@")), c.value
+            assert c.data_type != "f"
+    html = (out / "汇总.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;局" in html
+
+
+@given(st.text(max_size=120), st.one_of(st.none(), st.integers(1990, 2100)))
+def test_folder_name_is_one_safe_component(name, year):
+    f = folder_name(name, year)
+    assert f and "/" not in f and "\\" not in f and f not in (".", "..") and not f.startswith(".")
+    assert not any(ch in f for ch in '<>:"|?*') and all(ord(ch) >= 32 for ch in f)
+    assert f.endswith(f"-{year}" if year is not None else "-年度不详")
+    assert len(f) <= 90
+
+
+def test_bad_framework_and_format_are_usage_errors(inbox, tmp_path):
+    res = run("batch", inbox, "-o", tmp_path / "o", "--framework", "没有这个框架")
+    assert res.exit_code == 2 and "找不到评分框架" in res.output
+    res = run("batch", inbox, "-o", tmp_path / "o", "--format", "pdf")
+    assert res.exit_code == 2 and "不支持的输出格式" in res.output
+    res = run("batch", tmp_path / "不存在", "-o", tmp_path / "o")
+    assert res.exit_code == 2 and "输入目录不存在" in res.output
