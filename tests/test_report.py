@@ -346,8 +346,8 @@ def test_without_cjk_font_charts_are_skipped_with_a_warning(ref_eval, monkeypatc
     from jixiao.report import charts, fonts
 
     monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
-    charts._png_cached.cache_clear()
-    charts._svg_cached.cache_clear()
+    for f in (charts._png_cached, charts._svg_cached):
+        f.cache_clear()
     ctx = build_context(ref_eval)
     data = render_docx_bytes(ctx)
     with zipfile.ZipFile(io.BytesIO(data)) as z:

@@ -399,7 +399,7 @@ def _project_org(doc: _Doc, ev: Evaluation):
             s = f"{u.unit}承担的“{u.project}”，下达资金{amt(u.allocated, '下达金额')}，实际支出{amt(u.spent, '实际支出')}"
             if u.allocated and u.spent is not None and q2(u.allocated) != 0:
                 s += f"，执行率{fmt_rate(exact_rate(u.spent, u.allocated))}（{rate_trace(u.spent, u.allocated)}）"
-            s += "。" + (u.note if u.note else "")
+            s += "。" + (u.note.rstrip("。") + "。" if u.note else "")
             doc.para(s)
 
 
@@ -461,22 +461,36 @@ def _performance(doc: _Doc, ev: Evaluation, ys: str):
             doc.heading(3, f"{n}.{item.level3}")
             doc.para(_item_sentence(item, ind))
     rest = [i for k, i in ev.indicators.items() if k not in used]
-    if rest or d.kpis or d.satisfaction.surveyed:
+    computed = [i for i in rest if i.computable and i.value is not None]
+    missing = [i for i in rest if not (i.computable and i.value is not None)]
+    if computed or missing or d.kpis:
         k = len(dims) + 1
         doc.heading(2, f"（{cn_num(k)}）其他指标和履职目标完成情况")
         n = 0
-        for ind in rest:
+        for ind in computed:
             n += 1
             doc.heading(3, f"{n}.{ind.name}")
             doc.para(_indicator_sentence(ind))
+        if missing:
+            n += 1
+            doc.heading(3, f"{n}.因数据不全未计算的指标")
+            doc.para("以下指标因基础数据表缺少相关数据未计算，补齐数据后可重新生成：" + "；".join(
+                f"{i.name}（{(i.reason or '原因不详').rstrip('。')}）" for i in missing) + "。")
         if d.kpis:
             n += 1
             doc.heading(3, f"{n}.履职目标完成情况")
-            for kpi in d.kpis:
-                tgt = _val(kpi.target)
-                act = _val(kpi.actual)
-                doc.para(f"{kpi.name}：目标值{tgt or ph('目标值')}{kpi.unit if tgt else ''}，"
-                         f"实际完成{act or ph('完成值')}{kpi.unit if act else ''}。{kpi.note}")
+            free = [kp for kp in d.kpis if _val(kp.target) == ""]
+            for kp in d.kpis:
+                if kp in free:
+                    continue
+                act = _val(kp.actual)
+                note = kp.note.rstrip("。")
+                doc.para(f"{kp.name}：目标值{_val(kp.target)}{kp.unit}，实际完成"
+                         f"{act + kp.unit if act else ph('完成值')}" + (f"（{note}）" if note else "") + "。")
+            if free:
+                doc.para("未设定目标值的履职成果：" + "；".join(
+                    f"{kp.name}{_val(kp.actual) + kp.unit if _val(kp.actual) else ph('完成值')}" for kp in free) +
+                    "。" + ph("如有年度目标值，请在基础数据表“履职目标”中补充"))
 
 
 def _val(v) -> str:

@@ -76,11 +76,19 @@ def change_phrase(cur: Decimal | None, prior: Decimal | None, prior_label: str) 
     return text
 
 
+def _item(name: str, v: Decimal) -> str:
+    """'科技顾问14.87万元'; a name ending in a digit is quoted so it cannot merge with the amount
+    (科技成果转化子基金2 5,000.00 must not read as 25,000.00)."""
+    if name[-1:].isdigit() or name[-1:] in ".%":
+        name = f"“{name}”"
+    return f"{name}{fmt_amount(v)}万元"
+
+
 def composition(total: Decimal | None, parts: list[tuple[str, Decimal | None]], joiner: str = "、") -> str:
     """'52,878.93万元，其中：基本支出2,032.72万元、…' when the printed parts add up exactly to the
     printed total; otherwise the parts are listed with their own sum and the difference stated."""
     known = [(n, q2(v)) for n, v in parts if v is not None]
-    listed = joiner.join(f"{n}{fmt_amount(v)}万元" for n, v in known)
+    listed = joiner.join(_item(n, v) for n, v in known)
     if total is None:
         if not known:
             return ph("金额")
