@@ -218,12 +218,16 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         if entry is None:
             return error_page(404, "这次的评价结果已过期（服务器只保留最近的若干份）。", "请重新上传基础数据表。")
         ev = entry["ev"]
-        if fmt == "json":
-            data = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
-        else:
-            data = await run_in_threadpool(backend.render, ev, fmt)
-            if fmt == "xlsx":
-                data = await run_in_threadpool(neutralise_formulas, data)
+        files = entry.setdefault("files", {})  # rendered once per result, kept with it in the LRU
+        data = files.get(fmt)
+        if data is None:
+            if fmt == "json":
+                data = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+            else:
+                data = await run_in_threadpool(backend.render, ev, fmt)
+                if fmt == "xlsx":
+                    data = await run_in_threadpool(neutralise_formulas, data)
+            files[fmt] = data
         mime, fname = DOWNLOADS[fmt]
         unit = views.safe_filename_part(getattr(ev.department, "name", "") or "")
         year = getattr(ev.department, "year", None) or ""
