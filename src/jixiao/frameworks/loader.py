@@ -346,8 +346,15 @@ def parse_framework(text: str, file: str = "<文本>", path: str = "") -> Framew
     return Framework(**{**fw.__dict__, "path": path}) if path else fw
 
 
+@functools.lru_cache(maxsize=1)
 def _shipped() -> dict[str, Path]:
     return {p.stem: p for p in sorted(HERE.glob("*.yaml"))}
+
+
+@functools.lru_cache(maxsize=8)
+def _load_shipped(name: str) -> Framework:
+    p = _shipped()[name]
+    return parse_framework(p.read_text(encoding="utf-8"), p.name, str(p))
 
 
 @functools.lru_cache(maxsize=32)
@@ -369,7 +376,7 @@ def load_framework(name_or_path: str | Path | None = None) -> Framework:
     name = str(name_or_path) if name_or_path is not None else DEFAULT_FRAMEWORK
     shipped = _shipped()
     if name in shipped:
-        p = shipped[name]
+        return _load_shipped(name)
     else:
         p = Path(name)
         if not p.exists():
