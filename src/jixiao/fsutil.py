@@ -9,6 +9,15 @@ from pathlib import Path
 from .errors import UsageError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+
+
 def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, protect: tuple = ()) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and os.replace.
 
@@ -26,6 +35,7 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, protect: tuple =
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _MODE)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, p)
     except BaseException:
         try:
