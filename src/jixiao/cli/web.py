@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from ..errors import UsageError
@@ -24,6 +26,7 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"端口号 {port} 无效，应在 1–65535 之间。")
         if max_upload_mb < 1:
             raise UsageError("--max-upload-mb 至少为 1。")
+        _check_port_free(host, port)
         import uvicorn
 
         from ..web import Settings, create_app
@@ -34,7 +37,25 @@ def register(app: typer.Typer) -> None:
         console.print(f"jixiao 本地网页已启动：http://{shown}:{port}/ （按 Ctrl+C 停止）", markup=False)
         if host not in LOCAL_HOSTS:
             err_console.print(f"注意：监听 {host}，局域网内的其他电脑也能访问本页面。", markup=False)
-        try:
-            uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
-        except OSError as exc:
-            raise UsageError(f"无法在 {host}:{port} 启动：{exc.strerror or exc}。", "端口可能已被占用，请换一个 --port。") from None
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail early with a Chinese message (uvicorn would log in English and exit 1)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UsageError(f"无法识别的监听地址：{host}。", "一般使用默认的 127.0.0.1 即可。") from None
+    family, _, _, _, addr = infos[0]
+    s = socket.socket(family, socket.SOCK_STREAM)
+    if sys.platform != "win32":  # as uvicorn does; a port in TIME_WAIT is free
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(addr)
+    except OSError as exc:
+        raise UsageError(f"无法在 {host}:{port} 启动：{exc.strerror or exc}。",
+                         "端口可能已被占用（也许本页面已经在运行），请换一个 --port。") from None
+    finally:
+        s.close()
