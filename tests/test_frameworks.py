@@ -159,3 +159,12 @@ def test_ningxia_rescales_weights_to_total():
     assert "折算" in by["exec"].basis
     assert by["pf"].score == D("1.11")   # 104% with step: each → 4 steps × 1 point off 5, then ×100/90
     assert by["kpi"].score == D("22.22")  # mode: count, 2 of 3 met: 20 × 100/90
+
+
+def test_docs_list_every_indicator_and_rule():
+    from jixiao.frameworks.schema import RULES
+    from jixiao.indicators import REGISTRY
+
+    doc = (Path(__file__).parents[1] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    missing = [i for i in [*REGISTRY, *RULES] if f"`{i}`" not in doc]
+    assert not missing, f"docs/frameworks.md does not document: {missing}"
