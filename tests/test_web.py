@@ -391,8 +391,10 @@ def test_batch_without_files(client):
     assert r.status_code == 400 and "没有收到文件" in r.text
 
 
-def test_compare_needs_a_database(client):
+def test_compare_and_history_need_a_database(client):
     r = client.get("/compare?years=2022,2023")
+    assert r.status_code == 503 and "没有配置历史数据库" in r.text
+    r = client.get("/history")
     assert r.status_code == 503 and "没有配置历史数据库" in r.text
 
 
@@ -408,7 +410,17 @@ def test_compare_reads_the_store(tmp_path, backend):
                                 unit=dept.name, year=year, evaluation=ev.to_dict(),
                                 framework_id="six", framework_name="六维度框架"))
     c = TestClient(create_app(Settings(db=url), backend=backend))
-    assert "/compare" in c.get("/review").text
+    review = c.get("/review").text
+    assert "/compare" in review and "/history" in review
+    assert "数据库中有 1 个单位的评价记录，年度：2022、2023。" in text_of(review)
+    h = c.get("/history")
+    assert h.status_code == 200
+    rows = re.findall(r"<tr>(.*?)</tr>", h.text.split("<tbody>")[1], re.S)
+    cells = [[text_of(x).strip() for x in re.findall(r"<td[^>]*>(.*?)</td>", r_, re.S)] for r_ in rows]
+    assert [r_[:3] for r_ in cells] == [["示例科技局", "2022", "23.00"], ["示例科技局", "2023", "22.75"]]
+    assert "<svg" in h.text
+    h = c.get("/history", params={"unit": "不存在的局"})
+    assert h.status_code == 422 and "数据库中没有单位“不存在的局”的评价记录" in h.text
     r = c.get("/compare", params={"years": "2022，2023"})
     assert r.status_code == 200
     t = text_of(r.text)

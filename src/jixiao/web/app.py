@@ -237,7 +237,21 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     # ---- reviewer ---------------------------------------------------------------------
     @app.get("/review", response_class=HTMLResponse)
     async def review():
-        return page("review.html", active="review", has_db=bool(settings.db))
+        overview = None
+        if settings.db:
+            try:
+                overview = await run_in_threadpool(backend.store_overview, settings.db)
+            except (JixiaoError, FeatureUnavailable) as exc:
+                overview = {"error": getattr(exc, "message", None) or f"此功能尚未可用：{exc}"}
+        return page("review.html", active="review", has_db=bool(settings.db), overview=overview)
+
+    @app.get("/history", response_class=HTMLResponse)
+    async def history(unit: str = ""):
+        if not settings.db:
+            return error_page(503, "此功能尚未可用：没有配置历史数据库。",
+                              "启动时加上 --db 参数，例如：jixiao serve --db sqlite:///jixiao.db")
+        res = await run_in_threadpool(backend.history, settings.db, unit.strip()[:200] or None)
+        return page("history.html", data=res, unit=unit.strip(), active="review", svg=Markup(res["svg"] or ""))
 
     @app.post("/audit", response_class=HTMLResponse)
     async def audit(request: Request):

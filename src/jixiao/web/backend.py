@@ -127,6 +127,41 @@ class Backend:
         return {"years": (a, b), "headers": headers, "rows": table, "flagged": [bool(ch.flags) for ch in c.changes],
                 "only": only, "svg": svg}
 
+    def store_overview(self, db: str) -> dict[str, Any]:
+        """How many units and which years the store holds (for the reviewer page)."""
+        store_cls = _attr("jixiao.store", "Store", "历史数据库")
+        st = store_cls.open(db)
+        try:
+            runs = st.latest_runs()
+        finally:
+            st.close()
+        return {"units": len({r["unit"] for r in runs}), "years": sorted({r["year"] for r in runs}),
+                "runs": len(runs)}
+
+    def history(self, db: str, unit: str | None) -> dict[str, Any]:
+        """Every unit's (or one unit's) results by year, as ``jixiao history`` shows them."""
+        store_cls = _attr("jixiao.store", "Store", "历年结果（数据库）")
+        history = _attr("jixiao.compare", "history", "历年结果")
+        history_table = _attr("jixiao.compare", "history_table", "历年结果")
+        st = store_cls.open(db)
+        try:
+            rows, names = history(st, unit=unit or None)
+        finally:
+            st.close()
+        headers, table = history_table(rows, names)
+        years = sorted({r.year for r in rows})
+        units = sorted({r.unit for r in rows})
+        svg = ""
+        if rows and len(units) <= 20 and len(years) > 1:
+            try:
+                line_svg = _attr("jixiao.batch.render", "line_svg", "图表")
+                by = {(r.unit, r.year): r for r in rows}
+                svg = line_svg("总分趋势", years, [(u, [by[(u, y)].total if (u, y) in by else None for y in years])
+                                               for u in units])
+            except FeatureUnavailable:
+                svg = ""
+        return {"headers": headers, "rows": table, "svg": svg, "units": units, "years": years}
+
     def bar_svg(self, title: str, labels, values, **kw) -> str:
         """The batch summary's bar chart (matplotlib SVG, text drawn as paths); '' if unavailable."""
         try:

@@ -176,7 +176,7 @@ def cell_previews(path: Path, issues: list[Issue], limit: int = 60, around: int 
             continue
         m = _CELL.match(cell)
         c0, r0 = col_index(m.group(1)), int(m.group(2)) - 1
-        cols = range(max(0, c0 - around), c0 + around + 1)
+        cols = sorted({0, *range(max(0, c0 - around), c0 + around + 1)})  # column A names the row
         rows = []
         for r in sorted({0, *range(max(0, r0 - 1), r0 + 2)}):  # the first row usually holds headers
             vals = data[r] if r < len(data) else []
