@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .numbers import Num
+from .numbers import Num, _thousands
 
 OPENERS = "（(〔［[【"
 CLOSERS = "）)〕］]】"
@@ -29,7 +29,7 @@ def expression_start(text: str, end: int, floor: int = 0) -> int:
             if depth == 0:
                 return i + 1
             depth -= 1
-        elif depth == 0 and ch in _STOP:
+        elif depth == 0 and ch in _STOP and not _thousands(text, i):
             return i + 1
         i -= 1
     return floor

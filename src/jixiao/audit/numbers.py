@@ -15,7 +15,7 @@ AMOUNT_UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "千元": Decima
 COUNT_UNITS = ("批次", "名", "人", "个", "家", "份", "项", "次", "件", "所", "台", "辆", "张", "间", "篇",
                "场", "户", "条", "套", "支", "座", "处", "只", "位", "例", "宗")
 NOT_FIGURE = ("年", "月", "日", "号", "时", "岁", "届", "期", "季度", "版", "级", "类", "大", "点", "周",
-              "英寸", "号文", "万", "亿", "倍", "分", "星", "强", "型", "代")
+              "英寸", "号文", "万", "亿", "倍", "星", "强", "型", "代")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Num:
     text: str          # the number as printed, sign included, unit excluded
     start: int         # span of ``text`` in the paragraph
     end: int
-    kind: str          # 'amount' | 'rate' | 'count' | 'bare'
+    kind: str          # 'amount' | 'rate' | 'count' | 'score' | 'bare'
     unit: str          # '万元', '%', '名', '' …
     decimals: int
     unit_end: int      # end of the unit in the paragraph
@@ -93,7 +93,11 @@ def find_numbers(text: str) -> tuple[Num, ...]:
                         unit, kind = u, "count"
                         break
                 else:
-                    if any(rest.startswith(u) for u in NOT_FIGURE):
+                    if rest.startswith("分"):
+                        if re.match(r"分(钟|之|别|配|项|析|类|解|布|批|期|档|值)", rest):
+                            continue
+                        unit, kind = "分", "score"      # a score: used only inside written-out formulas
+                    elif any(rest.startswith(u) for u in NOT_FIGURE):
                         continue
         if kind == "bare" and not frac and "," not in intpart and len(intpart) == 4 \
                 and intpart[:2] in ("19", "20"):

@@ -42,6 +42,7 @@ class ParaContext:
     paragraphs: list[Paragraph]
     pos: int                      # position of this paragraph in ``paragraphs``
     used: set = field(default_factory=set)   # spans (start, end) already stated by a claim
+    formula_spans: list = field(default_factory=list)   # written-out expressions (their inputs are not claims)
 
     @property
     def para(self) -> Paragraph:
@@ -109,11 +110,12 @@ def formula_claims(ctx: ParaContext) -> list[Claim]:
         except ValueError:
             return
         done_exprs.add((expr_s, expr_e))
+        ctx.formula_spans.append((expr_s, expr_e))
         for st in [stated, *also]:
             if ctx.is_used(st):
                 continue
             c = ctx.claim("formula", st)
-            c.refs = (ctx.ref(st), *(ctx.ref(u) for u in used))
+            c.refs = (ctx.ref(st), *(ctx.ref(u) for u in used if not _is_times100(text, u)))
             expr = F.render(toks)
             judge(c, value, st.decimals, why_none="算式中除数为0", **_measure(st))
             c.formula = f"{expr}={fmt(c.computed, st.decimals, st.unit)}"
@@ -130,9 +132,7 @@ def formula_claims(ctx: ParaContext) -> list[Claim]:
         if stated is None:
             continue
         s = F.expression_start(text, q)
-        before = []
-        if F.TIMES100.search(text[s:q]):
-            before = _stated_before(text, nums, s)
+        before = _stated_before(text, nums, s, stated.kind)
         build(s, q, stated, before)
     # b) "rate W%，具体计算：expression×100%" (no "=")
     for m in F.TIMES100.finditer(text):
@@ -143,21 +143,26 @@ def formula_claims(ctx: ParaContext) -> list[Claim]:
         s = F.expression_start(text, m.start())
         if any(a <= s and e <= b for a, b in done_exprs):
             continue
-        before = _stated_before(text, nums, s)
+        before = _stated_before(text, nums, s, "rate")
         if before:
             build(s, e, before[0], before[1:])
     return out
 
 
-def _stated_before(text: str, nums, expr_start: int) -> list[Num]:
-    """A rate stated just before '具体计算：' that introduces the expression."""
+def _is_times100(text: str, n: Num) -> bool:
+    """The constant of '×100%' is not a figure of the report."""
+    return n.text == "100" and bool(re.search(r"[×xX*]\s*$", text[max(0, n.start - 3):n.start]))
+
+
+def _stated_before(text: str, nums, expr_start: int, kind: str) -> list[Num]:
+    """The result stated just before '具体计算：' (or '（…）') that introduces the expression."""
     head = text[max(0, expr_start - 40):expr_start]
-    prev = [n for n in nums if n.kind == "rate" and n.end <= expr_start]
+    prev = [n for n in nums if n.kind == kind and n.end <= expr_start]
     if prev and re.fullmatch(r"%?\s*[（(]?\s*", text[prev[-1].end:expr_start]) and expr_start > prev[-1].end:
         return prev[-1:]            # "控制率为99.50%（147.41/148.15×100%=99.50%）"
     if not _CALC_WORD.search(head.rstrip("（(〔[ ")):
         return []
-    cands = [n for n in nums if n.kind == "rate" and expr_start - 40 <= n.end <= expr_start]
+    cands = [n for n in nums if n.kind == kind and expr_start - 40 <= n.end <= expr_start]
     return cands[-1:] if cands else []
 
 
@@ -217,6 +222,18 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             prior = prior or _find_by_subject(ctx, subject, m.start(), want="budget")
         elif current is None:
             current = _find_by_subject(ctx, subject, m.start(), want="actual")
+        if vs_budget and (current is None or prior is None):
+            # "较预算节约X万元，计算过程：预算数A－实际支出数B…" or the totals of the sentences before
+            tail = [n for n in nums if (stated_rate or stated_amt).end <= n.start < s_e and n.kind == "amount"]
+            for n in tail:
+                r = role_of(label_of(text, n, nums))
+                if prior is None and r == "budget":
+                    prior = n
+                elif current is None and r == "actual":
+                    current = n
+            if current is None or prior is None:
+                b_, a_ = _budget_actual_before(ctx, s_s)
+                prior, current = prior or b_, current or a_
         sign = -1 if v.group(0) in _DOWN else 1
         for st in (stated_amt, stated_rate):
             if st is None or ctx.is_used(st):
@@ -265,6 +282,37 @@ def _subject(text: str, marker: int, lo: int) -> str:
     subj = re.sub(r"（[^）]*）", "", subj)
     subj = _SUBJECT_TRIM.sub("", subj)
     return subj.strip(" “”\"的")
+
+
+def _budget_actual_before(ctx: ParaContext, before: int):
+    """The budget and actual totals stated in the sentences just before (figures inside a
+    其中/包括 list are parts, not totals)."""
+    budget = actual = None
+    for back in range(0, 2):
+        k = ctx.pos - back
+        if k < 0:
+            break
+        text = ctx.paragraphs[k].text
+        nums = find_numbers(text)
+        limit = before if back == 0 else len(text)
+        for s, e in reversed([x for x in sentences(text) if x[0] < limit]):
+            e = min(e, limit)
+            inside = [(mm.end(), clause_end(text, mm.end(), e, marks="；;。"))
+                      for mm in re.finditer(r"其中|包括", text[:e]) if mm.start() >= s]
+            for n in nums:
+                if not (s <= n.start < e) or n.kind != "amount" or any(a <= n.start < b for a, b in inside):
+                    continue
+                r = role_of(label_of(text, n, nums))
+                ref = n if back == 0 else (n, ctx.paragraphs[k].index)
+                if r == "budget" and budget is None:
+                    budget = ref
+                elif r == "actual" and actual is None:
+                    actual = ref
+            if budget is not None and actual is not None:
+                return budget, actual
+            if budget is not None or actual is not None:
+                break
+    return None, None
 
 
 _ROLE_TAIL = re.compile(r"(资金|经费)?(实际)?(支出|使用|执行|决算|发生|完成|到位|分配|拨付)(数|额|金额)?$")
@@ -385,7 +433,15 @@ def _list_items(text: str, nums, a: int, b: int, total: Num):
     parts: list[Num] = []
     ambiguous = False
     nested = False
-    if "；" in region or ";" in region:
+    semi = re.search(r"[；;]", region)
+    if semi:
+        first = [n for n in same if a <= n.start < a + semi.start() and not _in_comparison(text, n, a)]
+        if len(first) >= 2 and not any(has_any(label_of(text, n, nums), _NET) for n in first):
+            region = region[:semi.start()]          # "其中：A、B、C；全年实际…": the list ends at '；'
+            b = a + semi.start()
+            same = [n for n in same if n.start < b]
+            semi = None
+    if semi:
         cursor = a
         for chunk in re.split(r"[；;]", region):
             c0, c1 = cursor, cursor + len(chunk)
@@ -539,7 +595,7 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
     for r in nums:
-        if r.kind != "rate" or ctx.is_used(r):
+        if r.kind != "rate" or ctx.is_used(r) or any(a <= r.start < b for a, b in ctx.formula_spans):
             continue
         lab = label_of(text, r, nums)
         s_s, s_e = sentence_of(text, r.start)
