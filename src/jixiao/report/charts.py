@@ -1,6 +1,8 @@
-"""Charts for the report: a pure ``ChartSpec`` (data) and matplotlib renderers (PNG for Word,
-SVG for HTML) with a real CJK font. Rendered images are cached within the process by a hash of
-the spec, so re-rendering the same data costs nothing.
+"""Charts for the report: a pure ``ChartSpec`` (data) and two renderers sharing one layout —
+PNG for Word (drawn with Pillow in a detected CJK font, so labels are never boxes) and a
+hand-written SVG for HTML (text stays text). Both are deterministic and cached within the
+process by a hash of the spec. (matplotlib was the first choice; its import and layout cost
+~1.5 s per CLI run for three bar charts, so the report draws its simple bars itself.)
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ import hashlib
 import io
 import json
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from ..money import fmt_amount
+from ..money import fmt_amount, q2
 from .fonts import find_cjk_font
 
 
@@ -28,7 +30,6 @@ class ChartSpec:
     unit: str = "万元"
     note: str = ""                            # caption under the chart
     percent_of_total: bool = False            # label bars with their share of the total too
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def digest(self) -> str:
         doc = [self.key, self.title, list(self.labels),
@@ -48,67 +49,110 @@ def _label(v: Decimal) -> str:
     return fmt_amount(v)
 
 
-def _figure(spec: ChartSpec):
-    font = find_cjk_font()
-    if font is None:
-        raise NoCJKFont("未找到可显示中文的字体（如 Noto Sans CJK、文泉驿、黑体、宋体），已跳过图表。")
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib import font_manager
-    from matplotlib.figure import Figure
-
-    fp = font_manager.FontProperties(fname=font[1])
-    n = len(spec.labels)
-    k = max(1, len(spec.series))
-    height = max(2.2, 0.25 * n * (1 + 0.3 * (k - 1)) + 1.0)
-    fig = Figure(figsize=(6.3, height), dpi=150)
-    ax = fig.add_subplot(111)
-    bar_h = 0.8 / k
-    maxv = Decimal(0)
-    for _, vals in spec.series:
-        for v in vals:
-            if v is not None and v > maxv:
-                maxv = v
-    total = None
-    if spec.percent_of_total and spec.series:
-        total = sum((v for v in spec.series[0][1] if v is not None), Decimal(0))
-    for si, (name, vals) in enumerate(spec.series):
-        ys = [i + (si - (k - 1) / 2) * bar_h for i in range(n)]
-        xs = [float(v) if v is not None else 0.0 for v in vals]  # float-ok: drawing only
-        ax.barh(ys, xs, height=bar_h * 0.92, color=_COLORS[si % len(_COLORS)], label=name)
-        for y, v in zip(ys, vals, strict=True):
-            if v is None:
-                continue
-            text = _label(v)
-            if total:
-                share = (v * 100 / total).quantize(Decimal("0.01"))
-                text += f"（{share}%）"
-            ax.text(float(v), y, " " + text, va="center", ha="left", fontproperties=fp, fontsize=6.5)  # float-ok
-    ax.set_yticks(range(n))
-    ax.set_yticklabels([_short(s) for s in spec.labels], fontproperties=fp, fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlim(0, float(maxv) * 1.28 if maxv > 0 else 1)  # float-ok: axis range only
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel(f"单位：{spec.unit}", fontproperties=fp, fontsize=7)
-    ax.set_title(spec.title, fontproperties=fp, fontsize=9.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if k > 1:
-        ax.legend(prop=font_manager.FontProperties(fname=font[1], size=7), loc="lower right", frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-def _short(s: str, width: int = 18) -> str:
+def _short(s: str, width: int = 20) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Geometry shared by the SVG and PNG renderers (SVG user units; the PNG is drawn at 2×)."""
+
+    spec: ChartSpec
+    label_w: int = 230
+    plot_w: int = 400
+    right: int = 110
+    bar_h: int = 12
+    top: int = 34
+    bottom: int = 46
+
+    @property
+    def k(self) -> int:
+        return max(1, len(self.spec.series))
+
+    @property
+    def group_h(self) -> int:
+        return self.bar_h * self.k + 8
+
+    @property
+    def width(self) -> int:
+        return self.label_w + self.plot_w + self.right
+
+    @property
+    def height(self) -> int:
+        return self.top + self.group_h * len(self.spec.labels) + self.bottom
+
+    @functools.cached_property
+    def axis(self) -> tuple[Decimal, Decimal]:
+        maxv = max([v for _, vals in self.spec.series for v in vals if v is not None] or [Decimal(0)])
+        step = _nice_step(maxv)
+        top = step * ((maxv / step).to_integral_value(rounding="ROUND_CEILING")) if maxv > 0 else step
+        return step, top or Decimal(1)
+
+    def x(self, v: Decimal) -> Decimal:
+        return (v * self.plot_w / self.axis[1]).quantize(Decimal("0.1"))
+
+    def bar_text(self, v: Decimal) -> str:
+        text = _label(v)
+        if self.spec.percent_of_total and self.spec.series:
+            total = sum((x for x in self.spec.series[0][1] if x is not None), Decimal(0))
+            if total:
+                text += f"（{q2(v * 100 / total)}%）"
+        return text
 
 
 @functools.lru_cache(maxsize=64)
 def _png_cached(digest: str, spec: ChartSpec) -> bytes:
-    fig = _figure(spec)
+    """The chart as PNG for Word, drawn with Pillow in the detected CJK font (deterministic)."""
+    font = find_cjk_font()
+    if font is None:
+        raise NoCJKFont("未找到可显示中文的字体（如 Noto Sans CJK、文泉驿、微软雅黑、黑体、宋体），已跳过图表。")
+    from PIL import Image, ImageDraw, ImageFont
+
+    sc = 2
+    lay = _Layout(spec)
+
+    def f(size: float):
+        return ImageFont.truetype(font[1], int(size * sc), index=font[2])
+
+    f_title, f_label, f_small, f_bar = f(14), f(11), f(10), f(9.5)
+    img = Image.new("RGB", (lay.width * sc, lay.height * sc), "white")
+    d = ImageDraw.Draw(img)
+    n = len(spec.labels)
+    plot_bottom = lay.top + lay.group_h * n
+    d.text((lay.width * sc // 2, 20 * sc), spec.title, font=f_title, fill="black", anchor="ms")
+    step, axis_max = lay.axis
+    for t in range(int(axis_max / step) + 1):
+        v = step * t
+        x = (lay.label_w + lay.x(v)) * sc
+        d.line([(int(x), lay.top * sc), (int(x), plot_bottom * sc)], fill="black" if t == 0 else "#dddddd",
+               width=1 if t else 2)
+        d.text((int(x), (plot_bottom + 14) * sc), fmt_amount(v, places=0), font=f_small, fill="black", anchor="ms")
+    for i, label in enumerate(spec.labels):
+        y0 = lay.top + lay.group_h * i + 4
+        d.text(((lay.label_w - 6) * sc, int((y0 + lay.group_h / 2 - 2) * sc)), _short(label), font=f_label,
+               fill="black", anchor="rm")
+        for si, (_, vals) in enumerate(spec.series):
+            v = vals[i]
+            if v is None:
+                continue
+            y = y0 + si * lay.bar_h
+            w = lay.x(v)
+            x0 = lay.label_w * sc
+            if w > 0:
+                d.rectangle([x0, y * sc, int(x0 + w * sc), (y + lay.bar_h - 2) * sc], fill=_COLORS[si % len(_COLORS)])
+            d.text((int(x0 + (w + 3) * sc), int((y + lay.bar_h / 2 - 1) * sc)), lay.bar_text(v), font=f_bar,
+                   fill="black", anchor="lm")
+    ly = lay.height - 14
+    d.text(((lay.label_w + lay.plot_w // 2) * sc, ly * sc), f"单位：{spec.unit}", font=f_small, fill="black",
+           anchor="ms")
+    if lay.k > 1:
+        lx = lay.label_w + lay.plot_w - 40
+        for si, (name, _) in enumerate(spec.series):
+            d.rectangle([(lx + si * 80) * sc, (ly - 9) * sc, (lx + si * 80 + 10) * sc, (ly + 1) * sc],
+                        fill=_COLORS[si % len(_COLORS)])
+            d.text(((lx + si * 80 + 14) * sc, ly * sc), name, font=f_small, fill="black", anchor="ls")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    img.save(buf, format="PNG", optimize=False, dpi=(192, 192))
     return buf.getvalue()
 
 
@@ -135,62 +179,42 @@ def _nice_step(maxv: Decimal) -> Decimal:
 
 @functools.lru_cache(maxsize=64)
 def _svg_cached(digest: str, spec: ChartSpec) -> str:
-    """A hand-written SVG (text stays text, so it is searchable and crisp; ~1 ms, no matplotlib).
-    The viewer's Chinese font draws the labels (every desktop with Chinese has one)."""
+    """A hand-written SVG (text stays text, so it is searchable and crisp; ~1 ms). The viewer's
+    Chinese font draws the labels (every desktop with Chinese has one)."""
+    lay = _Layout(spec)
     n = len(spec.labels)
-    k = max(1, len(spec.series))
-    label_w, plot_w, right = 230, 400, 110
-    bar_h = 12
-    group_h = bar_h * k + 8
-    top, bottom = 34, 46
-    width = label_w + plot_w + right
-    height = top + group_h * n + bottom
-    maxv = max([v for _, vals in spec.series for v in vals if v is not None] or [Decimal(0)])
-    step = _nice_step(maxv)
-    axis_max = step * ((maxv / step).to_integral_value(rounding="ROUND_CEILING") if maxv > 0 else 1)
-    axis_max = axis_max or Decimal(1)
-
-    def px(v: Decimal) -> str:
-        return format((v * plot_w / axis_max).quantize(Decimal("0.1")), "f")
-
-    total = None
-    if spec.percent_of_total and spec.series:
-        total = sum((v for v in spec.series[0][1] if v is not None), Decimal(0))
+    width, height = lay.width, lay.height
+    plot_bottom = lay.top + lay.group_h * n
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" role="img" aria-label="{_x(spec.title)}" font-family="{_SVG_FONT}" font-size="11">',
            f'<text x="{width // 2}" y="20" text-anchor="middle" font-size="14">{_x(spec.title)}</text>']
-    ticks = int(axis_max / step)
-    for t in range(ticks + 1):
+    step, axis_max = lay.axis
+    for t in range(int(axis_max / step) + 1):
         v = step * t
-        x = px(v)
-        out.append(f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{top + group_h * n}" stroke="#000"/>'
-                   if t == 0 else
-                   f'<line x1="{label_w + Decimal(x)}" x2="{label_w + Decimal(x)}" y1="{top}" '
-                   f'y2="{top + group_h * n}" stroke="#ddd"/>')
-        out.append(f'<text x="{label_w + Decimal(x)}" y="{top + group_h * n + 14}" text-anchor="middle" '
-                   f'font-size="10">{fmt_amount(v, places=0)}</text>')
+        x = lay.label_w + lay.x(v)
+        color = "#000" if t == 0 else "#ddd"
+        out.append(f'<line x1="{x}" x2="{x}" y1="{lay.top}" y2="{plot_bottom}" stroke="{color}"/>')
+        out.append(f'<text x="{x}" y="{plot_bottom + 14}" text-anchor="middle" font-size="10">'
+                   f'{fmt_amount(v, places=0)}</text>')
     for i, label in enumerate(spec.labels):
-        y0 = top + group_h * i + 4
-        out.append(f'<text x="{label_w - 6}" y="{y0 + group_h / 2:.1f}" text-anchor="end" '
-                   f'dominant-baseline="middle">{_x(_short(label, 20))}<title>{_x(label)}</title></text>')
+        y0 = lay.top + lay.group_h * i + 4
+        out.append(f'<text x="{lay.label_w - 6}" y="{y0 + lay.group_h / 2:.1f}" text-anchor="end" '
+                   f'dominant-baseline="middle">{_x(_short(label))}<title>{_x(label)}</title></text>')
         for si, (_, vals) in enumerate(spec.series):
             v = vals[i]
-            y = y0 + si * bar_h
             if v is None:
                 continue
-            w = px(v)
-            out.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h - 2}" '
+            y = y0 + si * lay.bar_h
+            w = lay.x(v)
+            out.append(f'<rect x="{lay.label_w}" y="{y}" width="{w}" height="{lay.bar_h - 2}" '
                        f'fill="{_COLORS[si % len(_COLORS)]}"/>')
-            text = _label(v)
-            if total:
-                text += f"（{(v * 100 / total).quantize(Decimal('0.01'))}%）"
-            out.append(f'<text x="{label_w + Decimal(w) + 3}" y="{y + bar_h / 2:.1f}" dominant-baseline="middle" '
-                       f'font-size="9.5">{_x(text)}</text>')
+            out.append(f'<text x="{lay.label_w + w + 3}" y="{y + lay.bar_h / 2:.1f}" dominant-baseline="middle" '
+                       f'font-size="9.5">{_x(lay.bar_text(v))}</text>')
     ly = height - 14
-    out.append(f'<text x="{label_w + plot_w // 2}" y="{ly}" text-anchor="middle" font-size="10">'
+    out.append(f'<text x="{lay.label_w + lay.plot_w // 2}" y="{ly}" text-anchor="middle" font-size="10">'
                f'单位：{_x(spec.unit)}</text>')
-    if k > 1:
-        lx = label_w + plot_w - 40
+    if lay.k > 1:
+        lx = lay.label_w + lay.plot_w - 40
         for si, (name, _) in enumerate(spec.series):
             out.append(f'<rect x="{lx + si * 80}" y="{ly - 9}" width="10" height="10" '
                        f'fill="{_COLORS[si % len(_COLORS)]}"/>'

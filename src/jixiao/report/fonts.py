@@ -1,46 +1,114 @@
-"""CJK font detection for charts: find a font that really has Chinese glyphs, never draw boxes."""
+"""CJK font detection for charts: find an installed font that really has Chinese glyphs.
+
+Fonts are looked up by file name in the usual font folders of Linux, Windows and macOS (fast,
+no matplotlib import); matplotlib's font_manager is the fallback. When nothing is found the
+charts are skipped with a warning — never drawn as boxes.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
+from pathlib import Path
 
-#: preferred families, best first (names as matplotlib's font_manager reports them)
+#: font files, best first: (file name, preferred face inside a collection)
+CJK_FILES = (
+    ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"), ("NotoSansCJKsc-Regular.otf", ""),
+    ("NotoSansSC-Regular.otf", ""), ("NotoSansSC-Regular.ttf", ""), ("NotoSansSC-VF.ttf", ""),
+    ("SourceHanSansSC-Regular.otf", ""), ("SourceHanSans-Regular.ttc", "Source Han Sans SC"),
+    ("wqy-microhei.ttc", ""), ("wqy-zenhei.ttc", ""),
+    ("msyh.ttc", "Microsoft YaHei"), ("msyh.ttf", ""), ("simhei.ttf", ""), ("simsun.ttc", "SimSun"),
+    ("simfang.ttf", ""), ("simkai.ttf", ""), ("PingFang.ttc", "PingFang SC"),
+    ("Hiragino Sans GB.ttc", ""), ("STHeiti Light.ttc", ""), ("Songti.ttc", ""),
+    ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"), ("NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
+)
+
+#: family names for the matplotlib fallback
 CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
-    "Hiragino Sans GB", "Heiti SC", "STHeiti", "SimSun", "NSimSun", "FangSong", "KaiTi",
-    "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "AR PL UKai CN",
-    "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans CJK KR",
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "SimSun", "FangSong", "KaiTi",
+    "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "Noto Sans CJK JP", "Noto Sans CJK TC",
 )
 
 #: characters a chart label must be able to show
-_PROBE = "部门项目预算执行率万元"
+PROBE = "部门项目预算执行率万元单位：（）"
 
 
-@functools.lru_cache(maxsize=1)
-def find_cjk_font() -> tuple[str, str] | None:
-    """(family, file path) of an installed font with Chinese glyphs, or None."""
-    from matplotlib import font_manager
+def _font_dirs() -> list[Path]:
+    home = Path.home()
+    dirs = [home / ".fonts", home / ".local/share/fonts", Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+    if sys.platform == "win32":
+        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        dirs = [windir / "Fonts", Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft/Windows/Fonts"]
+    elif sys.platform == "darwin":
+        dirs = [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts",
+                Path("/System/Library/Fonts/Supplemental")]
+    return [d for d in dirs if d.is_dir()]
 
-    by_name: dict[str, str] = {}
-    for f in font_manager.fontManager.ttflist:
-        by_name.setdefault(f.name, f.fname)
-    candidates = [n for n in CJK_FAMILIES if n in by_name]
-    # any other family whose name says it is Chinese, as a last resort
-    candidates += sorted(n for n in by_name if n not in candidates
-                         and any(k in n for k in ("CJK", "Hei", "Song", "Kai", "Fang", "Ming", "YaHei")))
-    for name in candidates:
-        if _has_glyphs(by_name[name]):
-            return name, by_name[name]
+
+def _index_files() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for d in _font_dirs():
+        for root, _dirs, files in os.walk(d):
+            for f in sorted(files):
+                found.setdefault(f.lower(), os.path.join(root, f))
+    return found
+
+
+def _face(path: str, prefer: str) -> tuple[str, int] | None:
+    """(family, index) of a face in ``path`` that has every PROBE glyph (``prefer`` first)."""
+    from PIL import ImageFont
+
+    faces = []
+    for i in range(16):
+        try:
+            f = ImageFont.truetype(path, 12, index=i)
+        except OSError:
+            break
+        faces.append((f.getname()[0], i, f))
+        if not path.lower().endswith((".ttc", ".otc")):
+            break
+    faces.sort(key=lambda x: (x[0] != prefer, "SC" not in x[0], x[1]))
+    for name, i, f in faces:
+        if _has_glyphs(f):
+            return name, i
     return None
 
 
-def _has_glyphs(path: str) -> bool:
+def _has_glyphs(font) -> bool:
+    """A glyph-less character renders as .notdef: compare each with a surely-missing code point."""
     try:
-        from matplotlib.ft2font import FT2Font
-
-        font = FT2Font(path)
-        charmap = font.get_charmap()
-        return all(ord(c) in charmap for c in _PROBE)
-    except Exception:  # noqa: BLE001 - an unreadable font file is simply not a candidate
+        missing = font.getmask("\U0010fffd").getbbox()
+        for ch in PROBE:
+            box = font.getmask(ch).getbbox()
+            if box is None or box == missing:
+                return False
+        return True
+    except Exception:  # noqa: BLE001 - an unreadable font is simply not a candidate
         return False
+
+
+@functools.lru_cache(maxsize=1)
+def find_cjk_font() -> tuple[str, str, int] | None:
+    """(family, file path, face index) of an installed font with Chinese glyphs, or None."""
+    files = _index_files()
+    for fname, prefer in CJK_FILES:
+        path = files.get(fname.lower())
+        if path:
+            face = _face(path, prefer)
+            if face:
+                return face[0], path, face[1]
+    try:  # fonts installed elsewhere: ask matplotlib (slower: imports it)
+        from matplotlib import font_manager
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return None
+    by_name: dict[str, str] = {}
+    for f in sorted(font_manager.fontManager.ttflist, key=lambda f: (f.weight != 400, f.fname)):
+        by_name.setdefault(f.name, f.fname)
+    for name in CJK_FAMILIES:
+        if name in by_name:
+            face = _face(by_name[name], name)
+            if face:
+                return face[0], by_name[name], face[1]
+    return None
