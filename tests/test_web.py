@@ -84,7 +84,7 @@ def test_home_has_chinese_upload_form_and_frameworks(client):
     assert "部门整体支出绩效自评" in r.text
     up = [f for f in forms(r.text) if f["files"]]
     assert up[0]["action"] == "/check" and up[0]["enctype"] == "multipart/form-data"
-    assert up[0]["files"] == [("workbook", False)] and up[0]["selects"] == ["framework"]
+    assert up[0]["files"] == [("workbook", False), ("framework_file", False)] and up[0]["selects"] == ["framework"]
     assert '<option value="mof2013">财政部2013框架</option>' in r.text
     assert 'href="/template"' in r.text and 'href="/static/style.css"' in r.text
 

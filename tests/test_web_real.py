@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -141,3 +142,23 @@ def test_a_report_jixiao_wrote_passes_its_audit(client, result):
     assert r.status_code == 200
     assert "cs-mismatch" not in r.text
     assert "不一致 0 处" in text_of(r.text)
+
+
+def test_own_framework_file(client):
+    from conftest import EXAMPLE
+
+    from jixiao.frameworks import list_frameworks
+
+    six = next(f for f in list_frameworks() if f.id == "six-dimension")
+    text = Path(six.path).read_text(encoding="utf-8")
+    mine = re.sub(r"(?m)^name: .*$", "name: 某省部门整体支出评价指标（自定义）", text, count=1)
+    files = {"workbook": ("a.xlsx", EXAMPLE.read_bytes(), XLSX),
+             "framework_file": ("../我的框架.yaml", mine.encode("utf-8"), "text/yaml")}
+    r = client.post("/check", files=files)
+    assert r.status_code == 200
+    assert "评分框架：某省部门整体支出评价指标（自定义）" in text_of(r.text)
+    broken = text.replace("total: 100", "total: 98", 1)
+    files["framework_file"] = ("坏框架.yaml", broken.encode("utf-8"), "text/yaml")
+    r = client.post("/check", files=files)
+    assert r.status_code == 422
+    assert "不等于 total 98" in r.text and "jixiao-web-" not in r.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -168,7 +169,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check(request: Request):
-        form = await _form(request, max_files=1)
+        form = await _form(request, max_files=2)
         files = _files(form, "workbook")
         if not files:
             raise UploadRejected("没有收到文件。", "请先点击“选择文件”，选中填好的基础数据表（.xlsx），再点“上传并校验”。",
@@ -180,9 +181,11 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         known = {fid for fid, _ in await run_in_threadpool(backend.frameworks)}
         if framework and known and framework not in known:
             raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
-        return await run_in_threadpool(_check_and_evaluate, sn, name, framework)
+        fw_files = _files(form, "framework_file")
+        fw_file = sniff(await fw_files[0].read(), ("txt",)) if fw_files else None
+        return await run_in_threadpool(_check_and_evaluate, sn, name, framework, fw_file)
 
-    def _check_and_evaluate(sn, name: str, framework: str | None) -> HTMLResponse:
+    def _check_and_evaluate(sn, name: str, framework: str | None, fw_file=None) -> HTMLResponse:
         with upload_folder() as folder:
             path = save(folder, 1, sn)
             dept, issues = backend.load(path)
@@ -193,8 +196,16 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 previews = views.cell_previews(path, issues)
                 return page("check.html", name=name, issues=issues, previews=previews,
                             summary=views.summarize(issues), active="officer")
-        ev = backend.evaluate(dept, framework, issues)
-        token = cache.put({"ev": ev, "name": name, "framework": framework})
+            if fw_file is not None:  # the user's own framework: a YAML file, named by us
+                fw_path = folder / "评分框架.yaml"
+                fw_path.write_bytes(fw_file.data)
+                framework = str(fw_path)
+            try:
+                ev = backend.evaluate(dept, framework, issues)
+            except JixiaoError as exc:  # e.g. a framework file error: show the name, not our temp path
+                exc.message = exc.message.replace(str(folder) + os.sep, "")
+                raise
+        token = cache.put({"ev": ev, "name": name, "framework": None if fw_file is not None else framework})
         return _result_page(token)
 
     def _result_page(token: str) -> HTMLResponse:
