@@ -301,3 +301,38 @@ def test_row_order_changes_no_score(rnd: random.Random):
     pa = {p.name: score_project(p, a).score.total for p in a.projects}
     pb = {p.name: score_project(p, b).score.total for p in b.projects}
     assert pa == pb
+
+
+def test_project_row_with_unknown_level1_is_shown_not_scored():
+    d = Department(public_projects=[Project("p", "public", full_year=D(10), actual=D(10))], perf_indicators=[
+        PerfIndicator("p", "产出指标", "数量指标", "个数", "≥", D(5), "个", D(5)),
+        PerfIndicator("p", "成本指标", "经济成本", "单价", "≤", D(5), "元", D(4), weight=D(20)),
+    ])
+    ps = score_project(d.public_projects[0], d).score
+    by = {i.level3: i for i in ps.items}
+    assert by["单价"].status == "not_applicable" and "不在评分规则中" in by["单价"].basis
+    assert by["个数"].weight == D("50.00")  # unknown rows do not rescale the others
+    assert sum(i.weight for i in ps.items) == D("100.00")
+
+
+PROJ = load_framework("project")
+ROW = st.tuples(st.sampled_from(["产出指标", "效益指标", "满意度指标"]), st.sampled_from(["≥", "≤", "=", "定性", "不适用"]),
+                st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)),
+                st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)),
+                st.one_of(st.none(), st.decimals(min_value=0, max_value=20, places=1)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(ROW, max_size=8), full=st.decimals(min_value=0, max_value=100, places=2),
+       actual=st.decimals(min_value=0, max_value=120, places=2))
+def test_project_scores_within_weight(rows, full, actual):
+    perf = [PerfIndicator("p", l1, "二级", f"指标{n}", nat, t, "", a, score=sc if nat == "定性" else None)
+            for n, (l1, nat, t, a, sc) in enumerate(rows)]
+    d = Department(public_projects=[Project("p", "public", full_year=full, actual=actual)], perf_indicators=perf)
+    ps = score_project(d.public_projects[0], d, PROJ).score
+    for it in ps.items:
+        if it.score is not None:
+            assert D(0) <= it.score <= it.weight, it
+    scored = [i.score for i in ps.items if i.score is not None]
+    assert ps.total == (sum(scored) if scored else None)
+    assert sum(i.weight for i in ps.items) == D("100.00") or all(i.status == "not_applicable" for i in ps.items[1:])

@@ -201,8 +201,10 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
 
 
 def _allocate(weights: list[Decimal], factor: Decimal) -> list[Decimal]:
-    """Scale 分值 by ``factor`` to cents so that they still add up exactly (largest remainder)."""
-    if factor == 1:
+    """Scale 分值 by ``factor`` to cents so that they still add up exactly (largest remainder).
+
+    Also used unscaled: 50 分 shared by 3 rows gives 16.67 + 16.67 + 16.66, never 50.01."""
+    if factor == 1 and all(w == q2(w) for w in weights):
         return [q2(w) for w in weights]
     exact = [w * factor for w in weights]
     target = q2(sum(exact, ZERO))
@@ -336,8 +338,10 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
     else:
         raws.append(_Raw(ex, None, f"预算执行率无法计算（{ind.reason}），待评", "pending"))
     rows = [r for r in dept.perf_indicators if r.project.strip() == project.name.strip()]
+    # each row belongs to the first group whose keywords its 一级指标 contains
+    home = {id(r): next((g for g in fw.groups if g.matches(r.level1)), None) for r in rows}
     for g in fw.groups:
-        grows = [r for r in rows if g.matches(r.level1)]
+        grows = [r for r in rows if home[id(r)] is g]
         if not grows:
             why = "未填报项目绩效指标" if not rows else f"未设置{g.level1}"
             status = "pending" if (not rows or fw.missing_group == "pending") else "not_applicable"
@@ -358,6 +362,11 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
                 raws.append(_Raw(it, None, f"指标性质“{r.nature}”无法识别，待评", "pending"))
                 continue
             raws.append(_score_row(r, it, fw, dept, project))
+    for r in rows:
+        if home[id(r)] is None:  # a 一级指标 the rule set does not know: shown, not scored
+            it = Item(id=f"{r.level1}/{r.level3}", level1=r.level1, level2=r.level2, level3=r.level3, weight=ZERO,
+                      rule="not_applicable", source="perf_indicator")
+            raws.append(_Raw(it, None, f"一级指标“{r.level1}”不在评分规则中，未计分", "not_applicable"))
     sc = _finish(fw, raws, framework_name=f"{fw.name}：{project.name}")
     return ProjectScore(project=project.name, kind=project.kind, score=sc)
 
