@@ -290,10 +290,13 @@ def asset_growth_high(dept, inds, opts) -> list[Finding]:
     added = [a for a in dept.assets.parts() if a.end is not None and a.prior_end is not None and a.end > a.prior_end]
     main = max(added, key=lambda a: a.end - a.prior_end, default=None)
     extra = f"，增加主要来自{main.name}（增加{wan(main.end - main.prior_end)}）" if main else ""
+    end, prior = ind.inputs.get("本年末资产总额"), ind.inputs.get("上年末资产总额")
     return [Finding(
         "asset_growth_high", "low", "资产",
-        f"资产总额较上年增长{fmt_rate(ind.value)}{extra}，变动幅度较大，需说明原因并加强新增资产的管理使用。",
-        {"资产增长率": ind.value}, "新增资产及时登记入账，明确使用责任，提高资产使用效益。", CAT_FUNDS)]
+        f"资产总额{wan(end)}，较上年{wan(prior)}增加{wan(end - prior)}，增长{fmt_rate(ind.value)}{extra}，"
+        f"变动幅度较大，需说明原因并加强新增资产的管理使用。",
+        {"资产增长率": ind.value, "本年末资产总额": end, "上年末资产总额": prior, "阈值": th},
+        "新增资产及时登记入账，明确使用责任，提高资产使用效益。", CAT_FUNDS)]
 
 
 # ---------------------------------------------------------------- public API
