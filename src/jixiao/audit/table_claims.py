@@ -110,8 +110,11 @@ def analyse(t: Table) -> Grid | None:
         if c == 0 and all(n.decimals == 0 and not n.pct for n in nums) and not headers[c]:
             continue      # an unnamed ordinal column
         numeric.append(c)
-        if any(k in headers[c] for k in _PCT_HEAD) or sum(n.pct for n in nums) > len(nums) / 2:
+        if sum(n.pct for n in nums) > len(nums) / 2 or \
+                (any(k in headers[c] for k in _PCT_HEAD) and all(not n.pct for n in nums)):
             pct.append(c)
+        elif any(n.pct for n in nums) and any(k in headers[c] for k in _PCT_HEAD):
+            pct.append(c)           # a mixed column: only its cells printed with % are rates
     totals = {}
     for r in body:
         for c, x in enumerate(rows[r]):
@@ -122,7 +125,19 @@ def analyse(t: Table) -> Grid | None:
     return Grid(t, h, headers, cells, numeric, pct, totals, roles)
 
 
+_AMOUNT_ROLES = {
+    "diff": ("差额", "差异", "结余", "节约", "节约额", "增减额", "变动额", "增减"),
+    "adjust": ("调整", "追加", "调增", "调减"),
+    "full": ("全年预算", "调整后预算", "调整后", "全年预算数"),
+    "initial": ("年初", "年初预算"),
+    "actual": ("决算", "实际", "执行数", "执行金额", "支出数", "分配", "使用", "完成", "到位", "拨付", "执行"),
+    "budget": ("预算", "批复", "计划", "下达"),
+}
+
+
 def _role(head: str, is_pct: bool) -> str:
+    """A column's role from its header; the keyword that ends last wins (全年执行数 is an
+    actual, 全年预算数 a full-year budget, 预算调整金额 an adjustment)."""
     if is_pct:
         if re.search(r"变动|增减|增长|下降|比上年|较上年|同比|上年", head):
             return "change_pct"
@@ -131,21 +146,18 @@ def _role(head: str, is_pct: bool) -> str:
         if re.search(r"执行|使用|完成|到位|支出率|控制|拨付|分配", head):
             return "exec_pct"
         return "pct"
-    if re.search(r"差额|差异|结余|节约|增减额|变动额|增减$", head):
-        return "diff"
     if re.search(r"^(合计|总计|小计)", head):
         return "sum"
-    if re.search(r"调整|追加|调增|调减", head) and "全年" not in head and "调整后" not in head:
-        return "adjust"
-    if re.search(r"全年|调整后", head):
-        return "full"
-    if "年初" in head:
-        return "initial"
-    if re.search(r"决算|实际|执行数|执行金额|支出数|分配|使用|完成|到位|拨付", head):
-        return "actual"
-    if re.search(r"预算|批复|计划|下达", head):
-        return "budget"
-    return ""
+    best, best_end, best_len = "", -1, 0
+    for role, words in _AMOUNT_ROLES.items():
+        for w in words:
+            i = head.rfind(w)
+            if i < 0:
+                continue
+            end = i + len(w)
+            if end > best_end or (end == best_end and len(w) > best_len):
+                best, best_end, best_len = role, end, len(w)
+    return best
 
 
 def _one(g: Grid, role: str) -> int | None:
@@ -206,13 +218,22 @@ def pct_columns(g: Grid) -> list[Claim]:
             den = _one(g, "full") if _one(g, "full") is not None else _one(g, "budget")
             if act is not None and den is not None:
                 pair = (act, den, False)
+        elif "满意" in g.headers[pc]:
+            num_c = [c for c in g.numeric_cols if c not in g.pct_cols and "满意" in g.headers[c]]
+            den_c = [c for c in g.numeric_cols if c not in g.pct_cols and
+                     re.search(r"问卷|样本|调查|发放|回收|总数|人数", g.headers[c]) and c not in num_c]
+            if num_c and den_c:
+                pair = (num_c[0], den_c[0], False)
         elif role == "share_pct":
             left = [c for c in g.numeric_cols if c < pc and c not in g.pct_cols]
             if left:
                 pair = (left[-1], None, False)
+        mixed = any(g.cells[r][pc] is not None and g.cells[r][pc].pct for r in _body_rows(g)) and \
+            any(g.cells[r][pc] is not None and not g.cells[r][pc].pct for r in _body_rows(g))
         for r in _body_rows(g):
             cell = g.cells[r][pc]
-            if cell is None:
+            if cell is None or (mixed and not cell.pct) or r in g.total_rows and role == "share_pct" \
+                    and cell.value == 100:
                 continue
             kind = "table_change_rate" if role == "change_pct" else "table_rate"
             if pair is None:
@@ -342,12 +363,37 @@ def total_columns(g: Grid) -> list[Claim]:
     return out
 
 
+def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
+    """Form-like tables (a 项目支出绩效自评表): a row of figures under a row of its own headings
+    is read as a small table of its own; locations point into the real table."""
+    out: list[Claim] = []
+    cols = set(g.numeric_cols) if g else set()
+    for r in range(1, len(t.rows)):
+        row = [parse_cell(x) for x in t.rows[r]]
+        prev = [parse_cell(x) for x in t.rows[r - 1]]
+        filled = [c for c, x in enumerate(row) if x is not None]
+        if len(filled) < 2 or any(prev) or all(c in cols for c in filled):
+            continue
+        mini = Table(t.index, (t.rows[r - 1], t.rows[r]))
+        mg = analyse(mini)
+        if mg is None or not mg.numeric_cols:
+            continue
+        for _, fn in TABLE_EXTRACTORS:
+            for c in fn(mg):
+                c.location = {**c.location, "row": c.location["row"] + r - 1}
+                c.refs = tuple((k, ti, rr + r - 1, cc) for k, ti, rr, cc in c.refs)
+                out.append(c)
+    return out
+
+
 def table_claims(tables: list[Table]) -> list[Claim]:
     out: list[Claim] = []
     for t in tables:
         g = analyse(t)
-        if g is None or not g.numeric_cols:
-            continue
-        for _, fn in TABLE_EXTRACTORS:
-            out.extend(fn(g))
-    return out
+        if g is not None and g.numeric_cols:
+            for _, fn in TABLE_EXTRACTORS:
+                out.extend(fn(g))
+        out.extend(_record_rows(t, g))
+    # a cell read both ways (whole table, and as a form row) keeps its checked reading
+    checked = {(c.kind, tuple(c.location.items())) for c in out if c.status != "unverifiable"}
+    return [c for c in out if c.status != "unverifiable" or (c.kind, tuple(c.location.items())) not in checked]
