@@ -246,10 +246,10 @@ class Store:
                      for v in ev.get("project_indicators") or []]
         if ind_rows:
             conn.execute(S.indicators.insert(), ind_rows)
-        if score:
-            self._insert_score(conn, run_id, "department", "", "", score)
-        for ps in ev.get("project_scores") or []:
-            self._insert_score(conn, run_id, "project", ps.get("project", ""), ps.get("kind", ""), ps)
+        scored = ([("department", "", "", score)] if score else []) + [
+            ("project", ps.get("project", ""), ps.get("kind", ""), ps) for ps in ev.get("project_scores") or []]
+        if scored:
+            self._insert_scores(conn, run_id, scored)
         fr = [{"run_id": run_id, "rule": f.get("rule", ""), "severity": f.get("severity", ""),
                "subject": f.get("subject", ""), "category": f.get("category", ""),
                "message": f.get("message", ""), "improvement": f.get("improvement", ""),
@@ -269,19 +269,25 @@ class Store:
             conn.execute(S.issues.insert(), ir)
         return run_id
 
-    def _insert_score(self, conn, run_id: int, scope: str, subject: str, kind: str, sc: dict) -> None:
-        sid = conn.execute(S.scores.insert().values(
-            run_id=run_id, scope=scope, subject=subject, kind=kind,
-            framework_id=sc.get("framework_id") or "", total=sc.get("total"), max_total=sc.get("max"),
-            grade=sc.get("grade"), provisional_grade=sc.get("provisional_grade"),
-            pending=int(sc.get("pending") or 0))).inserted_primary_key[0]
-        rows = [{"score_id": sid, "item_id": it.get("id", ""), "level1": it.get("level1", ""),
-                 "level2": it.get("level2", ""), "level3": it.get("level3", ""),
-                 "weight": it.get("weight"), "score": it.get("score"), "rule": it.get("rule", ""),
-                 "source": it.get("source", ""), "status": it.get("status", ""),
-                 "basis": it.get("basis", "")} for it in sc.get("items") or []]
-        if rows:
-            conn.execute(S.score_items.insert(), rows)
+    def _insert_scores(self, conn, run_id: int, scored: list[tuple[str, str, str, dict]]) -> None:
+        """Every score of a run in one statement, then every item in one statement."""
+        rows = [{"run_id": run_id, "scope": scope, "subject": subject, "kind": kind,
+                 "framework_id": sc.get("framework_id") or "", "total": sc.get("total"),
+                 "max_total": sc.get("max"), "grade": sc.get("grade"),
+                 "provisional_grade": sc.get("provisional_grade"), "pending": int(sc.get("pending") or 0)}
+                for scope, subject, kind, sc in scored]
+        if len(rows) == 1:
+            ids = [conn.execute(S.scores.insert(), rows[0]).inserted_primary_key[0]]
+        else:
+            q = S.scores.insert().returning(S.scores.c.id, sort_by_parameter_order=True)
+            ids = list(conn.execute(q, rows).scalars())
+        items = [{"score_id": sid, "item_id": it.get("id", ""), "level1": it.get("level1", ""),
+                  "level2": it.get("level2", ""), "level3": it.get("level3", ""),
+                  "weight": it.get("weight"), "score": it.get("score"), "rule": it.get("rule", ""),
+                  "source": it.get("source", ""), "status": it.get("status", ""), "basis": it.get("basis", "")}
+                 for sid, (_, _, _, sc) in zip(ids, scored, strict=True) for it in sc.get("items") or []]
+        if items:
+            conn.execute(S.score_items.insert(), items)
 
 
 def _indicator_row(run_id: int, ind_id: str, d: dict, subject: str) -> dict:
