@@ -36,7 +36,6 @@ AMOUNT_CONVERTED = register("I-AMOUNT-CONVERTED", "info", "金额单位为元，
 
 # basic information
 INFO_MISSING = register("E-INFO-MISSING", "error", "单位名称或年度未填写")
-INFO_EMPTY = register("I-INFO-EMPTY", "info", "基本信息未填写")
 
 # reconciliation (勾稽)
 ROUNDING = register("I-ROUNDING", "info", "尾差（差额不超过 0.01 万元）")

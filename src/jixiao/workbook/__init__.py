@@ -12,6 +12,9 @@ from pathlib import Path
 
 from ..issues import Issue, has_errors, sort_key
 from ..model import Department
+from .schema import SHEETS, sheet_name_key
+
+_DATA_SHEET_KEYS = {sheet_name_key(s.name) for s in SHEETS}
 
 
 @dataclass
@@ -32,13 +35,45 @@ def load(path: str | Path) -> LoadResult:
     from .parse import parse_workbook
     from .read import read_workbook
 
-    raw = read_workbook(path)
+    raw = read_workbook(path, wanted=is_data_sheet)
     res = parse_workbook(raw)
     issues = list(res.issues)
     if res.department is not None:
         issues.extend(check_department(res.department, res.layout))
+    issues = _without_echoes(issues)
     issues.sort(key=sort_key)
     return LoadResult(res.department, issues, str(path))
+
+
+def is_data_sheet(title: str) -> bool:
+    """A sheet whose cells the parser reads (by normalised name)."""
+    from . import schema
+
+    return schema.sheet_name_key(title) in _DATA_SHEET_KEYS
+
+
+def _column(cell: str | None) -> str:
+    return (cell or "").rstrip("0123456789")
+
+
+def _without_echoes(issues: list[Issue]) -> list[Issue]:
+    """Drop reconciliation issues that only echo an unreadable cell.
+
+    When a cell cannot be read (text in an amount cell, a formula without a value) it is
+    reported at that cell; a sum over the same column of the same sheet would then differ
+    merely because that value is missing, so that second report is left out.
+    """
+    bad = {(i.location.sheet, _column(i.location.cell)) for i in issues
+           if i.severity == "error" and i.code.startswith("E-CELL-") and i.location.cell}
+    if not bad:
+        return issues
+    return [i for i in issues
+            if i.code not in _RECONCILIATION or (i.location.sheet, _column(i.location.cell)) not in bad]
+
+
+_RECONCILIATION = {"I-ROUNDING", "E-BUDGET-ROW", "E-TOTAL-ROW", "E-BASIC-PARTS", "E-PROJECTS-TOTAL",
+                   "E-SPENDING-TOTAL", "E-SHEET-VS-SUMMARY", "E-ASSET-ROLLFORWARD", "E-ASSET-NET",
+                   "E-ASSET-TOTAL"}
 
 
 __all__ = ["LoadResult", "load"]

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from ..checks import codes as C
-from ..money import AmountError, normalize_number_text, parse_decimal, to_wan
+from ..money import CENT, AmountError, normalize_number_text, parse_decimal, to_wan
 from . import schema
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -66,7 +66,10 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     if kind == schema.AMOUNT and d < 0:
         return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
                       "只有“预算调整”列可以为负（调减）。")
-    return to_wan(d, unit), None
+    d = to_wan(d, unit)
+    if d.as_tuple().exponent > -2:  # 6880.0 → 6880.00: same value, the way amounts are written
+        d = d.quantize(CENT)
+    return d, None
 
 
 def to_count(v: object) -> tuple[int | None, Err]:
@@ -106,7 +109,8 @@ def to_value(v: object) -> Decimal | str | None:
     if is_blank(v):
         return None
     if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
-        return parse_decimal(v)
+        d = parse_decimal(v)
+        return d.to_integral_value() if d == d.to_integral_value() else d
     t = as_text(v)
     try:
         return parse_decimal(t)

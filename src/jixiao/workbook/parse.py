@@ -196,6 +196,8 @@ class _Parser:
                      self.cell_loc(g, row, fld, key), "请用 Excel/WPS 打开该文件、保存后再校验（或改填数值）。")
             return None
         v = g.get(row, fld)
+        if (row, col) in g.raw.errors:
+            v = g.raw.errors[(row, col)]
         kind = kind or g.spec.column(fld).kind
         if kind in schema.MONEY_KINDS:
             out, err = cells.to_amount(v, kind, self.unit)
@@ -257,6 +259,7 @@ class _Parser:
         d = Department(source_file=self.file)
         if "基本信息" in self.grids:
             self.parse_info(d, self.grids["基本信息"])
+        self.check_header_units()
         for name, fn in (("人员编制", self.parse_staffing), ("支出总表", self.parse_spending),
                          ("三公经费", self.parse_three_public), ("公用经费", self.parse_public_funds),
                          ("部门项目", self.parse_projects), ("公共项目", self.parse_projects),
@@ -267,6 +270,20 @@ class _Parser:
             if name in self.grids:
                 fn(d, self.grids[name])
         return ParseResult(d, self.issues, self.layout)
+
+    def check_header_units(self) -> None:
+        """A money column whose header says （元） in a 万元 workbook, or （万元） in a 元 one."""
+        for g in self.grids.values():
+            for c in g.spec.columns:
+                if c.kind not in schema.MONEY_KINDS or c.field not in g.cols:
+                    continue
+                head = g.raw.value(g.header_row, g.cols[c.field])
+                u = schema.header_unit(head)
+                if u in schema.MONEY_UNITS and u != self.unit:
+                    self.add(C.COLUMN_UNIT, f"列标题“{cells.as_text(head)}”写的是{u}，但基本信息中的金额单位是"
+                             f"{self.unit}；本表按{self.unit}读取。",
+                             self.sheet_loc(g.raw.title, g.header_row, g.cols[c.field]),
+                             "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
 
     def parse_info(self, d: Department, g: _Grid) -> None:
         rows = self.labels(g)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -32,6 +33,8 @@ class RawSheet:
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), 1-based
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 1-based
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → '#DIV/0!'
+    loaded: bool = True  # False: cells not read (a sheet the caller did not want)
 
     def value(self, row: int, col: int) -> object:
         """Value at Excel row/col (1-based); None when outside the data or empty."""
@@ -143,31 +146,41 @@ def _xml_unescape(s: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def _formulas_without_value(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Cells holding a formula but no cached value (a file written by a program, never opened
-    in Excel): calamine sees them as empty, so they are found in the sheet XML."""
+def _special_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+    """Cells calamine shows as empty although they are not: formulas without a cached value (a
+    file written by a program and never opened in Excel) and Excel error values (#DIV/0! …).
+    Found in the sheet XML, which is scanned only when it holds a formula or an error at all."""
     try:
         data = zf.read(part)
     except KeyError:
-        return set()
-    if b"<f" not in data:
-        return set()
-    out = set()
+        return set(), {}
+    if b"<f" not in data and b't="e"' not in data:
+        return set(), {}
+    formulas, errors = set(), {}
     for m in _CELL_RE.finditer(data):
-        body = m.group(2)
-        if not body or b"<f" not in body:
+        attrs, body = m.group(1), m.group(2)
+        if not body:
             continue
+        is_error = b't="e"' in attrs
+        if b"<f" not in body and not is_error:
+            continue
+        ref = _REF_RE.search(attrs)
+        if not ref:
+            continue
+        pos = (int(ref.group(2)), col_index(ref.group(1).decode()))
         v = _V_RE.search(body)
-        if v and v.group(1).strip():
-            continue
-        ref = _REF_RE.search(m.group(1))
-        if ref:
-            out.add((int(ref.group(2)), col_index(ref.group(1).decode())))
-    return out
+        if is_error:
+            errors[pos] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
+        elif not (v and v.group(1).strip()):
+            formulas.add(pos)
+    return formulas, errors
 
 
-def read_workbook(path: str | Path) -> RawWorkbook:
-    """Read every sheet of an .xlsx. Raises InputError when the file cannot be read at all."""
+def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None) -> RawWorkbook:
+    """Read the sheets of an .xlsx. Raises InputError when the file cannot be read at all.
+
+    ``wanted(title)`` chooses the sheets whose cells are loaded (the others are listed with no
+    rows, so a large unrelated sheet costs nothing)."""
     p = Path(path)
     _sniff(p)
     try:
@@ -184,15 +197,19 @@ def read_workbook(path: str | Path) -> RawWorkbook:
             for meta in wb.sheets_metadata:
                 if meta.typ != pc.SheetTypeEnum.WorkSheet:
                     continue
+                hidden = meta.visible != pc.SheetVisibleEnum.Visible
+                if wanted is not None and not wanted(meta.name):
+                    sheets.append(RawSheet(title=meta.name, rows=[], hidden=hidden, loaded=False))
+                    continue
                 sheet = wb.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
                           for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
                 part = parts.get(meta.name)
-                fwv = _formulas_without_value(zf, part) if part else set()
+                fwv, errs = _special_cells(zf, part) if part else (set(), {})
                 sheets.append(RawSheet(
-                    title=meta.name, rows=rows, hidden=meta.visible != pc.SheetVisibleEnum.Visible,
-                    merged=merged, formulas_without_value=fwv))
+                    title=meta.name, rows=rows, hidden=hidden,
+                    merged=merged, formulas_without_value=fwv, errors=errs))
     except InputError:
         raise
     except (pc.ZipError, pc.XmlError, pc.CalamineError, zipfile.BadZipFile, ValueError, OSError,
