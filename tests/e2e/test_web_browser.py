@@ -202,3 +202,23 @@ def test_not_found_page(server, page, tmp_path):
     resp = page.goto(server + "/不存在")
     assert resp.status == 404
     assert "没有找到您要访问的页面" in page.locator("#error-message").inner_text()
+
+
+def test_reviewer_audits_the_reference_report(server, page, tmp_path, reference_txt):
+    page.goto(server + "/review")
+    page.set_input_files("#report", str(reference_txt))
+    page.click("#submit-report")
+    page.wait_for_selector("#claims")
+    summary = page.locator("#audit-summary").inner_text()
+    assert "共核对" in summary
+    rows = page.locator("#claims tbody tr")
+    assert rows.count() > 50
+    statuses = [c.split("\t")[0].strip() for c in rows.all_inner_texts()]
+    order = {"不一致": 0, "无法核对": 1, "尾差": 2, "正确": 3}
+    assert statuses == sorted(statuses, key=order.get)  # mismatches first
+    if "不一致 0 处" not in summary:
+        first = rows.first.locator("td")
+        assert first.nth(0).inner_text() == "不一致"
+        assert first.nth(1).inner_text().startswith(("第", "表"))   # located
+        assert first.nth(3).inner_text() != first.nth(4).inner_text()  # stated vs correct figure
+    shot(page, tmp_path, "06-audit")
