@@ -107,6 +107,8 @@ def recompute(trace: str) -> tuple[Decimal, Decimal]:
         e = e.replace(a, b)
     e = re.sub(r"(?<=\d),(?=\d{3})", "", e)
     e = re.sub(r"[^\d.+\-*/()]", "", e)  # labels and units carry no digits
+    while "()" in e:  # a label's own brackets, e.g. 因公出国（境）费, leave an empty pair
+        e = e.replace("()", "")
     e = _NUM.sub(lambda m: f"D('{m.group(0)}')", e)
     value = eval(e, {"D": D})  # noqa: S307 - our own trace, digits and operators only
     return q2(value), stated

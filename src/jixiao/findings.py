@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .indicators import DEFAULT_OPTIONS, EvalOptions, kpi_met, project_execution
 from .model import Department, Project
-from .money import fmt_amount, fmt_rate, q2, ratio_pct
+from .money import fmt_amount, fmt_count, fmt_rate, q2, ratio_pct
 from .results import Finding, Indicator
 
 D = Decimal
@@ -171,6 +171,11 @@ def three_public_over_budget(dept, inds, opts) -> list[Finding]:
 # ---------------------------------------------------------------- 部门履职效能
 
 
+def _q(x) -> str:
+    """A KPI quantity as written: 408.0 → 408, 12.50 → 12.5, text as is."""
+    return fmt_count(x) if isinstance(x, (Decimal, int)) else str(x)
+
+
 @rule("kpi_not_met")
 def kpi_not_met(dept, inds, opts) -> list[Finding]:
     out = []
@@ -179,7 +184,7 @@ def kpi_not_met(dept, inds, opts) -> list[Finding]:
             continue
         out.append(Finding(
             "kpi_not_met", "medium", k.name,
-            f"履职目标“{k.name}”未完成：目标值{k.target}{k.unit}，实际完成{k.actual}{k.unit}。",
+            f"履职目标“{k.name}”未完成：目标值{_q(k.target)}{k.unit}，实际完成{_q(k.actual)}{k.unit}。",
             {"目标值": k.target, "完成值": k.actual, "单位": k.unit},
             "分析目标未完成的原因：目标设定偏高的据实调整，执行不力的完善工作机制，确保下一年度完成。",
             CAT_DUTY))
