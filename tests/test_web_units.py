@@ -159,3 +159,8 @@ def test_serve_refuses_a_bad_or_busy_port():
         assert r.exit_code == 2 and "端口可能已被占用" in r.output
     finally:
         s.close()
+
+
+def test_serve_refuses_a_missing_database_file(tmp_path):
+    r = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "没有.db")])
+    assert r.exit_code == 2 and "数据库文件不存在" in r.output

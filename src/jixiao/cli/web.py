@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -18,7 +19,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址。默认只允许本机访问（127.0.0.1）。"),
         port: int = typer.Option(8000, "--port", help="端口号。"),
-        db: str | None = typer.Option(None, "--db", help="历史数据库（SQLite 文件路径或 PostgreSQL URL），用于历年对比。"),
+        db: str | None = typer.Option(None, "--db", help="历史数据库：sqlite:///路径、文件路径或 postgresql+psycopg://…（或环境变量 JIXIAO_DB），用于历年结果与对比。"),
         max_upload_mb: int = typer.Option(20, "--max-upload-mb", help="单次上传的大小上限（MB）。"),
     ):
         """启动本地网页：上传基础数据表校验与评价、下载报告；审核报告、批量排名、历年对比。"""
@@ -31,6 +32,10 @@ def register(app: typer.Typer) -> None:
 
         from ..web import Settings, create_app
 
+        if db or os.environ.get("JIXIAO_DB"):
+            from .batch import db_url  # a plain file path means an SQLite file, as in history/compare
+
+            db = db_url(db, must_exist=True)
         settings = Settings(host=host, port=port, db=db, max_upload_mb=max_upload_mb)
         application = create_app(settings)
         shown = f"[{host}]" if ":" in host else host
