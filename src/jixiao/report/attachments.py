@@ -200,6 +200,8 @@ def _project_tables(ev: Evaluation, ys: str) -> list[Block]:
         if k > 1:
             out.append(PageBreak())
         out.append(Para(f"项目支出绩效自评表（{k}/{len(projects)}）", "subtitle"))
+        if ys:
+            out.append(Para(f"（{ys}）", "center"))
         out.append(_project_table(d, p, scores.get(p.name), k, ys))
     if not projects:
         out.append(Para(ph("项目清单（部门项目、公共项目）")))
@@ -252,8 +254,8 @@ def _project_table(d: Department, p: Project, ps: ProjectScore | None, k: int, y
                       number_format="0.00"),
                  Cell(_project_total_text(ps), align="right", value=total, number_format="0.00"),
                  Cell(_grade_text(ps), align="left")))
-    return Table(f"project_{k}", tuple(rows), (8, 9, 10, 17, 11, 11, 8, 8, 18), header_rows=0,
-                 caption=f"{ys}项目支出绩效自评表", unit="", small=True)
+    return Table(f"project_{k}", tuple(rows), (10, 9, 9, 16, 11, 11, 8, 8, 18), header_rows=0,
+                 caption="", unit="单位：万元", small=True)
 
 
 def _project_total_text(ps: ProjectScore | None) -> str:

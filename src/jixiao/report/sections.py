@@ -34,6 +34,7 @@ NARRATIVE_KEYS: dict[str, tuple[str, ...]] = {
     "functions": ("主要职能", "主要职能职责", "职能职责"),
     "structure": ("机构设置", "机构设置情况"),
     "priorities": ("重点工作", "年度重点工作"),
+    "staffing": ("人员情况说明", "人员编制说明"),
     "usage": ("使用方向", "使用方向和主要内容", "支出使用方向"),
     "basic_reason": ("基本支出变动原因", "基本支出较上年变动原因"),
     "fund_mgmt": ("资金管理", "资金管理情况"),
@@ -158,7 +159,7 @@ def _overview(doc: _Doc, d: Department, ys: str):
     doc.heading(3, "2.机构设置情况")
     doc.paras(narrative(d, "structure") or [ph("内设机构和所属单位")])
     doc.heading(3, "3.人员编制情况")
-    doc.para(_staffing_sentence(d, ys))
+    doc.paras(narrative(d, "staffing") or [_staffing_sentence(d, ys)])
     doc.heading(3, f"4.{ys}年重点工作")
     doc.paras(narrative(d, "priorities") or [ph("年度重点工作")])
     doc.heading(2, "（二）部门整体支出规模、使用方向和主要内容、涉及范围")
@@ -312,7 +313,7 @@ def _three_public_table(d: Department, ys: str, prior: str) -> Table:
                      _r(_change(it.actual, it.prior_actual)), Cell(it.reason, align="left")))
     pa, b, a = (_sum(getattr(i, k) for i in tp.items) for k in ("prior_actual", "budget", "actual"))
     rows.append((Cell("合计", colspan=2, bold=True), _n(pa), _n(b), _n(a), _r(_change(a, pa)), Cell("")))
-    return Table("three_public", tuple(rows), (6, 24, 12, 12, 12, 14, 30), caption="“三公”经费支出情况表")
+    return Table("three_public", tuple(rows), (7, 22, 12, 12, 12, 14, 28), caption="“三公”经费支出情况表")
 
 
 def _change(cur, prior) -> Decimal | None:
@@ -340,7 +341,8 @@ def _public_table(pp: list[Project]) -> Table:
                      _n(_full_year(p)), _n(p.actual), Cell(p.doc_no, align="left")))
     rows.append((Cell("合计", colspan=2, bold=True), _n(_col(pp, "initial")), _n(_col(pp, "adjustment")),
                  _n(_sum(_full_year(p) for p in pp)), _n(_col(pp, "actual")), Cell("")))
-    return Table("public_projects", tuple(rows), (5, 22, 11, 11, 11, 11, 29), caption="公共项目资金安排及投入情况表")
+    return Table("public_projects", tuple(rows), (6, 21, 10, 10, 10, 10, 33), caption="公共项目资金安排及投入情况表",
+                 small=True)
 
 
 def _dept_table(dp: list[Project]) -> Table:
