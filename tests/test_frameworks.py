@@ -168,3 +168,21 @@ def test_docs_list_every_indicator_and_rule():
     doc = (Path(__file__).parents[1] / "docs" / "frameworks.md").read_text(encoding="utf-8")
     missing = [i for i in [*REGISTRY, *RULES] if f"`{i}`" not in doc]
     assert not missing, f"docs/frameworks.md does not document: {missing}"
+
+
+def test_band_condition_must_be_quoted_text():
+    bad = GOOD.replace("rule: proportional", "rule: bands\n            bands:\n              - {when: 5, points: 1}")
+    msg = _err(bad)
+    assert "when" in msg and "第14行" in msg and "应为文字" in msg
+    bad = GOOD.replace("rule: proportional", "rule: bands\n            bands:\n              - {when: 大于5, points: 1}")
+    assert "档位条件“大于5”格式不对" in _err(bad)
+
+
+def test_non_utf8_framework_file(tmp_path):
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes(GOOD.encode("gbk"))
+    with pytest.raises(FrameworkError, match="UTF-8"):
+        load_framework(p)
+    p2 = tmp_path / "bom.yaml"
+    p2.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))  # Windows Notepad's BOM is fine
+    assert load_framework(p2).id == "t"

@@ -177,6 +177,9 @@ def _schema_message(err) -> tuple[str, tuple]:
         want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         return f"应为{'或'.join(TYPE_ZH.get(t, t) for t in want)}，实际是“{err.instance}”", path
     if v == "pattern":
+        if path and path[-1] == "when":
+            return (f"档位条件“{err.instance}”格式不对，应写成带引号的 \"<= 10\"、\"< 5\"、\">= 90\"、\"> 80\"、"
+                    f"\"== 0\" 或 else"), path
         return f"取值“{err.instance}”格式不对", path
     if v == "minItems":
         return "列表不能为空", path

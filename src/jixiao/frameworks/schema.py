@@ -21,7 +21,7 @@ BAND = {
     "type": "object",
     "additionalProperties": False,
     "required": ["when"],
-    "properties": {"when": {"type": ["string", "number"], "pattern": CONDITION}, "points": NUMBER, "pct": NUMBER,
+    "properties": {"when": {"type": "string", "pattern": CONDITION}, "points": NUMBER, "pct": NUMBER,
                    "label": {"type": "string"}},
     "oneOf": [{"required": ["points"]}, {"required": ["pct"]}],
 }
