@@ -289,3 +289,15 @@ def test_ratio_indicator_traces_always_recompute(num, den):
 def test_project_without_budget_is_not_computable():
     ind = project_indicators(Department(public_projects=[Project("空项目", "public", actual=D("5"))]))[0]
     assert not ind.computable and ind.subject == "空项目" and "全年预算数" in ind.reason
+
+
+def test_kpi_targets_written_as_text():
+    from jixiao.model import KPI
+
+    d = Department(kpis=[KPI("a", "≥30", "108"), KPI("b", "≤5%", "6%", nature="≤"), KPI("c", "按期", "按期"),
+                         KPI("d", "显著", "一般")])
+    inds = compute_all(d)
+    # a met, b not met, c met (same text), d cannot be told
+    assert inds["kpi_completion_rate"].formula == "（已完成目标个数2个/设有目标值的履职目标个数3个）×100%=66.67%"
+    rates = {i.subject: i.value for i in project_indicators(d)}
+    assert rates["a"] == D("360.00") and rates["b"] == D("120.00") and rates["c"] is None

@@ -423,24 +423,30 @@ def basic_spending_change_rate(dept: Department, opts: EvalOptions) -> Indicator
                   b.prior_actual)
 
 
-def _kpi_value(x) -> Decimal | None:
+def quantity(x) -> Decimal | None:
+    """A target/actual as a number: Decimal as is, '≥95%' → 95, '1,200' → 1200; other text → None."""
     if isinstance(x, Decimal):
         return x
-    if isinstance(x, int):
+    if isinstance(x, int) and not isinstance(x, bool):
         return D(x)
-    if isinstance(x, str) and x.strip():
+    if isinstance(x, str):
+        t = x.strip().lstrip("≥≤=<>＞＜＝ ")
+        if not t:
+            return None
         from .money import AmountError, parse_decimal
 
         try:
-            return parse_decimal(x)
+            return parse_decimal(t)
         except AmountError:
             return None
     return None
 
 
+
+
 def kpi_met(kpi) -> bool | None:
     """Whether a 履职目标 is met (None when it cannot be told: no numeric target or actual)."""
-    t, a = _kpi_value(kpi.target), _kpi_value(kpi.actual)
+    t, a = quantity(kpi.target), quantity(kpi.actual)
     if t is None or a is None:
         if isinstance(kpi.target, str) and kpi.target.strip() and isinstance(kpi.actual, str):
             return kpi.actual.strip() == kpi.target.strip() or None
@@ -533,7 +539,7 @@ def project_indicators(dept: Department, options: EvalOptions | None = None) -> 
         out.append(amount_ratio("undertaking_execution_rate", "项目承担单位资金执行率", "实际支出", u.spent,
                                 "下达金额", u.allocated, subject=subject))
     for k in dept.kpis:
-        t, a = _kpi_value(k.target), _kpi_value(k.actual)
+        t, a = quantity(k.target), quantity(k.actual)
         ind = ratio("kpi_actual_rate", "实际完成率", "完成值", a, num(a, k.unit) if a is not None else "",
                     "目标值", t, num(t, k.unit) if t is not None else "", subject=k.name)
         out.append(ind)

@@ -13,9 +13,9 @@ import math
 from decimal import Decimal
 
 from .frameworks import Framework, Item, load_framework
-from .indicators import kpi_met, project_execution
+from .indicators import kpi_met, project_execution, quantity
 from .model import Department, PerfIndicator, Project
-from .money import AmountError, fmt_rate, parse_decimal, q2
+from .money import fmt_rate, q2
 from .results import Indicator, ProjectScore, Score, ScoreItem
 
 D = Decimal
@@ -168,11 +168,9 @@ def _score_item(it: Item, indicators: dict[str, Indicator], dept: Department) ->
 
 
 def _score_kpi(it: Item, dept: Department) -> _Raw:
-    from .indicators import _kpi_value
-
     judged = []
     for k in dept.kpis:
-        t, a = _kpi_value(k.target), _kpi_value(k.actual)
+        t, a = quantity(k.target), quantity(k.actual)
         met = kpi_met(k)
         if met is None:
             continue
@@ -265,21 +263,6 @@ def score(framework: Framework | str | None, indicators: dict[str, Indicator], d
 # ---------------------------------------------------------------- 项目支出绩效自评
 
 
-def _quantity(x) -> Decimal | None:
-    """A 项目绩效指标 target/actual as a number: '≥95%' → 95, '1,200' → 1200; text → None."""
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, int):
-        return D(x)
-    if isinstance(x, str):
-        t = x.strip().lstrip("≥≤=<>＞＜＝ ")
-        if not t:
-            return None
-        try:
-            return parse_decimal(t)
-        except AmountError:
-            return None
-    return None
 
 
 def _is_na(r: PerfIndicator) -> bool:
@@ -310,7 +293,7 @@ def _score_row(r: PerfIndicator, it: Item, rules: Framework, dept: Department, p
             return _Raw(it, None, f"得分{pts(s)}分超出0–{pts(it.weight)}分，待评", "pending")
         band = _qualitative_basis(s, it.weight, rules.qualitative_levels)
         return _Raw(it, s, "；".join(x for x in (band, basis) if x))
-    t, a = _quantity(r.target), _quantity(r.actual)
+    t, a = quantity(r.target), quantity(r.actual)
     if t is None or a is None:
         miss = "指标值" if t is None else "实际完成值"
         if rule == "equal" and isinstance(r.target, str) and isinstance(r.actual, str) and r.target.strip():
