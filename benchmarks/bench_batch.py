@@ -47,7 +47,9 @@ def child(src: str, out: str, jobs: int, formats: str) -> None:
     write_summary(res, store)
     wall = time.perf_counter() - t0
     store.close()
-    print(json.dumps({"jobs": jobs, "files": len(res.items), "counts": res.counts(), "batch_s": t_batch,
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime,
+                      "jobs": jobs, "files": len(res.items), "counts": res.counts(), "batch_s": t_batch,
                       "wall_s": wall, "parent_mb": _maxrss_mb(), "worker_mb": res.worker_maxrss_kb / 1024}))
 
 
@@ -111,6 +113,8 @@ def main(argv=None) -> int:
         "parent_mb_small": round(rs["parent_mb"]), "worker_mb_small": round(rs["worker_mb"]),
         "parent_mb": round(r2["parent_mb"]), "worker_mb": round(r2["worker_mb"]),
         "parent_mb_jobs1": round(r1["parent_mb"]), "small_n": small_n, "counts": r2["counts"],
+        "cpu_jobs1_s": round(r1["parent_cpu_s"], 1), "cpu_parent_jobs2_s": round(r2["parent_cpu_s"], 1),
+        "cpu_workers_jobs2_s": round(r2["workers_cpu_s"], 1), "load_avg": os.getloadavg()[0],
     }
     print(f"N = {a.n} workbooks ({size_mb:.1f} MB), formats: {a.formats}, {os.cpu_count()} CPUs")
     print(f"  generate            {t_gen:8.1f} s")
@@ -120,6 +124,8 @@ def main(argv=None) -> int:
           f"speed-up {res['speedup']:.2f}×")
     print(f"  peak memory, 2 processes: parent {res['parent_mb']} MB, worker {res['worker_mb']} MB at N={a.n}; "
           f"parent {res['parent_mb_small']} MB, worker {res['worker_mb_small']} MB at N={small_n}")
+    print(f"  CPU time: 1 process {res['cpu_jobs1_s']} s; 2 processes: parent {res['cpu_parent_jobs2_s']} s + "
+          f"workers {res['cpu_workers_jobs2_s']} s   (load average {res['load_avg']:.1f})")
     print(f"  outcomes: {r2['counts']}")
     print(json.dumps(res, ensure_ascii=False))
     return 0

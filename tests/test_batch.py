@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import sqlite3
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,9 +16,11 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_store import pg_engine_factory, pg_ok  # noqa: F401  (PostgreSQL fixtures)
 from typer.testing import CliRunner
 
 from jixiao.batch import discover, file_hash, folder_name
+from jixiao.batch import runner as runner_mod
 from jixiao.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,3 +228,49 @@ def test_bad_framework_and_format_are_usage_errors(inbox, tmp_path):
     assert res.exit_code == 2 and "不支持的输出格式" in res.output
     res = run("batch", tmp_path / "不存在", "-o", tmp_path / "o")
     assert res.exit_code == 2 and "输入目录不存在" in res.output
+
+
+_real_process_one = runner_mod.process_one
+
+
+def _dies_on_boom(job):
+    """Fault injection: the worker process dies outright (as on out-of-memory) on one file."""
+    if "boom" in job.path:
+        os._exit(9)
+    return _real_process_one(job)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fault injection relies on fork")
+def test_a_worker_that_dies_costs_only_its_own_file(tmp_path, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    for i in range(5):
+        gen.write_one(src / f"u{i}.xlsx", gen.department(40 + i, 2023, seed=4))
+    gen.write_one(src / "boom.xlsx", gen.department(50, 2023, seed=4))
+    monkeypatch.setattr(runner_mod, "process_one", _dies_on_boom)
+    res = run("batch", src, "-o", out, "--jobs", "2", "--format", "json", "-q")
+    assert res.exit_code == 1
+    rows = {r["文件"]: r for r in summary_rows(out)}
+    assert rows["boom.xlsx"]["状态"] == "处理失败" and "进程异常退出" in rows["boom.xlsx"]["说明"]
+    assert all(rows[f"u{i}.xlsx"]["状态"] == "完成" for i in range(5))
+
+
+def test_batch_into_postgres_is_idempotent_too(inbox, tmp_path, pg_engine_factory):  # noqa: F811
+    """The same batch into a real PostgreSQL server (a fresh schema): same rows, re-run adds none."""
+    from jixiao.store import Store
+
+    eng = pg_engine_factory()
+    with eng.connect() as conn:
+        schema = conn.exec_driver_sql("select current_schema()").scalar()
+    url = eng.url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
+    out = tmp_path / "out"
+    res = run("batch", inbox, "-o", out, "--jobs", "2", "--format", "json", "--db", url, "-q")
+    assert res.exit_code == 1
+    assert not (out / "jixiao.db").exists()
+    s = Store(eng)
+    before = s.counts()
+    assert before["runs"] == 9 and before["units"] == 7
+    assert {r["unit"] for r in s.latest_runs()} == {gen.unit_name(i) for i in range(6)}
+    res = run("batch", inbox, "-o", out, "--jobs", "2", "--format", "json", "--db", url, "-q")
+    assert s.counts() == before
+    res = run("history", "--db", url, "--format", "json")
+    assert sorted(json.loads(res.output)["units"]) == sorted(gen.unit_name(i) for i in range(6))

@@ -16,11 +16,14 @@ import os
 import re
 import resource
 import shutil
+import signal
 import sys
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -278,12 +281,14 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
             on_item(it)
 
     store.engine.dispose()  # no open database handles across fork
-    if jobs == 1 or len(todo) <= 1:
-        for it, job in todo:
-            finish(it, process_one(job))
-    else:
-        _run_pool(todo, jobs, finish)
-    shutil.rmtree(scratch_root, ignore_errors=True)
+    try:
+        if jobs == 1 or len(todo) <= 1:
+            for it, job in todo:
+                finish(it, process_one(job))
+        else:
+            _run_pool(todo, jobs, finish)
+    finally:  # every finished run is already stored: an interrupted batch resumes where it stopped
+        shutil.rmtree(scratch_root, ignore_errors=True)
     placer.report_conflicts()
     return BatchResult(out=out, db_url=store.engine.url.render_as_string(hide_password=True), items=items,
                        seconds=time.perf_counter() - t0, jobs=jobs, worker_maxrss_kb=worker_rss,
@@ -291,32 +296,66 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
 
 
 def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None]) -> None:
-    """At most ``jobs × 4`` tasks in flight, so the parent's memory stays flat in N."""
+    """At most ``jobs × 4`` tasks in flight, so the parent's memory stays flat in N.
+
+    If a worker dies (killed, out of memory on a hostile file …) the pool breaks and every task in
+    flight fails with it; those are retried one at a time in a fresh pool, so only the file that
+    really kills a worker is reported as failed."""
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if sys.platform.startswith("linux") else None
+
+    def new_pool():
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+
     limit = jobs * 4
-    queue = iter(todo)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        running: dict[Future, Item] = {}
-
-        def fill():
-            for it, job in queue:
-                running[pool.submit(process_one, job)] = it
-                if len(running) >= limit:
-                    return
-
-        fill()
-        while running:
+    pending = deque(todo)
+    suspects: deque[tuple[Item, Job]] = deque()
+    running: dict[Future, tuple[Item, Job, bool]] = {}
+    pool = new_pool()
+    try:
+        while pending or suspects or running:
+            if suspects:
+                if not running:
+                    it, job = suspects.popleft()
+                    running[pool.submit(process_one, job)] = (it, job, True)
+            else:
+                while pending and len(running) < limit:
+                    it, job = pending.popleft()
+                    running[pool.submit(process_one, job)] = (it, job, False)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
             for fut in done:
-                it = running.pop(fut)
+                it, job, suspect = running.pop(fut)
                 try:
                     res = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory …)
-                    res = {"status": "failed", "reason": f"处理进程异常退出：{type(exc).__name__} {exc}"}
+                except BrokenProcessPool:
+                    broken = True
+                    if not suspect:
+                        suspects.append((it, job))
+                        continue
+                    res = {"status": "failed", "reason": "处理该文件时进程异常退出（可能内存不足或文件异常）。"}
+                except Exception as exc:  # noqa: BLE001 - pickling errors and the like
+                    res = {"status": "failed", "reason": f"处理进程出错：{type(exc).__name__} {exc}"}
                 finish(it, res)
-            fill()
+            if broken:
+                for fut, (it, job, _) in running.items():   # they die with the pool: try them again
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        finish(it, fut.result())              # it finished before the pool broke
+                    else:
+                        suspects.append((it, job))
+                running.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = new_pool()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops handing out work and exits cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str, str],
