@@ -274,3 +274,27 @@ def test_batch_into_postgres_is_idempotent_too(inbox, tmp_path, pg_engine_factor
     assert s.counts() == before
     res = run("history", "--db", url, "--format", "json")
     assert sorted(json.loads(res.output)["units"]) == sorted(gen.unit_name(i) for i in range(6))
+
+
+def test_example_through_batch_matches_the_reference_report(example_path, tmp_path):
+    """The bundled example in a batch: the summary's key indicators are the published figures
+    (长沙市科学技术局 2023: 预算执行率 92.33% … as the reference report states them)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(example_path, src / "example.xlsx")
+    out = tmp_path / "out"
+    res = run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q")
+    assert res.exit_code == 0, res.output
+    [row] = summary_rows(out)
+    published = {"预算执行率（%）": "92.33", "预算调整率（%）": "12.63", "部门项目资金使用率（%）": "78.59",
+                 "公共项目资金执行率（%）": "68.77", "“三公”经费控制率（%）": "23.98", "公用经费控制率（%）": "99.50"}
+    assert {k: Decimal(str(row[k])) for k in published} == {k: Decimal(v) for k, v in published.items()}
+    assert row["单位名称"] == "长沙市科学技术局" and row["年度"] == 2023
+    from jixiao.store import Store
+
+    with Store.open(f"sqlite:///{out / 'jixiao.db'}") as s:
+        [run_row] = s.latest_runs()
+        inds = s.indicators([run_row["id"]])[run_row["id"]]
+    assert inds["staff_control_rate"]["value"] == Decimal("86.76")
+    assert inds["three_public_budget_change_rate"]["value"] == Decimal("-21.84")
+    assert inds["asset_growth_rate"]["value"] == Decimal("414.49")
