@@ -294,7 +294,7 @@ def test_project_without_budget_is_not_computable():
 def test_kpi_targets_written_as_text():
     from jixiao.model import KPI
 
-    d = Department(kpis=[KPI("a", "≥30", "108"), KPI("b", "≤5%", "6%", nature="≤"), KPI("c", "按期", "按期"),
+    d = Department(kpis=[KPI("a", "≥30", "108"), KPI("b", "≤5%", "6%"), KPI("c", "按期", "按期"),
                          KPI("d", "显著", "一般")])
     inds = compute_all(d)
     # a met, b not met, c met (same text), d cannot be told

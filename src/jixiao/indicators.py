@@ -451,12 +451,25 @@ def kpi_met(kpi) -> bool | None:
         if isinstance(kpi.target, str) and kpi.target.strip() and isinstance(kpi.actual, str):
             return kpi.actual.strip() == kpi.target.strip() or None
         return None
-    nature = (kpi.nature or "≥").strip()
-    if nature in ("≤", "<=", "＜=", "<"):
+    nature = kpi_nature(kpi)
+    if nature == "≤":
         return a <= t
-    if nature in ("=", "＝"):
+    if nature == "=":
         return a == t
     return a >= t
+
+
+def kpi_nature(kpi) -> str:
+    """'≥', '≤' or '=': the 指标性质 column, or the sign a target written as text starts with ('≤5%')."""
+    n = (kpi.nature or "").strip()
+    sign = kpi.target.strip()[:1] if isinstance(kpi.target, str) else ""
+    if sign and sign in "≤<＜≥>＞=＝" and n in ("", "≥"):  # '≥' is the column's default
+        n = sign
+    if n in ("≤", "<=", "＜=", "<", "＜"):
+        return "≤"
+    if n in ("=", "＝"):
+        return "="
+    return "≥"
 
 
 @indicator("kpi_completion_rate", "履职目标完成率")

@@ -13,7 +13,7 @@ import math
 from decimal import Decimal
 
 from .frameworks import Framework, Item, load_framework
-from .indicators import kpi_met, project_execution, quantity
+from .indicators import kpi_met, kpi_nature, project_execution, quantity
 from .model import Department, PerfIndicator, Project
 from .money import fmt_rate, q2
 from .results import Indicator, ProjectScore, Score, ScoreItem
@@ -177,10 +177,10 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
         if it.mode == "count" or t is None or a is None:
             ratio = D(1) if met else ZERO
         else:
-            nature = (k.nature or "≥").strip()
-            if nature in ("≤", "<=", "<"):
+            nature = kpi_nature(k)
+            if nature == "≤":
                 ratio = D(1) if a <= t else (t / a if a > 0 else ZERO)
-            elif nature in ("=", "＝"):
+            elif nature == "=":
                 ratio = D(1) if a == t else (min(a, t) / max(a, t) if a > 0 and t > 0 else ZERO)
             else:
                 ratio = D(1) if t <= 0 else min(a / t, D(1))
