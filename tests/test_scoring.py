@@ -250,6 +250,7 @@ def test_project_rows_with_text_targets_and_unknown_nature():
         PerfIndicator("p", "产出指标", "数量指标", "个数", "约等于", D(5), "个", D(5)),
         PerfIndicator("p", "效益指标", "社会效益", "影响", "≥", "显著", "", "显著"),
         PerfIndicator("p", "满意度指标", "满意度", "满意度", "定性", None, "", None, weight=D(10), score=D(8)),
+        PerfIndicator("p", "效益指标", "成本", "单位成本", "", "≤5", "元", D(10)),
     ])
     ps = score_project(d.public_projects[0], d).score
     by = {i.level3: i for i in ps.items}
@@ -257,6 +258,7 @@ def test_project_rows_with_text_targets_and_unknown_nature():
     assert by["个数"].status == "pending" and "无法识别" in by["个数"].basis
     assert by["影响"].status == "pending" and "不是数值" in by["影响"].basis
     assert by["满意度"].score == D("8") and "好" in by["满意度"].basis
+    assert by["单位成本"].rule == "inverse" and by["单位成本"].score == D("7.50")  # 5/10 × 15
 
 
 # ---------------------------------------------------------------- invariants

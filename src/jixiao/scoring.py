@@ -338,6 +338,8 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
         for i, r in enumerate(grows):
             w = r.weight if r.weight is not None else max(share, ZERO)
             rule = "not_applicable" if _is_na(r) else fw.nature_rule(r.nature)
+            if rule is None and not (r.nature or "").strip() and isinstance(r.target, str):
+                rule = fw.nature_rule(r.target.strip()[:1])  # nature left empty, target written '≤5%'
             if rule is None:
                 rule = "manual" if "定性" in (r.nature or "") else None
             it = _row_item(r, g.level1, w, rule or "manual", ZERO, i)
