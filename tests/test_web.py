@@ -432,3 +432,20 @@ def test_compare_reads_the_store(tmp_path, backend):
     assert r.status_code == 200 and "没有这些年度的评价记录" in r.text
     r = c.get("/compare", params={"years": "abc"})
     assert r.status_code == 400 and "请填写要对比的两个不同年度" in r.text
+
+
+def test_uploaded_form_files_are_closed_even_on_rejection(client, monkeypatch):
+    from starlette.datastructures import UploadFile
+
+    closed = []
+    original = UploadFile.close
+
+    async def close(self):
+        closed.append(self.filename)
+        await original(self)
+
+    monkeypatch.setattr(UploadFile, "close", close)
+    upload(client, xlsx_bytes(), name="好.xlsx")
+    upload(client, os.urandom(100), name="坏.xlsx")
+    client.post("/audit", files={"report": ("r.txt", "正文".encode(), "text/plain")})
+    assert closed == ["好.xlsx", "坏.xlsx", "r.txt"]

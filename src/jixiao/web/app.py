@@ -7,6 +7,7 @@ Everything a user sees is Chinese; errors are pages, never tracebacks.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -164,10 +165,21 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 raise UploadRejected("上传的表单无法解析。", "请用本页的上传按钮重新选择文件。", status=400) from None
             raise
 
+    def closes_form(fn):
+        """Close the parsed form (its spooled upload files) when the request is done, whatever happens."""
+        @functools.wraps(fn)
+        async def wrapper(request: Request):
+            try:
+                return await fn(request)
+            finally:
+                await request.close()
+        return wrapper
+
     def _files(form, field: str) -> list[UploadFile]:
         return [f for f in form.getlist(field) if isinstance(f, UploadFile) and (f.filename or f.size)]
 
     @app.post("/check", response_class=HTMLResponse)
+    @closes_form
     async def check(request: Request):
         form = await _form(request, max_files=2)
         files = _files(form, "workbook")
@@ -265,6 +277,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         return page("history.html", data=res, unit=unit.strip(), active="review", svg=Markup(res["svg"] or ""))
 
     @app.post("/audit", response_class=HTMLResponse)
+    @closes_form
     async def audit(request: Request):
         form = await _form(request, max_files=1)
         files = _files(form, "report")
@@ -285,6 +298,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                     kind_names=backend.kind_names())
 
     @app.post("/batch", response_class=HTMLResponse)
+    @closes_form
     async def batch(request: Request):
         form = await _form(request, max_files=settings.max_batch_files)
         files = _files(form, "workbooks")
