@@ -370,3 +370,42 @@ def test_cjk_font_is_found_and_has_glyphs():
 def test_golden_reference_dump(ref_docx, ref_eval, update_goldens):
     check_golden("report_reference.docx.txt", dump_docx(ref_docx), update_goldens)
     check_golden("report_reference.html.txt", dump_html(render_html(build_context(ref_eval))), update_goldens)
+
+
+def test_default_template_ships_and_is_reproducible():
+    from jixiao.report.template import DEFAULT_TEMPLATE, make_default_template
+
+    assert DEFAULT_TEMPLATE.read_bytes() == make_default_template()
+
+
+def test_user_template_renders_the_same_content(ref_eval, tmp_path):
+    import docx
+
+    from jixiao.report.template import DEFAULT_TEMPLATE
+
+    a = render(ref_eval, tmp_path / "a", formats=("docx",), template=DEFAULT_TEMPLATE)[0]
+    b = render(ref_eval, tmp_path / "b", formats=("docx",), template=DEFAULT_TEMPLATE)[0]
+    assert a.read_bytes() == b.read_bytes()
+    d = docx.Document(str(a))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "一、部门概况" in text and "八、部门整体支出绩效情况" in text and "86.76%" in text
+    assert len(d.tables) == len(build_context(ref_eval).tables)
+    assert len(d.inline_shapes) == 3
+    assert [p.style.name for p in d.paragraphs if p.text == "一、部门概况"] == ["Heading 1"]
+
+
+def test_broken_template_is_a_usage_error(ref_eval, tmp_path):
+    import zipfile as zf
+
+    from jixiao.errors import UsageError
+    from jixiao.report.docx import zip_parts
+    from jixiao.report.template import DEFAULT_TEMPLATE
+
+    with zf.ZipFile(DEFAULT_TEMPLATE) as z:
+        parts = [(n, z.read(n)) for n in z.namelist()]
+    parts = [(n, d.replace(b"{{ title }}", b"{{ title ")) if n == "word/document.xml" else (n, d)
+             for n, d in parts]
+    bad = tmp_path / "坏模板.docx"
+    bad.write_bytes(zip_parts(parts))
+    with pytest.raises(UsageError, match="模板"):
+        render(ref_eval, tmp_path / "o", formats=("docx",), template=bad)

@@ -49,17 +49,18 @@ class Table:
         Renderers that need every position (Word's vMerge continuation cells) use this.
         """
         nrows = len(self.rows)
-        grid: list[list[tuple[Cell, str] | None]] = [[None] * self.ncols for _ in range(nrows)]
+        ncols = self.ncols
+        grid: list[list[tuple[Cell, str] | None]] = [[None] * ncols for _ in range(nrows)]
         for r, row in enumerate(self.rows):
             c = 0
             for cell in row:
-                while c < self.ncols and grid[r][c] is not None:
+                while c < ncols and grid[r][c] is not None:
                     c += 1
-                if c >= self.ncols:
+                if c >= ncols:
                     raise ValueError(f"table {self.key}: row {r} has too many cells")
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
-                        if r + dr >= nrows or c + dc >= self.ncols:
+                        if r + dr >= nrows or c + dc >= ncols:
                             raise ValueError(f"table {self.key}: span out of range at row {r}")
                         role = "origin" if (dr, dc) == (0, 0) else ("covered-h" if dr == 0 else "covered-v")
                         grid[r + dr][c + dc] = (cell, role)

@@ -52,6 +52,8 @@ def _run(text: str, rpr: str = "") -> str:
 
 def _placeholder_runs(text: str, base_rpr: str = "") -> str:
     """Runs for a paragraph; 【待补充：…】 placeholders are highlighted so a person sees them."""
+    if "【待补充" not in text:
+        return _run(text, base_rpr) if text else ""
     out = []
     pos = 0
     for m in re.finditer(r"【待补充：[^】]*】", text):
@@ -128,11 +130,12 @@ def _table(t: Table) -> str:
     out.append("</w:tblGrid>")
     grid = t.grid()
     rpr_base = f'<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/>'
+    ncols = t.ncols
     for r in range(len(grid)):
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < t.header_rows else "")
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
         c = 0
-        while c < t.ncols:
+        while c < ncols:
             slot = grid[r][c]
             if slot is None:  # a short row: fill with an empty cell
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
