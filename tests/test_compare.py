@@ -55,10 +55,14 @@ def test_largest_movement_first_and_flags():
         yr("丙局", 2023, "84.00", execution="80.00", adjustment="15.00", findings=3),
         yr("丁局", 2022, "60.00"), yr("戊局", 2023, "75.00"),
         yr("己局", 2022, None, None, pending=2), yr("己局", 2023, "80.00"),
+        yr("庚局", 2022, "50.00", None, pending=3), yr("庚局", 2023, "90.00", "优"),
     ]
     c = compare_results(rows, (2022, 2023), NAMES)
-    assert [ch.unit for ch in c.changes] == ["乙局", "甲局", "丙局", "己局"]
-    assert [ch.delta for ch in c.changes] == [Decimal("12.25"), Decimal("-2.50"), Decimal("-1.00"), None]
+    # totals with 待评 items are not comparable: listed after the comparable ones, never "下降"
+    assert [ch.unit for ch in c.changes] == ["乙局", "甲局", "丙局", "庚局", "己局"]
+    assert [ch.delta for ch in c.changes] == [Decimal("12.25"), Decimal("-2.50"), Decimal("-1.00"),
+                                              Decimal("40.00"), None]
+    assert c.changes[3].flags == ["2022年有3项待评，总分不可直接比较"] and not c.changes[3].comparable
     jia = c.changes[1]
     # 95.00 → 84.99 is a fall of 10.01 points: above the 10-point threshold
     assert jia.flags == ["等级下降（优→良）", "budget_execution_rate下降10.01个百分点"]
@@ -89,7 +93,7 @@ def filled(engine_factory):  # noqa: F811
             ("某某局", 2023, "85.50", "良", "81.00"), ("另一局", 2022, "70.00", "中", "75.00"),
             ("另一局", 2023, "78.25", "中", "88.00")]
     for unit, year, total, grade, ex in data:
-        ev = make_evaluation(name=unit, year=year, total=total, grade=grade, exec_rate=ex)
+        ev = make_evaluation(name=unit, year=year, total=total, grade=grade, exec_rate=ex, pending=())
         s.record(RunRecord(uuid.uuid4().hex * 2, "f" * 64, "0.1.0", "ok", evaluation=ev.to_dict()))
     yield s
     s.close()
@@ -137,7 +141,7 @@ def test_cli_history_and_compare_sqlite(tmp_path):
     db = tmp_path / "j.db"
     s = Store.open(f"sqlite:///{db}", clock=lambda: CLOCK)
     for unit, year, total, grade in (("<b>局</b>", 2022, "90.00", "优"), ("<b>局</b>", 2023, "79.00", "中")):
-        ev = make_evaluation(name=unit, year=year, total=total, grade=grade)
+        ev = make_evaluation(name=unit, year=year, total=total, grade=grade, pending=())
         s.record(RunRecord(uuid.uuid4().hex * 2, "f" * 64, "0.1.0", "ok", evaluation=ev.to_dict()))
     s.close()
     res = runner.invoke(app, ["history", "--db", str(db)])

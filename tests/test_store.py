@@ -90,7 +90,7 @@ def store(engine_factory):
 
 
 def make_evaluation(name="某某局", year=2023, total="86.50", grade="良", exec_rate="92.33",
-                    weight="8.3333") -> Evaluation:
+                    weight="8.3333", pending=("重点工作完成情况",)) -> Evaluation:
     """A hand-built Evaluation (the store must not depend on the evaluator)."""
     inds = {
         "budget_execution_rate": Indicator("budget_execution_rate", "预算执行率", Decimal(exec_rate), "%",
@@ -106,7 +106,7 @@ def make_evaluation(name="某某局", year=2023, total="86.50", grade="良", exe
         ScoreItem("I2", "履职效能", "重点工作", "重点工作完成情况", Decimal("10"), None, rule="qualitative",
                   source="manual", status="pending"),
     ]
-    score = Score("六维度框架", "six", items, Decimal(total), Decimal("100"), grade, pending=["重点工作完成情况"])
+    score = Score("六维度框架", "six", items, Decimal(total), Decimal("100"), grade, pending=list(pending))
     pscore = Score("项目支出绩效自评表", "project", [
         ScoreItem("P1", "预算执行率", "", "预算执行率", Decimal("10"), Decimal("6.88"))],
         Decimal("6.88"), Decimal("10"), "差")

@@ -95,9 +95,14 @@ class Change:
     indicator_deltas: dict[str, Decimal | None]
     flags: list[str] = field(default_factory=list)
 
+    @property
+    def comparable(self) -> bool:
+        """Both totals complete: a total with 待评 items left out is not comparable."""
+        return self.delta is not None and not self.before.pending and not self.after.pending
+
     def to_dict(self) -> dict:
         return {"unit": self.unit, "before": self.before.to_dict(), "after": self.after.to_dict(),
-                "delta": dec_str(self.delta), "flags": list(self.flags),
+                "delta": dec_str(self.delta), "comparable": self.comparable, "flags": list(self.flags),
                 "indicator_deltas": {k: dec_str(v) for k, v in self.indicator_deltas.items()}}
 
 
@@ -148,7 +153,9 @@ def compare_results(rows: list[YearResult], years: tuple[int, int], names: dict[
             only_a.append(ra)
         elif rb:
             only_b.append(rb)
-    changes.sort(key=lambda c: (c.delta is None, -abs(c.delta) if c.delta is not None else 0, c.unit))
+    # comparable totals (nothing pending in either year) first, largest movement first
+    changes.sort(key=lambda c: (not c.comparable, c.delta is None, -abs(c.delta) if c.delta is not None else 0,
+                                c.unit))
     return Comparison(years, changes, only_a, only_b, names)
 
 
@@ -157,7 +164,7 @@ def _flags(ch: Change, rules: CompareRules, names: dict[str, str]) -> list[str]:
     ga, gb = GRADE_ORDER.get(ch.before.grade or ""), GRADE_ORDER.get(ch.after.grade or "")
     if ga and gb and gb < ga:
         flags.append(f"等级下降（{ch.before.grade}→{ch.after.grade}）")
-    if ch.delta is not None and -ch.delta > rules.score_drop:
+    if ch.comparable and -ch.delta > rules.score_drop:
         flags.append(f"总分下降{fmt_amount(-ch.delta)}分")
     ex = ch.indicator_deltas.get(rules.execution_id)
     if ex is not None and -ex > rules.execution_drop:
@@ -167,8 +174,9 @@ def _flags(ch: Change, rules: CompareRules, names: dict[str, str]) -> list[str]:
         flags.append(f"{names.get(rules.adjustment_id, rules.adjustment_id)}上升{fmt_amount(adj)}个百分点")
     if ch.after.findings > ch.before.findings:
         flags.append(f"发现问题由{ch.before.findings}个增至{ch.after.findings}个")
-    if ch.after.pending and not ch.before.pending:
-        flags.append(f"{ch.after.year}年有{ch.after.pending}项待评")
+    pend = [f"{r.year}年有{r.pending}项待评" for r in (ch.before, ch.after) if r.pending]
+    if pend:
+        flags.append("、".join(pend) + "，总分不可直接比较")
     return flags
 
 

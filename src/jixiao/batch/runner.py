@@ -101,6 +101,13 @@ class BatchResult:
         return c
 
 
+def describe_url(url) -> str:
+    """An SQLite store as its file path (readable, not percent-encoded); others without password."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
 # -- discovery, hashing, names -------------------------------------------------------------------
 def discover(src: Path, out: Path) -> list[Path]:
     """Every .xlsx under ``src`` (recursively), skipping Office lock files (~$…), hidden folders
@@ -290,7 +297,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     finally:  # every finished run is already stored: an interrupted batch resumes where it stopped
         shutil.rmtree(scratch_root, ignore_errors=True)
     placer.report_conflicts()
-    return BatchResult(out=out, db_url=store.engine.url.render_as_string(hide_password=True), items=items,
+    return BatchResult(out=out, db_url=describe_url(store.engine.url), items=items,
                        seconds=time.perf_counter() - t0, jobs=jobs, worker_maxrss_kb=worker_rss,
                        parent_maxrss_kb=_maxrss_kb())
 

@@ -64,7 +64,7 @@ def build_rows(items: list[Item], store: Store) -> tuple[list[SummaryRow], dict[
     for it in items:
         run = runs.get(it.run_id) if it.run_id is not None else None
         row = SummaryRow(file=it.file, status=it.status, unit=it.unit, year=it.year, folder=it.folder,
-                         reason="；".join(x for x in (it.reason, it.note) if x))
+                         reason="；".join(x.rstrip("。") for x in (it.reason, it.note) if x))
         if run is not None:
             row.unit = run["unit"] or it.unit
             row.year = run["year"] if run["year"] is not None else it.year
