@@ -449,3 +449,15 @@ def test_uploaded_form_files_are_closed_even_on_rejection(client, monkeypatch):
     upload(client, os.urandom(100), name="坏.xlsx")
     client.post("/audit", files={"report": ("r.txt", "正文".encode(), "text/plain")})
     assert closed == ["好.xlsx", "坏.xlsx", "r.txt"]
+
+
+def test_security_headers_on_pages_downloads_and_refusals(client):
+    for r in (client.get("/"), client.get("/nope"), upload(client, b"0" * (3 * 1024 * 1024))):
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+    r = upload(client, xlsx_bytes())
+    token = re.search(r"/download/([A-Za-z0-9_-]+)/html", r.text).group(1)
+    d = client.get(f"/download/{token}/html")
+    assert d.headers["content-disposition"].startswith("attachment;")  # never rendered at our origin
+    assert "script-src 'none'" in d.headers["content-security-policy"]
