@@ -409,3 +409,26 @@ def test_broken_template_is_a_usage_error(ref_eval, tmp_path):
     bad.write_bytes(zip_parts(parts))
     with pytest.raises(UsageError, match="模板"):
         render(ref_eval, tmp_path / "o", formats=("docx",), template=bad)
+
+
+#: the OOXML schema's element order (CT_PPrBase / CT_RPr / CT_TcPr, the parts we write);
+#: Word refuses a document whose children are out of this order.
+PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "snapToGrid", "spacing",
+             "ind", "jc", "outlineLvl", "rPr"]
+RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "sz", "szCs", "highlight", "u",
+             "lang"]
+TCPR_ORDER = ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "vAlign"]
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "word/footer1.xml"])
+def test_word_elements_follow_the_schema_order(ref_docx, part):
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(ref_docx)) as z:
+        root = etree.fromstring(z.read(part))
+    for tag, order in (("pPr", PPR_ORDER), ("rPr", RPR_ORDER), ("tcPr", TCPR_ORDER)):
+        for el in root.iter(f"{W}{tag}"):
+            names = [etree.QName(c).localname for c in el]
+            assert all(n in order for n in names), (tag, names)
+            idx = [order.index(n) for n in names]
+            assert idx == sorted(idx), (tag, names)

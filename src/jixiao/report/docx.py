@@ -50,25 +50,39 @@ def _run(text: str, rpr: str = "") -> str:
     return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
 
 
-def _placeholder_runs(text: str, base_rpr: str = "") -> str:
+def _rpr(bold: bool = False, size: int | None = None, mark: bool = False) -> str:
+    """Run properties in the order the OOXML schema requires (b, color, sz, szCs, highlight) —
+    Word rejects a file whose elements are out of order."""
+    out = "<w:b/><w:bCs/>" if bold else ""
+    if mark:
+        out += '<w:color w:val="C00000"/>'
+    if size:
+        out += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    if mark:
+        out += '<w:highlight w:val="yellow"/>'
+    return out
+
+
+def _placeholder_runs(text: str, bold: bool = False, size: int | None = None) -> str:
     """Runs for a paragraph; 【待补充：…】 placeholders are highlighted so a person sees them."""
     if "【待补充" not in text:
-        return _run(text, base_rpr) if text else ""
+        return _run(text, _rpr(bold, size)) if text else ""
     out = []
     pos = 0
     for m in re.finditer(r"【待补充：[^】]*】", text):
         if m.start() > pos:
-            out.append(_run(text[pos:m.start()], base_rpr))
-        out.append(_run(m.group(0), base_rpr + '<w:color w:val="C00000"/><w:highlight w:val="yellow"/>'))
+            out.append(_run(text[pos:m.start()], _rpr(bold, size)))
+        out.append(_run(m.group(0), _rpr(bold, size, mark=True)))
         pos = m.end()
     if pos < len(text):
-        out.append(_run(text[pos:], base_rpr))
+        out.append(_run(text[pos:], _rpr(bold, size)))
     return "".join(out)
 
 
-def _para(text: str, style: str = "", ppr: str = "", rpr: str = "") -> str:
+def _para(text: str, style: str = "", jc: str = "", bold: bool = False, size: int | None = None) -> str:
     st = f'<w:pStyle w:val="{style}"/>' if style else ""
-    return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, rpr)}</w:p>"
+    ppr = f'<w:jc w:val="{jc}"/>' if jc else ""
+    return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, bold, size)}</w:p>"
 
 
 _PARA_STYLE = {"body": "a0Body", "title": "Title", "subtitle": "Subtitle", "note": "a0Note",
@@ -121,7 +135,7 @@ def _table(t: Table) -> str:
     if t.caption:
         out.append(_para(t.caption, "a0TableCaption"))
     if t.unit:
-        out.append(_para(t.unit, "a0Right", rpr=f'<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/>'))
+        out.append(_para(t.unit, "a0Right", size=sz))
     out.append('<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
                f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
@@ -129,7 +143,6 @@ def _table(t: Table) -> str:
     out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out.append("</w:tblGrid>")
     grid = t.grid()
-    rpr_base = f'<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/>'
     ncols = t.ncols
     for r in range(len(grid)):
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < t.header_rows else "")
@@ -151,9 +164,8 @@ def _table(t: Table) -> str:
                 tcpr += '<w:vMerge w:val="restart"/>' if role == "origin" else "<w:vMerge/>"
             tcpr += '<w:vAlign w:val="center"/>'
             if role == "origin":
-                rpr = rpr_base + ("<w:b/><w:bCs/>" if cell.bold else "")
-                ppr = f'<w:jc w:val="{ {"left": "left", "right": "right"}.get(cell.align, "center") }"/>'
-                body = _para(cell.text, "a0TableText", ppr, rpr)
+                jc = {"left": "left", "right": "right"}.get(cell.align, "center")
+                body = _para(cell.text, "a0TableText", jc, cell.bold, sz)
             else:
                 body = '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>'
             out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>")
@@ -210,13 +222,13 @@ def styles_xml() -> str:
         '<w:docDefaults><w:rPrDefault><w:rPr>' + _fonts(BODY_FONT) +
         '<w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
         '<w:pPrDefault><w:pPr>' + line + '</w:pPr></w:pPrDefault></w:docDefaults>',
-        _style("Normal", "Normal", '<w:jc w:val="both"/>' + line, _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
+        _style("Normal", "Normal", line + '<w:jc w:val="both"/>', _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
                based="", extra="<w:qFormat/>"),
-        _style("Title", "Title", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="300" w:line="700" '
-               'w:lineRule="exact"/><w:outlineLvl w:val="9"/>',
+        _style("Title", "Title", '<w:spacing w:before="0" w:after="300" w:line="700" w:lineRule="exact"/>'
+               '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
                _fonts(TITLE_FONT) + '<w:sz w:val="44"/><w:szCs w:val="44"/>', extra="<w:qFormat/>"),
-        _style("Subtitle", "Subtitle", '<w:keepNext/><w:jc w:val="center"/><w:spacing w:before="120" w:after="120" '
-               'w:line="440" w:lineRule="exact"/>',
+        _style("Subtitle", "Subtitle", '<w:keepNext/><w:spacing w:before="120" w:after="120" w:line="440" '
+               'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/>',
                _fonts(HEI) + '<w:sz w:val="28"/><w:szCs w:val="28"/>', extra="<w:qFormat/>"),
         _style("Heading1", "heading 1", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
                '<w:outlineLvl w:val="0"/>', _fonts(HEI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
@@ -230,18 +242,18 @@ def styles_xml() -> str:
         _style("a0Body", "正文缩进", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>', "",
                extra="<w:qFormat/>"),
         _style("a0Note", "附件说明", '<w:ind w:left="1600"/>', ""),
-        _style("a0Right", "右对齐", '<w:jc w:val="right"/><w:spacing w:before="0" w:after="0" w:line="360" '
-               'w:lineRule="exact"/>', ""),
-        _style("a0Center", "居中", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="0" w:line="240" '
-               'w:lineRule="auto"/>', ""),
-        _style("a0Caption", "图题", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="120" w:line="360" '
-               'w:lineRule="exact"/>', _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
-        _style("a0TableCaption", "表题", '<w:keepNext/><w:jc w:val="center"/><w:spacing w:before="120" w:after="0" '
-               'w:line="440" w:lineRule="exact"/>', _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
-        _style("a0TableText", "表格文字", '<w:jc w:val="center"/><w:spacing w:before="0" w:after="0" w:line="240" '
-               'w:lineRule="auto"/><w:snapToGrid w:val="0"/>',
+        _style("a0Right", "右对齐", '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'
+               '<w:jc w:val="right"/>', ""),
+        _style("a0Center", "居中", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+               '<w:jc w:val="center"/>', ""),
+        _style("a0Caption", "图题", '<w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
+               '<w:jc w:val="center"/>', _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
+        _style("a0TableCaption", "表题", '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="440" '
+               'w:lineRule="exact"/><w:jc w:val="center"/>', _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
+        _style("a0TableText", "表格文字", '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
+               'w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
                _fonts(BODY_FONT) + '<w:sz w:val="21"/><w:szCs w:val="21"/>'),
-        _style("Footer", "footer", '<w:jc w:val="center"/><w:spacing w:line="240" w:lineRule="auto"/>',
+        _style("Footer", "footer", '<w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
                _fonts("宋体") + '<w:sz w:val="28"/><w:szCs w:val="28"/>'),
         ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
          '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
