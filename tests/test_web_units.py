@@ -164,3 +164,17 @@ def test_serve_refuses_a_bad_or_busy_port():
 def test_serve_refuses_a_missing_database_file(tmp_path):
     r = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "没有.db")])
     assert r.exit_code == 2 and "数据库文件不存在" in r.output
+
+
+def test_a_missing_module_is_a_feature_unavailable(monkeypatch):
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    from jixiao.web import Settings, create_app
+
+    monkeypatch.setitem(sys.modules, "jixiao.audit", None)  # import now raises ModuleNotFoundError
+    c = TestClient(create_app(Settings()))
+    r = c.post("/audit", files={"report": ("r.txt", "一、部门概况".encode(), "text/plain")})
+    assert r.status_code == 503
+    assert "此功能尚未可用：报告审核。" in r.text and "缺少模块 jixiao.audit" in r.text

@@ -163,8 +163,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
     @app.exception_handler(FeatureUnavailable)
     async def _unavailable(request: Request, exc: FeatureUnavailable):
+        detail = f"（{exc.detail}）" if exc.detail else ""
         return error_page(503, f"此功能尚未可用：{exc.feature}。",
-                          "该部分正在开发或未安装；其他功能可以正常使用。")
+                          f"该部分正在开发或未安装{detail}；其他功能可以正常使用。")
 
     @app.exception_handler(JixiaoError)
     async def _jixiao_error(request: Request, exc: JixiaoError):

@@ -24,10 +24,8 @@ class FeatureUnavailable(Exception):
 def _attr(module: str, name: str, feature: str):
     try:
         mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == module or module.startswith(exc.name + ".") or exc.name.startswith("jixiao")):
-            raise FeatureUnavailable(feature, f"缺少模块 {module}") from None
-        raise
+    except ModuleNotFoundError as exc:  # the feature's module, or a package it needs, is not installed
+        raise FeatureUnavailable(feature, f"缺少模块 {exc.name or module}") from None
     fn = getattr(mod, name, None)
     if fn is None:
         raise FeatureUnavailable(feature, f"{module} 中没有 {name}")
