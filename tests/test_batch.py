@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from jixiao.batch import discover, file_hash, folder_name
 from jixiao.batch import runner as runner_mod
 from jixiao.cli import app
+from jixiao.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("make_departments", ROOT / "benchmarks" / "make_departments.py")
@@ -87,8 +88,14 @@ def test_discover_skips_lock_files_hidden_and_out(tmp_path):
     for p in ("x.xlsx", "a/y.XLSX", "~$x.xlsx", ".hidden/z.xlsx", "a/n.xls", "out/old.xlsx"):
         (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / p).write_bytes(b"PK")
+    (tmp_path / "a" / "某局-2023").mkdir()
+    (tmp_path / "a" / "某局-2023" / "附表.xlsx").write_bytes(b"PK")    # an earlier batch's output
+    (tmp_path / "a" / "某局-2023" / ".jixiao-run.json").write_text("{}", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path, tmp_path / "out")]
     assert found == ["a/y.XLSX", "x.xlsx"]
+    for bad_out in (tmp_path, tmp_path.parent):
+        with pytest.raises(UsageError, match="不能是输入目录本身或它的上级目录"):
+            discover(tmp_path, bad_out)
 
 
 def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):

@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -115,7 +116,10 @@ def discover(src: Path, out: Path) -> list[Path]:
     src = Path(src)
     if not src.is_dir():
         raise UsageError(f"输入目录不存在或不是目录：{src}")
-    out_r = Path(out).resolve()
+    out_r, src_r = Path(out).resolve(), src.resolve()
+    if out_r == src_r or out_r in src_r.parents:
+        raise UsageError(f"输出目录 {out} 不能是输入目录本身或它的上级目录。",
+                         "请另选一个输出目录，例如在输入目录旁边新建“输出”。")
     found = []
     for p in src.rglob("*"):
         if p.suffix.lower() != ".xlsx" or not p.is_file() or p.name.startswith("~$"):
@@ -124,7 +128,7 @@ def discover(src: Path, out: Path) -> list[Path]:
         if any(part.startswith(".") for part in rel.parts):
             continue
         rp = p.resolve()
-        if rp == out_r or out_r in rp.parents:
+        if out_r in rp.parents or (p.parent / MARKER).exists():   # our outputs (this or an earlier batch)
             continue
         found.append(p)
     return sorted(found, key=lambda p: str(p.relative_to(src)))
@@ -272,11 +276,12 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
             continue
         todo.append((it, Job(str(p), it.input_hash, framework, tuple(formats),
                              str(scratch_root / it.input_hash[:20]))))
-    if on_start:
-        on_start(len(items))
-    for it in items:
-        if it.status and on_item:
-            on_item(it)
+    def started() -> None:  # after the workers exist: no progress-bar thread is running at fork
+        if on_start:
+            on_start(len(items))
+        for it in items:
+            if it.status and on_item:
+                on_item(it)
 
     worker_rss = 0
 
@@ -290,10 +295,11 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     store.engine.dispose()  # no open database handles across fork
     try:
         if jobs == 1 or len(todo) <= 1:
+            started()
             for it, job in todo:
                 finish(it, process_one(job))
         else:
-            _run_pool(todo, jobs, finish)
+            _run_pool(todo, jobs, finish, started)
     finally:  # every finished run is already stored: an interrupted batch resumes where it stopped
         shutil.rmtree(scratch_root, ignore_errors=True)
     placer.report_conflicts()
@@ -302,7 +308,8 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
                        parent_maxrss_kb=_maxrss_kb())
 
 
-def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None]) -> None:
+def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None],
+              started: Callable[[], None] = lambda: None) -> None:
     """At most ``jobs × 4`` tasks in flight, so the parent's memory stays flat in N.
 
     If a worker dies (killed, out of memory on a hostile file …) the pool breaks and every task in
@@ -320,6 +327,7 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
     suspects: deque[tuple[Item, Job]] = deque()
     running: dict[Future, tuple[Item, Job, bool]] = {}
     pool = new_pool()
+    first = True
     try:
         while pending or suspects or running:
             if suspects:
@@ -330,6 +338,9 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
                 while pending and len(running) < limit:
                     it, job = pending.popleft()
                     running[pool.submit(process_one, job)] = (it, job, False)
+            if first:   # the first submit has started every worker process
+                first = False
+                started()
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             broken = False
             for fut in done:
@@ -363,6 +374,7 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
 def _worker_init() -> None:
     """Workers leave Ctrl-C to the parent, which stops handing out work and exits cleanly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")   # library warnings would only garble the parent's progress bar
 
 
 def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str, str],
