@@ -161,4 +161,7 @@ def test_own_framework_file(client):
     files["framework_file"] = ("坏框架.yaml", broken.encode("utf-8"), "text/yaml")
     r = client.post("/check", files=files)
     assert r.status_code == 422
-    assert "不等于 total 98" in r.text and "jixiao-web-" not in r.text
+    assert "坏框架.yaml" in r.text and "98" in r.text and "jixiao-web-" not in r.text
+    files["framework_file"] = ("x.yaml", b"\x00\x01\x02binary", "text/yaml")
+    r = client.post("/check", files=files)
+    assert r.status_code == 422 and "自定义评分框架“x.yaml”不是 YAML 文本文件" in r.text

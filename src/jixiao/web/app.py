@@ -228,10 +228,17 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         if framework and known and framework not in known:
             raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
         fw_files = _files(form, "framework_file")
-        fw_file = sniff(await fw_files[0].read(), ("txt",)) if fw_files else None
-        return await run_in_threadpool(_check_and_evaluate, sn, name, framework, fw_file)
+        fw_file, fw_name = None, ""
+        if fw_files:
+            fw_name = display_name(fw_files[0].filename, "评分框架.yaml")
+            try:
+                fw_file = sniff(await fw_files[0].read(), ("txt",))
+            except UploadRejected:
+                raise UploadRejected(f"自定义评分框架“{fw_name}”不是 YAML 文本文件。",
+                                     "框架文件的写法见 docs/frameworks.md；不用自定义框架时请不要选择该文件。") from None
+        return await run_in_threadpool(_check_and_evaluate, sn, name, framework, fw_file, fw_name)
 
-    def _check_and_evaluate(sn, name: str, framework: str | None, fw_file=None) -> HTMLResponse:
+    def _check_and_evaluate(sn, name: str, framework: str | None, fw_file=None, fw_name: str = "") -> HTMLResponse:
         with upload_folder() as folder:
             path = save(folder, 1, sn)
             dept, issues = backend.load(path)
@@ -248,7 +255,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
                 framework = str(fw_path)
             try:
                 ev = backend.evaluate(dept, framework, issues)
-            except JixiaoError as exc:  # e.g. a framework file error: show the name, not our temp path
+            except JixiaoError as exc:  # e.g. a framework file error: show the user's name, not our temp path
+                if fw_file is not None:
+                    exc.message = exc.message.replace(framework, fw_name).replace("评分框架.yaml", fw_name)
                 exc.message = exc.message.replace(str(folder) + os.sep, "")
                 raise
         token = cache.put({"ev": ev, "name": name, "framework": None if fw_file is not None else framework})
