@@ -124,7 +124,9 @@ def sniff(data: bytes, allowed: tuple[str, ...]) -> Sniffed:
 @contextmanager
 def upload_folder() -> Iterator[Path]:
     """A fresh private temporary folder for one upload, removed afterwards (even on error)."""
-    with tempfile.TemporaryDirectory(prefix="jixiao-web-") as d:
+    # ignore_cleanup_errors: on Windows a reader that still holds a handle must not turn a finished
+    # request into an error page; the folder is in the user's temp directory either way.
+    with tempfile.TemporaryDirectory(prefix="jixiao-web-", ignore_cleanup_errors=True) as d:
         yield Path(d)
 
 

@@ -163,12 +163,23 @@ def cell_previews(path: Path, issues: list[Issue], limit: int = 60, around: int 
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # noqa: BLE001 - the preview is a convenience; the issue table stands alone
         return {}
+    try:
+        return _previews(wb, wanted, around)
+    finally:
+        wb.close()  # release the file at once (Windows cannot delete an open file)
+
+
+def _previews(wb, wanted: list[tuple[str, str]], around: int) -> dict:
     sheets: dict[str, list | None] = {}
+    need_rows: dict[str, int] = {}
+    for sheet, cell in wanted:  # read each sheet once, only down to the last row shown
+        need_rows[sheet] = max(need_rows.get(sheet, 0), int(_CELL.match(cell).group(2)) + 1)
     out = {}
     for sheet, cell in wanted:
         if sheet not in sheets:
             try:
-                sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False,
+                                                                       nrows=need_rows[sheet])
             except Exception:  # noqa: BLE001
                 sheets[sheet] = None
         data = sheets[sheet]
