@@ -165,3 +165,23 @@ def test_own_framework_file(client):
     files["framework_file"] = ("x.yaml", b"\x00\x01\x02binary", "text/yaml")
     r = client.post("/check", files=files)
     assert r.status_code == 422 and "自定义评分框架“x.yaml”不是 YAML 文本文件" in r.text
+
+
+def test_hostile_names_in_a_real_workbook(client, tmp_path):
+    """A project named like markup and like a formula: shown as text, exported as text."""
+    from conftest import EXAMPLE
+
+    evil = "@SUM(1)<script>alert(1)</script>"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["部门项目"]["A2"] = evil
+    p = tmp_path / "evil.xlsx"
+    wb.save(p)
+    r = client.post("/check", files={"workbook": ("<b>evil</b>.xlsx", p.read_bytes(), XLSX)})
+    assert r.status_code == 200
+    assert "<script>alert(1)" not in r.text and "<b>evil" not in r.text
+    assert "@SUM(1)&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    token = re.search(r"/download/([A-Za-z0-9_-]+)/xlsx", r.text).group(1)
+    x = openpyxl.load_workbook(io.BytesIO(client.get(f"/download/{token}/xlsx").content))
+    found = [v for ws in x.worksheets for row in ws.iter_rows(values_only=True) for v in row
+             if isinstance(v, str) and "SUM(1)<script>" in v]
+    assert found and all(v.startswith("'@") or not v.startswith("@") for v in found)
