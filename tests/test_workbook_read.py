@@ -90,7 +90,7 @@ def test_hidden_sheet_is_read_and_noted(tmp_path):
 
     r = load(make_workbook(tmp_path, base="example", edit=hide))
     assert ("I-SHEET-HIDDEN", "资产", None) in flatten(r.issues)
-    assert r.department.assets.get("资产总额").end == 998.12 or str(r.department.assets.get("资产总额").end) == "998.12"
+    assert str(r.department.assets.get("资产总额").end) == "998.12"
 
 
 def test_merged_cells_fill_text_and_are_noted(tmp_path):
@@ -178,3 +178,42 @@ def test_debug_shows_traceback_only_on_request(tmp_path):
         assert res.exit_code == 3 and "Traceback" in res.output and "空文件" in res.output
     finally:
         state["debug"] = False  # the flag is process-wide; other in-process tests expect it off
+
+
+def test_formula_with_cached_value_and_cached_error(tmp_path):
+    """A formula Excel has calculated is read by its value; an error result is located."""
+    p = make_workbook(tmp_path, base="example")
+    part = _sheet_part(p, "支出总表")
+    tmp = p.with_suffix(".tmp")
+    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == part:
+                import re
+
+                # E2 (工资福利支出 决算) becomes =1000+547.34 with its cached value; E3 a cached #DIV/0!
+                data = re.sub(rb'<c r="E2"([^>]*)><v>[^<]*</v></c>',
+                              rb'<c r="E2"\1><f>1000+547.34</f><v>1547.34</v></c>', data)
+                data = re.sub(rb'<c r="E3"([^>]*?)( t="n")?><v>[^<]*</v></c>',
+                              rb'<c r="E3"\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>', data)
+            zout.writestr(item, data)
+    tmp.replace(p)
+    with zipfile.ZipFile(p) as zf:
+        xml = zf.read(part)
+    assert b"<f>1000+547.34</f><v>1547.34</v>" in xml and b"<v>#DIV/0!</v>" in xml
+    r = load(p)
+    assert str(r.department.spending.basic_parts[0].actual) == "1547.34"
+    f = flatten(r.issues)
+    assert ("E-CELL-EXCEL-ERROR", "支出总表", "E3") in f
+    assert not [x for x in f if x[0] == "E-CELL-FORMULA-NO-VALUE"]
+
+
+def test_example_is_reproducible_from_its_script(tmp_path, example_path):
+    """The committed example is exactly what examples/build_changsha_kjj_2023.py writes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_ex", example_path.parent / "build_changsha_kjj_2023.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = mod.build(tmp_path / "rebuilt.xlsx")
+    assert sha(out) == sha(example_path), "run: python examples/build_changsha_kjj_2023.py"

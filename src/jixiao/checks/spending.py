@@ -25,6 +25,8 @@ def budget_identity(line, label: str, sheet: str, lay, key: str | None = None, r
     if line.initial is None or line.full_year is None:
         return None
     computed = line.initial + (line.adjustment or 0)
+    if computed == line.full_year:
+        return None
     loc = lay.loc(sheet, "full_year", row=row, label=None if row else label, key=key or label)
     return compare(line.full_year, computed, C.BUDGET_ROW, f"“{key or label}”的全年预算",
                    "年初预算 + 预算调整", loc, "请核对年初预算、预算调整和全年预算三个数。")

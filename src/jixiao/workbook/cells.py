@@ -48,6 +48,21 @@ def _excel_error(v: object) -> Err:
     return None
 
 
+def float_amount(v: float, unit: str) -> Decimal | None:
+    """Fast path for the usual cell, a finite float: Decimal(repr(v)) in 万元 (2 places at
+    least, as amounts are written). None for NaN/inf (the full path reports those)."""
+    s = repr(v)
+    if "n" in s:  # nan, inf
+        return None
+    d = Decimal(s)
+    if unit == "元":
+        return to_wan(d, unit)
+    dot = s.find(".")
+    if "e" not in s and (dot < 0 or len(s) - dot - 1 < 2):
+        d = d.quantize(CENT)
+    return d
+
+
 def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     """An amount in 万元 (converted once from 元 when the workbook says so)."""
     if is_blank(v):

@@ -30,6 +30,7 @@ from .layout import Layout
 from .read import RawSheet, RawWorkbook, cell_ref
 
 TOTAL_NAMES = ("合计", "总计", "小计")
+_TEXT_KINDS = (schema.TEXT, schema.LONGTEXT)
 
 
 @dataclass
@@ -48,6 +49,11 @@ class _Grid:
     header_row: int
     cols: dict[str, int]
     filled: dict[tuple[int, int], object] = field(default_factory=dict)  # merged text fill
+    kinds: dict[str, str] = field(default_factory=dict)
+    special: bool = True  # merged, formula or error cells present: every cell takes the full path
+
+    def __post_init__(self):
+        self.kinds = {c.field: c.kind for c in self.spec.columns}
 
     def get(self, row: int, fld: str) -> object:
         c = self.cols.get(fld)
@@ -137,7 +143,7 @@ class _Parser:
         for r in range(1, min(schema.HEADER_SEARCH_ROWS, rs.max_row) + 1):
             found: dict[str, int] = {}
             for ci, v in enumerate(rs.rows[r - 1], start=1):
-                f = lookup.get(schema.norm_header(v)) if isinstance(v, str) else None
+                f = lookup.get(schema.norm_header(v)) if isinstance(v, str) and len(v) < 60 else None
                 if f and f not in found:
                     found[f] = ci
             if key_field in found and len(found) >= min(2, len(spec.columns)):
@@ -181,6 +187,7 @@ class _Parser:
                 for c in range(c1, c2 + 1):
                     if (r, c) != (r1, c1) and c in text_cols:
                         g.filled[(r, c)] = top
+        g.special = bool(g.filled or rs.formulas_without_value or rs.errors)
         if merged_n:
             self.add(C.MERGED_CELLS, f"工作表“{rs.title}”有 {merged_n} 处合并单元格：文字按合并区域首格填充，"
                      "数字只读取首格。", self.sheet_loc(rs.title), "如金额被合并，请拆分单元格后分别填写。")
@@ -188,17 +195,34 @@ class _Parser:
 
     # -- cell conversion --------------------------------------------------------------------
     def value(self, g: _Grid, row: int, fld: str, kind: str | None = None, key: str | None = None):
+        """The typed value of one cell (None/'' when empty); a located issue when it is bad."""
         col = g.cols.get(fld)
         if col is None:
             return None
-        if (row, col) in g.raw.formulas_without_value:
+        raw = g.raw
+        r = raw.rows[row - 1] if row <= len(raw.rows) else ()
+        v = r[col - 1] if col <= len(r) else None
+        kind = kind or g.kinds[fld]
+        if not g.special:  # the common cases, fast: no merged/formula/error cell in this sheet
+            if v is None or v == "":
+                return "" if kind in _TEXT_KINDS else None
+            t = type(v)
+            if t is float and kind in schema.MONEY_KINDS:
+                out = cells.float_amount(v, self.unit)
+                if out is not None and (out >= 0 or kind == schema.SIGNED):
+                    return out
+            elif t is str and kind in _TEXT_KINDS:
+                return v.strip()
+        if v == "":
+            v = None
+        if v is None and g.filled:
+            v = g.filled.get((row, col))
+        if raw.formulas_without_value and (row, col) in raw.formulas_without_value:
             self.add(C.CELL_FORMULA, "单元格是公式，但文件中没有保存计算结果，无法读取数值。",
                      self.cell_loc(g, row, fld, key), "请用 Excel/WPS 打开该文件、保存后再校验（或改填数值）。")
             return None
-        v = g.get(row, fld)
-        if (row, col) in g.raw.errors:
-            v = g.raw.errors[(row, col)]
-        kind = kind or g.spec.column(fld).kind
+        if raw.errors and (row, col) in raw.errors:
+            v = raw.errors[(row, col)]
         if kind in schema.MONEY_KINDS:
             out, err = cells.to_amount(v, kind, self.unit)
         elif kind == schema.COUNT:
@@ -419,26 +443,71 @@ class _Parser:
             pf.prior_actual = self.value(g, row, "prior_actual", key=spec.label)
             pf.src = Src(g.raw.title, row)
 
+    def records(self, g: _Grid, key_field: str):
+        """(row, {field: typed value}) for each non-empty data row of a record sheet.
+
+        The hot loop of large sheets: plain numbers and text are converted inline; anything
+        else (text in an amount cell, formulas, merged cells …) takes ``value()``, which reports
+        it at its cell."""
+        specs = []
+        for c in g.spec.columns:
+            if c.field in g.cols:
+                flag = (1 if c.kind == schema.AMOUNT else 2 if c.kind == schema.SIGNED
+                        else 3 if c.kind in _TEXT_KINDS else 0)
+                specs.append((c.field, g.cols[c.field] - 1, flag))
+        kc = g.cols[key_field] - 1
+        rows, unit, special = g.raw.rows, self.unit, g.special
+        as_text, float_amount = cells.as_text, cells.float_amount
+        for i in range(g.header_row, len(rows)):
+            r = rows[i]
+            n = len(r)
+            row = i + 1
+            if not any(r):  # C-speed test for the many blank rows ('' and 0.0 are falsy)
+                if not special:
+                    continue
+            kv = r[kc] if kc < n else None
+            key = as_text(kv if kv != "" else (g.filled.get((row, kc + 1)) if special else None)) or None
+            out = {}
+            for f, ci, flag in specs:
+                if not special:
+                    v = r[ci] if ci < n else None
+                    if v is None or v == "":
+                        out[f] = "" if flag == 3 else None
+                        continue
+                    t = type(v)
+                    if t is float and flag in (1, 2):
+                        x = float_amount(v, unit)
+                        if x is not None and (flag == 2 or x >= 0):
+                            out[f] = x
+                            continue
+                    elif t is str and flag == 3:
+                        out[f] = v.strip()
+                        continue
+                out[f] = self.value(g, row, f, key=key)
+            if not any(out.values()):  # nothing but blanks (or zeros) in the recognised columns
+                continue
+            yield row, out
+
     def parse_projects(self, d: Department, g: _Grid) -> None:
         kind = "department" if g.spec.name == "部门项目" else "public"
         target = d.dept_projects if kind == "department" else d.public_projects
         amount_fields = [c.field for c in g.spec.columns if c.kind in schema.MONEY_KINDS]
+        text_fields = [c.field for c in g.spec.columns if c.kind in _TEXT_KINDS and c.field != "name"]
         total_rows: list[tuple[int, dict]] = []
-        for row in g.data_rows():
-            name = cells.as_text(g.get(row, "name"))
-            vals = {f: self.value(g, row, f, key=name or None) for f in amount_fields}
-            if schema.norm_text(name) in TOTAL_NAMES:
+        title = g.raw.title
+        for row, vals in self.records(g, "name"):
+            name = vals.pop("name", "") or ""
+            if ("计" in name) and schema.norm_text(name) in TOTAL_NAMES:
                 total_rows.append((row, vals))
                 continue
-            texts = {c.field: self.value(g, row, c.field, key=name or None) or ""
-                     for c in g.spec.columns if c.kind in (schema.TEXT, schema.LONGTEXT) and c.field != "name"}
+            for f in text_fields:
+                if vals.get(f) is None:
+                    vals[f] = ""
             if not name:
-                if any(v is not None for v in vals.values()) or any(texts.values()):
-                    self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
-                             "请填写项目名称；不需要的行请整行删除。")
+                self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
+                         "请填写项目名称；不需要的行请整行删除。")
                 continue
-            target.append(Project(name=name, kind=kind, src=Src(g.raw.title, row),
-                                  **{f: v for f, v in vals.items()}, **texts))
+            target.append(Project(name=name, kind=kind, src=Src(title, row), **vals))
         # a 合计 row a person typed is checked against the rows, not trusted
         for row, vals in total_rows:
             for f in amount_fields:

@@ -21,7 +21,10 @@ from ..errors import InputError
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_HAS_FORMULA = re.compile(rb"<f[ >/]")
+#: a cell whose body starts with a formula: groups = the cell's attributes, its cached value
+_FORMULA_CELL_RE = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>([^<]*)</v>|<v\s*/>)?")
+_ERROR_CELL_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
 _REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _V_RE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -149,30 +152,27 @@ def _xml_unescape(s: str) -> str:
 def _special_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
     """Cells calamine shows as empty although they are not: formulas without a cached value (a
     file written by a program and never opened in Excel) and Excel error values (#DIV/0! …).
-    Found in the sheet XML, which is scanned only when it holds a formula or an error at all."""
+    Found in the sheet XML; only cells with a formula or an error are looked at."""
     try:
         data = zf.read(part)
     except KeyError:
         return set(), {}
-    if b"<f" not in data and b't="e"' not in data:
-        return set(), {}
-    formulas, errors = set(), {}
-    for m in _CELL_RE.finditer(data):
-        attrs, body = m.group(1), m.group(2)
-        if not body:
-            continue
-        is_error = b't="e"' in attrs
-        if b"<f" not in body and not is_error:
-            continue
-        ref = _REF_RE.search(attrs)
-        if not ref:
-            continue
-        pos = (int(ref.group(2)), col_index(ref.group(1).decode()))
-        v = _V_RE.search(body)
-        if is_error:
-            errors[pos] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
-        elif not (v and v.group(1).strip()):
-            formulas.add(pos)
+    formulas: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
+    if _HAS_FORMULA.search(data):
+        for m in _FORMULA_CELL_RE.finditer(data):
+            if (m.group(2) and m.group(2).strip()) or b't="e"' in m.group(1):
+                continue  # a cached value calamine reads, or an error value (reported below)
+            ref = _REF_RE.search(m.group(1))
+            if ref:
+                formulas.add((int(ref.group(2)), col_index(ref.group(1).decode())))
+    if b't="e"' in data:
+        for m in _ERROR_CELL_RE.finditer(data):
+            ref = _REF_RE.search(m.group(1))
+            if ref:
+                v = _V_RE.search(m.group(2) or b"")
+                pos = (int(ref.group(2)), col_index(ref.group(1).decode()))
+                errors[pos] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
     return formulas, errors
 
 

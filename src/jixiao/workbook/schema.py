@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Cell kinds -----------------------------------------------------------------------------
 TEXT = "text"          # short text
@@ -343,6 +344,7 @@ def norm_text(text: object) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
+@lru_cache(maxsize=4096)
 def norm_header(text: object) -> str:
     """Header text for matching: normalised, a trailing unit in brackets and a '*' removed.
 
@@ -363,6 +365,7 @@ def header_unit(text: object) -> str:
     return m.group(1) if m else ""
 
 
+@lru_cache(maxsize=4096)
 def norm_label(text: object) -> str:
     """Row label for matching: normalised, a leading '其中：' or list number removed."""
     t = norm_text(text).rstrip("：:")

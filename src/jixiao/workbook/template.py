@@ -10,6 +10,8 @@ tests' ``make_workbook`` use it, so they always match the template.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -262,10 +264,27 @@ def fill_workbook(wb: Workbook, data: Mapping[str, object]) -> None:
                         c.number_format = "yyyy-mm-dd"
 
 
+_FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes, reproducible: fixed zip timestamps and document dates, so the same data
+    always gives the same file (the committed example does not change when rebuilt)."""
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>2024-01-01T00:00:00Z\g<2>", data)
+            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            zout.writestr(info, data)
+    return out.getvalue()
 
 
 def write_template(path: str | Path, *, force: bool = False) -> Path:
