@@ -1,18 +1,23 @@
-"""The attachments as a workbook (openpyxl): one sheet per attachment, tables stacked with
-their captions, merged cells kept, numbers as numbers. A text cell never starts a formula."""
+"""The attachments as a workbook: one sheet per attachment, tables stacked with their captions,
+merged cells kept, numbers as numbers (with number formats). A text cell never starts a formula.
+
+SpreadsheetML is written directly (inline strings, a small style table), like the Word file:
+~20 ms instead of ~0.7 s with openpyxl (whose import alone pulls in numpy), and byte-identical
+between runs. openpyxl, LibreOffice, Excel and WPS read it.
+"""
 
 from __future__ import annotations
 
-import io
 import re
-from copy import copy
-from datetime import datetime
 from decimal import Decimal
 
 from .context import Cell, ReportContext, Table
-from .docx import normalize_zip
+from .docx import FIXED_DATE, esc, zip_parts
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def safe_text(text: str) -> str:
@@ -32,108 +37,170 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return t
 
 
+def _col(n: int) -> str:
+    """1 → A, 27 → AA."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+# fonts: 0 normal, 1 bold, 2 caption (bold 12), 3 sheet title (bold 14)
+_FONTS = ('<font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+          '<font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+          '<font><b/><sz val="12"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+          '<font><b/><sz val="14"/><name val="宋体"/><family val="3"/><charset val="134"/></font>')
+_NUMFMTS = {"": 0, "0.00": 2, "#,##0.00": 4, '0.00"%"': 164}
+
+
 class _Styles:
-    """Cell styles built once and copied by their style array: openpyxl's per-assignment style
-    interning (and merge_cells' border formatting) would otherwise cost ~0.5 s for this workbook."""
+    """cellXfs built on demand: (font, border, horizontal alignment, number format) → index."""
 
-    def __init__(self, ws):
-        from openpyxl.styles import Alignment, Border, Font, Side
+    def __init__(self):
+        self.keys: list[tuple] = [(0, 0, "", "")]
 
-        side = Side(style="thin", color="000000")
-        self.border = Border(left=side, right=side, top=side, bottom=side)
-        self.align = {a: Alignment(horizontal=a, vertical="center", wrap_text=True) for a in ("left", "center", "right")}
-        self.bold = Font(bold=True)
-        self.caption = Font(bold=True, size=12)
-        self._scratch = ws
-        self._cache: dict = {}
+    def xf(self, font: int = 0, border: int = 1, align: str = "center", fmt: str = "") -> int:
+        key = (font, border, align, fmt)
+        if key not in self.keys:
+            self.keys.append(key)
+        return self.keys.index(key)
 
-    def array(self, align: str, bold: bool, number_format: str = ""):
-        key = (align, bold, number_format)
-        arr = self._cache.get(key)
-        if arr is None:
-            c = self._scratch.cell(row=1, column=200)
-            c.border = self.border
-            c.alignment = self.align.get(align, self.align["center"])
-            if bold:
-                c.font = self.bold
-            if number_format:
-                c.number_format = number_format
-            arr = copy(c._style)
-            self._cache[key] = arr
-            del self._scratch._cells[(1, 200)]
-        return arr
+    def xml(self) -> str:
+        xfs = []
+        for font, border, align, fmt in self.keys:
+            num = _NUMFMTS.get(fmt, 0)
+            a = (f'<alignment horizontal="{align}" vertical="center" wrapText="1"/>' if align else "")
+            attrs = f'numFmtId="{num}" fontId="{font}" fillId="0" borderId="{border}" xfId="0"'
+            attrs += ' applyNumberFormat="1"' if num else ""
+            attrs += ' applyFont="1"' if font else ""
+            attrs += ' applyBorder="1"' if border else ""
+            xfs.append(f'<xf {attrs} applyAlignment="1">{a}</xf>' if a else f"<xf {attrs}/>")
+        thin = '<{0} style="thin"><color rgb="FF000000"/></{0}>'
+        return (_XML + f'<styleSheet xmlns="{_NS}">'
+                '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.00&quot;%&quot;"/></numFmts>'
+                f'<fonts count="4">{_FONTS}</fonts>'
+                '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+                '<fill><patternFill patternType="gray125"/></fill></fills>'
+                '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+                f'<border>{"".join(thin.format(s) for s in ("left", "right", "top", "bottom"))}<diagonal/></border>'
+                '</borders>'
+                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+                '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+                "</styleSheet>")
 
 
-def _write_table(ws, t: Table, row0: int, st: _Styles) -> int:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.cell_range import CellRange
+class _Sheet:
+    def __init__(self, styles: _Styles):
+        self.styles = styles
+        self.rows: dict[int, list[str]] = {}
+        self.merges: list[str] = []
+        self.widths: dict[int, float] = {}
 
-    r = row0
-    if t.caption:
-        ws.cell(row=r, column=1, value=safe_text(t.caption)).font = st.caption
-        r += 1
-    if t.unit:
-        ws.cell(row=r, column=t.ncols, value=safe_text(t.unit)).alignment = st.align["right"]
-        r += 1
-    grid = t.grid()
-    plain = st.array("center", False)
-    for gr, grow in enumerate(grid):
-        for gc, slot in enumerate(grow):
-            cell = ws.cell(row=r + gr, column=gc + 1)
-            if slot is None or slot[1] != "origin":
-                cell._style = copy(plain)
-                continue
-            src: Cell = slot[0]
-            fmt = ""
-            if src.value is not None and src.text != "" and isinstance(src.value, (Decimal, int)):
-                cell.value = src.value
-                fmt = src.number_format
-            else:
-                cell.value = safe_text(src.text) if src.text else None
-            cell._style = copy(st.array(src.align, src.bold, fmt))
-            if src.colspan > 1 or src.rowspan > 1:
-                ws.merged_cells.add(CellRange(min_col=gc + 1, min_row=r + gr, max_col=gc + src.colspan,
-                                              max_row=r + gr + src.rowspan - 1))
-    for i, w in enumerate(t.widths, 1):
-        letter = get_column_letter(i)
-        width = max(ws.column_dimensions[letter].width or 0, min(60, w * 0.9 + 4))
-        ws.column_dimensions[letter].width = width
-    return r + len(grid) + 1
+    def text(self, r: int, c: int, text: str, xf: int):
+        body = f'<is><t xml:space="preserve">{esc(safe_text(text))}</t></is>' if text else ""
+        kind = ' t="inlineStr"' if text else ""
+        self.rows.setdefault(r, []).append(f'<c r="{_col(c)}{r}" s="{xf}"{kind}>{body}</c>')
+
+    def number(self, r: int, c: int, value: Decimal | int, xf: int):
+        self.rows.setdefault(r, []).append(f'<c r="{_col(c)}{r}" s="{xf}"><v>{value if isinstance(value, int) else format(value, "f")}</v></c>')
+
+    def table(self, t: Table, row0: int) -> int:
+        st = self.styles
+        r = row0
+        if t.caption:
+            self.text(r, 1, t.caption, st.xf(font=2, border=0, align=""))
+            r += 1
+        if t.unit:
+            self.text(r, t.ncols, t.unit, st.xf(border=0, align="right"))
+            r += 1
+        grid = t.grid()
+        plain = st.xf()
+        for gr, grow in enumerate(grid):
+            for gc, slot in enumerate(grow):
+                rr, cc = r + gr, gc + 1
+                if slot is None or slot[1] != "origin":
+                    self.text(rr, cc, "", plain)
+                    continue
+                src: Cell = slot[0]
+                align = src.align if src.align in ("left", "right") else "center"
+                if src.value is not None and src.text != "" and isinstance(src.value, (Decimal, int)):
+                    self.number(rr, cc, src.value, st.xf(font=int(src.bold), align=align, fmt=src.number_format))
+                else:
+                    self.text(rr, cc, src.text, st.xf(font=int(src.bold), align=align))
+                if src.colspan > 1 or src.rowspan > 1:
+                    self.merges.append(f"{_col(cc)}{rr}:{_col(cc + src.colspan - 1)}{rr + src.rowspan - 1}")
+        for i, w in enumerate(t.widths, 1):
+            self.widths[i] = max(self.widths.get(i, 0), min(60.0, w * 0.9 + 4))
+        return r + len(grid) + 1
+
+    def xml(self) -> str:
+        cols = "".join(f'<col min="{i}" max="{i}" width="{w:.2f}" customWidth="1"/>'
+                       for i, w in sorted(self.widths.items()))
+        rows = "".join(f'<row r="{r}">{"".join(self.rows[r])}</row>' for r in sorted(self.rows))
+        merges = (f'<mergeCells count="{len(self.merges)}">'
+                  + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>") if self.merges else ""
+        return (_XML + f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">'
+                f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
+                f"<sheetData>{rows}</sheetData>{merges}"
+                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                '<pageSetup paperSize="9" orientation="portrait"/></worksheet>')
 
 
 def render_xlsx_bytes(ctx: ReportContext) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    styles = _Styles()
     used: set[str] = set()
     body_tables = [b for b in ctx.blocks if isinstance(b, Table)]
-    groups = [("报告表格", body_tables)] + [(re.sub(r"\d{4}年度", "", a.title).replace(" ", ""), [b for b in a.blocks if isinstance(b, Table)])
-                                           for a in ctx.attachments]
+    groups = [("报告表格", body_tables)] + [
+        (re.sub(r"\d{4}年度", "", a.title).replace(" ", ""), [b for b in a.blocks if isinstance(b, Table)])
+        for a in ctx.attachments]
+    sheets: list[tuple[str, _Sheet]] = []
     for title, tables in groups:
-        ws = wb.create_sheet(_sheet_title(title, used))
-        styles = _Styles(ws)
-        ws.cell(row=1, column=1, value=safe_text(title)).font = Font(bold=True, size=14)
+        sh = _Sheet(styles)
+        sh.text(1, 1, title, styles.xf(font=3, border=0, align=""))
         r = 3
         for t in tables:
-            r = _write_table(ws, t, r, styles)
-    fixed = datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.properties.creator = "jixiao"
-    wb.properties.lastModifiedBy = "jixiao"
-    wb.properties.title = ctx.title
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue(), fix=_fix_core)
-
-
-_W3CDTF = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _fix_core(name: str, data: bytes) -> bytes:
-    """openpyxl stamps the save time into docProps/core.xml: pin it so bytes are stable."""
-    if name == "docProps/core.xml":
-        return _W3CDTF.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
-    return data
+            r = sh.table(t, r)
+        sheets.append((_sheet_title(title, used), sh))
+    n = len(sheets)
+    ct = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'spreadsheetml.sheet.main+xml"/>'
+          + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
+                    f'officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1)) +
+          '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'spreadsheetml.styles+xml"/>'
+          '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
+          'core-properties+xml"/>'
+          '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'extended-properties+xml"/></Types>')
+    root_rels = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                 f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                 'metadata/core-properties" Target="docProps/core.xml"/>'
+                 f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+                 "</Relationships>")
+    wb = (_XML + f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
+          + "".join(f'<sheet name="{esc(name)}" sheetId="{i}" r:id="rId{i}"/>'
+                    for i, (name, _) in enumerate(sheets, 1)) + "</sheets></workbook>")
+    wb_rels = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+               + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                         for i in range(1, n + 1))
+               + f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
+    core = (_XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{esc(ctx.title)}（附件）</dc:title><dc:creator>jixiao</dc:creator>"
+            "<cp:lastModifiedBy>jixiao</cp:lastModifiedBy>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
+    app = (_XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>jixiao</Application></Properties>")
+    parts = [("[Content_Types].xml", ct), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
+             ("docProps/app.xml", app), ("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", wb_rels)]
+    parts += [(f"xl/worksheets/sheet{i}.xml", sh.xml()) for i, (_, sh) in enumerate(sheets, 1)]
+    parts.append(("xl/styles.xml", styles.xml()))
+    return zip_parts([(name, text.encode("utf-8")) for name, text in parts])
