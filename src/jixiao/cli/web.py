@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="端口号。"),
         db: str | None = typer.Option(None, "--db", help="历史数据库：sqlite:///路径、文件路径或 postgresql+psycopg://…（或环境变量 JIXIAO_DB），用于历年结果与对比。"),
         max_upload_mb: int = typer.Option(20, "--max-upload-mb", help="单次上传的大小上限（MB）。"),
+        open_browser: bool = typer.Option(False, "--open", help="启动后自动用默认浏览器打开页面。"),
     ):
         """启动本地网页：上传基础数据表校验与评价、下载报告；审核报告、批量排名、历年对比。"""
         if not (0 < port < 65536):
@@ -39,7 +40,13 @@ def register(app: typer.Typer) -> None:
         settings = Settings(host=host, port=port, db=db, max_upload_mb=max_upload_mb)
         application = create_app(settings)
         shown = f"[{host}]" if ":" in host else host
-        console.print(f"jixiao 本地网页已启动：http://{shown}:{port}/ （按 Ctrl+C 停止）", markup=False)
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+        console.print(f"jixiao 本地网页已启动：{url} （按 Ctrl+C 停止）", markup=False)
+        if open_browser:
+            import threading
+            import webbrowser
+
+            threading.Timer(1.0, webbrowser.open, [url]).start()
         if host not in LOCAL_HOSTS:
             err_console.print(f"注意：监听 {host}，局域网内的其他电脑也能访问本页面。", markup=False)
         uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
