@@ -305,3 +305,27 @@ def test_example_through_batch_matches_the_reference_report(example_path, tmp_pa
     assert inds["staff_control_rate"]["value"] == Decimal("86.76")
     assert inds["three_public_budget_change_rate"]["value"] == Decimal("-21.84")
     assert inds["asset_growth_rate"]["value"] == Decimal("414.49")
+
+
+@given(st.lists(st.sampled_from(["90.00", "85.50", "85.50", "70.00", None]), min_size=1, max_size=12))
+def test_ranks_are_competition_ranks_within_a_year(totals):
+    from jixiao.batch.summary import SummaryRow, _rank
+
+    rows = [SummaryRow(file=f"{i}.xlsx", status="ok", unit=f"单位{i}", year=2023,
+                       total=None if t is None else Decimal(t)) for i, t in enumerate(totals)]
+    _rank(rows)
+    for r in rows:
+        if r.total is None:
+            assert r.rank is None
+        else:   # 1 + the number of units with a strictly higher total
+            assert r.rank == 1 + sum(1 for o in rows if o.total is not None and o.total > r.total)
+
+
+def test_one_or_two_processes_give_the_same_summary(inbox, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    run("batch", inbox, "-o", a, "--jobs", "1", "--format", "json", "-q")
+    run("batch", inbox, "-o", b, "--jobs", "2", "--format", "json", "-q")
+    assert summary_rows(a) == summary_rows(b)
+    ja = sorted(a.glob("*/*.json"))
+    assert [p.relative_to(a) for p in ja] == [p.relative_to(b) for p in sorted(b.glob("*/*.json"))]
+    assert all(p.read_bytes() == (b / p.relative_to(a)).read_bytes() for p in ja)

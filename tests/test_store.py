@@ -156,7 +156,8 @@ def test_record_roundtrip_exact_decimals(store):
     assert inds["asset_growth_rate"]["value"] is None and not inds["asset_growth_rate"]["computable"]
     assert inds["asset_growth_rate"]["reason"] == "上年末资产总额为0"
     allinds = store.indicators([run_id], department_only=False)[run_id]
-    assert allinds["project_execution_rate"]["subject"] == "科技重大专项"
+    assert allinds["project_execution_rate:科技重大专项"]["value"] == Decimal("68.77")
+    assert "project_execution_rate" not in inds
     items = store.score_items(run_id)
     assert [i["item_id"] for i in items] == ["I1", "I2"]
     assert items[0]["weight"] == Decimal("8.3333") and items[1]["score"] is None

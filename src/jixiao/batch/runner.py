@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import sys
@@ -176,6 +175,11 @@ def folder_name(unit: str, year: int | None) -> str:
 
 # -- the worker ----------------------------------------------------------------------------------
 def _maxrss_kb() -> int:
+    """Peak resident memory of this process in KiB (0 where the platform cannot tell, e.g. Windows)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return r // 1024 if sys.platform == "darwin" else r
 

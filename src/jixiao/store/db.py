@@ -128,12 +128,15 @@ class Store:
 
     def runs(self, ids: Iterable[int] | None = None, *, status: str | None = None) -> list[dict]:
         q = self._runs_query().order_by(S.runs.c.id)
-        if ids is not None:
-            q = q.where(S.runs.c.id.in_(list(ids)))
         if status is not None:
             q = q.where(S.runs.c.status == status)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(q).mappings()]
+            if ids is None:
+                return [dict(r) for r in conn.execute(q).mappings()]
+            out = []
+            for part in _chunks(list(ids)):
+                out += [dict(r) for r in conn.execute(q.where(S.runs.c.id.in_(part))).mappings()]
+            return sorted(out, key=lambda r: r["id"])
 
     def latest_runs(self, *, unit: str | None = None, years: Iterable[int] | None = None,
                     framework_id: str | None = None) -> list[dict]:
@@ -158,18 +161,21 @@ class Store:
             return list(conn.execute(sa.select(S.units.c.name).order_by(S.units.c.name)).scalars())
 
     def indicators(self, run_ids: Iterable[int], *, department_only: bool = True) -> dict[int, dict[str, dict]]:
-        """run id → indicator id → row (value as Decimal or None)."""
+        """run id → indicator id → row (value as Decimal or None). With ``department_only=False``
+        per-project rows are included, keyed 'indicator_id:subject'."""
         ids = list(run_ids)
         out: dict[int, dict[str, dict]] = {i: {} for i in ids}
         if not ids:
             return out
         t = S.indicators
-        q = sa.select(t).where(t.c.run_id.in_(ids)).order_by(t.c.id)
-        if department_only:
-            q = q.where(t.c.subject == "")
         with self.engine.connect() as conn:
-            for row in conn.execute(q).mappings():
-                out[row["run_id"]][row["indicator_id"]] = dict(row)
+            for part in _chunks(ids):
+                q = sa.select(t).where(t.c.run_id.in_(part)).order_by(t.c.id)
+                if department_only:
+                    q = q.where(t.c.subject == "")
+                for row in conn.execute(q).mappings():
+                    key = row["indicator_id"] + (f":{row['subject']}" if row["subject"] else "")
+                    out[row["run_id"]][key] = dict(row)
         return out
 
     def findings(self, run_id: int) -> list[dict]:
@@ -288,6 +294,12 @@ class Store:
                  for sid, (_, _, _, sc) in zip(ids, scored, strict=True) for it in sc.get("items") or []]
         if items:
             conn.execute(S.score_items.insert(), items)
+
+
+def _chunks(ids: list, size: int = 500):
+    """IN lists in slices (SQLite limits the number of bound parameters)."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 def _indicator_row(run_id: int, ind_id: str, d: dict, subject: str) -> dict:
