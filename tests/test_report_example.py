@@ -139,3 +139,18 @@ def test_xlsx_attachments_workbook(example_eval):
     assert wb.properties.creator == "jixiao"
 
 
+
+
+def test_cli_warns_and_skips_charts_without_a_cjk_font(example_path, tmp_path, monkeypatch):
+    from jixiao.cli import app
+    from jixiao.report import charts
+
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    charts._png_cached.cache_clear()
+    r = CliRunner().invoke(app, ["report", str(example_path), "-o", str(tmp_path), "--format", "docx"])
+    charts._png_cached.cache_clear()
+    assert r.exit_code == 0, r.output
+    assert "警告" in r.output and "字体" in r.output
+    docx_path = next(tmp_path.glob("*.docx"))
+    with zipfile.ZipFile(docx_path) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]

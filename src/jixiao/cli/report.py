@@ -54,8 +54,14 @@ def register(app: typer.Typer) -> None:
         ev = evaluate(res.department, framework=framework)
         if not ev.issues and res.issues:
             ev.issues = list(res.issues)
-        paths = render(ev, output, formats=formats, template=template, charts=not no_charts,
-                       protect=(str(workbook),))
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            paths = render(ev, output, formats=formats, template=template, charts=not no_charts,
+                           protect=(str(workbook),))
+        for w in caught:
+            err_console.print(f"警告：{w.message}", markup=False)
         for p in paths:
             console.print(f"已生成：{p}", markup=False)
         warned = [i for i in res.issues if i.severity == "warning"]

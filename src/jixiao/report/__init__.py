@@ -10,6 +10,7 @@ Public API (used by the CLI, batch and the web app)::
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 from ..errors import UsageError
@@ -22,7 +23,7 @@ from .xlsx import render_xlsx_bytes
 
 FORMATS = ("docx", "html", "xlsx", "json")
 
-__all__ = ["FORMATS", "ReportContext", "build_context", "output_names", "render", "render_docx_bytes",
+__all__ = ["FORMATS", "ReportContext", "ReportWarning", "build_context", "output_names", "render", "render_docx_bytes",
            "render_html", "render_json", "render_xlsx_bytes", "safe_name"]
 
 
@@ -67,4 +68,10 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
             written.append(write_bytes_atomic(path, render_xlsx_bytes(ctx), protect=protect))
         elif f == "json":
             written.append(write_text_atomic(path, render_json(ctx), protect=protect))
+    for w in dict.fromkeys(ctx.warnings):  # e.g. no CJK font: charts skipped
+        warnings.warn(w, ReportWarning, stacklevel=2)
     return written
+
+
+class ReportWarning(UserWarning):
+    """Something the reader of the report should know (charts skipped …); Chinese message."""
