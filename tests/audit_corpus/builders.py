@@ -53,16 +53,18 @@ def write_docx(doc: Document, path: Path) -> Path:
             continue
         width = len(b.rows[0])
         t = d.add_table(rows=len(b.rows), cols=width)
-        for r, row in enumerate(b.rows):
+        for row, dst in zip(b.rows, t.rows, strict=True):
+            cells = dst.cells
             span = 1
             while span < width and row[span] == row[0] and row[0] and parse_cell(row[0]) is None:
                 span += 1
             for c, text in enumerate(row):
                 if c < span and c > 0:
                     continue
-                t.cell(r, c).text = text
+                if text:
+                    cells[c].paragraphs[0].add_run(text)
             if span > 1:
-                t.cell(r, 0).merge(t.cell(r, span - 1))
+                cells[0].merge(cells[span - 1])
     d.save(str(path))
     return path
 

@@ -117,8 +117,13 @@ _SENT_END = "。！？!?\n"
 _CLAUSE_END = "，,；;：:"
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence, the end mark included."""
+    return tuple(_sentences(text))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for i, ch in enumerate(text):
         if ch in _SENT_END:

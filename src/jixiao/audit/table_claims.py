@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .document import Table
 from .recompute import Claim, fmt, judge, unverifiable
@@ -35,6 +36,7 @@ class Cell:
 _CELL = re.compile(r"^[-－+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 
 
+@lru_cache(maxsize=65536)
 def parse_cell(text: str) -> Cell | None:
     t = text.strip().replace(" ", "").replace("－", "-")
     if not t or not _CELL.match(t):
