@@ -35,6 +35,16 @@ def _ole(extra: bytes = b"") -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + extra + b"\x00" * 1024
 
 
+def _zip(members: dict) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for k, v in members.items():
+            zf.writestr(k, v)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("name,make,needle", [
     ("garbage.xlsx", lambda ex: os.urandom(5000), "不是 .xlsx"),
     ("empty.xlsx", lambda ex: b"", "空文件"),
@@ -42,6 +52,8 @@ def _ole(extra: bytes = b"") -> bytes:
     ("encrypted.xlsx", lambda ex: _ole("EncryptionInfo".encode("utf-16-le")), "密码"),
     ("old.xls", lambda ex: _ole(b"Workbook"), ".xls"),
     ("text.xlsx", lambda ex: "单位名称,年度\n长沙,2023\n".encode(), "不是 .xlsx"),
+    ("zip.xlsx", lambda ex: _zip({"a.txt": "hello"}), "不是 Excel 工作簿"),
+    ("word.xlsx", lambda ex: _zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<x/>"}), "Word 文档"),
 ])
 def test_unreadable_inputs_exit_3_with_chinese_message(tmp_path, example_path, name, make, needle):
     p = tmp_path / name

@@ -6,7 +6,9 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import EXIT_DATA, EXIT_OK
 from ..issues import SEVERITY_ZH, Issue, has_errors, summarize
@@ -29,25 +31,30 @@ def check_document(file: str, issues: list[Issue], department_ok: bool = True) -
 
 
 def _print_text(file: str, issues: list[Issue]) -> None:
+    """A table per severity: where (sheet!cell and row key, then the code) | what and what to do."""
     s = summarize(issues)
     if not issues:
-        console.print(f"[bold green]✓[/] {file}：未发现问题。", markup=True)
+        console.print(f"[bold green]✓[/] {escape(file)}：未发现问题。", markup=True)
         return
+    console.print(f"校验 {escape(file)}", markup=True)
     for sev, style in (("error", "red"), ("warning", "yellow"), ("info", "cyan")):
         group = [i for i in issues if i.severity == sev]
         if not group:
             continue
-        t = Table(title=f"{SEVERITY_ZH[sev]}（{len(group)}）", title_style=f"bold {style}", show_lines=False,
-                  expand=False)
+        t = Table(title=f"{SEVERITY_ZH[sev]}（{len(group)}）", title_style=f"bold {style}", title_justify="left",
+                  show_lines=True, expand=False)
         t.add_column("位置", no_wrap=True)
-        t.add_column("代码", no_wrap=True, style="dim")
-        t.add_column("说明")
-        t.add_column("建议", style="dim")
+        t.add_column("说明", overflow="fold")
         for i in group:
-            t.add_row(i.location.describe(), i.code, i.message, i.hint)
+            where = Text(i.location.describe() or "—")
+            where.append("\n" + i.code, style="dim")
+            what = Text(i.message)
+            if i.hint:
+                what.append("\n" + i.hint, style="dim")
+            t.add_row(where, what)
         console.print(t)
     verdict = "[bold red]未通过[/]" if s["error"] else "[bold green]通过[/]"
-    console.print(f"{file}：{verdict}——错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个。",
+    console.print(f"{escape(file)}：{verdict}——错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个。",
                   markup=True)
 
 
