@@ -69,6 +69,10 @@ def _table_html(t: Table) -> Markup:
     out.append("</colgroup>")
     for r, row in enumerate(t.rows):
         tag = "th" if r < t.header_rows else "td"
+        if r == 0 and t.header_rows:
+            out.append("<thead>")
+        if r == t.header_rows:
+            out.append("</thead><tbody>" if t.header_rows else "<tbody>")
         out.append("<tr>")
         for c in row:
             span = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (
@@ -76,7 +80,7 @@ def _table_html(t: Table) -> Markup:
             cls = _ALIGN.get(c.align, "center") + (" b" if c.bold else "")
             out.append(f'<{tag}{span} class="{cls}">{_text(c.text)}</{tag}>')
         out.append("</tr>\n")
-    out.append("</table>")
+    out.append("</tbody></table>" if len(t.rows) > t.header_rows else "</thead></table>")
     return Markup("".join(out))
 
 
