@@ -37,16 +37,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    log = open(log_path, "wb")  # a file, not a pipe nobody reads (a full pipe would block the server)
     p = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port)], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
             if p.poll() is not None:
-                pytest.fail("jixiao serve exited: " + p.stdout.read().decode("utf-8", "replace"))
+                pytest.fail("jixiao serve exited: " + log_path.read_text("utf-8", "replace"))
             try:
                 urllib.request.urlopen(base + "/", timeout=2).read()
                 break
@@ -55,9 +57,11 @@ def server():
         else:
             pytest.fail("jixiao serve did not answer within 30 s")
         yield base
+        assert "Traceback" not in log_path.read_text("utf-8", "replace")  # no hidden crash either
     finally:
         os.killpg(p.pid, signal.SIGTERM)
         p.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
