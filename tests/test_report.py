@@ -109,7 +109,7 @@ class _HTMLText(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("svg", "style"):
+        if tag in ("svg", "style", "title"):
             self.skip += 1
         if tag in ("td", "th"):
             self.cur.append("| ")
@@ -117,7 +117,7 @@ class _HTMLText(HTMLParser):
             self.lines.append("----")
 
     def handle_endtag(self, tag):
-        if tag in ("svg", "style"):
+        if tag in ("svg", "style", "title"):
             self.skip -= 1
         if tag in ("td", "th"):
             self.cur.append(" ")
