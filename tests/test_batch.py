@@ -16,7 +16,11 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_store import pg_engine_factory, pg_ok  # noqa: F401  (PostgreSQL fixtures)
+
+try:  # tests/ may or may not be a package
+    from test_store import pg_engine_factory, pg_ok  # noqa: F401  (PostgreSQL fixtures)
+except ModuleNotFoundError:  # pragma: no cover
+    from tests.test_store import pg_engine_factory, pg_ok  # noqa: F401
 from typer.testing import CliRunner
 
 from jixiao.batch import discover, file_hash, folder_name

@@ -9,7 +9,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from test_store import CLOCK, engine_factory, make_evaluation, pg_engine_factory, pg_ok  # noqa: F401
+
+try:  # tests/ may or may not be a package
+    from test_store import CLOCK, engine_factory, make_evaluation, pg_engine_factory, pg_ok  # noqa: F401
+except ModuleNotFoundError:  # pragma: no cover
+    from tests.test_store import CLOCK, engine_factory, make_evaluation, pg_engine_factory, pg_ok  # noqa: F401
 from typer.testing import CliRunner
 
 from jixiao.batch import KEY_INDICATORS

@@ -11,7 +11,11 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from conftest import need
+
+try:  # tests/ may or may not be a package
+    from conftest import need
+except ModuleNotFoundError:  # pragma: no cover
+    from tests.conftest import need
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -288,3 +292,45 @@ def test_decimals_survive_the_store(store, vals):
     rid, _ = store.record(RunRecord(h, "f" * 64, "0.1.0", "ok", evaluation=ev))
     got = store.indicators([rid])[rid]
     assert [got[f"k{i}"]["value"] for i in range(len(vals))] == vals
+
+
+def _writer(url: str, hashes: list[str], results) -> None:
+    """A separate process recording runs (and opening/migrating the database) at the same time."""
+    try:
+        s = Store.open(url)
+        for h in hashes:
+            ev = make_evaluation(name=f"并发单位{int(h, 16) % 5}", year=2023).to_dict()
+            s.record(RunRecord(h, "f" * 64, "0.1.0", "ok", evaluation=ev))
+        s.close()
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(repr(exc))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_writers_on_a_fresh_database(backend, tmp_path, request):
+    """Two processes open the same new database (both migrate) and record overlapping runs at
+    once: no error, every run exactly once, every unit exactly once."""
+    import multiprocessing as mp
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        eng = request.getfixturevalue("pg_engine_factory")()
+        with eng.connect() as conn:
+            schema = conn.exec_driver_sql("select current_schema()").scalar()
+        url = eng.url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
+    hashes = [f"{i:064x}" for i in range(30)]
+    ctx = mp.get_context("spawn")
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(url, part, results)) for part in (hashes[:20], hashes[10:])]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert outcomes == ["ok", "ok"]
+    s = Store.open(url)
+    c = s.counts()
+    s.close()
+    assert c["runs"] == 30 and c["units"] == 5 and c["schema_version"] == latest_version()

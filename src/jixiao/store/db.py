@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..errors import InputError, UsageError
+from ..errors import InputError
 from . import migrate
 from . import schema as S
+from .engine import make_engine, write_conn
 
 
 def utcnow() -> datetime:
@@ -45,35 +46,6 @@ class RunRecord:
     supervisor: str = ""
     evaluation: dict | None = None
     issues: list[dict] = field(default_factory=list)   # used when evaluation is None
-
-
-def _on_sqlite_connect(dbapi_conn, _record):
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-
-
-def make_engine(url: str, **kw) -> sa.Engine:
-    """An engine for ``url`` with safe SQLite settings (WAL, busy timeout, foreign keys)."""
-    try:
-        u = sa.make_url(url)
-    except ArgumentError as exc:
-        raise UsageError(f"无法识别的数据库地址：{url}",
-                         "示例：sqlite:///路径/jixiao.db 或 postgresql+psycopg://用户:密码@主机:5432/库名") from exc
-    if u.get_backend_name() not in ("sqlite", "postgresql"):
-        raise UsageError(f"不支持的数据库类型：{u.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）。")
-    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        engine = sa.create_engine(u, **kw)
-    except ModuleNotFoundError as exc:
-        raise UsageError(f"缺少数据库驱动：{exc.name}", "PostgreSQL 请使用 postgresql+psycopg:// 地址。") from exc
-    if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _on_sqlite_connect)
-    return engine
 
 
 class Store:
@@ -202,7 +174,7 @@ class Store:
         """Store one run; returns (run id, created). An identical run already stored is reused."""
         for attempt in range(3):
             try:
-                with self.engine.begin() as conn:
+                with write_conn(self.engine) as conn:
                     found = self._find(conn, rec.input_hash, rec.framework_hash, rec.tool_version)
                     if found:
                         return found["id"], False

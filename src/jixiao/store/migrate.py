@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ..errors import UsageError
 from . import schema as S
+from .engine import write_conn
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def upgrade(engine: sa.Engine, clock: Callable[[], datetime], target: int | None
     """Bring the database to ``target`` (default: latest). Returns the versions applied."""
     target = latest_version() if target is None else target
     applied: list[int] = []
-    with engine.begin() as conn:
+    with write_conn(engine) as conn:
         if engine.dialect.name == "postgresql":
             # one migrating process at a time on a shared server (released at commit)
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(74871201)"))
