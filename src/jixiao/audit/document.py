@@ -85,15 +85,34 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 def _char_map() -> dict:
     """Single-character traditional → simplified map from zhconv (fast ``str.translate``)."""
     table = dict(_FULLWIDTH)
-    try:
-        from zhconv import zhconv as z
-
-        for k, v in z.getdict("zh-cn").items():
-            if len(k) == 1 and len(v) == 1 and k not in "「」『』":
-                table[ord(k)] = v
-    except Exception:  # noqa: BLE001 - zhconv missing: digits are still normalised
-        pass
+    for k, v in _zh2hans().items():
+        if len(k) == 1 and len(v) == 1 and k not in "「」『』":
+            table[ord(k)] = v
     return table
+
+
+def _zh2hans() -> dict:
+    """zhconv's traditional → simplified (mainland) table, read from its JSON file directly
+    (importing zhconv pulls in pkg_resources, a third of a second at every start)."""
+    import importlib.util
+    import json
+    import os
+
+    try:
+        spec = importlib.util.find_spec("zhconv")
+        path = os.path.join(os.path.dirname(spec.origin), "zhcdict.json")
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        out = dict(d["zh2Hans"])
+        out.update(d["zh2CN"])
+        return out
+    except (OSError, KeyError, ValueError, AttributeError, TypeError):
+        try:
+            from zhconv import zhconv as z
+
+            return z.getdict("zh-cn")
+        except Exception:  # noqa: BLE001 - without zhconv, digits are still normalised
+            return {}
 
 
 def normalize_text(text: str) -> str:
