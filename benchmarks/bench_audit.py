@@ -2,6 +2,7 @@
 published .txt at run time) and a ~100-page generated .docx.
 
     python benchmarks/bench_audit.py [--sections 70] [--repeat 5]
+    python benchmarks/bench_audit.py --accuracy     # the full mutation corpus: recall, false mismatches
 
 Prints one line per case: pages (estimated), claims, seconds (median of the runs, read + audit)
 and the CLI wall time (new process, imports included).
@@ -55,11 +56,75 @@ def bench(path: Path, repeat: int) -> dict:
             "cli_exit": cli.returncode}
 
 
+def accuracy(tmp: Path) -> None:
+    """The full mutation corpus (every figure, every format): recall and false mismatches."""
+    from audit_corpus.builders import synthetic_document, to_txt
+    from audit_corpus.mutations import Stats, false_mismatches, run
+
+    def via_txt(doc):
+        return parse_txt(to_txt(doc), doc.name)
+
+    def via_docx(doc):
+        return read_document(write_docx(doc, tmp / "m.docx"))
+
+    docs = []
+    if REFERENCE_TXT.exists():
+        docs.append(("reference", read_document(REFERENCE_TXT)))
+    docs += [(f"synthetic-{s}", synthetic_document(s)) for s in (1, 2, 3, 4)]
+    try:
+        from jixiao.evaluate import evaluate
+        from jixiao.report import build_context, render_docx_bytes
+        from jixiao.workbook import load
+
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import make_departments
+
+        books = [ROOT / "examples" / "changsha-kjj-2023.xlsx"]
+        books += [p for p, _ in make_departments.make(tmp / "wb", 3, seed=11, error_rate=0)]
+        for b in books:
+            p = tmp / (b.stem + ".docx")
+            p.write_bytes(render_docx_bytes(build_context(evaluate(load(b).department))))
+            docs.append((f"jixiao-report:{b.stem}", read_document(p)))
+    except ImportError as exc:
+        print(f"(jixiao report not available: {exc})")
+    total = {"stated": Stats(), "inputs": Stats()}
+    for name, doc in docs:
+        res = {"memory": run(doc, label=name), "inputs": run(doc, label=name, inputs=True),
+               ".txt": run(doc, via_txt, label=name),
+               ".docx": run(doc, via_docx, every=1 if not name.startswith("jixiao") else 5, label=name)}
+        fm = false_mismatches(doc)
+        print(f"{name}: claims {len(read_and_audit(doc).claims)}, mismatches on the clean document {len(fm)}; "
+              + "; ".join(f"{k} {v.caught}/{v.made} collateral {len(v.collateral)}" for k, v in res.items()))
+        for k in ("memory", ".txt", ".docx"):
+            total["stated"].add(res[k])
+        total["inputs"].add(res["inputs"])
+    for k, st in total.items():
+        print(f"TOTAL {k}: {st.caught}/{st.made} caught (recall {st.recall:.4f}), collateral {len(st.collateral)}, "
+              f"missed {st.missed[:5]}")
+    print("by claim kind (stated figures):", {k: f"{c}/{m}" for k, (m, c) in sorted(total["stated"].by_kind.items())})
+    for s in range(10, 110):
+        fm = false_mismatches(synthetic_document(s))
+        if fm:
+            print("false mismatch in synthetic", s, [(c.text, c.stated, c.computed) for c in fm])
+    print("synthetic reports 10..109: checked for false mismatches")
+
+
+def read_and_audit(doc):
+    from jixiao.audit import audit_document
+
+    return audit_document(doc)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sections", type=int, default=70, help="generated report: sections (~1.4 pages each)")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--accuracy", action="store_true", help="run the full mutation corpus instead (minutes)")
     a = ap.parse_args(argv)
+    if a.accuracy:
+        with tempfile.TemporaryDirectory() as tmp:
+            accuracy(Path(tmp))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
         if REFERENCE_TXT.exists():

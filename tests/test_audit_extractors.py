@@ -347,3 +347,15 @@ def test_table_rows_in_any_order_give_the_same_statuses(pairs):
     assert all(c.status == "ok" for c in fwd)
     assert sorted(c.status for c in fwd) == sorted(c.status for c in rev)
     assert len(fwd) == len(body) + 1 + 3
+
+
+def test_share_of_a_named_whole_stated_before():
+    # 80.00 / 88.00 = 90.909… → 90.91%
+    cs = claims_of("本年采购支出总额88.00万元。授予小微企业合同金额80.00万元，占采购支出总额的90.91%。"
+                   "另有投入5.00亿元，占全社会投入的10.79%。")
+    rates = [c for c in cs if c.kind == "rate"]
+    assert [(c.stated, c.status) for c in rates] == [(D("90.91"), "ok"), (D("10.79"), "unverifiable")]
+
+
+def test_accumulated_depreciation_is_not_a_total_of_what_precedes():
+    assert claims_of("固定资产原值300.00万元，净值200.00万元，累计折旧100.00万元。") == []

@@ -360,7 +360,7 @@ def _find_by_subject(ctx: ParaContext, subject: str, before: int, want: str, pre
                     continue
                 lab = label_of(text, n, nums)
                 r = role_of(lab)
-                if r == want or (want == "actual" and r in ("", "total") and "预算" not in lab):
+                if want == "any" or r == want or (want == "actual" and r in ("", "total") and "预算" not in lab):
                     hits.append((n, lab))
             if hits:
                 best = [h for h in hits if prefer and prefer in h[1]] or hits
@@ -405,7 +405,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
         out.append(_parts_claim(ctx, total, parts, ambiguous,
                                 partial=text[s_s:s_e].rstrip("。；; ").endswith("等")))
     # 以上…共计 / 合计 X at the end of a list
-    for m in re.finditer(r"(以上[^，。；]{0,24}?|(?<=[，,；;]))(共计|合计|总计|累计|计)\s*", text):
+    for m in re.finditer(r"(以上[^，。；]{0,24}?(共计|合计|总计|累计|计)|(?<=[，,；;])(共计|合计|总计))\s*", text):
         after = [n for n in nums if n.start >= m.end() and n.start <= m.end() + 1]
         if not after:
             continue
@@ -599,7 +599,8 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
             continue
         lab = label_of(text, r, nums)
         s_s, s_e = sentence_of(text, r.start)
-        if "率" not in lab and not has_any(lab, ("满意度", "占比", "比重", "比例", "进度")):
+        if "率" not in lab and not has_any(lab, ("满意度", "占比", "比重", "比例", "进度")) \
+                and not re.search(r"占.{2,24}?的?$", lab):
             continue
         if _TARGET.search(lab) or _TARGET.search(text[r.end:r.end + 4]):
             continue
@@ -658,6 +659,23 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
             c.formula = f"{fmt(num_.value, num_.decimals, num_.unit)}/{den_s}×100%={fmt(exact, r.decimals, '%')}"
             out.append(c)
             continue
+        share = re.search(r"占(.{2,24}?)的?(比重|比例)?为?$", lab)
+        if share:
+            # "合同金额80.00万元，占政府采购支出总额的90.91%": the whole is named and stated before
+            part = [n for n in before if n.kind == "amount"]
+            whole = _find_by_subject(ctx, share.group(1).strip(" “”"), part[-1].start, want="any") if part else None
+            if part and whole is not None:
+                w = whole[0] if isinstance(whole, tuple) else whole
+                c.refs = c.refs + (ctx.ref(part[-1]), _ref(ctx, whole))
+                if w.wan == 0:
+                    out.append(unverifiable(c, "总数为0，占比无意义"))
+                    continue
+                exact = part[-1].wan * 100 / w.wan
+                judge(c, exact, r.decimals)
+                c.formula = f"{fmt(part[-1].value, part[-1].decimals, part[-1].unit)}/{fmt(w.value, w.decimals, w.unit)}" \
+                            f"×100%={fmt(exact, r.decimals, '%')}"
+                out.append(c)
+                continue
         out.append(unverifiable(c, "句中未给出计算该比率所需的数据"))
     return out
 
