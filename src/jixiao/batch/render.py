@@ -8,10 +8,23 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape as html_escape
+from typing import NamedTuple
+from urllib.parse import quote
 
 from jinja2 import Environment
 
 from ..money import fmt_amount
+
+
+class Link(NamedTuple):
+    """A cell that links to a file beside the page/workbook (``href`` relative, '/'-separated)."""
+
+    text: str
+    href: str
+
+    def url(self) -> str:
+        return "/".join(quote(part) for part in self.href.split("/"))
+
 
 #: text starting with one of these is a formula to Excel/WPS (CSV/formula injection)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -19,6 +32,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def safe_cell(v):
     """A value for a spreadsheet cell: numbers stay numbers; text never starts a formula."""
+    if isinstance(v, Link):
+        v = v.text
     if v is None or isinstance(v, bool):
         return "" if v is None else ("是" if v else "否")
     if isinstance(v, int | Decimal):
@@ -31,6 +46,8 @@ def safe_cell(v):
 
 def fmt(v) -> str:
     """A cell as text: Decimals with 2 places, None empty."""
+    if isinstance(v, Link):
+        return v.text
     if v is None:
         return ""
     if isinstance(v, Decimal):
@@ -51,6 +68,10 @@ def write_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence]
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r in rows:
         ws.append([safe_cell(v) for v in r])
+        for c, v in zip(ws[ws.max_row], r, strict=False):
+            if isinstance(v, Link):
+                c.hyperlink = v.href
+                c.style = "Hyperlink"
     for row in ws.iter_rows(min_row=2):
         for c in row:
             if isinstance(c.value, Decimal):
@@ -222,6 +243,7 @@ def line_svg(title: str, xs: Sequence[int], series: Sequence[tuple[str, Sequence
 
 _env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _env.filters["fmt"] = fmt
+_env.tests["link"] = lambda v: isinstance(v, Link)
 
 PAGE = _env.from_string("""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -243,7 +265,8 @@ tr.bad td{background:#fdecea} td.name{white-space:nowrap} .note{color:#666;font-
 {% if sec.headers %}
 <table><thead><tr>{% for h in sec.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
 {% for r in sec.rows %}<tr{% if sec.bad and sec.bad[loop.index0] %} class="bad"{% endif %}>
-{% for v in r %}<td{% if v is number %} class="num"{% elif loop.index0 in (sec.nowrap or ()) %} class="name"{% endif %}>{{ v | fmt }}</td>{% endfor %}</tr>
+{% for v in r %}<td{% if v is number %} class="num"{% elif loop.index0 in (sec.nowrap or ()) %} class="name"{% endif %}>
+{%- if v is link %}<a href="{{ v.url() }}">{{ v.text }}</a>{% else %}{{ v | fmt }}{% endif %}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>
 {% endif %}
 {% endfor %}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..fsutil import write_bytes_atomic, write_text_atomic
 from ..store import Store
-from .render import bar_svg, html_page, write_sheet
+from .render import Link, bar_svg, html_page, write_sheet
 from .runner import STATUS_ZH, BatchResult, Item
 
 #: indicators shown in the summary, by id (names come from the stored results)
@@ -38,6 +38,7 @@ class SummaryRow:
     indicators: dict[str, Decimal | None] | None = None
     rank: int | None = None
     folder: str = ""
+    report: str = ""               # the unit's report page (relative to OUT), for a link
     reason: str = ""
 
     @property
@@ -63,7 +64,9 @@ def build_rows(items: list[Item], store: Store) -> tuple[list[SummaryRow], dict[
     rows = []
     for it in items:
         run = runs.get(it.run_id) if it.run_id is not None else None
+        page = next((f for f in it.files if f.endswith(".html")), "") or next(iter(sorted(it.files)), "")
         row = SummaryRow(file=it.file, status=it.status, unit=it.unit, year=it.year, folder=it.folder,
+                         report=f"{it.folder}/{page}" if it.folder and page else "",
                          reason="；".join(x.rstrip("。") for x in (it.reason, it.note) if x))
         if run is not None:
             row.unit = run["unit"] or it.unit
@@ -114,7 +117,7 @@ def _cells(r: SummaryRow) -> list:
     ind = [(r.indicators or {}).get(k) for k in KEY_INDICATORS]
     return [r.rank, r.unit, r.year, r.total, r.max_total, r.grade_label, r.pending if r.evaluated else None,
             *ind, r.findings if r.evaluated else None, r.errors, r.warnings, STATUS_ZH.get(r.status, r.status),
-            r.file, r.folder, r.reason]
+            r.file, Link(r.folder, r.report) if r.report else r.folder, r.reason]
 
 
 def write_summary(result: BatchResult, store: Store) -> list[Path]:
