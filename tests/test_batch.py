@@ -135,6 +135,12 @@ def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):
     # the html lists every unit, escaped, with the grade chart inline
     html = (out / "汇总.html").read_text(encoding="utf-8")
     assert "<svg" in html and all(r["单位名称"] in html for r in good) and "坏文件.xlsx" in html
+    # each evaluated unit links to its own output, and the link resolves to a file in OUT
+    import re
+    from urllib.parse import unquote
+
+    hrefs = re.findall(r'<a href="([^"]+)">', html)
+    assert len(hrefs) == 6 and all((out / unquote(h)).is_file() for h in hrefs)
 
 
 def test_store_has_every_run_and_rerun_adds_nothing(inbox, first_run):
