@@ -115,6 +115,10 @@ def test_yuan_workbook_is_converted_once(tmp_path):
     assert (p.initial, p.adjustment, p.full_year, p.actual) == (
         Decimal("12.3456"), Decimal("-0.0006"), Decimal("12.345"), Decimal("0.0001"))
     assert "I-AMOUNT-CONVERTED" in [i.code for i in r.issues]
+    # the template's headers say 万元: one warning per sheet, not one per column
+    unit_warnings = [i for i in r.issues if i.code == "W-COLUMN-UNIT"]
+    assert len(unit_warnings) == len({i.location.sheet for i in unit_warnings})
+    assert ("W-COLUMN-UNIT", "部门项目", "B1") in flatten(r.issues)
     assert "E-BUDGET-ROW" not in [i.code for i in r.issues]
 
 

@@ -296,18 +296,23 @@ class _Parser:
         return ParseResult(d, self.issues, self.layout)
 
     def check_header_units(self) -> None:
-        """A money column whose header says （元） in a 万元 workbook, or （万元） in a 元 one."""
+        """Money columns whose header says （元） in a 万元 workbook, or （万元） in a 元 one: one
+        warning per sheet, at the first such header."""
         for g in self.grids.values():
+            bad = []
             for c in g.spec.columns:
                 if c.kind not in schema.MONEY_KINDS or c.field not in g.cols:
                     continue
                 head = g.raw.value(g.header_row, g.cols[c.field])
                 u = schema.header_unit(head)
                 if u in schema.MONEY_UNITS and u != self.unit:
-                    self.add(C.COLUMN_UNIT, f"列标题“{cells.as_text(head)}”写的是{u}，但基本信息中的金额单位是"
-                             f"{self.unit}；本表按{self.unit}读取。",
-                             self.sheet_loc(g.raw.title, g.header_row, g.cols[c.field]),
-                             "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
+                    bad.append((g.cols[c.field], cells.as_text(head), u))
+            if bad:
+                col, head, u = bad[0]
+                more = f"等 {len(bad)} 列" if len(bad) > 1 else ""
+                self.add(C.COLUMN_UNIT, f"列标题“{head}”{more}写的是{u}，但基本信息中的金额单位是{self.unit}；"
+                         f"本表按{self.unit}读取。", self.sheet_loc(g.raw.title, g.header_row, col),
+                         "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
 
     def parse_info(self, d: Department, g: _Grid) -> None:
         rows = self.labels(g)
