@@ -230,6 +230,15 @@ def _process(job: Job) -> dict:
 
 
 # -- the parent ----------------------------------------------------------------------------------
+def default_jobs() -> int:
+    """The CPUs this process may use (container/affinity aware); at most 61 on Windows."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return min(n, 61) if sys.platform == "win32" else n
+
+
 ProgressFn = Callable[[Item], None]
 
 
@@ -242,7 +251,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     bad = [f for f in formats if f not in ALL_FORMATS]
     if bad:
         raise UsageError(f"不支持的输出格式：{'、'.join(bad)}（可选：{','.join(ALL_FORMATS)}）。")
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or default_jobs())
     paths = discover(src, out)
     out.mkdir(parents=True, exist_ok=True)
     fw_label, fw_hash = framework_fingerprint(framework)
@@ -280,6 +289,8 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
             continue
         todo.append((it, Job(str(p), it.input_hash, framework, tuple(formats),
                              str(scratch_root / it.input_hash[:20]))))
+    jobs = min(jobs, max(1, len(todo)))
+
     def started() -> None:  # after the workers exist: no progress-bar thread is running at fork
         if on_start:
             on_start(len(items))
