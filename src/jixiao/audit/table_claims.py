@@ -373,7 +373,8 @@ def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
     for r in range(1, len(t.rows)):
         row = [parse_cell(x) for x in t.rows[r]]
         prev = [parse_cell(x) for x in t.rows[r - 1]]
-        filled = [c for c, x in enumerate(row) if x is not None]
+        filled = [c for c, x in enumerate(row) if x is not None
+                  and not (g and any(k in g.headers[c] for k in _SEQ))]
         if len(filled) < 2 or any(prev) or all(c in cols for c in filled):
             continue
         mini = Table(t.index, (t.rows[r - 1], t.rows[r]))
@@ -398,4 +399,12 @@ def table_claims(tables: list[Table]) -> list[Claim]:
         out.extend(_record_rows(t, g))
     # a cell read both ways (whole table, and as a form row) keeps its checked reading
     checked = {(c.kind, tuple(c.location.items())) for c in out if c.status != "unverifiable"}
-    return [c for c in out if c.status != "unverifiable" or (c.kind, tuple(c.location.items())) not in checked]
+    seen: set = set()
+    kept = []
+    for c in out:
+        key = (c.kind, tuple(c.location.items()), tuple(sorted(c.refs)))
+        if key in seen or (c.status == "unverifiable" and key[:2] in checked):
+            continue
+        seen.add(key)
+        kept.append(c)
+    return kept
