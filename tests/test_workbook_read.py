@@ -30,9 +30,17 @@ def sha(p) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def _ole(extra: bytes = b"") -> bytes:
-    # a compound-file header followed by directory-like bytes (enough for the sniffing logic)
-    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + extra + b"\x00" * 1024
+def _ole(extra: bytes = b"", *, far: bool = False) -> bytes:
+    """A compound-file header (512-byte sectors) whose directory sector holds ``extra`` (a
+    stream name in UTF-16); with ``far`` the directory lies after 3 MB of other sectors, as in
+    a large encrypted workbook."""
+    first_dir = 3 * 2048 if far else 0
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[0x1E:0x20] = (9).to_bytes(2, "little")          # sector size 2^9
+    header[0x30:0x34] = first_dir.to_bytes(4, "little")    # first directory sector
+    body = bytearray(512 * first_dir)
+    return bytes(header) + bytes(body) + extra.ljust(512, b"\x00") + b"\x00" * 1024
 
 
 def _zip(members: dict) -> bytes:
@@ -50,7 +58,8 @@ def _zip(members: dict) -> bytes:
     ("empty.xlsx", lambda ex: b"", "空文件"),
     ("truncated.xlsx", lambda ex: ex.read_bytes()[:3000], "损坏"),
     ("encrypted.xlsx", lambda ex: _ole("EncryptionInfo".encode("utf-16-le")), "密码"),
-    ("old.xls", lambda ex: _ole(b"Workbook"), ".xls"),
+    ("big-encrypted.xlsx", lambda ex: _ole("EncryptedPackage".encode("utf-16-le"), far=True), "密码"),
+    ("old.xls", lambda ex: _ole("Workbook".encode("utf-16-le")), ".xls"),
     ("text.xlsx", lambda ex: "单位名称,年度\n长沙,2023\n".encode(), "不是 .xlsx"),
     ("zip.xlsx", lambda ex: _zip({"a.txt": "hello"}), "不是 Excel 工作簿"),
     ("word.xlsx", lambda ex: _zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<x/>"}), "Word 文档"),

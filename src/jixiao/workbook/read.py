@@ -80,6 +80,24 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+def _ole_directory(f) -> bytes:
+    """The start of a compound file plus its first directory sectors, where stream names such
+    as EncryptionInfo (an encrypted .xlsx) or Workbook (an .xls) are stored in UTF-16."""
+    f.seek(0)
+    header = f.read(512)
+    out = header
+    try:
+        sector = 1 << int.from_bytes(header[0x1E:0x20], "little")
+        first_dir = int.from_bytes(header[0x30:0x34], "little")
+        if 7 <= sector.bit_length() <= 17 and first_dir < 0xFFFFFFFA:
+            f.seek((first_dir + 1) * sector)
+            out += f.read(sector * 4)
+    except (OSError, ValueError, OverflowError):
+        pass
+    f.seek(0)
+    return out + f.read(1024 * 1024)
+
+
 def _sniff(path: Path) -> None:
     """Reject what is not an .xlsx before calamine sees it, with a message a user understands."""
     try:
@@ -87,8 +105,7 @@ def _sniff(path: Path) -> None:
         with path.open("rb") as f:
             head = f.read(8)
             if head == _OLE_MAGIC:
-                f.seek(0)
-                blob = f.read(min(size, 4 * 1024 * 1024))
+                blob = _ole_directory(f)
     except FileNotFoundError:
         raise InputError(f"找不到文件：{path}", "请检查路径是否正确。") from None
     except IsADirectoryError:
@@ -101,7 +118,7 @@ def _sniff(path: Path) -> None:
         raise InputError(f"文件 {path.name} 是空文件（0 字节），不是有效的 .xlsx 工作簿。",
                          "请重新保存或重新下载该文件。")
     if head == _OLE_MAGIC:
-        if "EncryptionInfo".encode("utf-16-le") in blob:
+        if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
             raise InputError(f"文件 {path.name} 设置了打开密码（已加密），无法读取。",
                              "请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿）后另存为 .xlsx。")
         raise InputError(f"文件 {path.name} 是旧版 Excel 97-2003 格式（.xls），不支持。",
