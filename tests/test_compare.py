@@ -181,3 +181,23 @@ def test_cli_history_postgres(pg_engine_factory):  # noqa: F811
     res = runner.invoke(app, ["history", "--db", f"{url}{sep}options=-csearch_path%3D{schema}", "--format", "json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["units"] == ["库中单位"]
+
+
+def test_sort_by_an_indicator_and_the_unit_indicator_matrix(filled, tmp_path):
+    c = compare(filled, (2022, 2023), sort_by="budget_execution_rate")
+    # 某某局 96.00 → 81.00 (−15.00) moves more than 另一局 75.00 → 88.00 (+13.00)
+    assert [(ch.unit, ch.indicator_deltas["budget_execution_rate"]) for ch in c.changes] == [
+        ("某某局", Decimal("-15.00")), ("另一局", Decimal("13.00"))]
+    with pytest.raises(UsageError, match="不能按"):
+        compare(filled, (2022, 2023), sort_by="没有这个指标")
+    from jixiao.compare import indicator_matrix
+
+    rows, names = history(filled, unit="某某局")
+    headers, table = indicator_matrix(rows)
+    assert headers == ["指标", "单位", "2021年", "2022年", "2023年"]
+    by_name = {r[0]: r[2:] for r in table}
+    assert by_name["预算执行率"] == [Decimal("90.00"), Decimal("96.00"), Decimal("81.00")]
+    assert by_name["资产增长率"] == [None, None, None]          # not computable in any year
+    write_history(tmp_path / "u.xlsx", "xlsx", rows, names)
+    wb = openpyxl.load_workbook(tmp_path / "u.xlsx")
+    assert wb.sheetnames == ["历年结果", "指标历年值"]

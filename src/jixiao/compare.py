@@ -33,6 +33,8 @@ class YearResult:
     indicators: dict[str, Decimal | None]
     input_name: str = ""
     run_id: int = 0
+    #: every department indicator of that year: id → (name, value, unit)
+    all_indicators: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
 
     @property
     def grade_label(self) -> str:
@@ -44,7 +46,8 @@ class YearResult:
         return {"unit": self.unit, "year": self.year, "total": dec_str(self.total), "max": dec_str(self.max_total),
                 "grade": self.grade, "provisional_grade": self.provisional_grade, "pending": self.pending,
                 "findings": self.findings, "input": self.input_name,
-                "indicators": {k: dec_str(v) for k, v in self.indicators.items()}}
+                "indicators": {k: dec_str(v) for k, v in self.indicators.items()}
+                | {k: dec_str(v) for k, (_, v, _) in self.all_indicators.items()}}
 
 
 def _indicator_names(store: Store, run_ids: list[int]) -> dict[str, str]:
@@ -70,7 +73,8 @@ def history(store: Store, unit: str | None = None, framework_id: str | None = No
                        grade=r["grade"], provisional_grade=r["provisional_grade"], pending=r["pending"],
                        findings=r["findings_count"], input_name=r["input_name"], run_id=r["id"],
                        indicators={k: inds[r["id"]][k]["value"] if k in inds[r["id"]] else None
-                                   for k in KEY_INDICATORS})
+                                   for k in KEY_INDICATORS},
+                       all_indicators={k: (v["name"] or k, v["value"], v["unit"]) for k, v in inds[r["id"]].items()})
             for r in runs]
     return rows, _indicator_names(store, [r.run_id for r in rows])
 
@@ -136,8 +140,9 @@ def _sub(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 def compare_results(rows: list[YearResult], years: tuple[int, int], names: dict[str, str],
-                    rules: CompareRules = CompareRules()) -> Comparison:
-    """Pure: year-A and year-B results → changes with flags, largest |score change| first."""
+                    rules: CompareRules = CompareRules(), sort_by: str = "score") -> Comparison:
+    """Pure: year-A and year-B results → changes with flags, largest |score change| first
+    (or, with ``sort_by`` an indicator id, the largest change of that indicator first)."""
     a, b = years
     by = {(r.unit, r.year): r for r in rows}
     units = sorted({r.unit for r in rows})
@@ -153,9 +158,15 @@ def compare_results(rows: list[YearResult], years: tuple[int, int], names: dict[
             only_a.append(ra)
         elif rb:
             only_b.append(rb)
-    # comparable totals (nothing pending in either year) first, largest movement first
-    changes.sort(key=lambda c: (not c.comparable, c.delta is None, -abs(c.delta) if c.delta is not None else 0,
-                                c.unit))
+    if sort_by == "score":
+        # comparable totals (nothing pending in either year) first, largest movement first
+        changes.sort(key=lambda c: (not c.comparable, c.delta is None,
+                                    -abs(c.delta) if c.delta is not None else 0, c.unit))
+    else:
+        if sort_by not in KEY_INDICATORS:
+            raise UsageError(f"不能按“{sort_by}”排序。", "可选：score 或 " + "、".join(KEY_INDICATORS))
+        changes.sort(key=lambda c: (c.indicator_deltas.get(sort_by) is None,
+                                    -abs(c.indicator_deltas.get(sort_by) or 0), c.unit))
     return Comparison(years, changes, only_a, only_b, names)
 
 
@@ -181,9 +192,21 @@ def _flags(ch: Change, rules: CompareRules, names: dict[str, str]) -> list[str]:
 
 
 def compare(store: Store, years: tuple[int, int], rules: CompareRules = CompareRules(),
-            framework_id: str | None = None) -> Comparison:
+            framework_id: str | None = None, sort_by: str = "score") -> Comparison:
     runs_rows, names = history(store, framework_id=framework_id)
-    return compare_results([r for r in runs_rows if r.year in years], years, names, rules)
+    return compare_results([r for r in runs_rows if r.year in years], years, names, rules, sort_by)
+
+
+def indicator_matrix(rows: list[YearResult]) -> tuple[list[str], list[list]]:
+    """One unit's every indicator (rows) by year (columns), for history --unit."""
+    years = [r.year for r in rows]
+    order: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        for k, (name, _, unit) in r.all_indicators.items():
+            order.setdefault(k, (name, unit))
+    table = [[name, unit, *[r.all_indicators.get(k, ("", None, ""))[1] for r in rows]]
+             for k, (name, unit) in order.items()]
+    return ["指标", "单位", *[f"{y}年" for y in years]], table
 
 
 # -- renderings ----------------------------------------------------------------------------------
@@ -224,8 +247,9 @@ def _xlsx(path: Path, sheets: list[tuple[str, list[str], list[list]]]) -> Path:
 
 def write_history(path: Path, fmt: str, rows: list[YearResult], names: dict[str, str]) -> Path:
     headers, table = history_table(rows, names)
+    single = len({r.unit for r in rows}) == 1
     if fmt == "xlsx":
-        return _xlsx(path, [("历年结果", headers, table)])
+        return _xlsx(path, [("历年结果", headers, table)] + ([("指标历年值", *indicator_matrix(rows))] if single else []))
     years = sorted({r.year for r in rows})
     units = sorted({r.unit for r in rows})
     by = {(r.unit, r.year): r for r in rows}
@@ -239,6 +263,9 @@ def write_history(path: Path, fmt: str, rows: list[YearResult], names: dict[str,
                   for k in KEY_INDICATORS]
         sections.append({"title": "主要指标趋势", "svg": line_svg("主要指标趋势", years, series, unit="%")})
     sections.append({"title": "历年评价结果", "headers": headers, "rows": table, "nowrap": [0]})
+    if single:
+        mh, mt = indicator_matrix(rows)
+        sections.append({"title": "指标历年值", "headers": mh, "rows": mt, "nowrap": [0]})
     title = f"{units[0]}历年绩效自评结果" if len(units) == 1 else "各单位历年绩效自评结果"
     return write_text_atomic(path, html_page(title, sections, [f"共 {len(units)} 个单位、{len(rows)} 条年度结果。"]))
 

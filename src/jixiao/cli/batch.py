@@ -191,6 +191,16 @@ def history_cmd(
             t.add_row(r.unit, str(r.year), _d(r.total), r.grade_label, str(r.pending),
                       *[_d(r.indicators.get(k)) for k in KEY_INDICATORS], str(r.findings))
         _wide().print(t)
+        if unit:
+            from ..compare import indicator_matrix
+
+            mh, mt = indicator_matrix(rows)
+            t = Table(title=f"{unit}指标历年值")
+            for i, h in enumerate(mh):
+                t.add_column(h, justify="right" if i >= 2 else "left")
+            for r in mt:
+                t.add_row(*[str(v) if i < 2 else _d(v) for i, v in enumerate(r)])
+            _wide().print(t)
 
 
 def compare_cmd(
@@ -199,6 +209,7 @@ def compare_cmd(
     fmt: str = typer.Option("text", "--format", help="text、json、xlsx 或 html。"),
     output: Path = typer.Option(None, "-o", "--output", help="输出文件（xlsx、html 必填）。"),
     framework: str = typer.Option(None, "--framework", help="只比较用这个评分框架（id）得出的结果。"),
+    sort: str = typer.Option("score", "--sort", help="排序依据：score（总分变动，默认）或指标 id，如 budget_execution_rate。"),
 ):
     """比较各单位两个年度的结果：按总分变动幅度排序，并提示等级下降、执行率大幅下降等情况。"""
     from ..compare import compare, parse_years, write_compare
@@ -207,7 +218,7 @@ def compare_cmd(
     fmt = _out_format(fmt, output)
     store = _open_store(db_url(db, must_exist=True))
     try:
-        c = compare(store, ys, framework_id=framework)
+        c = compare(store, ys, framework_id=framework, sort_by=sort)
     finally:
         store.close()
     if fmt == "json":
@@ -221,12 +232,18 @@ def compare_cmd(
     if not c.changes and not c.only_before and not c.only_after:
         console.print(f"数据库中没有 {a} 年或 {b} 年的评价结果。")
         return
-    t = Table(title=f"{b}年较{a}年变动（按总分变动幅度排序）")
-    for h in ("单位名称", f"{a}年总分", f"{b}年总分", "变动", f"{a}年等级", f"{b}年等级", "提示"):
-        t.add_column(h, justify="right" if "总分" in h or h == "变动" else "left")
+    by = "总分" if sort == "score" else c.names.get(sort, sort)
+    extra = [] if sort == "score" else [f"{by}变动（百分点）"]
+    t = Table(title=f"{b}年较{a}年变动（按{by}变动幅度排序）")
+    for h in ("单位名称", f"{a}年总分", f"{b}年总分", "变动", *extra, f"{a}年等级", f"{b}年等级", "提示"):
+        t.add_column(h, justify="right" if "总分" in h or "变动" in h else "left")
+
+    def signed(v):
+        return ("+" if v is not None and v > 0 else "") + _d(v)
+
     for ch in c.changes:
-        t.add_row(ch.unit, _d(ch.before.total), _d(ch.after.total),
-                  ("+" if ch.delta is not None and ch.delta > 0 else "") + _d(ch.delta),
+        more = [] if sort == "score" else [signed(ch.indicator_deltas.get(sort))]
+        t.add_row(ch.unit, _d(ch.before.total), _d(ch.after.total), signed(ch.delta), *more,
                   ch.before.grade_label, ch.after.grade_label, "；".join(ch.flags))
     _wide().print(t)
     for r in c.only_before:
