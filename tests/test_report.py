@@ -432,3 +432,13 @@ def test_word_elements_follow_the_schema_order(ref_docx, part):
             assert all(n in order for n in names), (tag, names)
             idx = [order.index(n) for n in names]
             assert idx == sorted(idx), (tag, names)
+
+
+def test_staffing_note_adds_to_or_replaces_the_generated_sentence():
+    d = reference_department()
+    d.narratives = {"人员情况说明": "本年调入3人。"}
+    text = dump_docx(render_docx_bytes(build_context(evaluation_of(d))))
+    assert "人员编制数为68名，其中：行政编制57名、工勤编制3名、雇员员额8名。" in text and "本年调入3人。" in text
+    d.narratives = {"人员情况说明": "编制68名，实有在职52人。"}
+    text = dump_docx(render_docx_bytes(build_context(evaluation_of(d))))
+    assert "人员编制数为68名" not in text and "编制68名，实有在职52人。" in text

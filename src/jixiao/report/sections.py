@@ -7,6 +7,7 @@ written for the person to fill. Figures are never invented.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -159,7 +160,12 @@ def _overview(doc: _Doc, d: Department, ys: str):
     doc.heading(3, "2.机构设置情况")
     doc.paras(narrative(d, "structure") or [ph("内设机构和所属单位")])
     doc.heading(3, "3.人员编制情况")
-    doc.paras(narrative(d, "staffing") or [_staffing_sentence(d, ys)])
+    note = narrative(d, "staffing")
+    total = d.staffing.authorized_total
+    # a note that states the 编制数 itself is a full description; otherwise it adds to the figures
+    if not (note and total is not None and re.search(rf"(?<!\d){total}(?!\d)", "".join(note))):
+        doc.para(_staffing_sentence(d, ys))
+    doc.paras(note)
     doc.heading(3, f"4.{ys}年重点工作")
     doc.paras(narrative(d, "priorities") or [ph("年度重点工作")])
     doc.heading(2, "（二）部门整体支出规模、使用方向和主要内容、涉及范围")
