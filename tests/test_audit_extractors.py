@@ -359,3 +359,21 @@ def test_share_of_a_named_whole_stated_before():
 
 def test_accumulated_depreciation_is_not_a_total_of_what_precedes():
     assert claims_of("固定资产原值300.00万元，净值200.00万元，累计折旧100.00万元。") == []
+
+
+def test_rate_over_budget_with_additions_and_carry_over():
+    # 125 / (10 + 100 + 20) = 96.15%; 110 / (100 + 20) = 91.67%; a wrong 93.67% stays a mismatch
+    cs = claims_of("上年结转10.00万元，年初预算100.00万元，本年追加20.00万元，年末结余5.00万元，实际支出125.00万元，"
+                   "预算完成率96.15%。",
+                   "年初预算100.00万元，年中追加20.00万元，实际支出110.00万元，执行率91.67%。",
+                   "年初预算100.00万元，年中追加20.00万元，实际支出110.00万元，执行率93.67%。")
+    assert [c.status for c in cs] == ["ok", "ok", "mismatch"]
+
+
+def test_hierarchical_tables_add_up_their_top_level_rows():
+    codes = [["科目编码", "科目名称", "2022", "2023"], ["201", "一般公共服务", "10.00", "12.00"],
+             ["20101", "人大事务", "6.00", "7.00"], ["20102", "政协事务", "4.00", "5.00"],
+             ["208", "社会保障", "3.00", "4.00"], ["合计", "合计", "13.00", "16.00"]]
+    sub = [["项目", "金额"], ["基本支出", "10.00"], ["其中：人员经费", "6.00"], ["项目支出", "5.00"], ["合计", "15.00"]]
+    cs = claims_of(tables=[codes, sub])
+    assert [(c.location["table"], c.status) for c in cs] == [(0, "ok"), (0, "ok"), (1, "ok")]

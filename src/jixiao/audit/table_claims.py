@@ -51,8 +51,13 @@ def parse_cell(text: str) -> Cell | None:
     return Cell(v, dec, pct, text.strip())
 
 
+def _is_year(c: Cell) -> bool:
+    """A bare year in a header row (2022 / 2023 columns) is a heading, not a figure."""
+    return not c.pct and c.decimals == 0 and "," not in c.text and 1900 <= c.value <= 2100
+
+
 _TOTAL_ROW = re.compile(r"合\s*计|总\s*计|小\s*计|共\s*计")
-_SEQ = ("序号", "编号", "行次", "项次")
+_SEQ = ("序号", "编号", "行次", "项次", "编码", "代码", "科目代码", "栏次")
 _PCT_HEAD = ("率", "比例", "占比", "比重", "%", "百分比")
 _YEAR = re.compile(r"(19|20)\d{2}")
 
@@ -87,7 +92,7 @@ def analyse(t: Table) -> Grid | None:
     rows = t.rows
     cells = [[parse_cell(x) for x in row] for row in rows]
     h = 0
-    while h < len(rows) and not any(cells[h]):
+    while h < len(rows) and not any(x is not None and not _is_year(x) for x in cells[h]):
         h += 1
     if h >= len(rows):
         return None
@@ -324,6 +329,7 @@ def total_rows(g: Grid) -> list[Claim]:
             prev = [r for r in g.total_rows if r < tr and g.total_rows[r] == "合计"]
             lo = max(prev) if prev else g.header_rows - 1
             rows = [r for r in details if lo < r < tr]
+        rows = _top_level(g, rows)
         if len(rows) < 2:
             continue
         for c in g.numeric_cols:
@@ -341,6 +347,20 @@ def total_rows(g: Grid) -> list[Claim]:
             cl.formula = "+".join(fmt(g.val(r, c)) for r in parts) + f"={fmt(exact)}"
             out.append(cl)
     return out
+
+
+def _top_level(g: Grid, rows: list[int]) -> list[int]:
+    """The rows a 合计 adds up: "其中：…" sub-rows are left out, and in a table of 科目编码
+    (201 / 20101 / 2010101) only the rows with the shortest code count."""
+    rows = [r for r in rows if not re.match(r"^\s*(其中|含|包括)", g.label(r))]
+    code_cols = [c for c, h in enumerate(g.headers) if re.search(r"编码|代码|科目", h)]
+    for c in code_cols:
+        codes = {r: g.table.rows[r][c].strip() for r in rows}
+        lengths = {len(v) for v in codes.values() if v.isdigit()}
+        if len(lengths) > 1:
+            top = min(lengths)
+            return [r for r in rows if not codes[r].isdigit() or len(codes[r]) == top]
+    return rows
 
 
 @extractor("total_columns")

@@ -657,6 +657,8 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
             ded = "".join(f"−{fmt(x.value, x.decimals, x.unit)}" for x in excl)
             den_s = f"({fmt(den.value, den.decimals, den.unit)}{ded})" if excl else fmt(den.value, den.decimals, den.unit)
             c.formula = f"{fmt(num_.value, num_.decimals, num_.unit)}/{den_s}×100%={fmt(exact, r.decimals, '%')}"
+            if c.status == "mismatch" and not excl and not isinstance(den, tuple):
+                _carry_over_rate(ctx, c, r, before, den)
             out.append(c)
             continue
         share = re.search(r"占(.{2,24}?)的?(比重|比例)?为?$", lab)
@@ -678,6 +680,35 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
                 continue
         out.append(unverifiable(c, "句中未给出计算该比率所需的数据"))
     return out
+
+
+def _carry_over_rate(ctx: ParaContext, c: Claim, r: Num, before: list[Num], den: Num) -> None:
+    """Budgets are also stated with in-year additions and carry-over (DESIGN §6):
+    执行率 over 年初 + 追加, and 预算完成率 = (上年结转 + 年初 + 追加 − 年末结余) / (上年结转 + 年初 + 追加).
+    When the plain ratio does not hold and those figures are in the sentence, read it that way."""
+    text, nums = ctx.text, ctx.nums
+    labs = {n: label_of(text, n, nums) for n in before}
+    adds = [n for n in before if n.start > den.start and role_of(labs[n]) == "adjust"]
+    carry = [n for n in before if "结转" in labs[n] and "年末" not in labs[n]]
+    left = [n for n in before if "结余" in labs[n] or ("年末" in labs[n] and "结转" in labs[n])]
+    acts = [n for n in before if role_of(labs[n]) == "actual"]
+    if not adds and not carry:
+        return
+    signed = sum((-abs(n.wan) if has_any(labs[n], ("调减", "核减", "减少")) else n.wan for n in adds), Decimal(0))
+    base = sum((n.wan for n in carry), Decimal(0)) + den.wan + signed
+    options = []
+    if acts and base:
+        options.append((acts[-1].wan * 100 / base, acts[-1:], "实际数/（上年结转+年初预算+调整）"))
+    if left and base:
+        options.append(((base - sum((n.wan for n in left), Decimal(0))) * 100 / base, left, "（可用数−年末结余）/可用数"))
+    for exact, used, how in options:
+        trial = Claim(c.kind, c.text, c.location, c.stated)
+        judge(trial, exact, r.decimals)
+        if trial.status in ("ok", "rounding"):
+            c.computed, c.status = trial.computed, trial.status
+            c.refs = (c.refs[0], *(ctx.ref(n) for n in (*carry, den, *adds, *used)))
+            c.formula = f"{how}={fmt(exact, r.decimals, '%')}"
+            return
 
 
 def paragraph_claims(paragraphs: list[Paragraph]) -> list[Claim]:
