@@ -8,29 +8,14 @@ text, fixed rows by their label. Every value is converted exactly once (cells.py
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..checks import codes as C
-from ..checks.common import compare
 from ..issues import Issue, Location, make
-from ..model import (
-    KPI,
-    AssetLine,
-    BudgetLine,
-    Department,
-    ManualScore,
-    PerfIndicator,
-    Project,
-    Src,
-    ThreePublicItem,
-    Undertaking,
-)
+from ..model import Department
 from . import cells, schema
 from .layout import Layout
 from .read import RawSheet, RawWorkbook, cell_ref
-
-TOTAL_NAMES = ("合计", "总计", "小计")
-_TEXT_KINDS = (schema.TEXT, schema.LONGTEXT)
+from .sheets import TEXT_KINDS, SheetParsers
 
 
 @dataclass
@@ -76,7 +61,7 @@ class _Grid:
                 yield i + 1
 
 
-class _Parser:
+class _Parser(SheetParsers):
     def __init__(self, raw: RawWorkbook):
         self.raw = raw
         self.file = raw.path
@@ -205,13 +190,13 @@ class _Parser:
         kind = kind or g.kinds[fld]
         if not g.special:  # the common cases, fast: no merged/formula/error cell in this sheet
             if v is None or v == "":
-                return "" if kind in _TEXT_KINDS else None
+                return "" if kind in TEXT_KINDS else None
             t = type(v)
             if t is float and kind in schema.MONEY_KINDS:
                 out = cells.float_amount(v, self.unit)
                 if out is not None and (out >= 0 or kind == schema.SIGNED):
                     return out
-            elif t is str and kind in _TEXT_KINDS:
+            elif t is str and kind in TEXT_KINDS:
                 return v.strip()
         if v == "":
             v = None
@@ -314,140 +299,6 @@ class _Parser:
                          f"本表按{self.unit}读取。", self.sheet_loc(g.raw.title, g.header_row, col),
                          "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
 
-    def parse_info(self, d: Department, g: _Grid) -> None:
-        rows = self.labels(g)
-        # the unit first: it decides how every amount in the workbook is read
-        for row, _text, spec in rows:
-            if spec is not None and spec.field == "money_unit":
-                u = self.value(g, row, "value", schema.UNIT, spec.label)
-                if u:
-                    self.unit = d.money_unit = u
-                    if u == "元":
-                        self.add(C.AMOUNT_CONVERTED, "金额单位为“元”：所有金额已除以 10000 换算为万元。",
-                                 self.cell_loc(g, row, "value", spec.label))
-        for row, text, spec in rows:
-            if spec is None:
-                v = self.value(g, row, "value", schema.LONGTEXT)
-                if text and v:
-                    d.narratives[text] = v
-                    self.add(C.ROW_EXTRA, f"基本信息中的“{text}”不是预置项目，已作为文字段落读取。",
-                             self.cell_loc(g, row, "label", text))
-                continue
-            if spec.field == "money_unit":
-                continue
-            v = self.value(g, row, "value", spec.kind, spec.label)
-            if v is None or v == "":
-                continue
-            if spec.kind == schema.LONGTEXT:
-                d.narratives[spec.field] = v
-            else:
-                setattr(d, spec.field, v)
-
-    def parse_staffing(self, d: Department, g: _Grid) -> None:
-        st = d.staffing
-        st.src = Src(g.raw.title, g.header_row + 1)
-        for row, text, spec in self.labels(g):
-            key = spec.label if spec else text
-            if spec is None:
-                if text.endswith(("编制", "员额")):
-                    v = self.value(g, row, "count", key=text)
-                    self.layout.label_rows["人员编制"][text] = row
-                    if v is not None:
-                        st.authorized[text] = v
-                        self.add(C.ROW_EXTRA, f"“{text}”作为一类编制计入编制数。", self.cell_loc(g, row, "label", text))
-                else:
-                    self._unknown_row(g, row, text)
-                continue
-            v = self.value(g, row, "count", key=key)
-            if v is None:
-                continue
-            if spec.field in ("in_service", "other_employees", "retired"):
-                setattr(st, spec.field, v)
-            elif spec.field == "authorized_total":
-                st.authorized_total_stated = v
-            else:
-                st.authorized[spec.field] = v
-
-    def _unknown_row(self, g: _Grid, row: int, text: str) -> None:
-        if text:
-            self.add(C.ROW_UNKNOWN, f"“{text}”不是本表的预置项目，未读取。", self.cell_loc(g, row, "label", text),
-                     "请使用模板第一列的项目名称。")
-        else:
-            self.add(C.ROW_UNKNOWN, "这一行有数据但第一列没有项目名称，未读取。", self.cell_loc(g, row, "label"),
-                     "请在第一列填写项目名称。")
-
-    def _budget_line(self, g: _Grid, row: int, name: str, key: str) -> BudgetLine:
-        return BudgetLine(
-            name=name,
-            initial=self.value(g, row, "initial", key=key),
-            adjustment=self.value(g, row, "adjustment", key=key),
-            full_year=self.value(g, row, "full_year", key=key),
-            actual=self.value(g, row, "actual", key=key),
-            prior_actual=self.value(g, row, "prior_actual", key=key),
-            src=Src(g.raw.title, row),
-        )
-
-    def parse_spending(self, d: Department, g: _Grid) -> None:
-        sp = d.spending
-        for row, text, spec in self.labels(g):
-            if spec is None:
-                if not text:
-                    self._unknown_row(g, row, text)
-                    continue
-                line = self._budget_line(g, row, text, text)
-                self.layout.label_rows["支出总表"][text] = row
-                sp.basic_parts.append(line)
-                self.add(C.ROW_EXTRA, f"“{text}”作为基本支出的一个经济分类读取。", self.cell_loc(g, row, "label", text),
-                         "如不是基本支出的分项，请删除该行。")
-                continue
-            if spec.single:
-                setattr(sp, spec.field, self.value(g, row, "actual", key=spec.label))
-                for fld in ("initial", "adjustment", "full_year", "prior_actual"):
-                    if not cells.is_blank(g.get(row, fld)):
-                        self.add(C.CELL_IGNORED, f"“{spec.label}”只填“决算”列，此处的数字未读取。",
-                                 self.cell_loc(g, row, fld, spec.label), "请把数字移到“决算”列。")
-                continue
-            if spec.field == "basic_part":
-                line = self._budget_line(g, row, spec.label, spec.label)
-                if any(getattr(line, f) is not None for f in ("initial", "adjustment", "full_year", "actual",
-                                                               "prior_actual")):
-                    sp.basic_parts.append(line)
-                continue
-            cur = getattr(sp, spec.field)
-            setattr(sp, spec.field, self._budget_line(g, row, cur.name, spec.label))
-
-    def parse_three_public(self, d: Department, g: _Grid) -> None:
-        tp = d.three_public
-        for row, text, spec in self.labels(g):
-            if spec is None:
-                self._unknown_row(g, row, text)
-                continue
-            item = ThreePublicItem(
-                name=spec.label,
-                prior_budget=self.value(g, row, "prior_budget", key=spec.label),
-                prior_actual=self.value(g, row, "prior_actual", key=spec.label),
-                budget=self.value(g, row, "budget", key=spec.label),
-                actual=self.value(g, row, "actual", key=spec.label),
-                reason=self.value(g, row, "reason", key=spec.label) or "",
-                src=Src(g.raw.title, row),
-            )
-            if spec.field == "total":
-                if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
-                    tp.total_stated = item
-            else:
-                tp.items.append(item)
-
-    def parse_public_funds(self, d: Department, g: _Grid) -> None:
-        pf = d.public_funds
-        for row, text, spec in self.labels(g):
-            if spec is None:
-                self._unknown_row(g, row, text)
-                continue
-            pf.budget = self.value(g, row, "budget", key=spec.label)
-            pf.actual = self.value(g, row, "actual", key=spec.label)
-            pf.prior_actual = self.value(g, row, "prior_actual", key=spec.label)
-            pf.src = Src(g.raw.title, row)
-
     def records(self, g: _Grid, key_field: str):
         """(row, {field: typed value}) for each non-empty data row of a record sheet.
 
@@ -458,7 +309,7 @@ class _Parser:
         for c in g.spec.columns:
             if c.field in g.cols:
                 flag = (1 if c.kind == schema.AMOUNT else 2 if c.kind == schema.SIGNED
-                        else 3 if c.kind in _TEXT_KINDS else 0)
+                        else 3 if c.kind in TEXT_KINDS else 0)
                 specs.append((c.field, g.cols[c.field] - 1, flag))
         kc = g.cols[key_field] - 1
         rows, unit, special = g.raw.rows, self.unit, g.special
@@ -492,153 +343,6 @@ class _Parser:
             if not any(out.values()):  # nothing but blanks (or zeros) in the recognised columns
                 continue
             yield row, out
-
-    def parse_projects(self, d: Department, g: _Grid) -> None:
-        kind = "department" if g.spec.name == "部门项目" else "public"
-        target = d.dept_projects if kind == "department" else d.public_projects
-        amount_fields = [c.field for c in g.spec.columns if c.kind in schema.MONEY_KINDS]
-        text_fields = [c.field for c in g.spec.columns if c.kind in _TEXT_KINDS and c.field != "name"]
-        total_rows: list[tuple[int, dict]] = []
-        title = g.raw.title
-        for row, vals in self.records(g, "name"):
-            name = vals.pop("name", "") or ""
-            if ("计" in name) and schema.norm_text(name) in TOTAL_NAMES:
-                total_rows.append((row, vals))
-                continue
-            for f in text_fields:
-                if vals.get(f) is None:
-                    vals[f] = ""
-            if not name:
-                self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
-                         "请填写项目名称；不需要的行请整行删除。")
-                continue
-            target.append(Project(name=name, kind=kind, src=Src(title, row), **vals))
-        # a 合计 row a person typed is checked against the rows, not trusted
-        for row, vals in total_rows:
-            for f in amount_fields:
-                stated = vals.get(f)
-                parts = [getattr(p, f) for p in target if getattr(p, f) is not None]
-                if stated is None or not parts:
-                    continue
-                head = g.spec.column(f).name
-                iss = compare(stated, sum(parts, Decimal(0)), C.TOTAL_ROW,
-                              f"{g.raw.title}“合计”行的{head}", "各项目之和",
-                              self.cell_loc(g, row, f, "合计"),
-                              "合计行由工具计算，可以不填；填写时须等于各项目之和。")
-                if iss:
-                    self.issues.append(iss)
-
-    def parse_undertakings(self, d: Department, g: _Grid) -> None:
-        for row in g.data_rows():
-            project = cells.as_text(g.get(row, "project"))
-            if schema.norm_text(project) in TOTAL_NAMES:
-                continue
-            u = Undertaking(project=project, unit=self.value(g, row, "unit") or "",
-                            allocated=self.value(g, row, "allocated", key=project or None),
-                            spent=self.value(g, row, "spent", key=project or None),
-                            note=self.value(g, row, "note") or "", src=Src(g.raw.title, row))
-            if not project:
-                self.add(C.PROJECT_NO_NAME, "这一行填了承担单位数据，但没有项目名称。", self.cell_loc(g, row, "project"))
-                continue
-            d.undertakings.append(u)
-
-    def parse_perf(self, d: Department, g: _Grid) -> None:
-        carry = {"project": "", "level1": "", "level2": ""}
-        for row in g.data_rows():
-            texts = {f: cells.as_text(g.get(row, f)) for f in ("project", "level1", "level2", "level3", "unit")}
-            for f in carry:  # a blank 项目名称/一级/二级指标 means "same as the row above"
-                if texts[f]:
-                    carry[f] = texts[f]
-                else:
-                    texts[f] = carry[f]
-            key = f"{texts['project']}·{texts['level3']}" if texts["level3"] else texts["project"]
-            nature = self.value(g, row, "nature", key=key)
-            pi = PerfIndicator(
-                project=texts["project"], level1=texts["level1"], level2=texts["level2"],
-                level3=texts["level3"], nature=nature or "", target=self.value(g, row, "target"),
-                unit=texts["unit"], actual=self.value(g, row, "actual"),
-                weight=self.value(g, row, "weight", key=key), score=self.value(g, row, "score", key=key),
-                deviation_reason=self.value(g, row, "deviation_reason") or "", src=Src(g.raw.title, row))
-            if not pi.project or not pi.level3:
-                what = "项目名称" if not pi.project else "三级指标"
-                self.add(C.PROJECT_NO_NAME, f"这一行绩效指标没有{what}。",
-                         self.cell_loc(g, row, "project" if not pi.project else "level3"),
-                         "请填写项目名称和三级指标。")
-                continue
-            d.perf_indicators.append(pi)
-
-    def parse_procurement(self, d: Department, g: _Grid) -> None:
-        pr = d.procurement
-        pr.src = Src(g.raw.title, g.header_row + 1)
-        attrs = {"initial": ("initial_by_category", "initial_total"),
-                 "full_year": ("full_year_by_category", "full_year_total"),
-                 "actual": ("actual_by_category", "actual_total")}
-        for row, text, spec in self.labels(g):
-            if spec is None:
-                self._unknown_row(g, row, text)
-                continue
-            for f, (by_cat, tot) in attrs.items():
-                v = self.value(g, row, f, key=spec.label)
-                if v is None:
-                    continue
-                if spec.field == "total":
-                    setattr(pr, tot, v)
-                else:
-                    getattr(pr, by_cat)[spec.label] = v
-        for _f, (by_cat, tot) in attrs.items():  # an empty 合计 is computed from the categories
-            cats = getattr(pr, by_cat)
-            if getattr(pr, tot) is None and cats:
-                setattr(pr, tot, sum(cats.values(), Decimal(0)))
-
-    def parse_assets(self, d: Department, g: _Grid) -> None:
-        for row, text, spec in self.labels(g):
-            if spec is None and not text:
-                self._unknown_row(g, row, text)
-                continue
-            name = spec.label if spec else text
-            line = AssetLine(name=name,
-                             prior_end=self.value(g, row, "prior_end", key=name),
-                             added=self.value(g, row, "added", key=name),
-                             reduced=self.value(g, row, "reduced", key=name),
-                             end=self.value(g, row, "end", key=name),
-                             note=self.value(g, row, "note") or "", src=Src(g.raw.title, row))
-            if spec is None:
-                self.layout.label_rows["资产"][text] = row
-                self.add(C.ROW_EXTRA, f"“{text}”作为资产总额的一个组成项读取。", self.cell_loc(g, row, "label", text),
-                         "如不是资产总额的组成项，请删除该行。")
-            if any(getattr(line, f) is not None for f in ("prior_end", "added", "reduced", "end")):
-                d.assets.lines.append(line)
-
-    def parse_kpis(self, d: Department, g: _Grid) -> None:
-        for row in g.data_rows():
-            name = cells.as_text(g.get(row, "name"))
-            if not name:
-                self.add(C.PROJECT_NO_NAME, "这一行履职目标没有指标名称。", self.cell_loc(g, row, "name"))
-                continue
-            d.kpis.append(KPI(name=name, target=self.value(g, row, "target"), actual=self.value(g, row, "actual"),
-                              unit=self.value(g, row, "unit") or "",
-                              nature=self.value(g, row, "nature", key=name) or "≥",
-                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row)))
-
-    def parse_satisfaction(self, d: Department, g: _Grid) -> None:
-        s = d.satisfaction
-        s.src = Src(g.raw.title, g.header_row + 1)
-        for row, text, spec in self.labels(g):
-            if spec is None:
-                self._unknown_row(g, row, text)
-                continue
-            setattr(s, spec.field, self.value(g, row, "value", key=spec.label))
-
-    def parse_manual(self, d: Department, g: _Grid) -> None:
-        for row in g.data_rows():
-            item = cells.as_text(g.get(row, "item"))
-            if not item:
-                self.add(C.PROJECT_NO_NAME, "这一行定性评分没有指标名称。", self.cell_loc(g, row, "item"))
-                continue
-            d.manual_scores.append(ManualScore(item=item, score=self.value(g, row, "score", key=item),
-                                               basis=self.value(g, row, "basis") or "",
-                                               src=Src(g.raw.title, row)))
-
 
 def parse_workbook(raw: RawWorkbook) -> ParseResult:
     """Build a Department from raw cells. ``department`` is None only when no data sheet at all
