@@ -11,9 +11,7 @@ inputs adds no rows and skips work whose outputs are already in place.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -29,11 +27,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import JixiaoError, UsageError
-from ..fsutil import write_text_atomic
 from ..issues import Location, make, register
 from ..store import RunRecord, Store
+from .placement import FAILED, MARKER, _existing_folders, _outputs_in_place, _Placer
 
-MARKER = ".jixiao-run.json"
 WORK_DIR = ".jixiao-work"
 DEFAULT_FORMATS = ("docx", "html", "json")
 ALL_FORMATS = ("docx", "html", "xlsx", "json")
@@ -41,7 +38,6 @@ ALL_FORMATS = ("docx", "html", "xlsx", "json")
 #: status → Chinese label (summary, progress, CLI)
 STATUS_ZH = {"ok": "完成", "skipped": "未变化（已跳过）", "data_error": "数据有错误", "unreadable": "无法读取",
              "failed": "处理失败", "duplicate": "重复文件", "conflict": "单位名称和年度重复"}
-FAILED = ("data_error", "unreadable", "failed")
 
 UNREADABLE = register("E-BATCH-UNREADABLE", "error", "批量处理时文件无法读取")
 FAILURE = register("E-BATCH-FAILED", "error", "批量处理时该文件处理失败")
@@ -156,21 +152,6 @@ def framework_fingerprint(framework: str | None) -> tuple[str, str]:
     for f in sorted(HERE.glob("*.y*ml")):
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return fw.id, h.hexdigest()
-
-
-_BAD = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-def folder_name(unit: str, year: int | None) -> str:
-    """'长沙市科学技术局-2023': a safe single folder name on Windows, macOS and Linux."""
-    name = _BAD.sub("_", unit or "").strip().strip(".").strip() or "未命名单位"
-    name = re.sub(r"\s+", " ", name)[:80].rstrip(". ")
-    if name.upper().split(".")[0] in _RESERVED:
-        name = "_" + name
-    if name.startswith("."):
-        name = "_" + name
-    return f"{name}-{year if year is not None else '年度不详'}"
 
 
 # -- the worker ----------------------------------------------------------------------------------
@@ -410,82 +391,3 @@ def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str
     it.run_id, _ = store.record(rec)
     if it.status == "ok":
         placer.place(it, Path(res.get("scratch") or ""), res.get("files") or [], formats)
-
-
-def _existing_folders(out: Path) -> dict[str, dict]:
-    """input hash → marker of unit folders a previous batch wrote into ``out``."""
-    found: dict[str, dict] = {}
-    for d in sorted(out.iterdir()) if out.is_dir() else []:
-        m = d / MARKER
-        if d.is_dir() and m.is_file():
-            try:
-                doc = json.loads(m.read_text(encoding="utf-8"))
-                found[doc["input_hash"]] = doc | {"folder": d.name, "dir": str(d)}
-            except (OSError, ValueError, KeyError):
-                continue
-    return found
-
-
-def _outputs_in_place(marker: dict | None, formats: tuple[str, ...], prev: dict) -> bool:
-    if prev["status"] != "ok":
-        return prev["status"] in FAILED  # nothing to write for a failed input: the record is enough
-    if marker is None or not set(formats) <= set(marker.get("formats", [])):
-        return False
-    return all((Path(marker["dir"]) / f).is_file() for f in marker.get("files", []))
-
-
-class _Placer:
-    """Chooses each unit's output folder; two different workbooks never share one, and two
-    workbooks that claim the same unit and year are reported as a conflict."""
-
-    def __init__(self, out: Path, existing: dict[str, dict]):
-        self.out = out
-        self.by_folder = {m["folder"]: h for h, m in existing.items()}   # folder → input hash on disk
-        self.claimed: dict[str, Item] = {}                                 # folder → item of this batch
-        self.by_base: dict[str, Item] = {}                                 # unit-year → first item
-        self.conflicts: list[tuple[Item, Item]] = []
-
-    def _base(self, it: Item) -> str:
-        base = folder_name(it.unit, it.year)
-        first = self.by_base.setdefault(base, it)
-        if first is not it:
-            self.conflicts.append((first, it))
-        return base
-
-    def claim(self, it: Item) -> None:
-        self._base(it)
-        self.claimed[it.folder] = it
-
-    def place(self, it: Item, scratch: Path, files: list[str], formats: tuple[str, ...]) -> None:
-        base = self._base(it)
-        name, n = base, 1
-        while True:
-            owner = self.claimed.get(name)
-            on_disk = self.by_folder.get(name)
-            free = not (self.out / name).exists() or on_disk is not None  # ours from an earlier batch
-            if owner is None and free and (on_disk in (None, it.input_hash) or name == base):
-                break
-            n += 1
-            name = f"{base}（{n}）"
-        target = self.out / name
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        if scratch.is_dir():
-            for f in files:
-                os.replace(scratch / f, target / f)
-            shutil.rmtree(scratch, ignore_errors=True)
-        write_text_atomic(target / MARKER, json.dumps(
-            {"input_hash": it.input_hash, "input": it.file, "formats": sorted(formats), "files": files},
-            ensure_ascii=False, indent=1))
-        it.folder, it.files = name, files
-        self.claimed[name] = it
-        self.by_folder[name] = it.input_hash
-
-    def report_conflicts(self) -> None:
-        for first, other in self.conflicts:
-            other.status = "conflict"
-            other.note = (f"与 {first.file} 的单位名称和年度相同（{first.unit} {first.year}），"
-                          f"输出另存于 {other.folder or '（无）'}")
-            if not first.note:
-                first.note = f"另有 {other.file} 填报了相同的单位名称和年度"
