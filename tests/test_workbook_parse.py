@@ -271,3 +271,19 @@ def test_header_unit_disagreeing_with_declared_unit(tmp_path):
     p = make_workbook(tmp_path, {"基本信息": {"单位名称": "某局", "年度": 2023}},
                       cells={("部门项目", "B1"): "年初预算（元）"})
     assert ("W-COLUMN-UNIT", "部门项目", "B1") in flatten(load(p).issues)
+
+
+def test_empty_totals_are_computed_from_parts(tmp_path):
+    data = {"基本信息": {"单位名称": "某局", "年度": 2023},
+            "支出总表": {"工资福利支出": {"决算": 80}, "商品和服务支出": {"决算": 20}},
+            "部门项目": [{"项目名称": "甲", "年初预算": 10, "全年预算": 10, "决算": 8}],
+            "公共项目": [{"项目名称": "乙", "年初预算": 100, "预算调整": 5, "全年预算": 105, "实际分配": 50}],
+            "资产": {"固定资产原值": {"本年末": 30}, "累计折旧": {"本年末": 10}, "固定资产净值": {"本年末": 20},
+                   "无形资产": {"本年末": 5}}}
+    r = load(make_workbook(tmp_path, data))
+    sp = r.department.spending
+    assert sp.basic.actual == 100 and sp.basic.initial is None
+    assert (sp.dept_projects.full_year, sp.public_projects.full_year, sp.projects.full_year) == (10, 105, 115)
+    assert sp.total.actual == 100 + 8 + 50 and sp.total.full_year is None   # 基本 全年 unknown
+    assert r.department.assets.get("资产总额").end == 25
+    assert r.valid, flatten(r.issues)

@@ -15,7 +15,7 @@ from ..model import Department
 from . import cells, schema
 from .layout import Layout
 from .read import RawSheet, RawWorkbook, cell_ref
-from .sheets import TEXT_KINDS, SheetParsers
+from .sheets import TEXT_KINDS, SheetParsers, fill_totals
 
 
 @dataclass
@@ -278,6 +278,7 @@ class _Parser(SheetParsers):
                          ("定性评分", self.parse_manual)):
             if name in self.grids:
                 fn(d, self.grids[name])
+        fill_totals(d)
         return ParseResult(d, self.issues, self.layout)
 
     def check_header_units(self) -> None:

@@ -316,3 +316,45 @@ class SheetParsers:
             d.manual_scores.append(ManualScore(item=item, score=self.value(g, row, "score", key=item),
                                                basis=self.value(g, row, "basis") or "",
                                                src=Src(g.raw.title, row)))
+
+
+_LINE_COLS = ("initial", "adjustment", "full_year", "actual", "prior_actual")
+
+
+def _sum_present(values) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def fill_totals(d: Department) -> None:
+    """合计 cells left empty are computed from their parts (a typed 合计 is kept, and checked).
+
+    Per column of 支出总表: 基本支出 from its 经济分类 rows; 部门项目支出 / 公共项目支出 from the
+    project sheets; 项目支出 = 部门 + 公共; 整体 = 基本 + 部门 + 公共 (or 基本 + 项目). 资产总额 from
+    its parts. Only where every needed part is there; nothing is invented."""
+    sp = d.spending
+    for f in _LINE_COLS:
+        if getattr(sp.basic, f) is None and sp.basic_parts:
+            setattr(sp.basic, f, _sum_present(getattr(p, f) for p in sp.basic_parts))
+        for line, projects in ((sp.dept_projects, d.dept_projects), (sp.public_projects, d.public_projects)):
+            if getattr(line, f) is None and projects:
+                setattr(line, f, _sum_present(getattr(p, f) for p in projects))
+        # an empty 预算调整 is no adjustment (as in 年初 + 调整 = 全年); other columns need both parts
+        optional = f == "adjustment"
+        dp, pp = getattr(sp.dept_projects, f), getattr(sp.public_projects, f)
+        if getattr(sp.projects, f) is None and (dp is not None and pp is not None
+                                                or optional and (dp is not None or pp is not None)):
+            setattr(sp.projects, f, (dp or 0) + (pp or 0))
+        if getattr(sp.total, f) is None:
+            b, pr = getattr(sp.basic, f), getattr(sp.projects, f)
+            if b is not None and pr is not None or optional and (b is not None or pr is not None):
+                setattr(sp.total, f, (b or 0) + (pr or 0))
+    total = d.assets.get("资产总额")
+    parts = d.assets.parts()
+    if parts:
+        if total is None:
+            total = AssetLine("资产总额")
+            d.assets.lines.append(total)
+        for f in ("prior_end", "end"):
+            if getattr(total, f) is None:
+                setattr(total, f, _sum_present(getattr(p, f) for p in parts))
