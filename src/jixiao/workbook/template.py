@@ -44,7 +44,7 @@ def _width(text: str, minimum: int) -> int:
     return max(minimum, w)
 
 
-def _validation(kind: str, sheet_title: str, header: str) -> DataValidation | None:
+def _validation(kind: str, sheet_title: str, header: str, note: str = "") -> DataValidation | None:
     err_title = "输入无效"
     if kind == schema.AMOUNT:
         dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=str(MAX_AMOUNT),
@@ -66,7 +66,10 @@ def _validation(kind: str, sheet_title: str, header: str) -> DataValidation | No
         return None
     dv.showErrorMessage = True
     dv.errorStyle = "stop"
-    dv.promptTitle = header
+    if note:  # shown when the cell is selected
+        dv.promptTitle = header[:32]
+        dv.prompt = note[:255]
+        dv.showInputMessage = True
     return dv
 
 
@@ -124,7 +127,7 @@ def _labeled_sheet(ws, spec: schema.Sheet) -> None:
                 if row.single and col.field != "actual":
                     c.fill = _NA_FILL
     for ci, col in enumerate(spec.columns[1:], start=2):
-        dv = _validation(col.kind, ws.title, col.header)
+        dv = _validation(col.kind, ws.title, col.header, col.note)
         if dv is not None:
             ws.add_data_validation(dv)
             letter = get_column_letter(ci)
@@ -140,7 +143,7 @@ def _labeled_sheet(ws, spec: schema.Sheet) -> None:
 def _table_sheet(ws, spec: schema.Sheet) -> None:
     for ci, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(ci)
-        dv = _validation(col.kind, ws.title, col.header)
+        dv = _validation(col.kind, ws.title, col.header, col.note)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{TABLE_ROWS}")
