@@ -287,3 +287,26 @@ def test_empty_totals_are_computed_from_parts(tmp_path):
     assert sp.total.actual == 100 + 8 + 50 and sp.total.full_year is None   # 基本 全年 unknown
     assert r.department.assets.get("资产总额").end == 25
     assert r.valid, flatten(r.issues)
+
+
+def _dup_sheet(wb):
+    ws = wb.copy_worksheet(wb["公共项目"])
+    ws.title = "公共项目 "
+
+
+def _dup_row(wb):
+    wb["三公经费"]["A6"] = "公务接待费"
+    wb["三公经费"]["E6"] = 9
+
+
+@pytest.mark.parametrize("edit,expected", [
+    (lambda wb: wb["支出总表"].delete_rows(10), ("W-ROW-MISSING", "支出总表", None)),        # 整体支出合计
+    (_dup_row, ("E-ROW-DUPLICATE", "三公经费", "A6")),
+    (_dup_sheet, ("E-SHEET-DUPLICATE", "公共项目 ", None)),
+    (lambda wb: wb["支出总表"].__setitem__("B11", 5), ("I-CELL-IGNORED", "支出总表", "B11")),  # 政府性基金 年初
+    (lambda wb: wb["部门项目"].__setitem__("J1", "决算"), ("W-COLUMN-DUPLICATE", "部门项目", "J1")),
+    (lambda wb: wb["三公经费"].__setitem__("A7", "会议费"), ("I-ROW-UNKNOWN", "三公经费", "A7")),
+])
+def test_structure_notes(tmp_path, edit, expected):
+    f = flatten(load(make_workbook(tmp_path, base="example", edit=edit)).issues)
+    assert expected in f, f

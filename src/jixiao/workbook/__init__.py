@@ -22,6 +22,8 @@ class LoadResult:
     department: Department | None
     issues: list[Issue] = field(default_factory=list)
     file: str = ""
+    #: where each figure sits (sheet titles, columns, fixed rows) — to point at a cell
+    layout: object = None
 
     @property
     def valid(self) -> bool:
@@ -42,7 +44,7 @@ def load(path: str | Path) -> LoadResult:
         issues.extend(check_department(res.department, res.layout))
     issues = _without_echoes(issues)
     issues.sort(key=sort_key)
-    return LoadResult(res.department, issues, str(path))
+    return LoadResult(res.department, issues, str(path), res.layout)
 
 
 def is_data_sheet(title: str) -> bool:
