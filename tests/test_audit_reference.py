@@ -110,3 +110,24 @@ def test_reference_unverifiable_claims_say_why(reference_txt):
     assert unv and all(c.reason for c in unv) and all(c.computed is None for c in unv)
     # years, dates and 指标文号 (长财教指〔2023〕16号) never become claims
     assert not any(c.stated in (D(2023), D(2024), D(16)) for c in r.claims)
+
+
+def test_reference_as_a_pdf_printed_by_libreoffice(ref_doc, tmp_path):
+    """A real PDF (LibreOffice prints the .docx built from the reference): paragraphs rebuilt
+    from wrapped lines, tables joined over page breaks, the same verdicts."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    src = write_docx(ref_doc, tmp_path / "reference.docx")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=180, check=False)
+    pdf = tmp_path / "reference.pdf"
+    if not pdf.exists():
+        pytest.skip("LibreOffice could not convert here")
+    r = audit_file(pdf)
+    assert len(r.claims) >= 90
+    assert [c.stated for c in r.mismatches] == [D("379.72")]
+    assert [c.stated for c in r.claims if c.status == "rounding"] == [D("998.12")]

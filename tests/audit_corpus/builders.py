@@ -53,6 +53,7 @@ def write_docx(doc: Document, path: Path) -> Path:
             continue
         width = len(b.rows[0])
         t = d.add_table(rows=len(b.rows), cols=width)
+        t.style = "Table Grid"            # ruled, as published reports are (a PDF keeps its lines)
         for row, dst in zip(b.rows, t.rows, strict=True):
             cells = dst.cells
             span = 1

@@ -299,9 +299,21 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
 
                 text_page = page.filter(outside) if boxes else page
                 lines = text_page.extract_text_lines() if hasattr(text_page, "extract_text_lines") else []
+                lines = [ln for ln in lines if not _PAGE_NO.match(ln["text"])]
                 right = max((ln["x1"] for ln in lines), default=0)
-                for ln in lines:
-                    full = ln["x1"] >= right - 14
+                widths = sorted((ln["x1"] - ln["x0"]) / len(ln["text"]) for ln in lines if len(ln["text"]) > 10)
+                em = widths[len(widths) // 2] if widths else 10.0
+                for k, ln in enumerate(lines):
+                    # a line stopping short ends its paragraph; a wrapped line stops early when the
+                    # next run of digits (50,846.21万元) did not fit, unless a sentence ended there
+                    gap = right - ln["x1"]
+                    ended = ln["text"].rstrip().endswith(("。", "：", ":", "！", "？", "；"))
+                    nxt = lines[k + 1]["text"] if k + 1 < len(lines) else ""
+                    m = re.match(r"[-\d,.%]+", nxt)
+                    room = (len(m.group(0)) * 0.6 + 2.5) * em if m else 2.5 * em
+                    full = gap < (0.8 * em if ended else room)
+                    if k + 1 == len(lines) and not ended:
+                        full = True           # the page ends mid-sentence: the paragraph goes on
                     blocks.append((ln["top"], "line", (ln["text"], full)))
                 blocks.sort(key=lambda x: (x[0], 0 if x[1] == "table" else 1))
                 for _, kind, payload in blocks:
@@ -309,14 +321,14 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
                         if pending:
                             b.paragraph("".join(pending))
                             pending = []
-                        b.table(payload)
+                        _pdf_table(b, payload)
                         continue
                     text, full = payload
                     if pending and _starts_heading(text):
                         b.paragraph("".join(pending))
                         pending = []
                     pending.append(text.strip())
-                    if not full or text.rstrip().endswith(("。", "：", ":", "！", "？")):
+                    if not full:
                         b.paragraph("".join(pending))
                         pending = []
             if pending:
@@ -331,7 +343,25 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
     return b.doc
 
 
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+def _pdf_table(b: DocumentBuilder, rows: list[list[str]]) -> None:
+    """A table that goes on over a page break comes back as two: join them (a repeated header
+    row is dropped)."""
+    from .document import Table
+
+    last = b.doc.blocks[-1] if b.doc.blocks else None
+    rows = [[(c or "").replace("\n", "") for c in r] for r in rows]
+    if isinstance(last, Table) and rows and len(rows[0]) == len(last.rows[0]):
+        head = tuple(c.strip() for c in rows[0])
+        body = rows[1:] if head == last.rows[0] else rows
+        b.doc.blocks.pop()
+        b._nt -= 1
+        b.table([list(r) for r in last.rows] + body)
+        return
+    b.table(rows)
+
+
+_PAGE_NO = re.compile(r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.、．](?!\d))")
 
 
 def _starts_heading(line: str) -> bool:
