@@ -288,13 +288,15 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
         if on_item:
             on_item(it)
 
-    store.engine.dispose()  # no open database handles across fork
     try:
         if jobs == 1 or len(todo) <= 1:
             started()
             for it, job in todo:
                 finish(it, process_one(job))
         else:
+            if _fork_context() is not None:
+                _warm(framework, formats)   # loaded once here, inherited by every forked worker
+            store.engine.dispose()  # no open database handles across fork
             _run_pool(todo, jobs, finish, started)
     finally:  # every finished run is already stored: an interrupted batch resumes where it stopped
         shutil.rmtree(scratch_root, ignore_errors=True)
@@ -311,9 +313,7 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
     If a worker dies (killed, out of memory on a hostile file …) the pool breaks and every task in
     flight fails with it; those are retried one at a time in a fresh pool, so only the file that
     really kills a worker is reported as failed."""
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else None
+    ctx = _fork_context()
 
     def new_pool():
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
@@ -365,6 +365,39 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _warm(framework: str | None, formats: tuple[str, ...]) -> None:
+    """Import the pipeline and load the framework and font once in the parent (no user file is
+    touched here: a hostile workbook can only ever crash a worker)."""
+    import importlib
+
+    for mod in ("workbook", "workbook.read", "workbook.parse", "checks", "evaluate", "frameworks.loader"):
+        importlib.import_module(f"jixiao.{mod}")
+    if formats:
+        for mod in ("report", "report.context", "report.docx", "report.html", "report.fonts"):
+            try:
+                importlib.import_module(f"jixiao.{mod}")
+            except ImportError:  # pragma: no cover - a renderer not built: the worker will say so
+                pass
+    try:
+        from ..frameworks.loader import load_framework
+
+        load_framework(framework)
+        if formats:
+            from ..report.fonts import find_cjk_font
+
+            find_cjk_font()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the workers report real errors
+        pass
+
+
+def _fork_context():
+    """fork on Linux (fast start, inherits the parent's loaded modules); the platform default
+    (spawn) elsewhere, where fork is unavailable or unsafe."""
+    import multiprocessing as mp
+
+    return mp.get_context("fork") if sys.platform.startswith("linux") else None
 
 
 def _worker_init() -> None:
