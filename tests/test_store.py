@@ -334,3 +334,11 @@ def test_concurrent_writers_on_a_fresh_database(backend, tmp_path, request):
     c = s.counts()
     s.close()
     assert c["runs"] == 30 and c["units"] == 5 and c["schema_version"] == latest_version()
+
+
+def test_unreachable_server_is_a_clear_input_error():
+    from jixiao.errors import InputError
+
+    with pytest.raises(InputError, match="无法打开数据库") as ei:
+        Store.open("postgresql+psycopg://jixiao:secret@127.0.0.1:1/nothing?connect_timeout=2")
+    assert "secret" not in ei.value.message and "请检查数据库地址" in ei.value.hint

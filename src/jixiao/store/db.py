@@ -57,7 +57,9 @@ class Store:
                 migrate.upgrade(engine, clock)
             except OperationalError as exc:
                 raise InputError(f"无法打开数据库 {engine.url.render_as_string(hide_password=True)}："
-                                 f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}") from exc
+                                 f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}",
+                                 "请检查数据库地址、用户名和密码，以及数据库服务是否已启动；"
+                                 "SQLite 文件请检查所在目录是否可写。") from exc
 
     @classmethod
     def open(cls, url: str, *, clock: Callable[[], datetime] = utcnow) -> Store:
