@@ -237,4 +237,12 @@ def test_example_is_reproducible_from_its_script(tmp_path, example_path):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = mod.build(tmp_path / "rebuilt.xlsx")
-    assert sha(out) == sha(example_path), "run: python examples/build_changsha_kjj_2023.py"
+    # same cells (bytes may differ with another openpyxl version, so values are compared)
+    from openpyxl import load_workbook
+
+    a, b = load_workbook(example_path), load_workbook(out)
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        assert [[c.value for c in r] for r in a[name].iter_rows()] == \
+               [[c.value for c in r] for r in b[name].iter_rows()], f"{name}: run python examples/build_changsha_kjj_2023.py"
+    assert sha(mod.build(tmp_path / "again.xlsx")) == sha(out)  # and the build is reproducible
