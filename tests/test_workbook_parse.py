@@ -310,3 +310,14 @@ def _dup_row(wb):
 def test_structure_notes(tmp_path, edit, expected):
     f = flatten(load(make_workbook(tmp_path, base="example", edit=edit)).issues)
     assert expected in f, f
+
+
+def test_builder_rows_edit_and_drop(tmp_path):
+    # drop 指令性计划 (1,200.00) from 公共项目: its sum no longer matches 支出总表 nor the typed 合计
+    def drop_last_project(rows):
+        return [r for r in rows if r["项目名称"] != "指令性计划"]
+
+    p = make_workbook(tmp_path, base="example", rows_edit={"公共项目": drop_last_project})
+    f = flatten(load(p).issues)
+    assert ("E-SHEET-VS-SUMMARY", "支出总表", "D8") in f
+    assert ("E-TOTAL-ROW", "公共项目", "D21") in f
