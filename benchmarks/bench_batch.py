@@ -95,7 +95,7 @@ def main(argv=None) -> int:
     for d, n in ((big, a.n), (small, small_n)):
         if not d.exists() or len(list(d.glob("*.xlsx"))) != n:
             shutil.rmtree(d, ignore_errors=True)
-            make_departments.make(d, n, seed=a.seed)
+            make_departments.make(d, n, seed=a.seed, jobs=2)
     t_gen = time.perf_counter() - t0
     files = sorted(big.glob("*.xlsx"))
     size_mb = sum(f.stat().st_size for f in files) / 1e6

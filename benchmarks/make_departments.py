@@ -194,19 +194,30 @@ def write_one(path: Path, data: dict, error: str | None = None) -> Path:
     return path
 
 
+def _write_task(args) -> Path:
+    p, i, year, seed, err = args
+    return write_one(p, department(i, year, seed), err)
+
+
 def make(out: Path, n: int, years: tuple[int, ...] = (2023,), seed: int = 1, error_rate: float = 0.03,
-         start: int = 0) -> list[tuple[Path, str | None]]:
-    """Write n workbooks per year into ``out`` (sub-folders by year when several years).
-    Returns (path, error kind or None) for each file."""
+         start: int = 0, jobs: int = 1) -> list[tuple[Path, str | None]]:
+    """Write n workbooks per year into ``out`` (sub-folders by year when several years), in ``jobs``
+    processes. Returns (path, error kind or None) for each file; the same arguments give the same files."""
     rng = random.Random(seed)
-    made = []
+    tasks = []
     for year in years:
         folder = out / str(year) if len(years) > 1 else out
         for i in range(start, start + n):
             err = rng.choice(ERROR_KINDS) if rng.random() < error_rate else None
-            p = folder / f"{i:05d}-{unit_name(i)}-{year}.xlsx"
-            made.append((write_one(p, department(i, year, seed), err), err))
-    return made
+            tasks.append((folder / f"{i:05d}-{unit_name(i)}-{year}.xlsx", i, year, seed, err))
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as pool:
+            paths = list(pool.map(_write_task, tasks, chunksize=8))
+    else:
+        paths = [_write_task(t) for t in tasks]
+    return [(p, t[4]) for p, t in zip(paths, tasks, strict=True)]
 
 
 def main(argv=None) -> int:
@@ -216,9 +227,10 @@ def main(argv=None) -> int:
     ap.add_argument("--years", default="2023", help="年度，逗号分隔，如 2022,2023")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--error-rate", type=float, default=0.03, help="故意出错的文件比例")
+    ap.add_argument("--jobs", type=int, default=1, help="并行进程数")
     a = ap.parse_args(argv)
     years = tuple(int(y) for y in a.years.split(","))
-    made = make(a.out, a.n, years, a.seed, a.error_rate)
+    made = make(a.out, a.n, years, a.seed, a.error_rate, jobs=a.jobs)
     bad = sum(1 for _, e in made if e)
     print(f"wrote {len(made)} workbooks into {a.out} ({bad} with deliberate errors)")
     return 0
