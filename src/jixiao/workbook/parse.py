@@ -247,11 +247,9 @@ class _Parser(SheetParsers):
             text = cells.as_text(g.get(row, "label"))
             spec = lookup.get(schema.norm_label(text)) if text else None
             if spec is not None:
-                if spec.label in seen and spec.field != "basic_part":
+                if spec.label in seen:
                     self.add(C.ROW_DUPLICATE, f"“{spec.label}”填写了两行（另见第 {seen[spec.label]} 行），"
                              "只读取第一行。", self.cell_loc(g, row, "label", spec.label), "请删除重复的行。")
-                    continue
-                if spec.label in seen:
                     continue
                 seen[spec.label] = row
                 rows_map[spec.label] = row
