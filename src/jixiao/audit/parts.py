@@ -1,0 +1,238 @@
+"""Claims of totals and their parts in prose: 其中/包括 lists, 以上…共计, 年初 + 调整 = 全年,
+原值 − 累计折旧 = 净值."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .numbers import (
+    Num,
+    clause_end,
+    clause_start,
+    has_any,
+    label_of,
+    role_of,
+    sentence_of,
+    sentences,
+)
+from .recompute import Claim, fmt, judge, unverifiable
+from .text_claims import (
+    _CMP,
+    ParaContext,
+    _measure,
+    extractor,
+    to_unit,
+)
+
+# --- 3. parts and totals (其中 / 包括 / 以上…共计) ----------------------------------------------
+
+_TRIGGER = re.compile(r"(其中|包括|包含)[：:]?")
+_CLAUSE_SPLIT = re.compile(r"，|,(?!\d{3})")
+_STOP_ITEM = re.compile(r"^(全年|合计|共计|总计|以上|另|此外|同时|年中)")
+_NET = ("净值", "账面价值", "余额", "净额")
+
+
+@extractor("parts")
+def parts_claims(ctx: ParaContext) -> list[Claim]:
+    text, nums = ctx.text, ctx.nums
+    out: list[Claim] = []
+    for m in _TRIGGER.finditer(text):
+        before = [n for n in nums if n.unit_end <= m.start()]
+        if not before:
+            continue
+        total = before[-1]
+        gap = text[total.unit_end:m.start()]
+        s_s, s_e = sentence_of(text, m.start())
+        if not text[s_s:m.start()].strip() and s_s > 0:
+            # "X为A万元，较上年…。其中：…": the total is the level figure that opens the sentence before
+            p_s, p_e = sentence_of(text, s_s - 1)
+            lead = [n for n in nums if p_s <= n.start < p_e and n.kind in ("amount", "count")]
+            if not lead:
+                continue
+            total, gap = lead[0], ""
+        if gap.strip(" ，,：:") or total.kind not in ("amount", "count") or ctx.is_used(total):
+            continue
+        parts, ambiguous, nested = _list_items(text, nums, m.end(), s_e, total)
+        if nested and len(parts) < 2:
+            parts += _lead_amounts_after(ctx, s_e, total, sum((p.wan for p in parts), Decimal(0)))
+        if len(parts) < 2 and not ambiguous:
+            continue
+        out.append(_parts_claim(ctx, total, parts, ambiguous,
+                                partial=text[s_s:s_e].rstrip("。；; ").endswith("等")))
+    # 以上…共计 / 合计 X at the end of a list
+    for m in re.finditer(r"(以上[^，。；]{0,24}?(共计|合计|总计|累计|计)|(?<=[，,；;])(共计|合计|总计))\s*", text):
+        after = [n for n in nums if n.start >= m.end() and n.start <= m.end() + 1]
+        if not after:
+            continue
+        total = after[0]
+        if total.kind not in ("amount", "count") or ctx.is_used(total):
+            continue
+        s_s, _ = sentence_of(text, m.start())
+        parts = [n for n in nums if s_s <= n.start and n.end <= m.start() and n.kind == total.kind
+                 and not _in_comparison(text, n, s_s)]
+        if len(parts) < 2:
+            continue
+        out.append(_parts_claim(ctx, total, parts, False, partial=False))
+    return out
+
+
+def _in_comparison(text: str, n: Num, floor: int) -> bool:
+    cs = clause_start(text, n.start, floor, marks="，,；;")
+    return bool(_CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs:n.start]))
+
+
+def _list_items(text: str, nums, a: int, b: int, total: Num):
+    """The parts listed in text[a:b]. Returns (parts, ambiguous, nested)."""
+    region = text[a:b]
+    same = [n for n in nums if a <= n.start < b and n.kind == total.kind]
+    parts: list[Num] = []
+    ambiguous = False
+    nested = False
+    semi = re.search(r"[；;]", region)
+    if semi:
+        first = [n for n in same if a <= n.start < a + semi.start() and not _in_comparison(text, n, a)]
+        if len(first) >= 2 and not any(has_any(label_of(text, n, nums), _NET) for n in first):
+            region = region[:semi.start()]          # "其中：A、B、C；全年实际…": the list ends at '；'
+            b = a + semi.start()
+            same = [n for n in same if n.start < b]
+            semi = None
+    if semi:
+        cursor = a
+        for chunk in re.split(r"[；;]", region):
+            c0, c1 = cursor, cursor + len(chunk)
+            cursor = c1 + 1
+            level = [n for n in same if c0 <= n.start < c1 and not _in_comparison(text, n, c0)]
+            if not level:
+                break
+            if len(level) > 1:
+                net = [n for n in level if has_any(label_of(text, n, nums), _NET)]
+                if len(net) == 1:
+                    level = net
+                else:
+                    ambiguous = True
+                    break
+            parts.append(level[0])
+        return parts, ambiguous, nested
+    cursor = a
+    chunks = _CLAUSE_SPLIT.split(region)
+    for idx, chunk in enumerate(chunks):
+        c0, c1 = cursor, cursor + len(chunk)
+        cursor = c1 + 1
+        body = chunk.strip()
+        if _STOP_ITEM.match(body):
+            break
+        if re.search(r"较|比上年|同比", chunk):
+            continue
+        level = [n for n in same if c0 <= n.start < c1]
+        if not level:
+            if idx == 0 and re.match(r"^[（(]", body):
+                continue
+            break
+        if re.search(r"包括|其中", chunk[: level[0].start - c0]):
+            break
+        parts.extend(level)
+        if re.search(r"包括|其中", chunk[level[-1].end - c0:]) or \
+                (idx + 1 < len(chunks) and re.match(r"^\s*(包括|其中)", chunks[idx + 1])):
+            nested = True
+            break
+    return parts, ambiguous, nested
+
+
+def _lead_amounts_after(ctx: ParaContext, s_e: int, total: Num, so_far: Decimal) -> list[Num]:
+    """After a nested list ends a sentence, the parent list may go on in the next sentences:
+    each starting with a label and a figure of the same kind."""
+    text, nums = ctx.text, ctx.nums
+    extra: list[Num] = []
+    acc = so_far
+    for s, e in sentences(text):
+        if s < s_e:
+            continue
+        first = clause_end(text, s, e)
+        lead = [n for n in nums if s <= n.start < first and n.kind == total.kind]
+        if len(lead) != 1 or _CMP.search(text, s, first):
+            break
+        extra.append(lead[0])
+        acc += lead[0].wan
+        if acc >= total.wan:
+            break
+    return extra
+
+
+def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool, partial: bool) -> Claim:
+    kind = "count_parts" if total.kind == "count" else "parts"
+    c = ctx.claim(kind, total)
+    ctx.mark(total)
+    c.refs = c.refs + tuple(ctx.ref(p) for p in parts)
+    if ambiguous:
+        return unverifiable(c, "分项中有多个金额（如原值与净值），无法确定应加总哪一个")
+    exact = sum((p.wan for p in parts), Decimal(0))
+    judge(c, to_unit(exact, total), total.decimals, **_measure(total))
+    if c.status == "mismatch" and partial and exact < total.wan:
+        unverifiable(c, "分项以“等”结尾，可能未列全")
+    c.formula = "+".join(fmt(p.value, p.decimals, p.unit) for p in parts) + \
+        f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
+    return c
+
+
+# --- 4. 年初 + 调整 = 全年 in prose; 原值 − 累计折旧 = 净值 --------------------------------------
+
+@extractor("budget_identity")
+def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
+    text, nums = ctx.text, ctx.nums
+    out: list[Claim] = []
+    for s, e in sentences(text):
+        amts = [n for n in nums if s <= n.start < e and n.kind == "amount"]
+        a = b = c = None
+        for n in amts:
+            lab = label_of(text, n, nums)
+            if "率" in lab:
+                continue
+            if a is None and (has_any(lab, ("年初",)) or (role_of(lab) == "budget" and "批复" in lab)) \
+                    and not has_any(lab, ("全年", "调整", "追加")):
+                a = n
+            elif a is not None and b is None and has_any(lab, ("调整", "追加", "调增", "调减", "核减")) \
+                    and not has_any(lab, ("全年",)):
+                b = n
+            elif a is not None and b is not None and c is None and has_any(lab, ("全年", "共计", "合计", "调整后")):
+                c = n
+        if a is None or b is None or c is None or ctx.is_used(c):
+            continue
+        blab = label_of(text, b, nums)
+        down = has_any(blab, ("调减", "减少", "核减", "追减", "压减")) or b.value < 0
+        bval = -abs(b.wan) if down else b.wan
+        cl = ctx.claim("budget_identity", c)
+        ctx.mark(c)
+        cl.refs = cl.refs + (ctx.ref(a), ctx.ref(b))
+        exact = to_unit(a.wan + bval, c)
+        judge(cl, exact, c.decimals)
+        op = "−" if down else "+"
+        cl.formula = f"{fmt(a.value, a.decimals, a.unit)}{op}{fmt(abs(b.value), b.decimals, b.unit)}" \
+                     f"={fmt(exact, c.decimals, c.unit)}"
+        if cl.status == "mismatch" and not down and a.wan - b.wan - c.wan == 0:
+            cl.reason = (f"按“{fmt(a.value, a.decimals, a.unit)}{op}{fmt(b.value, b.decimals, b.unit)}”应为"
+                         f"{fmt(exact, c.decimals, c.unit)}；若调整为调减（−{fmt(b.value, b.decimals, '')}），"
+                         "则与全年数相符——文字疑漏写负号或“调减”")
+        out.append(cl)
+    return out
+
+
+@extractor("net_value")
+def net_value_claims(ctx: ParaContext) -> list[Claim]:
+    text, nums = ctx.text, ctx.nums
+    out: list[Claim] = []
+    for s, e in sentences(text):
+        amts = [n for n in nums if s <= n.start < e and n.kind == "amount"]
+        for i in range(len(amts) - 2):
+            a, b, c = amts[i:i + 3]
+            la, lb, lc = (label_of(text, x, nums) for x in (a, b, c))
+            if "原值" in la and "折旧" in lb and has_any(lc, ("净值", "净额")) and not ctx.is_used(c):
+                cl = ctx.claim("net_value", c)
+                ctx.mark(c)
+                cl.refs = cl.refs + (ctx.ref(a), ctx.ref(b))
+                exact = to_unit(a.wan - b.wan, c)
+                judge(cl, exact, c.decimals)
+                cl.formula = f"{fmt(a.value, a.decimals, a.unit)}−{fmt(b.value, b.decimals, b.unit)}" \
+                             f"={fmt(exact, c.decimals, c.unit)}"
+                out.append(cl)
+    return out
