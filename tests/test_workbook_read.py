@@ -63,6 +63,8 @@ def _zip(members: dict) -> bytes:
     ("text.xlsx", lambda ex: "单位名称,年度\n长沙,2023\n".encode(), "不是 .xlsx"),
     ("zip.xlsx", lambda ex: _zip({"a.txt": "hello"}), "不是 Excel 工作簿"),
     ("word.xlsx", lambda ex: _zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<x/>"}), "Word 文档"),
+    ("calc.xlsx", lambda ex: _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                                   "content.xml": "<x/>"}), ".ods"),
 ])
 def test_unreadable_inputs_exit_3_with_chinese_message(tmp_path, example_path, name, make, needle):
     p = tmp_path / name

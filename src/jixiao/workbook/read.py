@@ -135,7 +135,8 @@ def _sniff(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise InputError(f"文件 {path.name} 已损坏或不完整。", "请重新保存或重新下载该文件。") from None
     if "xl/workbook.xml" not in names:
-        what = "Word 文档" if "word/document.xml" in names else "其他压缩文件"
+        what = ("Word 文档" if "word/document.xml" in names
+                else "OpenDocument 表格（.ods）" if "content.xml" in names else "其他压缩文件")
         raise InputError(f"文件 {path.name} 不是 Excel 工作簿（看起来是{what}）。",
                          "请选择用 Excel/WPS 保存的基础数据表（.xlsx）。")
 
