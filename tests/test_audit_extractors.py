@@ -377,3 +377,10 @@ def test_hierarchical_tables_add_up_their_top_level_rows():
     sub = [["项目", "金额"], ["基本支出", "10.00"], ["其中：人员经费", "6.00"], ["项目支出", "5.00"], ["合计", "15.00"]]
     cs = claims_of(tables=[codes, sub])
     assert [(c.location["table"], c.status) for c in cs] == [(0, "ok"), (0, "ok"), (1, "ok")]
+
+
+def test_change_sentence_opening_with_the_comparison():
+    # (123,456.78 − 126,456.78) = −3,000.00 元; −3,000 / 126,456.78 = −2.37%
+    cs = claims_of("经费支出决算为123,456.78元，其中：接待费23,456.78元，运行维护费100,000.00元。"
+                   "较上年的126,456.78元减少3,000.00元，下降2.37%。")
+    assert [(c.kind, c.status) for c in cs] == [("parts", "ok"), ("change", "ok"), ("change_rate", "ok")]

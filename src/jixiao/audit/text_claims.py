@@ -222,6 +222,11 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             prior = prior or _find_by_subject(ctx, subject, m.start(), want="budget")
         elif current is None:
             current = _find_by_subject(ctx, subject, m.start(), want="actual")
+            if current is None and not text[s_s:m.start()].strip(" ，,") and s_s > 0:
+                # "…支出决算为A元，其中…。较上年B元减少C元": the figure that opens the sentence before
+                p_s, p_e = sentence_of(text, s_s - 1)
+                lead = [n for n in nums if p_s <= n.start < p_e and n.kind in ("amount", "count")]
+                current = lead[0] if lead else None
         if vs_budget and (current is None or prior is None):
             # "较预算节约X万元，计算过程：预算数A－实际支出数B…" or the totals of the sentences before
             tail = [n for n in nums if (stated_rate or stated_amt).end <= n.start < s_e and n.kind == "amount"]
