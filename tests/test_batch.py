@@ -243,8 +243,13 @@ def test_bad_framework_and_format_are_usage_errors(inbox, tmp_path):
     assert res.exit_code == 2 and "找不到评分框架" in res.output
     res = run("batch", inbox, "-o", tmp_path / "o", "--format", "pdf")
     assert res.exit_code == 2 and "不支持的输出格式" in res.output
+    assert not (tmp_path / "o").exists()         # nothing written on a usage error
     res = run("batch", tmp_path / "不存在", "-o", tmp_path / "o")
     assert res.exit_code == 2 and "输入目录不存在" in res.output
+    (tmp_path / "空目录").mkdir()
+    (tmp_path / "空目录" / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    res = run("batch", tmp_path / "空目录", "-o", tmp_path / "o2")
+    assert res.exit_code == 2 and "没有找到基础数据表" in res.output and not (tmp_path / "o2").exists()
 
 
 _real_process_one = runner_mod.process_one

@@ -129,6 +129,21 @@ def discover(src: Path, out: Path) -> list[Path]:
     return sorted(found, key=lambda p: str(p.relative_to(src)))
 
 
+def check_formats(formats: tuple[str, ...]) -> None:
+    bad = [f for f in formats if f not in ALL_FORMATS]
+    if bad:
+        raise UsageError(f"不支持的输出格式：{'、'.join(bad)}（可选：{','.join(ALL_FORMATS)}）。")
+
+
+def find_inputs(src: Path, out: Path) -> list[Path]:
+    """``discover``, refusing a folder with no workbook at all (a wrong folder, or only .xls files)."""
+    paths = discover(src, out)
+    if not paths:
+        raise UsageError(f"在 {src} 及其子目录中没有找到基础数据表（.xlsx 文件）。",
+                         "请确认目录是否正确；.xls 等旧格式请先在 Excel/WPS 中另存为 .xlsx。")
+    return paths
+
+
 def file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -229,11 +244,9 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     """Process every workbook under ``src`` into ``out``; record each run in ``store``."""
     t0 = time.perf_counter()
     src, out = Path(src), Path(out)
-    bad = [f for f in formats if f not in ALL_FORMATS]
-    if bad:
-        raise UsageError(f"不支持的输出格式：{'、'.join(bad)}（可选：{','.join(ALL_FORMATS)}）。")
+    check_formats(formats)
     jobs = max(1, jobs or default_jobs())
-    paths = discover(src, out)
+    paths = find_inputs(src, out)
     out.mkdir(parents=True, exist_ok=True)
     fw_label, fw_hash = framework_fingerprint(framework)
     scratch_root = out / WORK_DIR

@@ -78,11 +78,14 @@ def batch_cmd(
 ):
     """批量评价目录下所有单位的基础数据表：并行处理、写入数据库、生成各单位报告和汇总表。"""
     from ..batch import STATUS_ZH, build_rows, framework_fingerprint, run_batch, write_summary
+    from ..batch.runner import check_formats, find_inputs
 
     if jobs < 0:
         raise UsageError("--jobs 不能为负数。")
     formats = _formats(fmt)
-    framework_fingerprint(framework)  # a bad framework is a usage error before any work
+    check_formats(formats)
+    framework_fingerprint(framework)  # a bad framework or an empty folder: a usage error before any work
+    find_inputs(src, out)
     url = db_url(db, default=Path(out) / "jixiao.db")
     store = _open_store(url)
     progress = Progress(TextColumn("[bold]评价中"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
