@@ -5,6 +5,7 @@ Each command group lives in its own module and registers itself on ``app``.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -34,7 +35,7 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号。"),
 ):
     """jixiao（绩效）：部门整体支出绩效自评工具。"""
-    state["debug"] = state["debug"] or debug
+    state["debug"] = debug or bool(os.environ.get("JIXIAO_DEBUG"))
 
 
 def _register_all() -> None:
