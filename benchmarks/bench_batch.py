@@ -116,6 +116,9 @@ def main(argv=None) -> int:
         "cpu_jobs1_s": round(r1["parent_cpu_s"], 1), "cpu_parent_jobs2_s": round(r2["parent_cpu_s"], 1),
         "cpu_workers_jobs2_s": round(r2["workers_cpu_s"], 1), "load_avg": os.getloadavg()[0],
     }
+    # what 2 idle cores would give: the 1-process CPU time over the busier of (parent alone, all work / 2)
+    c2 = max(r2["parent_cpu_s"], (r2["parent_cpu_s"] + r2["workers_cpu_s"]) / 2)
+    res["speedup_cpu_bound"] = round(r1["parent_cpu_s"] / c2, 2)
     print(f"N = {a.n} workbooks ({size_mb:.1f} MB), formats: {a.formats}, {os.cpu_count()} CPUs")
     print(f"  generate            {t_gen:8.1f} s")
     print(f"  calamine only       {floor:8.2f} s   {a.n / floor:8.1f} files/s   (the floor)")
@@ -125,7 +128,8 @@ def main(argv=None) -> int:
     print(f"  peak memory, 2 processes: parent {res['parent_mb']} MB, worker {res['worker_mb']} MB at N={a.n}; "
           f"parent {res['parent_mb_small']} MB, worker {res['worker_mb_small']} MB at N={small_n}")
     print(f"  CPU time: 1 process {res['cpu_jobs1_s']} s; 2 processes: parent {res['cpu_parent_jobs2_s']} s + "
-          f"workers {res['cpu_workers_jobs2_s']} s   (load average {res['load_avg']:.1f})")
+          f"workers {res['cpu_workers_jobs2_s']} s   (load average {res['load_avg']:.1f}); "
+          f"speed-up bound from CPU time on 2 idle cores {res['speedup_cpu_bound']:.2f}×")
     print(f"  outcomes: {r2['counts']}")
     print(json.dumps(res, ensure_ascii=False))
     return 0
