@@ -3,11 +3,10 @@
 import re
 
 import typer.main
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from jixiao.cli import app
-
-from conftest import ROOT
 
 runner = CliRunner()
 
