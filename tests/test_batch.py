@@ -344,3 +344,23 @@ def test_one_or_two_processes_give_the_same_summary(inbox, tmp_path):
     ja = sorted(a.glob("*/*.json"))
     assert [p.relative_to(a) for p in ja] == [p.relative_to(b) for p in sorted(b.glob("*/*.json"))]
     assert all(p.read_bytes() == (b / p.relative_to(a)).read_bytes() for p in ja)
+
+
+def test_generated_workbooks_are_valid_unless_broken_on_purpose(tmp_path):
+    """The benchmark's synthetic workbooks are real: they load clean, and each deliberate error
+    is the error the checks report."""
+    from jixiao.errors import InputError
+    from jixiao.issues import flatten
+    from jixiao.workbook import load
+
+    for i in range(8):
+        p = gen.write_one(tmp_path / f"ok{i}.xlsx", gen.department(100 + i, 2022 + i % 2, seed=i))
+        lr = load(p)
+        assert lr.valid, flatten([x for x in lr.issues if x.severity == "error"], ("code", "sheet", "cell"))
+    expected = {"total_mismatch": "E-SPENDING-TOTAL", "missing_name": "E-INFO-MISSING",
+                "text_amount": "E-CELL-NOT-NUMBER"}
+    for kind, code in expected.items():
+        lr = load(gen.write_one(tmp_path / f"{kind}.xlsx", gen.department(1, 2023, seed=1), kind))
+        assert code in {x.code for x in lr.issues if x.severity == "error"}, kind
+    with pytest.raises(InputError):
+        load(gen.write_one(tmp_path / "t.xlsx", gen.department(1, 2023, seed=1), "truncated"))
