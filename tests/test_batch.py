@@ -135,6 +135,12 @@ def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):
     # the html lists every unit, escaped, with the grade chart inline
     html = (out / "汇总.html").read_text(encoding="utf-8")
     assert "<svg" in html and all(r["单位名称"] in html for r in good) and "坏文件.xlsx" in html
+    # the average complete total per year, computed here from the rows
+    full = [Decimal(str(r["总分"])) for r in good if r["待评项"] == 0]
+    if full:
+        from jixiao.money import fmt_amount, q2
+
+        assert f"平均总分 {fmt_amount(q2(sum(full) / len(full)))} 分（{len(full)} 个评分完整的单位）" in html
     # each evaluated unit links to its own output, and the link resolves to a file in OUT
     import re
     from urllib.parse import unquote

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..fsutil import write_bytes_atomic, write_text_atomic
+from ..money import fmt_amount, q2
 from ..store import Store
 from .render import Link, bar_svg, html_page, write_sheet
 from .runner import STATUS_ZH, BatchResult, Item
@@ -108,6 +109,18 @@ def grade_distribution(rows: list[SummaryRow]) -> dict[str, int]:
     return dist
 
 
+def year_lines(rows: list[SummaryRow]) -> list[str]:
+    """Per year: how many units, the average complete total (units with 待评 items left out)."""
+    out = []
+    for year in sorted({r.year for r in rows if r.evaluated and r.year is not None}):
+        got = [r for r in rows if r.evaluated and r.year == year]
+        full = [r.total for r in got if r.total is not None and not r.pending]
+        avg = f"平均总分 {fmt_amount(q2(sum(full, Decimal(0)) / len(full)))} 分（{len(full)} 个评分完整的单位）" \
+            if full else "尚无评分完整的单位"
+        out.append(f"{year}年：评价 {len(got)} 个单位，{avg}。")
+    return out
+
+
 def _headers(names: dict[str, str]) -> list[str]:
     return ["排名", "单位名称", "年度", "总分", "满分", "等级", "待评项", *[f"{n}（%）" for n in names.values()],
             "问题数", "数据错误", "数据警告", "状态", "文件", "输出目录", "说明"]
@@ -129,6 +142,7 @@ def write_summary(result: BatchResult, store: Store) -> list[Path]:
     n_ok = sum(r.evaluated for r in rows)
     intro = [f"共 {len(rows)} 个文件：评价 {n_ok} 个，未能评价 {len(rows) - n_ok} 个；"
              f"等级分布：" + "，".join(f"{g} {n} 个" for g, n in dist.items() if n),
+             *year_lines(rows),
              "排名按同一年度总分从高到低；“待评”表示仍有定性评分项未填写，等级暂不确定。"]
     paths = [_xlsx(result.out / "汇总.xlsx", headers, table, dist, intro),
              _html(result.out / "汇总.html", headers, table, rows, dist, intro)]
