@@ -126,11 +126,13 @@ def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):
         assert sorted(p.name for p in (out / r["输出目录"]).iterdir() if not p.name.startswith(".")) \
             == [f"{name}{year}年度部门整体支出绩效自评评价结果.json"] or \
             len(list((out / r["输出目录"]).glob("*.json"))) == 1
-    totals = sorted((Decimal(str(r["总分"])) for r in good), reverse=True)
-    assert [Decimal(str(r["总分"])) for r in good] == totals            # listed best first
-    assert [r["排名"] for r in good][0] == 1
-    for a, b in zip(good, good[1:], strict=False):
-        assert b["排名"] == (a["排名"] if b["总分"] == a["总分"] else good.index(b) + 1)
+    ranked = [r for r in good if r["排名"] is not None]
+    assert ranked == [r for r in good if r["待评项"] == 0] and ranked == good[:len(ranked)]   # ranked first
+    totals = sorted((Decimal(str(r["总分"])) for r in ranked), reverse=True)
+    assert [Decimal(str(r["总分"])) for r in ranked] == totals            # best first
+    for i, r in enumerate(ranked):
+        assert r["排名"] == 1 + sum(1 for o in ranked if Decimal(str(o["总分"])) > Decimal(str(r["总分"])))
+        assert i == 0 or r["排名"] >= ranked[i - 1]["排名"]
     assert "~$u0.xlsx" not in by_file and "说明.txt" not in by_file
     # the html lists every unit, escaped, with the grade chart inline
     html = (out / "汇总.html").read_text(encoding="utf-8")
@@ -328,18 +330,20 @@ def test_example_through_batch_matches_the_reference_report(example_path, tmp_pa
     assert inds["asset_growth_rate"]["value"] == Decimal("414.49")
 
 
-@given(st.lists(st.sampled_from(["90.00", "85.50", "85.50", "70.00", None]), min_size=1, max_size=12))
-def test_ranks_are_competition_ranks_within_a_year(totals):
+@given(st.lists(st.tuples(st.sampled_from(["90.00", "85.50", "85.50", "70.00", None]), st.sampled_from([0, 0, 3]),
+                          st.sampled_from([2022, 2023])), min_size=1, max_size=12))
+def test_ranks_are_competition_ranks_within_a_year(specs):
     from jixiao.batch.summary import SummaryRow, _rank
 
-    rows = [SummaryRow(file=f"{i}.xlsx", status="ok", unit=f"单位{i}", year=2023,
-                       total=None if t is None else Decimal(t)) for i, t in enumerate(totals)]
+    rows = [SummaryRow(file=f"{i}.xlsx", status="ok", unit=f"单位{i}", year=y, pending=p,
+                       total=None if t is None else Decimal(t)) for i, (t, p, y) in enumerate(specs)]
     _rank(rows)
     for r in rows:
-        if r.total is None:
+        if r.total is None or r.pending:
             assert r.rank is None
-        else:   # 1 + the number of units with a strictly higher total
-            assert r.rank == 1 + sum(1 for o in rows if o.total is not None and o.total > r.total)
+        else:   # 1 + the number of complete totals of the same year strictly higher
+            assert r.rank == 1 + sum(1 for o in rows if o.year == r.year and o.total is not None
+                                     and not o.pending and o.total > r.total)
 
 
 def test_one_or_two_processes_give_the_same_summary(inbox, tmp_path):

@@ -84,15 +84,17 @@ def build_rows(items: list[Item], store: Store) -> tuple[list[SummaryRow], dict[
                         names.setdefault(k, got[k]["name"])
         rows.append(row)
     _rank(rows)
-    rows.sort(key=lambda r: (not r.evaluated, r.year or 0, r.rank or 10**9, r.unit, r.file))
+    rows.sort(key=lambda r: (not r.evaluated, r.year or 0, r.rank is None, r.rank or 0,
+                             -(r.total if r.total is not None else Decimal(-1)), r.unit, r.file))
     return rows, {k: names.get(k, k) for k in KEY_INDICATORS}
 
 
 def _rank(rows: list[SummaryRow]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total score, within each year."""
+    """Competition ranking (1, 2, 2, 4) by total score within each year, of complete scores only:
+    a total with 待评 items left out is not comparable, so it gets no rank."""
     by_year: dict[int | None, list[SummaryRow]] = {}
     for r in rows:
-        if r.evaluated and r.total is not None:
+        if r.evaluated and r.total is not None and not r.pending:
             by_year.setdefault(r.year, []).append(r)
     for group in by_year.values():
         group.sort(key=lambda r: r.total, reverse=True)
@@ -143,7 +145,8 @@ def write_summary(result: BatchResult, store: Store) -> list[Path]:
     intro = [f"共 {len(rows)} 个文件：评价 {n_ok} 个，未能评价 {len(rows) - n_ok} 个；"
              f"等级分布：" + "，".join(f"{g} {n} 个" for g, n in dist.items() if n),
              *year_lines(rows),
-             "排名按同一年度总分从高到低；“待评”表示仍有定性评分项未填写，等级暂不确定。"]
+             "排名按同一年度总分从高到低，只比较评分完整的单位；“待评”表示仍有定性评分项未填写，"
+             "总分和等级暂不确定，不参加排名。"]
     paths = [_xlsx(result.out / "汇总.xlsx", headers, table, dist, intro),
              _html(result.out / "汇总.html", headers, table, rows, dist, intro)]
     result.summary_files = paths
