@@ -384,3 +384,18 @@ def test_change_sentence_opening_with_the_comparison():
     cs = claims_of("经费支出决算为123,456.78元，其中：接待费23,456.78元，运行维护费100,000.00元。"
                    "较上年的126,456.78元减少3,000.00元，下降2.37%。")
     assert [(c.kind, c.status) for c in cs] == [("parts", "ok"), ("change", "ok"), ("change_rate", "ok")]
+
+
+def test_shares_of_the_parts_of_a_list():
+    # 800 / 1,000 = 80.00% ✓; 200 / 1,000 = 20.00%, stated 25.00%
+    cs = claims_of("本年支出1,000.00万元，其中：基本支出800.00万元（占80.00%），项目支出200.00万元（占25.00%）。")
+    assert [(c.kind, c.stated, c.status) for c in cs] == [
+        ("parts", D("1000.00"), "ok"), ("rate", D("80.00"), "ok"), ("rate", D("25.00"), "mismatch")]
+
+
+def test_table_year_columns_with_difference_and_rate():
+    rows = [["项目", "本年数", "上年数", "增减额", "增减率"], ["基本支出", "110.00", "100.00", "10.00", "10.00%"],
+            ["项目支出", "45.00", "50.00", "-5.00", "-10.00%"], ["合计", "155.00", "150.00", "5.00", "3.33%"]]
+    cs = claims_of(tables=[rows])
+    assert len(cs) == 9 and all(c.status == "ok" for c in cs)
+    assert {c.kind for c in cs} == {"table_identity", "table_change_rate", "table_total"}

@@ -60,6 +60,8 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
             continue
         out.append(_parts_claim(ctx, total, parts, ambiguous,
                                 partial=text[s_s:s_e].rstrip("。；; ").endswith("等")))
+        if not ambiguous:
+            out.extend(_part_shares(ctx, total, parts))
     # 以上…共计 / 合计 X at the end of a list
     for m in re.finditer(r"(以上[^，。；]{0,24}?(共计|合计|总计|累计|计)|(?<=[，,；;])(共计|合计|总计))\s*", text):
         after = [n for n in nums if n.start >= m.end() and n.start <= m.end() + 1]
@@ -173,6 +175,33 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     c.formula = "+".join(fmt(p.value, p.decimals, p.unit) for p in parts) + \
         f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
     return c
+
+
+_SHARE_AFTER = re.compile(r"[，,（(]?\s*占(总额|总数|比|比重|全部)?的?(为)?\s*")
+
+
+def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
+    """"其中：财政拨款900.00万元，占90.00%": each part's share of the total it is listed under."""
+    text, nums = ctx.text, ctx.nums
+    by_start = {n.start: n for n in nums}
+    out = []
+    for p in parts:
+        m = _SHARE_AFTER.match(text, p.unit_end)
+        r = by_start.get(m.end()) if m and m.end() > p.unit_end else None
+        if r is None or r.kind != "rate" or ctx.is_used(r):
+            continue
+        c = ctx.claim("rate", r)
+        ctx.mark(r)
+        c.refs = c.refs + (ctx.ref(p), ctx.ref(total))
+        if total.wan == 0:
+            out.append(unverifiable(c, "总数为0，占比无意义"))
+            continue
+        exact = p.wan * 100 / total.wan
+        judge(c, exact, r.decimals)
+        c.formula = f"{fmt(p.value, p.decimals, p.unit)}/{fmt(total.value, total.decimals, total.unit)}" \
+                    f"×100%={fmt(exact, r.decimals, '%')}"
+        out.append(c)
+    return out
 
 
 # --- 4. 年初 + 调整 = 全年 in prose; 原值 − 累计折旧 = 净值 --------------------------------------

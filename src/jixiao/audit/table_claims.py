@@ -192,6 +192,10 @@ def row_identities(g: Grid) -> list[Claim]:
     out: list[Claim] = []
     ini, adj, full = _one(g, "initial"), _one(g, "adjust"), _one(g, "full")
     act, diff, bud = _one(g, "actual"), _one(g, "diff"), _one(g, "budget")
+    year_pair = None
+    if diff is not None and re.search(r"增减|变动|增长|比上年|较上年", g.headers[diff]):
+        pair = _dated_pair(g, None)
+        year_pair = pair[:2] if pair else None
     for r in _body_rows(g):
         cells = g.cells[r]
         if ini is not None and adj is not None and full is not None and cells[full] is not None \
@@ -202,7 +206,16 @@ def row_identities(g: Grid) -> list[Claim]:
             c.formula = f"{g.headers[ini]} {fmt(g.val(r, ini))} + {g.headers[adj]} {fmt(g.val(r, adj))} = {fmt(exact)}"
             out.append(c)
         base = full if full is not None else bud
-        if diff is not None and base is not None and act is not None and cells[diff] is not None \
+        if diff is not None and cells[diff] is not None and year_pair is not None \
+                and (act is None or base is None):
+            # 本年数 | 上年数 | 增减额: the difference of the two years
+            cur, pri = year_pair
+            c = _claim(g, "table_identity", r, diff, [(r, cur), (r, pri)])
+            exact = g.val(r, cur) - g.val(r, pri)
+            judge(c, exact, cells[diff].decimals)
+            c.formula = f"{g.headers[cur]} {fmt(g.val(r, cur))} − {g.headers[pri]} {fmt(g.val(r, pri))} = {fmt(exact)}"
+            out.append(c)
+        elif diff is not None and base is not None and act is not None and cells[diff] is not None \
                 and cells[base] is not None:
             c = _claim(g, "table_identity", r, diff, [(r, base), (r, act)])
             exact = g.val(r, base) - g.val(r, act)
@@ -279,8 +292,14 @@ def _change_pair(g: Grid, pc: int):
     head = g.headers[pc]
     kind = "actual" if "决算" in head or "实际" in head or "支出" in head else (
         "budget" if "预算" in head else None)
-    cands = [c for c in g.numeric_cols if c not in g.pct_cols and (kind is None or g.roles[c] in
-             ((kind, "full") if kind == "budget" else (kind,)))]
+    return _dated_pair(g, kind)
+
+
+def _dated_pair(g: Grid, kind: str | None):
+    """(current column, prior column, True) among amount columns of ``kind`` told apart by the
+    year in their headers (2023 / 2022, 本年 / 上年)."""
+    cands = [c for c in g.numeric_cols if c not in g.pct_cols and g.roles[c] not in ("diff", "sum")
+             and (kind is None or g.roles[c] in ((kind, "full") if kind == "budget" else (kind,)))]
 
     def year(c):
         h = g.headers[c]
