@@ -399,3 +399,37 @@ def test_table_year_columns_with_difference_and_rate():
     cs = claims_of(tables=[rows])
     assert len(cs) == 9 and all(c.status == "ok" for c in cs)
     assert {c.kind for c in cs} == {"table_identity", "table_change_rate", "table_total"}
+
+
+_TOKENS = ["1", "23", "4.56", "7,890.12", "0", "0.00", "-3.5", "2023年", "万元", "元", "亿元", "%", "名", "人",
+           "其中：", "包括", "以上", "共计", "合计", "较上年", "比上年", "与上年对比", "较预算", "增加", "减少", "增长",
+           "下降", "节约", "至", "率", "执行率", "调整率", "占", "的", "年初", "调整", "全年", "预算", "实际支出",
+           "原值", "累计折旧", "净值", "剔除", "具体计算：", "（", "）", "〔", "〕", "/", "×", "×100%", "=", "－",
+           "+", "，", "。", "；", "、", "《", "》", "\t", "\n", "\n\n", "等", "满意度", "问卷", "甲", "乙"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=80))
+def test_any_text_is_audited_without_crashing(tokens):
+    r = audit_text("".join(tokens))
+    for c in r.claims:
+        assert c.status in ("ok", "rounding", "mismatch", "unverifiable")
+        assert ("paragraph" in c.location) != ("table" in c.location)
+        d = c.to_dict()
+        assert d["stated"] is None or isinstance(d["stated"], str)
+
+
+_CELLS = ["", "1", "2", "3.00", "-1.50", "0.00", "12.5%", "0%", "合计", "小计", "序号", "项目", "年初预算", "调整",
+          "全年预算", "决算数", "差额", "执行率", "占比", "2022年决算", "2023年决算", "变动比例", "满意度", "问卷数",
+          "满意数", "科目编码", "201", "20101", "其中：甲", "指标文号", "某财〔2023〕1号"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=6).flatmap(
+    lambda w: st.lists(st.lists(st.sampled_from(_CELLS), min_size=w, max_size=w), min_size=1, max_size=8)))
+def test_any_table_is_audited_without_crashing(rows):
+    b = DocumentBuilder("t")
+    b.table(rows)
+    for c in audit_document(b.doc).claims:
+        assert c.location["table"] == 0 and 0 <= c.location["row"] < len(rows)
+        assert 0 <= c.location["column"] < len(rows[0])

@@ -201,6 +201,8 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             continue
         stated_amt = first if first.kind in ("amount", "count") else None
         stated_rate = first if first.kind == "rate" else None
+        if stated_amt is None and stated_rate is None:
+            continue
         if stated_amt is not None:
             nxt = _CMP.search(text, stated_amt.end, s_e)
             lim = nxt.start() if nxt else s_e
