@@ -9,6 +9,8 @@ import docx
 import pytest
 from audit_corpus.pdf import make_pdf
 from docx.oxml import OxmlElement
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jixiao.audit import audit_file
 from jixiao.audit.document import Paragraph, Table
@@ -165,3 +167,23 @@ def test_missing_file_and_folder(tmp_path):
         read_document(tmp_path / "无.docx")
     with pytest.raises(InputError, match="文件夹"):
         read_document(tmp_path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xef\xbb\xbf"]), st.binary(max_size=400),
+       st.sampled_from([".txt", ".docx", ".pdf"]))
+def test_random_bytes_are_read_or_refused_never_crash(tmp_path, prefix, body, ext):
+    p = tmp_path / f"随机{ext}"
+    p.write_bytes(prefix + body)
+    try:
+        read_document(p)
+    except InputError as e:
+        assert e.message
+
+
+def test_truncated_docx_is_refused(tmp_path):
+    full = _merged_docx(tmp_path / "完整.docx").read_bytes()
+    p = tmp_path / "截断.docx"
+    p.write_bytes(full[: len(full) // 2])
+    with pytest.raises(InputError, match="损坏"):
+        read_document(p)
