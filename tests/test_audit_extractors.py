@@ -433,3 +433,9 @@ def test_any_table_is_audited_without_crashing(rows):
     for c in audit_document(b.doc).claims:
         assert c.location["table"] == 0 and 0 <= c.location["row"] < len(rows)
         assert 0 <= c.location["column"] < len(rows[0])
+
+
+def test_amount_tolerance_is_a_cent_even_with_more_decimals():
+    # 1.2345 + 2.0000 = 3.2345; stated 3.2400 is within 0.01 万元 → rounding; 3.2500 is not
+    assert one(claims_of("合计3.2400万元，其中：甲1.2345万元，乙2.0000万元。")).status == "rounding"
+    assert one(claims_of("合计3.2500万元，其中：甲1.2345万元，乙2.0000万元。")).status == "mismatch"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..money import dec_str, fmt_amount
+from ..money import AMOUNT_TOLERANCE, dec_str, fmt_amount
 
 OK, ROUNDING, MISMATCH, UNVERIFIABLE = "ok", "rounding", "mismatch", "unverifiable"
 STATUSES = (MISMATCH, ROUNDING, OK, UNVERIFIABLE)
@@ -91,11 +91,14 @@ def judge(claim: Claim, exact: Decimal | None, decimals: int, *, exact_only: boo
         return claim
     shown = quantize(exact, decimals)
     claim.computed = shown
+    tol = tolerance(decimals)
+    if claim.unit != "%" and decimals > 2:
+        tol = max(tol, AMOUNT_TOLERANCE)        # amounts: 0.01 (万元) however many decimals are printed
     if shown == claim.stated:
         claim.status = OK
-    elif not exact_only and abs(claim.stated - exact) <= tolerance(decimals):
+    elif not exact_only and abs(claim.stated - exact) <= tol:
         claim.status = ROUNDING
-    elif not exact_only and abs(claim.stated - shown) <= tolerance(decimals) and decimals > 0:
+    elif not exact_only and abs(claim.stated - shown) <= tol and decimals > 0:
         claim.status = ROUNDING
     else:
         claim.status = MISMATCH
