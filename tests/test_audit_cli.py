@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from audit_corpus.builders import bump, synthetic_report, write_docx
 from typer.testing import CliRunner
@@ -98,3 +99,16 @@ def test_bad_format_is_a_usage_error(tmp_path):
 def test_help_is_chinese():
     r = runner.invoke(app, ["audit", "--help"])
     assert r.exit_code == 0 and "审核报告" in r.output and "退出码" in r.output
+
+
+GOLDEN_TEXT = Path(__file__).parent / "audit_corpus" / "golden_text_output.txt"
+
+
+def test_text_output_golden(tmp_path, update_goldens):
+    """The whole text report for the slipped synthetic report, as a reviewer reads it
+    (``pytest --update-goldens`` rewrites it; review the diff)."""
+    r = _run(_slipped(tmp_path), "--all")
+    out = r.output.replace(str(tmp_path), "<tmp>")
+    if update_goldens or not GOLDEN_TEXT.exists():
+        GOLDEN_TEXT.write_text(out, encoding="utf-8")
+    assert out == GOLDEN_TEXT.read_text(encoding="utf-8")

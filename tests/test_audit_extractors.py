@@ -439,3 +439,8 @@ def test_amount_tolerance_is_a_cent_even_with_more_decimals():
     # 1.2345 + 2.0000 = 3.2345; stated 3.2400 is within 0.01 万元 → rounding; 3.2500 is not
     assert one(claims_of("合计3.2400万元，其中：甲1.2345万元，乙2.0000万元。")).status == "rounding"
     assert one(claims_of("合计3.2500万元，其中：甲1.2345万元，乙2.0000万元。")).status == "mismatch"
+
+
+def test_change_with_last_years_figure_before_the_comparison():
+    cs = claims_of("本年支出500.00万元，上年同期为400.00万元，同比增长25.00%。")
+    assert [(c.kind, c.computed, c.status) for c in cs] == [("change_rate", D("25.00"), "ok")]

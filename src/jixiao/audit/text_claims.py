@@ -216,6 +216,10 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
         # the current value: just before the marker, after the previous claim
         cur_c = [n for n in nums if lo <= n.start and n.end <= m.start() and n.kind in ("amount", "count")]
         current = cur_c[-1] if cur_c else None
+        if prior is None and current is not None and len(cur_c) >= 2 and \
+                re.search(r"上年|去年|上一年|同期", label_of(text, current, nums)):
+            # "本年支出500万元，上年同期为400万元，同比增长25%": last year's figure came first
+            prior, current = current, cur_c[-2]
         subject = _subject(text, m.start(), lo)
         if vs_budget:
             if current is not None and role_of(label_of(text, current, nums)) == "budget":

@@ -47,7 +47,8 @@ def render_text(result, *, show_all: bool = False) -> str:
         lines.append(f"{head}［{c.where}］{KIND_NAMES.get(c.kind, c.kind)}")
         lines.append(f"    原文：{c.text}")
         if c.computed is not None:
-            lines.append(f"    陈述 {fmt(c.stated, dec, unit)}，复核应为 {fmt(c.computed, dec, unit)}"
+            verb = "复核一致" if c.status == "ok" else "复核应为"
+            lines.append(f"    陈述 {fmt(c.stated, dec, unit)}，{verb} {fmt(c.computed, dec, unit)}"
                          + (f"（{c.formula}）" if c.formula else ""))
         if c.reason:
             lines.append(f"    说明：{c.reason}")
