@@ -444,3 +444,9 @@ def test_amount_tolerance_is_a_cent_even_with_more_decimals():
 def test_change_with_last_years_figure_before_the_comparison():
     cs = claims_of("本年支出500.00万元，上年同期为400.00万元，同比增长25.00%。")
     assert [(c.kind, c.computed, c.status) for c in cs] == [("change_rate", D("25.00"), "ok")]
+
+
+def test_a_generic_subject_is_not_looked_up_elsewhere():
+    # "支出" alone could be any 支出 of the report: unverifiable rather than a guess
+    c = one(claims_of("本年收入500.00万元，实际支出480.00万元。支出较上年400.00万元增加90.00万元。"))
+    assert c.status == "unverifiable"

@@ -326,6 +326,9 @@ def _budget_actual_before(ctx: ParaContext, before: int):
     return None, None
 
 
+_GENERIC = {"支出", "收入", "经费", "资金", "金额", "总额", "合计", "预算", "决算", "项目", "费用", "资产", "人员",
+            "其中", "本年", "全年", "上年"}
+
 _ROLE_TAIL = re.compile(r"(资金|经费)?(实际)?(支出|使用|执行|决算|发生|完成|到位|分配|拨付)(数|额|金额)?$")
 
 
@@ -342,9 +345,9 @@ def _find_by_subject(ctx: ParaContext, subject: str, before: int, want: str, pre
     paragraphs back: the first one after the subject whose label reads ``want`` (actual/budget);
     for 'actual', a figure with a neutral label is accepted too. Returns Num (this paragraph)
     or (Num, paragraph index)."""
-    if len(subject) < 2:
-        return None
     key = subject.replace("“", "").replace("”", "").replace('"', "")
+    if len(key) < 3 and not (len(key) == 2 and key not in _GENERIC):
+        return None         # "支出较上年…": too generic a subject to look up elsewhere
     for back in range(0, 6):
         k = ctx.pos - back
         if k < 0:
