@@ -9,7 +9,7 @@ from ..model import Department, PerfIndicator, Project
 from ..money import fmt_amount, fmt_count, q2
 from ..results import Evaluation, ProjectScore, Score, ScoreItem
 from .context import Attachment, Block, Cell, Heading, PageBreak, Para, Table
-from .sections import _full_year, _n, _r, _sum
+from .sections import _adj_cell, _full_year, _initial, _n, _r, _sum
 from .text import exact_rate, ph
 
 
@@ -53,7 +53,7 @@ def _basic_data(d: Department, ys: str) -> list[Block]:
     lines = [*sp.basic_parts, sp.basic, sp.dept_projects, sp.public_projects, sp.projects, sp.total]
     for b in lines:
         indent = "  " if b in sp.basic_parts else ""
-        rows.append((_t(indent + b.name), _n(b.initial), _n(b.adjustment), _n(b.full_year), _n(b.actual),
+        rows.append((_t(indent + b.name), _n(_initial(b)), _adj_cell(b), _n(_full_year(b)), _n(b.actual),
                      _n(b.prior_actual)))
     out.append(Table("basic_spending", tuple(rows), (28, 14, 14, 15, 15, 14), caption="表2 支出情况", small=True))
     rows = [_h("项目", "金额")]
@@ -68,8 +68,8 @@ def _basic_data(d: Department, ys: str) -> list[Block]:
     for it in tp.items:
         rows.append((_t(it.name), _n(it.prior_budget), _n(it.prior_actual), _n(it.budget), _n(it.actual),
                      _t(it.reason)))
-    rows.append((Cell("合计", bold=True), *(_n(tp.total(k)) for k in ("prior_budget", "prior_actual", "budget",
-                                                                      "actual")), _t("")))
+    rows.append((Cell("合计", bold=True), *(_n(_column_total(tp, k)) for k in ("prior_budget", "prior_actual",
+                                                                             "budget", "actual")), _t("")))
     pf = d.public_funds
     rows.append((_t("公用经费"), Cell(""), _n(pf.prior_actual), _n(pf.budget), _n(pf.actual), _t("")))
     out.append(Table("basic_three_public", tuple(rows), (26, 13, 13, 13, 13, 22),
@@ -110,6 +110,18 @@ def _basic_data(d: Department, ys: str) -> list[Block]:
     rows.append((_cnt(sa.surveyed), _cnt(sa.satisfied), _r(sat)))
     out.append(Table("basic_satisfaction", tuple(rows), (34, 33, 33), caption="表9 服务对象满意度", unit="", small=True))
     return out
+
+
+def _column_total(tp, attr: str) -> Decimal | None:
+    """合计 of a 三公 column: the sum when every item has the figure; the typed 合计 when no item has it
+    (a report may give only last year's total budget); blank when only some items have it — a
+    printed 合计 must equal its printed column."""
+    vals = [getattr(i, attr) for i in tp.items]
+    if vals and all(v is not None for v in vals):
+        return _sum(vals)
+    if all(v is None for v in vals) and tp.total_stated is not None:
+        return getattr(tp.total_stated, attr)
+    return None
 
 
 def _v(x) -> str:
@@ -220,7 +232,7 @@ def _project_table(d: Department, p: Project, ps: ProjectScore | None, k: int, y
          Cell("实施单位", bold=True), Cell(unit, colspan=4, align="left")),
         (Cell("项目资金（万元）", rowspan=2, bold=True), Cell("", colspan=2), *_h("年初预算数", "全年预算数",
                                                                                    "全年执行数", "分值", "执行率", "得分")),
-        (Cell("年度资金总额", colspan=2), _n(p.initial), _n(full), _n(p.actual),
+        (Cell("年度资金总额", colspan=2), _n(_initial(p)), _n(full), _n(p.actual),
          _wcell(funds.weight if funds else None), _r(exec_rate),
          _scell(funds, None) if funds else Cell("", align="right")),
         (Cell("年度总体目标", rowspan=2, bold=True), Cell("预期目标", colspan=4, bold=True),

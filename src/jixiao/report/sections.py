@@ -95,12 +95,39 @@ def _col(projects: list[Project], attr: str) -> Decimal | None:
     return _sum(getattr(p, attr) for p in projects)
 
 
-def _full_year(p: Project) -> Decimal | None:
-    if p.full_year is not None:
-        return p.full_year
-    if p.initial is not None:
-        return p.initial + (p.adjustment or 0)
-    return None
+def _triple(p) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(年初, 调整, 全年) with a blank completed from the other two, so 年初 + 调整 = 全年 holds on the
+    page (the identity every budget table states); a blank 调整 with no 全年 counts as 0."""
+    ini = None if p.initial is None else q2(p.initial)
+    adj = None if p.adjustment is None else q2(p.adjustment)
+    full = None if p.full_year is None else q2(p.full_year)
+    if full is None and ini is not None:
+        full = ini + (adj or 0)
+    elif adj is None and ini is not None and full is not None:
+        adj = full - ini
+    elif ini is None and full is not None:
+        ini = full - (adj or 0)
+    return ini, adj, full
+
+
+def _initial(p) -> Decimal | None:
+    return _triple(p)[0]
+
+
+def _adjustment(p) -> Decimal | None:
+    return _triple(p)[1]
+
+
+def _full_year(p) -> Decimal | None:
+    return _triple(p)[2]
+
+
+def _adj_cell(p) -> Cell:
+    """The 调整 cell: blank when nothing was typed and nothing changed (as published reports do)."""
+    adj = _adjustment(p)
+    if p.adjustment is None and adj is not None and adj == 0:
+        return Cell("", align="right")
+    return _n(adj)
 
 
 def build_body(ev: Evaluation) -> list[Block]:
@@ -257,14 +284,16 @@ def _general_budget(doc: _Doc, ev: Evaluation, ys: str):
     doc.heading(3, "1.项目资金安排落实、总投入等情况分析")
     dp, pp = d.dept_projects, d.public_projects
     if dp:
-        ini, adj, full, act = (_col(dp, a) for a in ("initial", "adjustment", "full_year", "actual"))
+        ini, act = _sum(_initial(p) for p in dp), _col(dp, "actual")
+        adj = _sum(_adjustment(p) for p in dp)
         full = _sum(_full_year(p) for p in dp)
         doc.para(f"部门项目：{ys}年度部门项目年初预算{amt(ini)}，预算调整{num(adj or Decimal(0))}万元，"
                  f"全年预算{amt(full)}，全年支出{amt(act)}，共{len(dp)}个项目。")
     else:
         doc.para(f"部门项目：{ph('部门项目的预算和支出')}")
     if pp:
-        ini, adj, act = (_col(pp, a) for a in ("initial", "adjustment", "actual"))
+        ini, act = _sum(_initial(p) for p in pp), _col(pp, "actual")
+        adj = _sum(_adjustment(p) for p in pp)
         full = _sum(_full_year(p) for p in pp)
         s = (f"公共项目：{ys}年度公共项目年初预算{amt(ini)}，年中追加及调整{num(adj or Decimal(0))}万元，"
              f"全年预算{amt(full)}，实际分配{amt(act)}")
@@ -343,9 +372,9 @@ def _public_table(pp: list[Project]) -> Table:
                                                 "实际分配资金", "指标文号"))
     rows = [head]
     for i, p in enumerate(pp, 1):
-        rows.append((Cell(str(i)), Cell(p.name, align="left"), _n(p.initial), _n(p.adjustment),
+        rows.append((Cell(str(i)), Cell(p.name, align="left"), _n(_initial(p)), _adj_cell(p),
                      _n(_full_year(p)), _n(p.actual), Cell(p.doc_no, align="left")))
-    rows.append((Cell("合计", colspan=2, bold=True), _n(_col(pp, "initial")), _n(_col(pp, "adjustment")),
+    rows.append((Cell("合计", colspan=2, bold=True), _n(_sum(_initial(p) for p in pp)), _n(_sum(_adjustment(p) for p in pp)),
                  _n(_sum(_full_year(p) for p in pp)), _n(_col(pp, "actual")), Cell("")))
     return Table("public_projects", tuple(rows), (6, 21, 10, 10, 10, 10, 33), caption="公共项目资金安排及投入情况表",
                  small=True)
@@ -358,14 +387,15 @@ def _dept_table(dp: list[Project]) -> Table:
     for p in dp:
         full = _full_year(p)
         diff = None if full is None or p.actual is None else q2(full) - q2(p.actual)
-        rows.append((Cell(p.name, align="left"), _n(p.initial), _n(p.adjustment if p.adjustment is not None else
-                                                                    (Decimal(0) if p.initial is not None else None)),
+        rows.append((Cell(p.name, align="left"), _n(_initial(p)), _n(_adjustment(p)),
                      _n(full), _n(p.actual), _n(diff), Cell(p.variance_reason, align="left")))
     full = _sum(_full_year(p) for p in dp)
     act = _col(dp, "actual")
-    adj = _col(dp, "adjustment")
-    rows.append((Cell("合计", bold=True), _n(_col(dp, "initial")), _n(adj if adj is not None else Decimal(0)), _n(full),
-                 _n(act), _n(None if full is None or act is None else full - act), Cell("")))
+    # a row without its 差额 would make the 合计 差额 disagree with the column: leave it blank then
+    incomplete = any(_full_year(p) is None or p.actual is None for p in dp)
+    rows.append((Cell("合计", bold=True), _n(_sum(_initial(p) for p in dp)), _n(_sum(_adjustment(p) for p in dp)),
+                 _n(full),
+                 _n(act), _n(None if full is None or act is None or incomplete else full - act), Cell("")))
     return Table("dept_projects", tuple(rows), (24, 11, 11, 11, 11, 11, 21), caption="部门项目资金使用情况表")
 
 
