@@ -155,3 +155,15 @@ def test_cli_warns_and_skips_charts_without_a_cjk_font(example_path, tmp_path, m
     docx_path = next(tmp_path.glob("*.docx"))
     with zipfile.ZipFile(docx_path) as z:
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
+
+
+def test_never_writes_over_the_input(example_path, tmp_path):
+    """A workbook that happens to carry an output's name is refused, not overwritten (exit 2)."""
+    from jixiao.cli import app
+
+    wb = tmp_path / "长沙市科学技术局2023年度部门整体支出绩效自评报告附件.xlsx"
+    wb.write_bytes(example_path.read_bytes())
+    before = wb.read_bytes()
+    r = CliRunner().invoke(app, ["report", str(wb), "-o", str(tmp_path), "--format", "xlsx"])
+    assert r.exit_code == 2 and "输入" in r.output
+    assert wb.read_bytes() == before
