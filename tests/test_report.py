@@ -442,3 +442,22 @@ def test_staffing_note_adds_to_or_replaces_the_generated_sentence():
     d.narratives = {"人员情况说明": "编制68名，实有在职52人。"}
     text = dump_docx(render_docx_bytes(build_context(evaluation_of(d))))
     assert "人员编制数为68名" not in text and "编制68名，实有在职52人。" in text
+
+
+def test_many_projects_keep_charts_on_the_page():
+    from lxml import etree
+
+    from jixiao.report.docx import MARGIN_BOTTOM, MARGIN_TOP, PAGE_H, TEXT_W
+
+    d = reference_department()
+    d.public_projects = [Project(name=f"专项{i}", kind="public", initial=D(i), adjustment=D("0.00"),
+                                 full_year=D(i), actual=D(i) / 2) for i in range(1, 121)]
+    ctx = build_context(evaluation_of(d))
+    chart = next(c for c in ctx.charts if c.key == "public_projects")
+    assert len(chart.labels) == 25 and chart.labels[0] == "专项96" and "最大的25个项目" in chart.title
+    with zipfile.ZipFile(io.BytesIO(render_docx_bytes(ctx))) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    for ext in root.iter(f"{ns}extent"):
+        assert int(ext.get("cx")) <= TEXT_W * 635
+        assert int(ext.get("cy")) <= (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) * 635

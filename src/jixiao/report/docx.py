@@ -109,8 +109,11 @@ def _figure(fig: Figure, images: _Images, n: int) -> str:
     rid = images.add(f"chart{n}_{fig.chart.key}.png", data)
     w, h = _png_size(data)
     max_w = TEXT_W * EMU_PER_TWIP
+    max_h = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) * EMU_PER_TWIP * 8 // 10  # leave room for the caption
     cx = min(max_w, w * 914400 // 150)
     cy = h * cx // w
+    if cy > max_h:
+        cx, cy = cx * max_h // cy, max_h
     pic = (f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
            f'<pic:nvPicPr><pic:cNvPr id="{n}" name="chart{n}.png"/><pic:cNvPicPr/></pic:nvPicPr>'
            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'

@@ -399,9 +399,18 @@ def _dept_table(dp: list[Project]) -> Table:
     return Table("dept_projects", tuple(rows), (24, 11, 11, 11, 11, 11, 21), caption="部门项目资金使用情况表")
 
 
+#: more bars than this do not fit a page: the chart shows the largest projects by 全年预算
+CHART_MAX_BARS = 25
+
+
 def _budget_chart(key: str, title: str, projects: list[Project], actual_label: str) -> ChartSpec | None:
     if not projects:
         return None
+    if len(projects) > CHART_MAX_BARS:
+        ranked = sorted(range(len(projects)), key=lambda i: (-(_full_year(projects[i]) or 0), i))
+        keep = sorted(ranked[:CHART_MAX_BARS])
+        projects = [projects[i] for i in keep]
+        title += f"（全年预算最大的{CHART_MAX_BARS}个项目）"
     return ChartSpec(key=key, title=title, labels=tuple(p.name for p in projects),
                      series=(("全年预算", tuple(None if _full_year(p) is None else q2(_full_year(p)) for p in projects)),
                              (actual_label, tuple(None if p.actual is None else q2(p.actual) for p in projects))))
