@@ -46,6 +46,21 @@ def test_proportional_capped(v, expected):
     assert rule_proportional(D(v), item())[0] == D(expected)
 
 
+def test_capped_basis_states_true_arithmetic_then_the_cap(tmp_path):
+    """A capped score's 依据 must survive an audit: the printed product is the real one."""
+    from jixiao.audit import audit_file
+
+    score, basis = rule_proportional(D("126.78"), item(weight=D(8), target=D(100)))
+    assert score == D(8)
+    assert "126.78%/100.00%×8.00分=10.14分" in basis and "按8.00分计（封顶）" in basis
+    score, basis = rule_inverse(D("80"), item(weight=D(10), target=D(100), rule="inverse"))
+    assert score == D(10) and "=12.50分" in basis and "封顶" in basis
+    p = tmp_path / "依据.txt"
+    p.write_text("评分依据：" + basis + "\n", encoding="utf-8")
+    claims = audit_file(p).to_dict()["claims"]
+    assert claims and all(c["status"] != "mismatch" for c in claims), claims
+
+
 def test_proportional_uncapped_and_zero_target():
     assert rule_proportional(D(150), item(cap=False))[0] == D(15)
     assert rule_proportional(D(3), item(target=D(0)))[0] == D(10)

@@ -51,8 +51,10 @@ def rule_proportional(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, s
     raw = it.weight * v / it.target
     s = min(raw, it.weight) if it.cap else raw
     s = max(s, ZERO)
-    cap = "（封顶）" if it.cap and raw > it.weight else ""
-    return s, f"{_show(v, unit)}/{_show(it.target, unit)}×{pts(it.weight)}分={pts(s)}分{cap}"
+    formula = f"{_show(v, unit)}/{_show(it.target, unit)}×{pts(it.weight)}分={pts(raw)}分"
+    if it.cap and raw > it.weight:  # state the true product, then the cap (an audit recomputes it)
+        return s, f"{formula}，超过分值，按{pts(it.weight)}分计（封顶）"
+    return s, formula
 
 
 def rule_inverse(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
@@ -60,7 +62,10 @@ def rule_inverse(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
         return it.weight, f"实际值{_show(v, unit)}不高于0，优于目标值{_show(it.target, unit)}，得满分"
     raw = it.weight * it.target / v
     s = min(raw, it.weight) if it.cap else raw
-    return max(s, ZERO), f"{_show(it.target, unit)}/{_show(v, unit)}×{pts(it.weight)}分={pts(max(s, ZERO))}分"
+    formula = f"{_show(it.target, unit)}/{_show(v, unit)}×{pts(it.weight)}分={pts(raw)}分"
+    if it.cap and raw > it.weight:
+        return s, f"{formula}，超过分值，按{pts(it.weight)}分计（封顶）"
+    return max(s, ZERO), formula
 
 
 def rule_equal(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
