@@ -82,9 +82,9 @@ def test_cli_report_usage_and_input_errors(example_path, tmp_path):
 def test_libreoffice_renders_the_docx(example_docx, tmp_path):
     """The .docx opens in LibreOffice: convert to PDF and read its text back (Chinese, not boxes)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    # LibreOffice is a development tool, not a CI dependency (.ci/run does not install it): skip
-    if soffice is None or shutil.which("pdftotext") is None:
-        pytest.skip("LibreOffice (soffice) and poppler-utils (pdftotext) are needed to render the .docx")
+    # .ci/run installs libreoffice-writer-nogui and poppler-utils: missing there is a failure
+    need(soffice is not None and shutil.which("pdftotext") is not None,
+         "LibreOffice (soffice) and poppler-utils (pdftotext) are needed to render the .docx")
     src = tmp_path / "报告.docx"
     src.write_bytes(example_docx)
     env = dict(os.environ, HOME=str(tmp_path))  # a private LibreOffice profile: safe in parallel
