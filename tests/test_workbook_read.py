@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 from builders import make_workbook
+from conftest import need
 from typer.testing import CliRunner
 
 from jixiao.cli import app
@@ -86,15 +87,13 @@ def test_missing_file_and_directory_exit_3(tmp_path):
 
 def test_real_xls_from_libreoffice_is_refused(tmp_path, example_path):
     soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
+    need(soffice is not None, "LibreOffice Calc is needed to write a real .xls (.ci/run installs it)")
     src = tmp_path / "ex.xlsx"
     shutil.copy(example_path, src)
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xls",
                     "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=120)
     xls = tmp_path / "ex.xls"
-    if not xls.exists():
-        pytest.skip("LibreOffice could not convert")
+    assert xls.exists(), "LibreOffice could not convert the example to .xls"
     res = run("check", str(xls))
     assert res.exit_code == 3 and "97-2003" in res.output
 
