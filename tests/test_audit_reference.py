@@ -11,6 +11,7 @@ from decimal import Decimal as D
 
 import pytest
 from audit_corpus.builders import write_docx
+from conftest import need
 
 from jixiao.audit import audit_document, audit_file
 from jixiao.audit.readers import read_document
@@ -119,14 +120,12 @@ def test_reference_as_a_pdf_printed_by_libreoffice(ref_doc, tmp_path):
     import subprocess
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice is not installed")
+    need(bool(soffice), "LibreOffice (soffice) is not installed")
     src = write_docx(ref_doc, tmp_path / "reference.docx")
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=180, check=False)
     pdf = tmp_path / "reference.pdf"
-    if not pdf.exists():
-        pytest.skip("LibreOffice could not convert here")
+    need(pdf.exists(), "LibreOffice could not convert the reference .docx to PDF")
     r = audit_file(pdf)
     assert len(r.claims) >= 90
     assert [c.stated for c in r.mismatches] == [D("379.72")]
