@@ -328,12 +328,20 @@ def test_parts_sum_ok_and_any_slip_over_a_cent_is_a_mismatch(parts, which, slip)
     total = sum(parts, D(0))
     names = "甲乙丙丁戊己庚辛"
     def text(tot):
-        items = "，".join(f"{names[i]}项{p:,.2f}万元" for i, p in enumerate(parts))
-        return f"支出合计{tot:,.2f}万元，其中：{items}。"
+        items = "，".join(f"{'其他' if i == len(parts) - 1 else names[i] + '项'}{p:,.2f}万元"
+                          for i, p in enumerate(parts))
+        return f"支出合计{tot:,.2f}万元，其中：{items}。"      # ends with 其他: reads complete
     assert one(claims_of(text(total))).status == "ok"
     bad = total + D(slip) / 100 * (1 if which % 2 else -1)
     c = one(claims_of(text(bad)))
     assert c.status == "mismatch" and c.computed == total
+    # without "共N项" a list short of its total may omit a part: unverifiable; one that exceeds
+    # its total is a mismatch whatever the header
+    c = one(claims_of(text(bad).replace("其他", names[len(parts) - 1] + "项")))
+    if bad > total:
+        assert c.status == "unverifiable" and c.reason == "分项之和小于总数，可能未列全"
+    else:
+        assert c.status == "mismatch" and c.computed == total
 
 
 @settings(max_examples=40, deadline=None)
@@ -438,7 +446,7 @@ def test_any_table_is_audited_without_crashing(rows):
 def test_amount_tolerance_is_a_cent_even_with_more_decimals():
     # 1.2345 + 2.0000 = 3.2345; stated 3.2400 is within 0.01 万元 → rounding; 3.2500 is not
     assert one(claims_of("合计3.2400万元，其中：甲1.2345万元，乙2.0000万元。")).status == "rounding"
-    assert one(claims_of("合计3.2500万元，其中：甲1.2345万元，乙2.0000万元。")).status == "mismatch"
+    assert one(claims_of("合计3.2500万元，其中：甲1.2345万元，其他2.0000万元。")).status == "mismatch"
 
 
 def test_change_with_last_years_figure_before_the_comparison():

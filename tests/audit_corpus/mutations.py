@@ -22,6 +22,9 @@ class Stats:
     made: int = 0
     caught: int = 0
     missed: list = field(default_factory=list)
+    #: not caught because the mutated total now exceeds a list that does not read complete
+    #: (the claim turns unverifiable, "可能未列全"): counted as missed in the recall
+    short_lists: list = field(default_factory=list)
     collateral: list = field(default_factory=list)
     by_kind: dict = field(default_factory=dict)   # kind of the claim stating the figure → [made, caught]
 
@@ -33,6 +36,7 @@ class Stats:
         self.made += other.made
         self.caught += other.caught
         self.missed += other.missed
+        self.short_lists += other.short_lists
         self.collateral += other.collateral
         for k, (m, c) in other.by_kind.items():
             mm = self.by_kind.setdefault(k, [0, 0])
@@ -88,7 +92,7 @@ def run(doc: Document, via: Callable[[Document], Document] | None = None, *, eve
         k = st.by_kind.setdefault(kind, [0, 0])
         k[0] += 1
         must = stated_by.get(fig, [])
-        hit = False
+        hit = short = False
         for c in res.claims:
             key = _key(mdoc, c)
             refs = figure_refs(mdoc, c.refs)
@@ -97,12 +101,17 @@ def run(doc: Document, via: Callable[[Document], Document] | None = None, *, eve
                 if c.status == "mismatch" and (before is None or before.status != "mismatch"):
                     if not must or key in must:
                         hit = True
+                elif c.status == "unverifiable" and "可能未列全" in c.reason and \
+                        (before is None or before.status != "unverifiable"):
+                    short = True
                 continue
             if before is not None and before.status != c.status:
                 st.collateral.append((label, fig, key, before.status, c.status))
         if hit:
             st.caught += 1
             k[1] += 1
+        elif short:
+            st.short_lists.append((label, fig, kind))
         else:
             st.missed.append((label, fig, kind))
     return st

@@ -58,8 +58,11 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
             parts += _lead_amounts_after(ctx, s_e, total, sum((p.wan for p in parts), Decimal(0)))
         if len(parts) < 2 and not ambiguous:
             continue
+        if _subset_statement(text, nums, parts):
+            continue            # "授予中小企业…，授予小微企业…": a subset, not parts that add up
         out.append(_parts_claim(ctx, total, parts, ambiguous,
-                                partial=text[s_s:s_e].rstrip("。；; ").endswith("等")))
+                                partial=text[s_s:s_e].rstrip("。；; ").endswith("等"),
+                                complete=_reads_complete(text, nums, total, parts, m.start())))
         if not ambiguous:
             out.extend(_part_shares(ctx, total, parts))
     # 以上…共计 / 合计 X at the end of a list
@@ -75,7 +78,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
                  and not _in_comparison(text, n, s_s)]
         if len(parts) < 2:
             continue
-        out.append(_parts_claim(ctx, total, parts, False, partial=False))
+        out.append(_parts_claim(ctx, total, parts, False, partial=False, complete=True))
     return out
 
 
@@ -161,7 +164,49 @@ def _lead_amounts_after(ctx: ParaContext, s_e: int, total: Num, so_far: Decimal)
     return extra
 
 
-def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool, partial: bool) -> Claim:
+#: standard complete partitions of a total: a list naming every member reads as complete
+_PARTITIONS = (
+    ("基本支出", "项目支出"),
+    ("人员经费", "公用经费"),
+    ("在职", "离休", "退休"),
+    ("货物", "工程", "服务"),
+    ("出国", "公务用车", "公务接待"),
+    ("一般公共预算", "政府性基金", "国有资本经营"),
+    ("本年收入", "结余", "年初结转"),
+    ("本年支出", "结余分配", "年末结转"),
+    ("流动资产", "固定资产"),
+)
+_SUBSET_PAIRS = (("中小企业", "小微企业"),)
+_CN_NUM = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _reads_complete(text: str, nums, total: Num, parts: list[Num], trigger: int) -> bool:
+    """Does the list read as the whole of the total? (a standard partition named in full, a last
+    item "其他…", or a header "分别为" / "共N项" with N items). A list that falls short of its total
+    without reading complete may simply omit a part (离休人员 0 …)."""
+    labels = [label_of(text, p, nums) for p in parts]
+    joined = "|".join(labels)
+    if any(all(w in joined for w in group) for group in _PARTITIONS):
+        return True
+    if labels and re.match(r"^[，,、；;：:\s]*其他", labels[-1]):
+        return True
+    head = text[clause_start(text, total.start, marks="。；;"):trigger + 4]
+    if "分别为" in head or "分别是" in head:
+        return True
+    m = re.search(r"共(\d+|[两二三四五六七八九十])(项|类|个|部分|方面)", head)
+    if m:
+        k = m.group(1)
+        return (int(k) if k.isdigit() else _CN_NUM[k]) == len(parts)
+    return False
+
+
+def _subset_statement(text: str, nums, parts: list[Num]) -> bool:
+    labels = [label_of(text, p, nums) for p in parts]
+    return any(any(a in lab for lab in labels) and any(b in lab for lab in labels) for a, b in _SUBSET_PAIRS)
+
+
+def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool, partial: bool,
+                 complete: bool = True) -> Claim:
     kind = "count_parts" if total.kind == "count" else "parts"
     c = ctx.claim(kind, total)
     ctx.mark(total)
@@ -172,12 +217,27 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     judge(c, to_unit(exact, total), total.decimals, **_measure(total))
     if c.status == "mismatch" and partial and exact < total.wan:
         unverifiable(c, "分项以“等”结尾，可能未列全")
+    elif c.status == "mismatch" and not complete and exact < total.wan:
+        unverifiable(c, "分项之和小于总数，可能未列全")
     c.formula = "+".join(fmt(p.value, p.decimals, p.unit) for p in parts) + \
         f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
     return c
 
 
-_SHARE_AFTER = re.compile(r"[，,（(]?\s*占(总额|总数|比|比重|全部)?的?(为)?\s*")
+_SHARE_AFTER = re.compile(r"[，,（(]?\s*所?占(?P<whole>[^，,；;。%\d（(]{0,20}?)的?(比重|比例|比)?(为|是)?\s*(?=-?\d)")
+_WHOLE_GENERIC = ("", "总额", "总数", "比", "比重", "比例", "全部", "总量", "合计", "总计")
+_WHOLE_NOISE = re.compile(r"本年度?|全年|年度|总计|合计|总额|总数|总|全部|的|数")
+
+
+def _names_total(whole: str, total_label: str) -> bool:
+    """Does the whole named in "占…的" mean the total the list hangs under? "总收入" and
+    "本年收入合计" both reduce to "收入"."""
+    whole = whole.strip(" “”\"")
+    if whole in _WHOLE_GENERIC:
+        return True
+    w = _WHOLE_NOISE.sub("", whole)
+    t = _WHOLE_NOISE.sub("", re.sub(r"^.*?(其中|包括)", "", total_label).strip(" ，,：:为是"))
+    return bool(w) and (w == t or (len(w) >= 2 and t.endswith(w)))
 
 
 def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
@@ -190,6 +250,8 @@ def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
         r = by_start.get(m.end()) if m and m.end() > p.unit_end else None
         if r is None or r.kind != "rate" or ctx.is_used(r):
             continue
+        if not _names_total(m.group("whole"), label_of(text, total, nums)):
+            continue            # "占一般公共预算的…": a share of some other whole (the rate reader looks it up)
         c = ctx.claim("rate", r)
         ctx.mark(r)
         c.refs = c.refs + (ctx.ref(p), ctx.ref(total))

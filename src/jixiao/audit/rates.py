@@ -28,6 +28,11 @@ _TARGET = re.compile(r"目标|不低于|不高于|不超过|不少于|达到\d|�
 _EXEC = ("执行率", "使用率", "完成率", "支出率", "控制率", "到位率", "支付率", "拨付率", "兑现率", "执行进度",
          "执行比例", "结余率", "分配率")
 _EXCLUDE = re.compile(r"剔除|扣除|不含|除去")
+#: "完成年初预算的90.00%": an execution rate written as a share of the budget
+_OF_BUDGET = re.compile(r"完成(了)?(年初|全年|调整后)?(预算|计划)(数|金额)?的?(比例)?为?$")
+#: "比预算节约5.00万元" / "较年初预算减少…": the gap between budget and actual, stated in the sentence
+_VS_BUDGET = re.compile(r"(比|较)(年初|全年|调整后)?预算(数)?[^，,；;。\d]{0,3}?"
+                        r"(?P<verb>减少|节约|节省|结余|少支出|少|下降|压减|增加|超支|超出|多支出|多)了?$")
 
 
 @extractor("rate")
@@ -40,7 +45,7 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
         lab = label_of(text, r, nums)
         s_s, s_e = sentence_of(text, r.start)
         if "率" not in lab and not has_any(lab, ("满意度", "占比", "比重", "比例", "进度")) \
-                and not re.search(r"占.{2,24}?的?$", lab):
+                and not re.search(r"占.{2,24}?的?$", lab) and not _OF_BUDGET.search(lab):
             continue
         if _TARGET.search(lab) or _TARGET.search(text[r.end:r.end + 4]):
             continue
@@ -66,7 +71,7 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
                         f"×100%={fmt(exact, r.decimals, '%')}"
             out.append(c)
             continue
-        if has_any(lab, _EXEC):
+        if has_any(lab, _EXEC) or _OF_BUDGET.search(lab):
             ex = _EXCLUDE.search(text, s_s, r.start)
             head_end = ex.start() if ex else r.start
             acts = [n for n in before if n.end <= head_end and role_of(label_of(text, n, nums)) == "actual"]
@@ -79,6 +84,22 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
                 found = _find_by_subject(ctx, subj, s_s, want="budget", prefer="全年")
                 if found is not None:
                     buds = [found]
+            if acts and not buds and not excl:
+                derived = _budget_from_gap(text, nums, s_s, s_e, acts[-1])
+                if derived is not None:
+                    gap, budget = derived
+                    act = acts[-1]
+                    c.refs = c.refs + (ctx.ref(act), ctx.ref(gap))
+                    if budget <= 0:
+                        out.append(unverifiable(c, "由实际数与节约额推得的预算数不为正，比率无意义"))
+                        continue
+                    exact = act.wan * 100 / budget
+                    judge(c, exact, r.decimals)
+                    c.formula = (f"{fmt(act.value, act.decimals, act.unit)}/({fmt(act.value, act.decimals, act.unit)}"
+                                 f"{'+' if budget >= act.wan else '−'}{fmt(abs(gap.value), gap.decimals, gap.unit)})"
+                                 f"×100%={fmt(exact, r.decimals, '%')}")
+                    out.append(c)
+                    continue
             if not acts or not buds:
                 out.append(unverifiable(c, "句中未同时给出实际数和预算数"))
                 continue
@@ -149,3 +170,17 @@ def _carry_over_rate(ctx: ParaContext, c: Claim, r: Num, before: list[Num], den:
             c.refs = (c.refs[0], *(ctx.ref(n) for n in (*carry, den, *adds, *used)))
             c.formula = f"{how}={fmt(exact, r.decimals, '%')}"
             return
+
+
+def _budget_from_gap(text: str, nums, s_s: int, s_e: int, act: Num):
+    """"决算20.00万元，完成预算的80.00%，比预算节约5.00万元": budget = actual + saving (or
+    actual − overrun). Returns (the gap figure, budget in 万元) or None."""
+    for n in nums:
+        if not (s_s <= n.start < s_e) or n.kind != "amount" or n is act:
+            continue
+        m = _VS_BUDGET.search(text[max(s_s, n.start - 16):n.start])
+        if m:
+            down = m.group("verb") not in ("增加", "超支", "超出", "多支出", "多")
+            gap = abs(n.wan) if down else -abs(n.wan)
+            return n, act.wan + gap
+    return None

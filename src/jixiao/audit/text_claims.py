@@ -246,6 +246,20 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                 b_, a_ = _budget_actual_before(ctx, s_s)
                 prior, current = prior or b_, current or a_
         sign = -1 if v.group(0) in _DOWN else 1
+        rate_sign = sign
+        if stated_rate is not None and stated_amt is not None:
+            rate_sign = _direction(text[stated_amt.unit_end:stated_rate.start]) or sign
+        if vs_budget and prior is None and current is not None:
+            # "…预算25.00万元，决算20.00万元，比预算节约5.00万元": the budget stated before the marker
+            buds = [n for n in cur_c if role_of(label_of(text, n, nums)) == "budget" and n is not current]
+            prior = buds[-1] if buds else None
+        derived = None
+        if prior is None and current is not None and stated_amt is not None and stated_rate is not None \
+                and not isinstance(current, tuple) and _level_before(text, current, m.start(), nums) \
+                and current.kind == stated_amt.kind:
+            # "公务接待费5.00万元，较上年减少1.00万元，下降16.67%": prior = current − change
+            d = stated_amt.wan if stated_amt.value < 0 else stated_amt.wan * sign
+            derived = (current.wan - d, d)
         for st in (stated_amt, stated_rate):
             if st is None or ctx.is_used(st):
                 continue
@@ -255,6 +269,25 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             cur, pri = current[0] if isinstance(current, tuple) else current, \
                 prior[0] if isinstance(prior, tuple) else prior
             c.refs = c.refs + tuple(_ref(ctx, x) for x in (current, prior) if x is not None)
+            if derived is not None and pri is None:
+                base, d = derived
+                if st.kind != "rate":
+                    out.append(unverifiable(c, f"{'预算数' if vs_budget else '上年数'}未给出，增减额无法复核"
+                                               "（变动率已按本期数与增减额复核）"))
+                    continue
+                c.refs = c.refs + (ctx.ref(stated_amt),)
+                if base <= 0:
+                    out.append(unverifiable(c, "由本期数与增减额推得的基数不为正，变动率无意义"))
+                    continue
+                exact = d * 100 / base
+                judge(c, exact * (1 if st.value < 0 else rate_sign), st.decimals)
+                amt_s = fmt(abs(stated_amt.value), stated_amt.decimals, stated_amt.unit)
+                base_s = fmt(to_unit(base, stated_amt), stated_amt.decimals, stated_amt.unit)
+                c.formula = (f"{'+' if d >= 0 else '−'}{amt_s}/({fmt(cur.value, cur.decimals, cur.unit)}"
+                             f"{'−' if d >= 0 else '+'}{amt_s}={base_s})×100%={fmt(exact, st.decimals, '%')}")
+                _contradiction(c, sign, rate_sign, v.group(0))
+                out.append(c)
+                continue
             if cur is None or pri is None:
                 what = "本期数" if cur is None else ("预算数" if vs_budget else "上年数")
                 out.append(unverifiable(c, f"句中及上下文未找到{what}，无法复核"))
@@ -265,12 +298,13 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             diff = cur.wan - pri.wan
             if st.kind == "rate":
                 exact = diff * 100 / pri.wan
-                shown_exact = exact * (1 if st.value < 0 else sign)
+                shown_exact = exact * (1 if st.value < 0 else rate_sign)
                 judge(c, shown_exact, st.decimals)
                 verb = v.group(0)
                 c.formula = (f"({fmt(cur.value, cur.decimals, cur.unit)}−{fmt(pri.value, pri.decimals, pri.unit)})"
                              f"/{fmt(pri.value, pri.decimals, pri.unit)}×100%={fmt(exact, st.decimals, '%')}"
                              f"（{verb}{fmt(c.computed, st.decimals, '%')}）")
+                _contradiction(c, sign, rate_sign, verb)
             else:
                 exact = to_unit(diff, st)
                 judge(c, exact * (1 if st.value < 0 else sign), st.decimals, **_measure(st))
@@ -278,6 +312,37 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                              f"={fmt(exact, st.decimals, st.unit)}")
             out.append(c)
     return out
+
+
+_UP_WORDS = ("增长", "增加", "上升", "提高", "增幅", "上涨", "增")
+_DOWN_WORDS = ("下降", "减少", "降低", "降幅", "减幅", "压减", "缩减", "节约", "节省", "减")
+
+
+def _direction(label: str) -> int:
+    """+1 / −1 by the last direction word in a rate's label ("增长" / "降幅" …), 0 when none."""
+    best, at = 0, -1
+    for words, sgn in ((_UP_WORDS, 1), (_DOWN_WORDS, -1)):
+        for w in words:
+            i = label.rfind(w)
+            if i >= 0 and i + len(w) > at:
+                best, at = sgn, i + len(w)
+    return best
+
+
+def _contradiction(c: Claim, amt_sign: int, rate_sign: int, verb: str) -> None:
+    if rate_sign != amt_sign and c.status == "mismatch":
+        c.reason = (f"增减方向矛盾：金额写作“{verb}”，变动率却写作"
+                    f"“{'下降' if rate_sign < 0 else '增长'}”")
+
+
+def _level_before(text: str, current: Num, marker: int, nums) -> bool:
+    """Is ``current`` the level figure the comparison is about: right before the marker (only
+    punctuation between), not inside brackets, and not itself a change?"""
+    gap = re.sub(r"[，,]\s*所?占[^，,；;。%]{0,30}?-?[\d.]+%", "", text[current.unit_end:marker])
+    if gap.strip(" ，,：:") or "）" in gap or ")" in gap:
+        return False
+    lab = label_of(text, current, nums)
+    return not _VERB.search(lab) and not re.search(r"上年|去年|上一年|同期", lab) and role_of(lab) != "budget"
 
 
 def _ref(ctx: ParaContext, x):
