@@ -256,7 +256,8 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
         derived = None
         if prior is None and current is not None and stated_amt is not None and stated_rate is not None \
                 and not isinstance(current, tuple) and _level_before(text, current, m.start(), nums) \
-                and current.kind == stated_amt.kind:
+                and current.kind == stated_amt.kind \
+                and not re.search(r"占|比重|比例|执行|完成|百分点", text[stated_amt.unit_end:stated_rate.start]):
             # "公务接待费5.00万元，较上年减少1.00万元，下降16.67%": prior = current − change
             d = stated_amt.wan if stated_amt.value < 0 else stated_amt.wan * sign
             derived = (current.wan - d, d)
@@ -300,7 +301,7 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                 exact = diff * 100 / pri.wan
                 shown_exact = exact * (1 if st.value < 0 else rate_sign)
                 judge(c, shown_exact, st.decimals)
-                verb = v.group(0)
+                verb = v.group(0) if rate_sign == sign else ("下降" if rate_sign < 0 else "增长")
                 c.formula = (f"({fmt(cur.value, cur.decimals, cur.unit)}−{fmt(pri.value, pri.decimals, pri.unit)})"
                              f"/{fmt(pri.value, pri.decimals, pri.unit)}×100%={fmt(exact, st.decimals, '%')}"
                              f"（{verb}{fmt(c.computed, st.decimals, '%')}）")
