@@ -71,6 +71,9 @@ def accuracy(tmp: Path) -> None:
     if REFERENCE_TXT.exists():
         docs.append(("reference", read_document(REFERENCE_TXT)))
     docs += [(f"synthetic-{s}", synthetic_document(s)) for s in (1, 2, 3, 4)]
+    from audit_corpus.shapes import disclosure_document
+
+    docs.append(("disclosure-shapes", disclosure_document()))
     try:
         from jixiao.evaluate import evaluate
         from jixiao.report import build_context, render_docx_bytes
@@ -94,13 +97,15 @@ def accuracy(tmp: Path) -> None:
                ".docx": run(doc, via_docx, every=1 if not name.startswith("jixiao") else 5, label=name)}
         fm = false_mismatches(doc)
         print(f"{name}: claims {len(read_and_audit(doc).claims)}, mismatches on the clean document {len(fm)}; "
-              + "; ".join(f"{k} {v.caught}/{v.made} collateral {len(v.collateral)}" for k, v in res.items()))
+              + "; ".join(f"{k} {v.caught}/{v.made} collateral {len(v.collateral)} short-list {len(v.short_lists)}"
+                          for k, v in res.items()))
         for k in ("memory", ".txt", ".docx"):
             total["stated"].add(res[k])
         total["inputs"].add(res["inputs"])
     for k, st in total.items():
         print(f"TOTAL {k}: {st.caught}/{st.made} caught (recall {st.recall:.4f}), collateral {len(st.collateral)}, "
-              f"missed {st.missed[:5]}")
+              f"not caught: short of a list that may be incomplete {len(st.short_lists)} {st.short_lists[:8]}, "
+              f"other {len(st.missed)} {st.missed[:5]}")
     print("by claim kind (stated figures):", {k: f"{c}/{m}" for k, (m, c) in sorted(total["stated"].by_kind.items())})
     for s in range(10, 110):
         fm = false_mismatches(synthetic_document(s))

@@ -153,3 +153,18 @@ def test_reports_of_generated_departments(tmp_path):
         doc = read_document(p)
         assert false_mismatches(doc) == []
         _assert_perfect(run(doc, every=4, label=path.stem), path.stem)
+
+
+# --- 部门决算公开 shapes written here ------------------------------------------------------------
+
+def test_disclosure_shapes_clean_and_every_figure(tmp_path):
+    from audit_corpus.shapes import disclosure_document
+
+    doc = disclosure_document()
+    assert false_mismatches(doc) == []
+    st = run(doc, label="disclosure")
+    _assert_perfect(st, "disclosure")
+    assert st.made >= 20 and {"parts", "count_parts", "rate", "change_rate", "saving"} <= set(st.by_kind)
+    _assert_perfect(run(doc, label="disclosure-inputs", inputs=True), "disclosure inputs")
+    _assert_perfect(run(doc, via_txt, every=2, label="disclosure.txt"), "disclosure .txt")
+    _assert_perfect(run(doc, via_docx_factory(tmp_path), every=3, label="disclosure.docx"), "disclosure .docx")
