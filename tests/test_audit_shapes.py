@@ -208,3 +208,16 @@ def test_three_public_expenses():
 ])
 def test_short_lists(text, status):
     assert audit(text)[0].status == status
+
+
+def test_rate_clause_between_level_and_comparison_and_share_of_budget():
+    # a clause holding only a rate may sit between the level and 较上年: 45 − 5 = 40 → 12.50%
+    cs = audit("支出决算数为45.00万元，完成预算的90%，较上年增加5.00万元，增长12.50%。")
+    assert [(c.kind, c.status) for c in cs][-1] == ("change_rate", "ok")
+    assert audit("支出决算数为45.00万元，完成预算的90%，较上年增加5.00万元，增长11.50%。")[-1].status == "mismatch"
+    # "为年初预算的": 9 / 10 = 90%
+    assert verdicts("公务接待费年初预算10.00万元，决算数为9.00万元，为年初预算的90.00%。") == [
+        ("rate", D("90.00"), "ok")]
+    # below the budget, with the rate derived from 决算 and the gap: −2 / (18 + 2) = −10%
+    assert verdicts("“三公”经费决算数为18.00万元，比年初预算减少2.00万元，下降10.00%。") == [
+        ("saving", D("2.00"), "unverifiable"), ("saving", D("10.00"), "ok")]

@@ -339,7 +339,8 @@ def _contradiction(c: Claim, amt_sign: int, rate_sign: int, verb: str) -> None:
 def _level_before(text: str, current: Num, marker: int, nums) -> bool:
     """Is ``current`` the level figure the comparison is about: right before the marker (only
     punctuation between), not inside brackets, and not itself a change?"""
-    gap = re.sub(r"[，,]\s*所?占[^，,；;。%]{0,30}?-?[\d.]+%", "", text[current.unit_end:marker])
+    # a clause holding only a percentage (a share, 完成预算的90%) may stand between
+    gap = re.sub(r"[，,][^，,；;。%\d]{0,30}?-?[\d.]+%", "", text[current.unit_end:marker])
     if gap.strip(" ，,：:") or "）" in gap or ")" in gap:
         return False
     lab = label_of(text, current, nums)
