@@ -205,6 +205,8 @@ def test_three_public_expenses():
     ("收入合计100.00万元，其中：财政拨款收入60.00万元，其他收入30.00万元。", "mismatch"),  # ends with 其他
     ("资金共3项，合计100.00万元，其中：甲30.00万元，乙20.00万元，丙40.00万元。", "mismatch"),  # 共3项, 3 items
     ("资金共4项，合计100.00万元，其中：甲30.00万元，乙20.00万元，丙40.00万元。", "unverifiable"),
+    ("有3个项目未分配，预算100.00万元，其中：甲30.00万元、乙20.00万元、丙40.00万元。", "mismatch"),
+    ("有4个项目未分配，预算100.00万元，其中：甲30.00万元、乙20.00万元、丙40.00万元。", "unverifiable"),
 ])
 def test_short_lists(text, status):
     assert audit(text)[0].status == status

@@ -193,7 +193,7 @@ def _reads_complete(text: str, nums, total: Num, parts: list[Num], trigger: int)
     head = text[clause_start(text, total.start, marks="。；;"):trigger + 4]
     if "分别为" in head or "分别是" in head:
         return True
-    m = re.search(r"共(\d+|[两二三四五六七八九十])(项|类|个|部分|方面)", head)
+    m = re.search(r"(?:共|有|计)(?:有)?(\d+|[两二三四五六七八九十])个?(项目|项|类|部分|方面|个|家|所)", head)
     if m:
         k = m.group(1)
         return (int(k) if k.isdigit() else _CN_NUM[k]) == len(parts)
