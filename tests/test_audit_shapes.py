@@ -223,3 +223,19 @@ def test_rate_clause_between_level_and_comparison_and_share_of_budget():
     # below the budget, with the rate derived from 决算 and the gap: −2 / (18 + 2) = −10%
     assert verdicts("“三公”经费决算数为18.00万元，比年初预算减少2.00万元，下降10.00%。") == [
         ("saving", D("2.00"), "unverifiable"), ("saving", D("10.00"), "ok")]
+
+
+def test_direction_words_that_name_both_ways_do_not_flip_the_sign():
+    # "增减幅度" names no direction: the amount's "增加" decides; 10 / 100 = 10.00%
+    assert [c.status for c in audit("支出110.00万元，比上年100.00万元增加10.00万元，增减幅度为10.00%。")] == ["ok", "ok"]
+    assert [c.status for c in audit("支出110.00万元，比上年增加10.00万元，增减率为10.00%。")] == ["unverifiable", "ok"]
+
+
+def test_saving_against_the_budget_it_names():
+    # 25 − 20 = 5 against 年初; 30 − 20 = 10 against the last budget stated
+    assert verdicts("会议费年初预算25.00万元，调整后预算30.00万元，决算20.00万元，比年初预算节约5.00万元。") == [
+        ("saving", D("5.00"), "ok")]
+    assert verdicts("会议费年初预算25.00万元，调整后预算30.00万元，决算20.00万元，比预算节约10.00万元。") == [
+        ("saving", D("10.00"), "ok")]
+    assert verdicts("会议费年初预算25.00万元，调整后预算30.00万元，决算20.00万元，比年初预算节约6.00万元。") == [
+        ("saving", D("6.00"), "mismatch")]

@@ -29,7 +29,7 @@ _EXEC = ("执行率", "使用率", "完成率", "支出率", "控制率", "到�
          "执行比例", "结余率", "分配率")
 _EXCLUDE = re.compile(r"剔除|扣除|不含|除去")
 #: "完成年初预算的90.00%": an execution rate written as a share of the budget
-_OF_BUDGET = re.compile(r"(完成(了)?|为|达到?)(年初|全年|调整后)?(预算|计划)(数|金额)?的(比例)?为?$")
+_OF_BUDGET = re.compile(r"(完成(了)?|为|达到?)(年初|全年|调整后)?预算(数|金额)?的(比例)?为?$")
 #: "比预算节约5.00万元" / "较年初预算减少…": the gap between budget and actual, stated in the sentence
 _VS_BUDGET = re.compile(r"(比|较)(年初|全年|调整后)?预算(数)?[^，,；;。\d]{0,3}?"
                         r"(?P<verb>减少|节约|节省|结余|少支出|少|下降|压减|增加|超支|超出|多支出|多)了?$")

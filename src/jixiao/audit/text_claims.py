@@ -252,7 +252,8 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
         if vs_budget and prior is None and current is not None:
             # "…预算25.00万元，决算20.00万元，比预算节约5.00万元": the budget stated before the marker
             buds = [n for n in cur_c if role_of(label_of(text, n, nums)) == "budget" and n is not current]
-            prior = buds[-1] if buds else None
+            named = [n for n in buds if any(w in target and w in label_of(text, n, nums) for w in ("年初", "调整后", "全年"))]
+            prior = (named or buds)[-1] if buds else None
         derived = None
         if prior is None and current is not None and stated_amt is not None and stated_rate is not None \
                 and not isinstance(current, tuple) and _level_before(text, current, m.start(), nums) \
@@ -321,6 +322,8 @@ _DOWN_WORDS = ("下降", "减少", "降低", "降幅", "减幅", "压减", "缩�
 
 def _direction(label: str) -> int:
     """+1 / −1 by the last direction word in a rate's label ("增长" / "降幅" …), 0 when none."""
+    label = re.sub(r"增减|升降|增降|涨跌", "", label)
+    label = re.split(r"[，,；;：:]", label)[-1]       # the rate's own clause
     best, at = 0, -1
     for words, sgn in ((_UP_WORDS, 1), (_DOWN_WORDS, -1)):
         for w in words:
