@@ -239,3 +239,14 @@ def test_saving_against_the_budget_it_names():
         ("saving", D("10.00"), "ok")]
     assert verdicts("会议费年初预算25.00万元，调整后预算30.00万元，决算20.00万元，比年初预算节约6.00万元。") == [
         ("saving", D("6.00"), "mismatch")]
+
+
+def test_a_list_after_a_comparison_hangs_under_the_level_figure():
+    # 45 + 3 + 12 = 60 (not the change of 2); 600 + 400 = 1,000
+    assert verdicts("年末实有人数60人，比上年减少2人，其中：在职人员45人，离休人员3人，退休人员12人。")[0] == (
+        "count_parts", D(60), "ok")
+    cs = audit("本年支出合计1,000.00万元，比上年增加100.00万元，增长11.11%，其中：基本支出600.00万元，"
+               "项目支出400.00万元。")
+    assert [(c.kind, c.status) for c in cs] == [("parts", "ok"), ("change", "unverifiable"), ("change_rate", "ok")]
+    c = audit("本年支出合计1,000.00万元，比上年增加100.00万元，其中：基本支出600.00万元，项目支出300.00万元。")[0]
+    assert (c.kind, c.status, c.computed) == ("parts", "mismatch", D("900.00"))

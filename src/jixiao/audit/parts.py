@@ -51,6 +51,16 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
             if not lead:
                 continue
             total, gap = lead[0], ""
+        if total.kind == "rate" or (total.kind in ("amount", "count") and _in_comparison(text, total, s_s)):
+            # "年末实有人数60人，比上年减少2人（，下降3.23%），其中：…": the list hangs under the level
+            # figure before the comparison, not under the change
+            lvl = [n for n in before if n.start >= s_s and n.kind in ("amount", "count")
+                   and not _in_comparison(text, n, s_s)]
+            between = [n for n in nums if lvl and lvl[-1].end <= n.start < m.start()]
+            if lvl and between and all(n.kind == "rate" or _in_comparison(text, n, s_s) for n in between) and \
+                    _CMP.search(text, lvl[-1].unit_end, m.start()) and \
+                    not re.search(r"[；;]", text[lvl[-1].unit_end:m.start()]):
+                total, gap = lvl[-1], ""
         if gap.strip(" ，,：:") or total.kind not in ("amount", "count") or ctx.is_used(total):
             continue
         parts, ambiguous, nested = _list_items(text, nums, m.end(), s_e, total)
