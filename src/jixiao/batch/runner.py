@@ -321,7 +321,8 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
 
 def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None],
               started: Callable[[], None] = lambda: None) -> None:
-    """At most ``jobs × 4`` tasks in flight, so the parent's memory stays flat in N.
+    """At most ``jobs × 16`` tasks in flight: enough that workers never wait while the parent
+    records results, few enough that the parent's memory stays flat in N.
 
     If a worker dies (killed, out of memory on a hostile file …) the pool breaks and every task in
     flight fails with it; those are retried one at a time in a fresh pool, so only the file that
@@ -331,7 +332,7 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
     def new_pool():
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
 
-    limit = jobs * 4
+    limit = jobs * 16
     pending = deque(todo)
     suspects: deque[tuple[Item, Job]] = deque()
     running: dict[Future, tuple[Item, Job, bool]] = {}
