@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fsutil import write_text_atomic
+from ..safety import safe_filename
 
 if TYPE_CHECKING:
     from .runner import Item
@@ -18,18 +18,11 @@ if TYPE_CHECKING:
 MARKER = ".jixiao-run.json"
 FAILED = ("data_error", "unreadable", "failed")
 
-_BAD = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 def folder_name(unit: str, year: int | None) -> str:
     """'长沙市科学技术局-2023': a safe single folder name on Windows, macOS and Linux."""
-    name = _BAD.sub("_", unit or "").strip().strip(".").strip() or "未命名单位"
-    name = re.sub(r"\s+", " ", name)[:80].rstrip(". ")
-    if name.upper().split(".")[0] in _RESERVED:
-        name = "_" + name
-    if name.startswith("."):
-        name = "_" + name
+    name = safe_filename(unit, "未命名单位", 80)
     return f"{name}-{year if year is not None else '年度不详'}"
 
 

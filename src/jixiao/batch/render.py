@@ -14,6 +14,7 @@ from urllib.parse import quote
 from jinja2 import Environment
 
 from ..money import fmt_amount
+from ..safety import safe_sheet_text
 
 
 class Link(NamedTuple):
@@ -26,10 +27,6 @@ class Link(NamedTuple):
         return "/".join(quote(part) for part in self.href.split("/"))
 
 
-#: text starting with one of these is a formula to Excel/WPS (CSV/formula injection)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 def safe_cell(v):
     """A value for a spreadsheet cell: numbers stay numbers; text never starts a formula."""
     if isinstance(v, Link):
@@ -38,10 +35,7 @@ def safe_cell(v):
         return "" if v is None else ("是" if v else "否")
     if isinstance(v, int | Decimal):
         return v
-    s = str(v)
-    if s.startswith(_FORMULA_START):
-        s = "'" + s
-    return s
+    return safe_sheet_text(str(v))
 
 
 def fmt(v) -> str:

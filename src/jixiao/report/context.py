@@ -7,11 +7,11 @@ renderers only lay these blocks out, so the outputs never disagree.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..results import Evaluation
+from ..safety import safe_filename
 from .charts import ChartSpec
 
 
@@ -128,13 +128,9 @@ class ReportContext:
         return [b for b in self.all_blocks() if isinstance(b, Table)]
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
-
-
 def safe_name(text: str, fallback: str = "未命名单位") -> str:
     """A file-name part: no path separators, control or reserved characters, not empty, ≤ 80 chars."""
-    t = _UNSAFE.sub("_", text or "").strip(" ._")
-    return (t or fallback)[:80]
+    return safe_filename(text, fallback, 80)
 
 
 def build_context(evaluation: Evaluation) -> ReportContext:

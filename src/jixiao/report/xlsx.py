@@ -11,18 +11,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..safety import safe_sheet_text
 from .context import Cell, ReportContext, Table
 from .docx import FIXED_DATE, esc, zip_parts
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def safe_text(text: str) -> str:
-    """Text that a spreadsheet will never evaluate: a leading = + - @ gets a ' in front."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -99,7 +94,7 @@ class _Sheet:
         self.widths: dict[int, float] = {}
 
     def text(self, r: int, c: int, text: str, xf: int):
-        body = f'<is><t xml:space="preserve">{esc(safe_text(text))}</t></is>' if text else ""
+        body = f'<is><t xml:space="preserve">{esc(safe_sheet_text(text))}</t></is>' if text else ""
         kind = ' t="inlineStr"' if text else ""
         self.rows.setdefault(r, []).append(f'<c r="{_col(c)}{r}" s="{xf}"{kind}>{body}</c>')
 

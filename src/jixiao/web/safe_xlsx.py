@@ -12,27 +12,17 @@ import zipfile
 
 from lxml import etree
 
-from ..money import AmountError, parse_decimal
+from ..safety import FORMULA_START, is_formula_like, safe_sheet_text
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _T = f"{{{NS}}}t"
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = FORMULA_START
 _CALC_REF = re.compile(rb"<(Override|Relationship)\b[^>]*calcChain[^>]*/>")
 _SHEET = re.compile(r"^xl/(worksheets|chartsheets)/[^/]+\.xml$")
 
 
-def needs_quote(text: str | None) -> bool:
-    if not text or not text.startswith(DANGEROUS):
-        return False
-    try:
-        parse_decimal(text)
-        return False
-    except AmountError:
-        return True
-
-
-def quote_text(text: str) -> str:
-    return "'" + text if needs_quote(text) else text
+needs_quote = is_formula_like
+quote_text = safe_sheet_text
 
 
 def _fix_rich(parent) -> bool:

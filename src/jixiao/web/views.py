@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..issues import Issue
 from ..money import fmt_amount, fmt_count, fmt_rate
+from ..safety import safe_filename
 from . import charts
 
 COUNT_UNITS = ("人", "个", "家", "项", "次", "份", "辆", "台", "件", "户")
@@ -236,8 +237,7 @@ def result_charts(ev) -> list[Markup]:
 
 def safe_filename_part(text: str) -> str:
     """Unit name for a download name: no path separators or characters Windows refuses."""
-    t = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip(" .")
-    return t[:60]
+    return safe_filename(text, "", 60)
 
 
 # ---- reviewer -----------------------------------------------------------------------------
