@@ -1,6 +1,6 @@
 """Charts for the report: a pure ``ChartSpec`` (data) and two renderers sharing one layout —
-PNG for Word (drawn with Pillow in a detected CJK font, so labels are never boxes) and a
-hand-written SVG for HTML (text stays text). Both are deterministic and cached within the
+PNG for Word (drawn with Pillow in a detected CJK font, so labels are never boxes) and an
+SVG for HTML from the shared :mod:`jixiao.svgcharts` (text stays text). Both are deterministic and cached within the
 process by a hash of the spec. (matplotlib was the first choice; its import and layout cost
 ~1.5 s per CLI run for three bar charts, so the report draws its simple bars itself.)
 """
@@ -15,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import svgcharts
 from ..money import fmt_amount, q2
 from .fonts import find_cjk_font
 
@@ -84,9 +85,8 @@ class _Layout:
     @functools.cached_property
     def axis(self) -> tuple[Decimal, Decimal]:
         maxv = max([v for _, vals in self.spec.series for v in vals if v is not None] or [Decimal(0)])
-        step = _nice_step(maxv)
-        top = step * ((maxv / step).to_integral_value(rounding="ROUND_CEILING")) if maxv > 0 else step
-        return step, top or Decimal(1)
+        ticks = svgcharts.nice_ticks(0, maxv)
+        return ticks[1] - ticks[0], ticks[-1]
 
     def x(self, v: Decimal) -> Decimal:
         return (v * self.plot_w / self.axis[1]).quantize(Decimal("0.1"))
@@ -156,71 +156,14 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
     return buf.getvalue()
 
 
-_SVG_FONT = ("'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', "
-             "'Source Han Sans SC', 'WenQuanYi Micro Hei', SimHei, sans-serif")
-
-
-def _x(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _nice_step(maxv: Decimal) -> Decimal:
-    """A round axis step giving about 5 ticks (1, 2, 5 × 10^k)."""
-    if maxv <= 0:
-        return Decimal(1)
-    raw = maxv / 5
-    exp = raw.adjusted()
-    base = Decimal(10) ** exp
-    for m in (1, 2, 5, 10):
-        if raw <= base * m:
-            return base * m
-    return base * 10
-
-
 @functools.lru_cache(maxsize=64)
 def _svg_cached(digest: str, spec: ChartSpec) -> str:
-    """A hand-written SVG (text stays text, so it is searchable and crisp; ~1 ms). The viewer's
-    Chinese font draws the labels (every desktop with Chinese has one)."""
+    """The chart as inline SVG (text stays text, so it is searchable and crisp; ~1 ms), drawn by
+    :mod:`jixiao.svgcharts` with the same labels and values as the PNG."""
     lay = _Layout(spec)
-    n = len(spec.labels)
-    width, height = lay.width, lay.height
-    plot_bottom = lay.top + lay.group_h * n
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-label="{_x(spec.title)}" font-family="{_SVG_FONT}" font-size="11">',
-           f'<text x="{width // 2}" y="20" text-anchor="middle" font-size="14">{_x(spec.title)}</text>']
-    step, axis_max = lay.axis
-    for t in range(int(axis_max / step) + 1):
-        v = step * t
-        x = lay.label_w + lay.x(v)
-        color = "#000" if t == 0 else "#ddd"
-        out.append(f'<line x1="{x}" x2="{x}" y1="{lay.top}" y2="{plot_bottom}" stroke="{color}"/>')
-        out.append(f'<text x="{x}" y="{plot_bottom + 14}" text-anchor="middle" font-size="10">'
-                   f'{fmt_amount(v, places=0)}</text>')
-    for i, label in enumerate(spec.labels):
-        y0 = lay.top + lay.group_h * i + 4
-        out.append(f'<text x="{lay.label_w - 6}" y="{y0 + lay.group_h / 2:.1f}" text-anchor="end" '
-                   f'dominant-baseline="middle">{_x(_short(label))}<title>{_x(label)}</title></text>')
-        for si, (_, vals) in enumerate(spec.series):
-            v = vals[i]
-            if v is None:
-                continue
-            y = y0 + si * lay.bar_h
-            w = lay.x(v)
-            out.append(f'<rect x="{lay.label_w}" y="{y}" width="{w}" height="{lay.bar_h - 2}" '
-                       f'fill="{_COLORS[si % len(_COLORS)]}"/>')
-            out.append(f'<text x="{lay.label_w + w + 3}" y="{y + lay.bar_h / 2:.1f}" dominant-baseline="middle" '
-                       f'font-size="9.5">{_x(lay.bar_text(v))}</text>')
-    ly = height - 14
-    out.append(f'<text x="{lay.label_w + lay.plot_w // 2}" y="{ly}" text-anchor="middle" font-size="10">'
-               f'单位：{_x(spec.unit)}</text>')
-    if lay.k > 1:
-        lx = lay.label_w + lay.plot_w - 40
-        for si, (name, _) in enumerate(spec.series):
-            out.append(f'<rect x="{lx + si * 80}" y="{ly - 9}" width="10" height="10" '
-                       f'fill="{_COLORS[si % len(_COLORS)]}"/>'
-                       f'<text x="{lx + si * 80 + 14}" y="{ly}" font-size="10">{_x(name)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+    return svgcharts.hbars(spec.title, spec.labels, spec.series, unit=spec.unit, colors=_COLORS,
+                           value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=lay.label_w,
+                           plot_w=lay.plot_w, value_w=lay.right, bar_h=lay.bar_h, gap=8, clip_at=20)
 
 
 def render_png(spec: ChartSpec) -> bytes:

@@ -161,7 +161,7 @@ class Backend:
         return {"headers": headers, "rows": table, "svg": svg, "units": units, "years": years}
 
     def bar_svg(self, title: str, labels, values, **kw) -> str:
-        """The batch summary's bar chart (matplotlib SVG, text drawn as paths); '' if unavailable."""
+        """The batch summary's bar chart: inline SVG from jixiao.svgcharts, text kept as text; '' if unavailable."""
         try:
             fn = _attr("jixiao.batch.render", "bar_svg", "图表")
         except FeatureUnavailable:
