@@ -83,6 +83,14 @@ def _legend(names: Sequence[str], colors: Sequence[str], x: int, y: int) -> list
     return out
 
 
+def _y_unit(unit: str, mid: Decimal) -> list[str]:
+    """The unit written up the left edge, centred on the plot."""
+    if not unit:
+        return []
+    y = num(mid)
+    return [f'<text x="14" y="{y}" transform="rotate(-90 14 {y})" text-anchor="middle">{esc(unit)}</text>']
+
+
 def hbars(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number | None]]], *,
           unit: str = "", colors: Sequence[str] | None = None, bar_colors: Sequence[str] | None = None,
           value_text: Callable[[int, int, Number], str] | None = None, scale_max: Number | None = None,
@@ -185,10 +193,7 @@ def vbars(title: str, labels: Sequence[str], values: Sequence[Number], *, unit: 
                    f'<text x="{mid}" y="{top + ph + 18}" text-anchor="middle" class="chart-label">'
                    f'{esc(clip(lab, clip_at))}</text>')
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#888"/>')
-    if unit:
-        mid_y = num(top + Decimal(ph) / 2)
-        out.append(f'<text x="14" y="{mid_y}" transform="rotate(-90 14 {mid_y})" text-anchor="middle">'
-                   f'{esc(unit)}</text>')
+    out += _y_unit(unit, top + Decimal(ph) / 2)
     out.append("</svg>")
     return "".join(out)
 
@@ -234,9 +239,6 @@ def lines(title: str, xs: Sequence[object], series: Sequence[tuple[str, Sequence
             out.append(f'<rect x="{left + pw + 14}" y="{ly}" width="12" height="3" fill="{color}"/>'
                        f'<text x="{left + pw + 30}" y="{ly + 5}" font-size="11" class="chart-legend">'
                        f'{esc(clip(name, 14))}</text>')
-    if unit:
-        mid_y = num(top + Decimal(ph) / 2)
-        out.append(f'<text x="14" y="{mid_y}" transform="rotate(-90 14 {mid_y})" text-anchor="middle">'
-                   f'{esc(unit)}</text>')
+    out += _y_unit(unit, top + Decimal(ph) / 2)
     out.append("</svg>")
     return "".join(out)
