@@ -48,58 +48,86 @@ def _outputs_in_place(marker: dict | None, formats: tuple[str, ...], prev: dict)
     return all((Path(marker["dir"]) / f).is_file() for f in marker.get("files", []))
 
 
+def _claim(claims: Path, name: str) -> bool:
+    """Take folder ``name`` for this batch (atomic across processes: O_EXCL on a claim file)."""
+    try:
+        os.close(os.open(claims / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return True
+    except FileExistsError:
+        return False
+
+
+def place_outputs(out: Path, claims: Path, by_folder: dict[str, str], *, input_hash: str, input_name: str,
+                  unit: str, year: int | None, scratch: Path, files: list[str],
+                  formats: tuple[str, ...]) -> str:
+    """Move one unit's rendered files from ``scratch`` to its own folder under ``out`` and return
+    the folder name. Runs in the worker (or the parent for ``--jobs 1``); processes agree through
+    claim files, so two different workbooks never share a folder. ``by_folder`` maps the folders
+    an earlier batch wrote (folder → input hash): those may be overwritten, a user's own may not."""
+    base = folder_name(unit, year)
+    name, n = base, 1
+    while True:
+        on_disk = by_folder.get(name)
+        free = not (out / name).exists() or on_disk is not None  # ours from an earlier batch
+        if free and (on_disk in (None, input_hash) or name == base) and _claim(claims, name):
+            break
+        n += 1
+        name = f"{base}（{n}）"
+    target = out / name
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    if scratch.is_dir():
+        for f in files:
+            os.replace(scratch / f, target / f)
+        shutil.rmtree(scratch, ignore_errors=True)
+    write_text_atomic(target / MARKER, json.dumps(
+        {"input_hash": input_hash, "input": input_name, "formats": sorted(formats), "files": files},
+        ensure_ascii=False, indent=1))
+    return name
+
+
 class _Placer:
-    """Chooses each unit's output folder; two different workbooks never share one, and two
-    workbooks that claim the same unit and year are reported as a conflict."""
+    """Conflict detection in the parent: two workbooks that claim the same unit and year are
+    reported; the one that got the plain ``<单位名称>-<年度>`` folder is the first."""
 
-    def __init__(self, out: Path, existing: dict[str, dict]):
+    def __init__(self, out: Path, existing: dict[str, dict], claims: Path):
         self.out = out
+        self.claims = claims
         self.by_folder = {m["folder"]: h for h, m in existing.items()}   # folder → input hash on disk
-        self.claimed: dict[str, Item] = {}                                 # folder → item of this batch
-        self.by_base: dict[str, Item] = {}                                 # unit-year → first item
-        self.conflicts: list[tuple[Item, Item]] = []
+        self.by_base: dict[str, list[Item]] = {}                           # unit-year → items
 
-    def _base(self, it: Item) -> str:
-        base = folder_name(it.unit, it.year)
-        first = self.by_base.setdefault(base, it)
-        if first is not it:
-            self.conflicts.append((first, it))
-        return base
+    def _base(self, it: Item) -> None:
+        self.by_base.setdefault(folder_name(it.unit, it.year), []).append(it)
 
     def claim(self, it: Item) -> None:
+        """An unchanged unit keeps its folder (before any worker starts)."""
+        self.claims.mkdir(parents=True, exist_ok=True)
+        _claim(self.claims, it.folder)
         self._base(it)
-        self.claimed[it.folder] = it
+
+    def placed(self, it: Item) -> None:
+        self._base(it)
 
     def place(self, it: Item, scratch: Path, files: list[str], formats: tuple[str, ...]) -> None:
-        base = self._base(it)
-        name, n = base, 1
-        while True:
-            owner = self.claimed.get(name)
-            on_disk = self.by_folder.get(name)
-            free = not (self.out / name).exists() or on_disk is not None  # ours from an earlier batch
-            if owner is None and free and (on_disk in (None, it.input_hash) or name == base):
-                break
-            n += 1
-            name = f"{base}（{n}）"
-        target = self.out / name
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        if scratch.is_dir():
-            for f in files:
-                os.replace(scratch / f, target / f)
-            shutil.rmtree(scratch, ignore_errors=True)
-        write_text_atomic(target / MARKER, json.dumps(
-            {"input_hash": it.input_hash, "input": it.file, "formats": sorted(formats), "files": files},
-            ensure_ascii=False, indent=1))
-        it.folder, it.files = name, files
-        self.claimed[name] = it
-        self.by_folder[name] = it.input_hash
+        """Place in the parent (``--jobs 1``, or when a worker could not)."""
+        self.claims.mkdir(parents=True, exist_ok=True)
+        it.folder = place_outputs(self.out, self.claims, self.by_folder, input_hash=it.input_hash,
+                                  input_name=it.file, unit=it.unit, year=it.year, scratch=scratch,
+                                  files=files, formats=formats)
+        it.files = files
+        self._base(it)
 
     def report_conflicts(self) -> None:
-        for first, other in self.conflicts:
-            other.status = "conflict"
-            other.note = (f"与 {first.file} 的单位名称和年度相同（{first.unit} {first.year}），"
-                          f"输出另存于 {other.folder or '（无）'}")
-            if not first.note:
-                first.note = f"另有 {other.file} 填报了相同的单位名称和年度"
+        for base, group in self.by_base.items():
+            if len(group) < 2:
+                continue
+            first = next((i for i in group if i.folder == base), group[0])
+            for other in group:
+                if other is first:
+                    continue
+                other.status = "conflict"
+                other.note = (f"与 {first.file} 的单位名称和年度相同（{first.unit} {first.year}），"
+                              f"输出另存于 {other.folder or '（无）'}")
+                if not first.note:
+                    first.note = f"另有 {other.file} 填报了相同的单位名称和年度"

@@ -59,16 +59,18 @@ def write_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence]
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    n = ws.max_row   # counted here: ws.max_row / ws[n] scan every cell, quadratic inside the loop
     for r in rows:
-        ws.append([safe_cell(v) for v in r])
-        for c, v in zip(ws[ws.max_row], r, strict=False):
+        cells = [safe_cell(v) for v in r]
+        ws.append(cells)
+        n += 1
+        for j, (v, cv) in enumerate(zip(r, cells, strict=False), 1):
             if isinstance(v, Link):
+                c = ws.cell(row=n, column=j)
                 c.hyperlink = v.href
                 c.style = "Hyperlink"
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            if isinstance(c.value, Decimal):
-                c.number_format = "#,##0.00"
+            elif isinstance(cv, Decimal):
+                ws.cell(row=n, column=j).number_format = "#,##0.00"
     for i, _ in enumerate(headers, 1):
         ws.column_dimensions[get_column_letter(i)].width = widths[i - 1] if i <= len(widths) else 14
     ws.freeze_panes = "A2"

@@ -1,9 +1,12 @@
 """``jixiao batch``: evaluate every workbook under a folder, in parallel processes.
 
-Workers are pure with respect to shared state: each reads one workbook, evaluates it, renders its
-outputs into a private scratch folder and sends back a compact dict (``Evaluation.to_dict()``).
-The parent is the single writer: it moves each unit's outputs to ``OUT/<单位名称>-<年度>/``,
-detects two workbooks claiming the same folder, and records every run in the store. A run is
+Each worker reads one workbook, evaluates it, renders its outputs into a private scratch folder
+and records the run in the store itself (the store takes concurrent writers: SQLite WAL + busy
+timeout + BEGIN IMMEDIATE, or PostgreSQL); it sends back only a small summary row with the run id.
+The worker also moves its outputs to ``OUT/<单位名称>-<年度>/`` (processes agree on folder names
+through claim files). The parent keeps the small rows, the progress, conflict detection and the
+summary; it records or places a run itself only when a worker could not (it died, or failed to
+write). A run is
 identified by sha256(workbook bytes) + framework hash + tool version, so re-running on the same
 inputs adds no rows and skips work whose outputs are already in place.
 """
@@ -29,7 +32,8 @@ from .. import __version__
 from ..errors import JixiaoError, UsageError
 from ..issues import Location, make, register
 from ..store import RunRecord, Store
-from .placement import FAILED, MARKER, _existing_folders, _outputs_in_place, _Placer
+from ..store.db import utcnow
+from .placement import FAILED, MARKER, _existing_folders, _outputs_in_place, _Placer, place_outputs
 
 WORK_DIR = ".jixiao-work"
 DEFAULT_FORMATS = ("docx", "html", "json")
@@ -52,6 +56,9 @@ class Job:
     framework: str | None
     formats: tuple[str, ...]
     scratch: str
+    input_name: str = ""
+    framework_id: str = ""
+    framework_hash: str = ""
 
 
 @dataclass
@@ -251,25 +258,36 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     fw_label, fw_hash = framework_fingerprint(framework)
     scratch_root = out / WORK_DIR
     existing = _existing_folders(out)
-    placer = _Placer(out, existing)
+    claims = scratch_root / "claims"
+    shutil.rmtree(claims, ignore_errors=True)   # left by an interrupted batch
+    claims.mkdir(parents=True)
+    placer = _Placer(out, existing, claims)
 
     items: list[Item] = []
     todo: list[tuple[Item, Job]] = []
     seen: dict[str, Item] = {}
+    hashes: dict[Path, str | OSError] = {}
+    for p in paths:
+        try:
+            hashes[p] = file_hash(p)
+        except OSError as exc:
+            hashes[p] = exc
+    prevs = {} if force else store.find_runs({h for h in hashes.values() if isinstance(h, str)},
+                                             fw_hash, __version__)
     for p in paths:
         it = Item(file=str(p.relative_to(src)))
         items.append(it)
-        try:
-            it.input_hash = file_hash(p)
-        except OSError as exc:
-            it.status, it.reason = "unreadable", f"无法读取文件：{exc.strerror or exc}"
+        h = hashes[p]
+        if isinstance(h, OSError):
+            it.status, it.reason = "unreadable", f"无法读取文件：{h.strerror or h}"
             continue
+        it.input_hash = h
         if it.input_hash in seen:
             first = seen[it.input_hash]
             it.status, it.note = "duplicate", f"与 {first.file} 内容完全相同，未重复处理"
             continue
         seen[it.input_hash] = it
-        prev = None if force else store.find_run(it.input_hash, fw_hash, __version__)
+        prev = prevs.get(it.input_hash)
         if prev is not None and _outputs_in_place(existing.get(it.input_hash), formats, prev):
             it.reason, it.run_id = prev["reason"], prev["id"]
             it.unit, it.year = prev["unit"] or "", prev["year"]
@@ -282,7 +300,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
                 it.status, it.note = prev["status"], "结果沿用上次运行的记录（文件未变化）"
             continue
         todo.append((it, Job(str(p), it.input_hash, framework, tuple(formats),
-                             str(scratch_root / it.input_hash[:20]))))
+                             str(scratch_root / it.input_hash[:20]), it.file, fw_label, fw_hash)))
     jobs = min(jobs, max(1, len(todo)))
 
     def started() -> None:  # after the workers exist: no progress-bar thread is running at fork
@@ -309,8 +327,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
         else:
             if _fork_context() is not None:
                 _warm(framework, formats)   # loaded once here, inherited by every forked worker
-            store.engine.dispose()  # no open database handles across fork
-            _run_pool(todo, jobs, finish, started)
+            _run_pool(todo, jobs, finish, started, store=store, place=(out, claims, placer.by_folder))
     finally:  # every finished run is already stored: an interrupted batch resumes where it stopped
         shutil.rmtree(scratch_root, ignore_errors=True)
     placer.report_conflicts()
@@ -320,7 +337,8 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
 
 
 def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None],
-              started: Callable[[], None] = lambda: None) -> None:
+              started: Callable[[], None] = lambda: None, *, store: Store | None = None,
+              place: tuple | None = None) -> None:
     """At most ``jobs × 16`` tasks in flight: enough that workers never wait while the parent
     records results, few enough that the parent's memory stays flat in N.
 
@@ -330,7 +348,13 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
     ctx = _fork_context()
 
     def new_pool():
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+        if store is not None:
+            store.engine.dispose()  # no open database handles across fork
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                   initargs=init)
+
+    init = (store.engine.url.render_as_string(hide_password=False) if store else None,
+            store.clock if store else None, place)
 
     limit = jobs * 16
     pending = deque(todo)
@@ -343,11 +367,11 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
             if suspects:
                 if not running:
                     it, job = suspects.popleft()
-                    running[pool.submit(process_one, job)] = (it, job, True)
+                    running[pool.submit(_work, job)] = (it, job, True)
             else:
                 while pending and len(running) < limit:
                     it, job = pending.popleft()
-                    running[pool.submit(process_one, job)] = (it, job, False)
+                    running[pool.submit(_work, job)] = (it, job, False)
             if first:   # the first submit has started every worker process
                 first = False
                 started()
@@ -414,10 +438,61 @@ def _fork_context():
     return mp.get_context("fork") if sys.platform.startswith("linux") else None
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, which stops handing out work and exits cleanly."""
+_WORKER_STORE: Store | None = None
+_WORKER_PLACE: tuple | None = None   # (out, claims folder, folder → input hash of earlier batches)
+
+
+def _worker_init(url: str | None = None, clock: Callable | None = None, place: tuple | None = None) -> None:
+    """Workers leave Ctrl-C to the parent, which stops handing out work and exits cleanly; each
+    opens its own connection to the store (already migrated by the parent)."""
+    global _WORKER_STORE, _WORKER_PLACE
+    _WORKER_PLACE = place
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")   # library warnings would only garble the parent's progress bar
+    if url:
+        from ..store.engine import make_engine
+
+        _WORKER_STORE = Store(make_engine(url), clock=clock or utcnow, migrate_now=False)
+
+
+def _work(job: Job) -> dict:
+    """In a worker: process one workbook and record the run; only a small row goes back to the
+    parent. If the store write fails the full result goes back and the parent records it."""
+    res = process_one(job)
+    if _WORKER_STORE is not None and job.framework_hash:
+        try:
+            res["run_id"] = _record(_WORKER_STORE, res, job.input_hash, job.input_name,
+                                    (job.framework_id, job.framework_hash))
+        except Exception as exc:  # noqa: BLE001 - the parent records it instead
+            res["store_error"] = f"{type(exc).__name__}: {exc}"
+        else:
+            res.pop("evaluation", None)
+            res.pop("issues", None)
+            res.pop("debug", None)
+    if _WORKER_PLACE is not None and res.get("status") == "ok" and "run_id" in res:
+        out, claims, by_folder = _WORKER_PLACE
+        try:
+            res["folder"] = place_outputs(
+                out, claims, by_folder, input_hash=job.input_hash, input_name=job.input_name,
+                unit=res.get("unit") or "", year=res.get("year"), scratch=Path(job.scratch),
+                files=res.get("files") or [], formats=job.formats)
+        except Exception as exc:  # noqa: BLE001 - the parent places it instead
+            res["place_error"] = f"{type(exc).__name__}: {exc}"
+    return res
+
+
+def _record(store: Store, res: dict, input_hash: str, input_name: str, fw: tuple[str, str]) -> int:
+    """Store one processed workbook's run (in a worker, or in the parent for ``--jobs 1``)."""
+    status = res.get("status", "failed")
+    reason = res.get("reason", "")
+    if status in ("unreadable", "failed") and not res.get("issues"):
+        code = UNREADABLE if status == "unreadable" else FAILURE
+        res["issues"] = [make(code, reason, Location(file=Path(input_name).name)).to_dict()]
+    rec = RunRecord(input_hash=input_hash, framework_hash=fw[1], tool_version=__version__,
+                    status=status, input_name=input_name, framework_id=fw[0], reason=reason,
+                    unit=res.get("unit") or "", year=res.get("year"), supervisor=res.get("supervisor") or "",
+                    evaluation=res.get("evaluation"), issues=res.get("issues") or [])
+    return store.record(rec)[0]
 
 
 def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str, str],
@@ -427,14 +502,12 @@ def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str
     it.unit = res.get("unit") or ""
     it.year = res.get("year")
     it.seconds = res.get("seconds", 0.0)
-    ev = res.get("evaluation")
-    if it.status in ("unreadable", "failed") and not res.get("issues"):
-        code = UNREADABLE if it.status == "unreadable" else FAILURE
-        res["issues"] = [make(code, it.reason, Location(file=Path(it.file).name)).to_dict()]
-    rec = RunRecord(input_hash=it.input_hash, framework_hash=fw[1], tool_version=__version__,
-                    status=it.status, input_name=it.file, framework_id=fw[0], reason=it.reason,
-                    unit=it.unit, year=it.year, supervisor=res.get("supervisor") or "",
-                    evaluation=ev, issues=res.get("issues") or [])
-    it.run_id, _ = store.record(rec)
+    it.run_id = res.get("run_id")
+    if it.run_id is None:   # --jobs 1, or the worker died / could not write to the store
+        it.run_id = _record(store, res, it.input_hash, it.file, fw)
     if it.status == "ok":
-        placer.place(it, Path(res.get("scratch") or ""), res.get("files") or [], formats)
+        if res.get("folder"):   # the worker placed its outputs
+            it.folder, it.files = res["folder"], list(res.get("files") or [])
+            placer.placed(it)
+        else:
+            placer.place(it, Path(res.get("scratch") or ""), res.get("files") or [], formats)

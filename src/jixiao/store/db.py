@@ -1,6 +1,6 @@
 """The history store: one object over an SQLAlchemy engine (SQLite file or PostgreSQL URL).
 
-The batch parent is the single writer; every run is written in one transaction and identified
+Batch workers write concurrently; every run is written in one transaction and identified
 by (input hash, framework hash, tool version), so recording the same run twice adds no rows.
 """
 
@@ -87,6 +87,18 @@ class Store:
     def find_run(self, input_hash: str, framework_hash: str, tool_version: str) -> dict | None:
         with self.engine.connect() as conn:
             return self._find(conn, input_hash, framework_hash, tool_version)
+
+    def find_runs(self, input_hashes: Iterable[str], framework_hash: str, tool_version: str) -> dict[str, dict]:
+        """``find_run`` for many inputs in a few queries: input hash → stored run."""
+        out: dict[str, dict] = {}
+        with self.engine.connect() as conn:
+            for part in _chunks(list(input_hashes)):
+                q = self._runs_query().where(S.runs.c.input_hash.in_(part),
+                                             S.runs.c.framework_hash == framework_hash,
+                                             S.runs.c.tool_version == tool_version).order_by(S.runs.c.id)
+                for row in conn.execute(q).mappings():
+                    out.setdefault(row["input_hash"], dict(row))
+        return out
 
     def _find(self, conn, input_hash, framework_hash, tool_version) -> dict | None:
         q = self._runs_query().where(S.runs.c.input_hash == input_hash,
