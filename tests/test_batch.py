@@ -374,3 +374,37 @@ def test_generated_workbooks_are_valid_unless_broken_on_purpose(tmp_path):
         assert code in {x.code for x in lr.issues if x.severity == "error"}, kind
     with pytest.raises(InputError):
         load(gen.write_one(tmp_path / "t.xlsx", gen.department(1, 2023, seed=1), "truncated"))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_workers_placing_outputs_never_share_a_folder(tmp_path, jobs):
+    """Workers choose output folders themselves: three workbooks of one unit and year, processed
+    by two workers at once, still get three folders, and the one in the plain folder is 'first'.
+    A claim left by an interrupted batch does not push anyone aside."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    for i in range(3):
+        gen.write_one(src / f"c{i}.xlsx", gen.department(7, 2023, seed=i + 1))
+    for i in range(3):
+        gen.write_one(src / f"u{i}.xlsx", gen.department(60 + i, 2023, seed=4))
+    base = folder_name(gen.unit_name(7), 2023)
+    stale = out / runner_mod.WORK_DIR / "claims"
+    stale.mkdir(parents=True)
+    (stale / base).write_text("")
+    res = run("batch", src, "-o", out, "--jobs", jobs, "--format", "json", "-q")
+    assert res.exit_code == 1
+    rows = {r["文件"]: r for r in summary_rows(out)}
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name.startswith(base))
+    assert folders == [base, f"{base}（2）", f"{base}（3）"]
+    owners = {json.loads((out / f / ".jixiao-run.json").read_text(encoding="utf-8"))["input"]: f for f in folders}
+    assert sorted(owners) == ["c0.xlsx", "c1.xlsx", "c2.xlsx"]
+    first = {f: k for k, f in owners.items()}[base]
+    assert rows[first]["状态"] == "完成"
+    assert sorted(rows[f"c{i}.xlsx"]["状态"] for i in range(3)) == ["单位名称和年度重复"] * 2 + ["完成"]
+    assert all(rows[f"u{i}.xlsx"]["状态"] == "完成" for i in range(3))
+    assert not (out / runner_mod.WORK_DIR).exists()
+    assert counts(out / "jixiao.db")["runs"] == 6
+    # a re-run adds no rows and keeps every folder
+    before = counts(out / "jixiao.db")
+    assert run("batch", src, "-o", out, "--jobs", jobs, "--format", "json", "-q").exit_code == 1
+    assert counts(out / "jixiao.db") == before
+    assert sorted(p.name for p in out.iterdir() if p.is_dir() and p.name.startswith(base)) == folders
