@@ -60,7 +60,7 @@ class SummaryRow:
 def build_rows(items: list[Item], store: Store) -> tuple[list[SummaryRow], dict[str, str]]:
     """Summary rows (ranked within each year, failures last) and indicator id → name."""
     runs = {r["id"]: r for r in store.runs([i.run_id for i in items if i.run_id is not None])}
-    inds = store.indicators([rid for rid, r in runs.items() if r["status"] == "ok"])
+    inds = store.indicators([rid for rid, r in runs.items() if r["status"] == "ok"], only=KEY_INDICATORS)
     names: dict[str, str] = {}
     rows = []
     for it in items:

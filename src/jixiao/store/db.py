@@ -146,9 +146,11 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(sa.select(S.units.c.name).order_by(S.units.c.name)).scalars())
 
-    def indicators(self, run_ids: Iterable[int], *, department_only: bool = True) -> dict[int, dict[str, dict]]:
+    def indicators(self, run_ids: Iterable[int], *, department_only: bool = True,
+                   only: Iterable[str] | None = None) -> dict[int, dict[str, dict]]:
         """run id → indicator id → row (value as Decimal or None). With ``department_only=False``
-        per-project rows are included, keyed 'indicator_id:subject'."""
+        per-project rows are included, keyed 'indicator_id:subject'; ``only`` limits the indicator ids."""
+        wanted = list(only) if only is not None else None
         ids = list(run_ids)
         out: dict[int, dict[str, dict]] = {i: {} for i in ids}
         if not ids:
@@ -159,6 +161,8 @@ class Store:
                 q = sa.select(t).where(t.c.run_id.in_(part)).order_by(t.c.id)
                 if department_only:
                     q = q.where(t.c.subject == "")
+                if wanted is not None:
+                    q = q.where(t.c.indicator_id.in_(wanted))
                 for row in conn.execute(q).mappings():
                     key = row["indicator_id"] + (f":{row['subject']}" if row["subject"] else "")
                     out[row["run_id"]][key] = dict(row)
