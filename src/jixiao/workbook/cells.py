@@ -87,16 +87,23 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     return d, None
 
 
-def to_count(v: object) -> tuple[int | None, Err]:
+def _plain_number(v: object, what: str, hint: str) -> tuple[Decimal | None, Err]:
+    """Blank → (None, None); an Excel error or text that is not a number → the located error."""
     if is_blank(v):
         return None, None
     err = _excel_error(v)
     if err:
         return None, err
     try:
-        d = parse_decimal(v, allow_percent=False)
+        return parse_decimal(v, allow_percent=False), None
     except AmountError as exc:
-        return None, (C.CELL_NOT_NUMBER, f"“{as_text(v)}”不是人数/份数（{exc.reason}）", "请填写整数，如 52。")
+        return None, (C.CELL_NOT_NUMBER, f"“{as_text(v)}”不是{what}（{exc.reason}）", hint)
+
+
+def to_count(v: object) -> tuple[int | None, Err]:
+    d, err = _plain_number(v, "人数/份数", "请填写整数，如 52。")
+    if d is None:
+        return None, err
     if d != d.to_integral_value():
         return None, (C.CELL_NOT_INTEGER, f"{as_text(v)} 不是整数", "人数、份数只能填整数。")
     if d < 0:
@@ -105,15 +112,9 @@ def to_count(v: object) -> tuple[int | None, Err]:
 
 
 def to_score(v: object) -> tuple[Decimal | None, Err]:
-    if is_blank(v):
-        return None, None
-    err = _excel_error(v)
-    if err:
+    d, err = _plain_number(v, "分数", "请填写数字，如 8 或 7.5。")
+    if d is None:
         return None, err
-    try:
-        d = parse_decimal(v, allow_percent=False)
-    except AmountError as exc:
-        return None, (C.CELL_NOT_NUMBER, f"“{as_text(v)}”不是分数（{exc.reason}）", "请填写数字，如 8 或 7.5。")
     if d < 0:
         return None, (C.CELL_NEGATIVE, f"分数 {as_text(v)} 为负数", "分值、得分不能为负。")
     return d, None
