@@ -32,8 +32,20 @@ def audit_document(doc: Document, file: str = "") -> AuditResult:
         return (order.get(("t", loc["table"]), 0), loc["row"], loc["column"])
 
     claims.sort(key=key)
+    _add_pages(doc, claims)
     return AuditResult(file=file or doc.name, claims=claims, paragraphs=len(doc.paragraphs),
                        tables=len(doc.tables))
+
+
+def _add_pages(doc: Document, claims: list[Claim]) -> None:
+    """Give every claim the page its paragraph or table starts on (``location.page``), where known."""
+    pages = {("p" if isinstance(b, Paragraph) else "t", b.index): b.page for b in doc.blocks}
+    for c in claims:
+        loc = c.location
+        key = ("p", loc["paragraph"]) if "paragraph" in loc else ("t", loc.get("table"))
+        page = pages.get(key)
+        if page is not None and "page" not in loc:
+            c.location = {**loc, "page": page}
 
 
 def audit_file(path: str | Path) -> AuditResult:

@@ -17,12 +17,15 @@ from functools import lru_cache
 class Paragraph:
     index: int
     text: str
+    page: int | None = None     # 1-based page the paragraph starts on, where the reader knows it
 
 
 @dataclass(frozen=True)
 class Table:
     index: int
     rows: tuple[tuple[str, ...], ...]   # logical cells: a merged cell is one cell, repeated across its span
+    page: int | None = None     # 1-based page the table starts on, where the reader knows it
+    unit: str | None = None     # the table's unit banner (单位：元 / 万元 / 千元), where one was found
 
     def cell(self, r: int, c: int) -> str:
         row = self.rows[r]
@@ -53,21 +56,21 @@ class DocumentBuilder:
         self._np = 0
         self._nt = 0
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, page: int | None = None) -> None:
         t = normalize_text(text).strip()
         if not t:
             return
-        self.doc.blocks.append(Paragraph(self._np, t))
+        self.doc.blocks.append(Paragraph(self._np, t, page))
         self._np += 1
 
-    def table(self, rows: list[list[str]]) -> None:
+    def table(self, rows: list[list[str]], page: int | None = None, unit: str | None = None) -> None:
         clean = [tuple(normalize_text(c).strip() for c in row) for row in rows]
         clean = [r for r in clean if any(r)]
         if not clean:
             return
         width = max(len(r) for r in clean)
         clean = [r + ("",) * (width - len(r)) for r in clean]
-        self.doc.blocks.append(Table(self._nt, tuple(clean)))
+        self.doc.blocks.append(Table(self._nt, tuple(clean), page, unit))
         self._nt += 1
 
 

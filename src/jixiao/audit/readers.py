@@ -280,7 +280,8 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
             if not pdf.pages:
                 raise InputError(f"{name} 没有页面。")
             pending: list[str] = []
-            for page in pdf.pages:
+            start = 1                       # the page the pending paragraph started on
+            for pno, page in enumerate(pdf.pages, start=1):
                 chars_total += len(page.chars)
                 blocks = []
                 try:
@@ -319,20 +320,22 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
                 for _, kind, payload in blocks:
                     if kind == "table":
                         if pending:
-                            b.paragraph("".join(pending))
+                            b.paragraph("".join(pending), start)
                             pending = []
-                        _pdf_table(b, payload)
+                        _pdf_table(b, payload, pno)
                         continue
                     text, full = payload
                     if pending and _starts_heading(text):
-                        b.paragraph("".join(pending))
+                        b.paragraph("".join(pending), start)
                         pending = []
+                    if not pending:
+                        start = pno
                     pending.append(text.strip())
                     if not full:
-                        b.paragraph("".join(pending))
+                        b.paragraph("".join(pending), start)
                         pending = []
             if pending:
-                b.paragraph("".join(pending))
+                b.paragraph("".join(pending), start)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on bad files
@@ -343,7 +346,7 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
     return b.doc
 
 
-def _pdf_table(b: DocumentBuilder, rows: list[list[str]]) -> None:
+def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int | None = None) -> None:
     """A table that goes on over a page break comes back as two: join them (a repeated header
     row is dropped)."""
     from .document import Table
@@ -355,9 +358,9 @@ def _pdf_table(b: DocumentBuilder, rows: list[list[str]]) -> None:
         body = rows[1:] if head == last.rows[0] else rows
         b.doc.blocks.pop()
         b._nt -= 1
-        b.table([list(r) for r in last.rows] + body)
+        b.table([list(r) for r in last.rows] + body, last.page)
         return
-    b.table(rows)
+    b.table(rows, page)
 
 
 _PAGE_NO = re.compile(r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")

@@ -62,9 +62,10 @@ class Claim:
     @property
     def where(self) -> str:
         loc = self.location
+        page = f"第{loc['page']}页 " if loc.get("page") else ""
         if "paragraph" in loc:
-            return f"第{loc['paragraph'] + 1}段"
-        return f"表{loc['table'] + 1} 第{loc['row'] + 1}行 第{loc['column'] + 1}列"
+            return f"{page}第{loc['paragraph'] + 1}段"
+        return f"{page}表{loc['table'] + 1} 第{loc['row'] + 1}行 第{loc['column'] + 1}列"
 
 
 def tolerance(decimals: int) -> Decimal:
