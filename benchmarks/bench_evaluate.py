@@ -22,6 +22,7 @@ from reference_department import reference_department  # noqa: E402
 from synthetic_department import synthetic_department  # noqa: E402
 
 from jixiao.evaluate import evaluate  # noqa: E402
+from jixiao.frameworks import load_framework  # noqa: E402
 
 
 def departments(n: int):
@@ -46,11 +47,11 @@ def main() -> None:
     ap.add_argument("--framework", default=None)
     args = ap.parse_args()
     depts = departments(args.n)
-    evaluate(depts[0], framework=args.framework)  # load and cache the framework YAML once
+    fw = load_framework(args.framework)  # the YAML is read once, by the caller
     t0 = time.perf_counter()
     findings = items = 0
     for d in depts:
-        ev = evaluate(d, framework=args.framework)
+        ev = evaluate(d, fw)
         findings += len(ev.findings)
         items += len(ev.score.items) + sum(len(p.score.items) for p in ev.project_scores)
     dt = time.perf_counter() - t0

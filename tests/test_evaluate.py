@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from jixiao.cli import app
 from jixiao.errors import FrameworkError
 from jixiao.evaluate import EvalOptions, evaluate
+from jixiao.frameworks import load_framework
 from jixiao.model import Department
 
 D = Decimal
@@ -50,7 +51,7 @@ def test_reference_evaluation_json_shape():
     (FRAMEWORKS / "ningxia-like.yaml", "71.29", "中"),
 ])
 def test_synthetic_through_each_framework(framework, total, grade):
-    ev = evaluate(synthetic_department(), framework=framework)
+    ev = evaluate(synthetic_department(), load_framework(framework))
     assert ev.score.total == D(total) and ev.score.grade == grade and not ev.score.pending
     ps = {p.project: p.score for p in ev.project_scores}
     assert ps["农技推广"].total == D("90.42") and ps["农技推广"].grade == "优"  # the `project` rule set
@@ -74,7 +75,7 @@ def test_issues_are_carried_and_empty_department_is_fine():
 
 def test_bad_framework_raises_framework_error():
     with pytest.raises(FrameworkError):
-        evaluate(reference_department(), framework="nope")
+        evaluate(reference_department(), load_framework("nope"))
 
 
 # ---------------------------------------------------------------- through the example workbook
@@ -243,7 +244,7 @@ def departments(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(d=departments(), fw=st.sampled_from(["six-dimension", "mof-2013"]))
 def test_any_department_evaluates_with_invariants(d, fw):
-    ev = evaluate(d, framework=fw)
+    ev = evaluate(d, load_framework(fw))
     json.dumps(ev.to_dict(), ensure_ascii=False)
     for ind in [*ev.indicators.values(), *ev.project_indicators]:
         if ind.computable:

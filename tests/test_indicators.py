@@ -184,11 +184,12 @@ def test_three_public_basis_actual(ref):
     assert "预算数" in ref["three_public_budget_change_rate"].formula
 
 
-def test_bad_basis_is_a_usage_error():
-    from jixiao.errors import UsageError
+def test_bad_basis_is_a_value_error_the_shells_map():
+    from jixiao.errors import JixiaoError, OptionError
 
-    with pytest.raises(UsageError):
+    with pytest.raises(ValueError, match="budget 或 actual") as e:
         EvalOptions(three_public_basis="both")
+    assert isinstance(e.value, OptionError) and not isinstance(e.value, JixiaoError)
 
 
 def test_empty_department_computes_nothing_and_never_crashes():

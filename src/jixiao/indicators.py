@@ -17,43 +17,12 @@ from decimal import Decimal
 
 from .model import Department, Project
 from .money import HUNDRED, fmt_amount, fmt_count, fmt_rate, q2, ratio_pct
+from .options import DEFAULT_OPTIONS, EvalOptions
 from .results import Indicator
 
 D = Decimal
 
 
-@dataclass(frozen=True)
-class EvalOptions:
-    """Every threshold and choice of evaluate (DESIGN §5–7). Frozen: safe to share."""
-
-    #: "三公"经费变动率: 'budget' (本年预算 vs 上年预算, the reference's basis) or 'actual' (决算 vs 决算)
-    three_public_basis: str = "budget"
-    #: findings: a project/承担单位 executing below this % is flagged
-    execution_threshold: Decimal = D(80)
-    undertaking_threshold: Decimal = D(80)
-    #: the whole department's 预算执行率 below this % is flagged
-    budget_execution_threshold: Decimal = D(90)
-    #: 预算调整率 above this % is flagged
-    adjustment_threshold: Decimal = D(10)
-    #: "三公"经费 / 公用经费 executed below this % of budget: budget far above need
-    three_public_control_threshold: Decimal = D(50)
-    public_funds_control_threshold: Decimal = D(50)
-    #: 在职人员控制率 above this % is over the limit
-    staff_limit: Decimal = D(100)
-    #: 资产增长率 above this % asks for an explanation (None: rule off)
-    asset_growth_threshold: Decimal | None = D(100)
-    satisfaction_threshold: Decimal = D(90)
-    #: rule set for the 项目支出绩效自评 of each project
-    project_framework: str = "project"
-
-    def __post_init__(self):
-        if self.three_public_basis not in ("budget", "actual"):
-            from .errors import UsageError
-
-            raise UsageError(f"三公经费变动率口径只能是 budget 或 actual，收到 {self.three_public_basis!r}。")
-
-
-DEFAULT_OPTIONS = EvalOptions()
 
 IndicatorFn = Callable[[Department, EvalOptions], Indicator]
 

@@ -7,24 +7,38 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from ..errors import EXIT_INPUT, JixiaoError
+from ..errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, JixiaoError, OptionError
+from ..issues import SEVERITY_ZH, Issue
 
-#: exit code for an unexpected internal error (a bug): documented in the README.
-EXIT_INTERNAL = 4
+__all__ = ["EXIT_INTERNAL", "console", "err_console", "handle_errors", "print_issue_lines", "print_json", "state"]
 
 state = {"debug": bool(os.environ.get("JIXIAO_DEBUG"))}
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def handle_errors(fn):
-    """Wrap a command: JixiaoError → Chinese message + its exit code; anything else → short
-    Chinese message, exit 4; a traceback only with --debug."""
+
+def _fail(message: str, hint: str, code: int) -> typer.Exit:
+    if state["debug"]:
+        traceback.print_exc()
+    err_console.print(f"[bold red]错误：[/]{message}", markup=True)
+    if hint:
+        err_console.print(f"提示：{hint}", markup=False)
+    return typer.Exit(code)
+
+
+def handle_errors(fn: F) -> F:
+    """Wrap a command: JixiaoError → Chinese message + its exit code; a bad option value
+    (OptionError, raised by the library) → usage error, exit 2; anything else → short Chinese
+    message, exit 4; a traceback only with --debug."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -33,15 +47,12 @@ def handle_errors(fn):
         except typer.Exit:
             raise
         except JixiaoError as exc:
-            if state["debug"]:
-                traceback.print_exc()
-            err_console.print(f"[bold red]错误：[/]{exc.message}", markup=True)
-            if exc.hint:
-                err_console.print(f"提示：{exc.hint}", markup=False)
-            raise typer.Exit(exc.exit_code) from None
+            raise _fail(exc.message, exc.hint, exc.exit_code) from None
+        except OptionError as exc:
+            raise _fail(exc.message, exc.hint, EXIT_USAGE) from None
         except KeyboardInterrupt:
             err_console.print("已中断。")
-            raise typer.Exit(130) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except MemoryError:
             err_console.print("[bold red]错误：[/]内存不足，文件可能过大。", markup=True)
             raise typer.Exit(EXIT_INPUT) from None
@@ -52,7 +63,13 @@ def handle_errors(fn):
             err_console.print("提示：这是 jixiao 的缺陷，请加 --debug 重新运行并把输出反馈给开发者。")
             raise typer.Exit(EXIT_INTERNAL) from None
 
-    return wrapper
+    return wrapper  # type: ignore[return-value]
+
+
+def print_issue_lines(issues: Iterable[Issue]) -> None:
+    """One line per issue on stderr: '错误 E-… 公共项目!F7（项目）：message'."""
+    for i in issues:
+        err_console.print(f"{SEVERITY_ZH[i.severity]} {i.code} {i.location.describe()}：{i.message}", markup=False)
 
 
 def print_json(doc: dict) -> None:

@@ -6,24 +6,8 @@ from pathlib import Path
 
 import typer
 
-from ..errors import EXIT_DATA, InputError, UsageError
-from .common import console, err_console, handle_errors, print_json
-
-
-def _issues_doc(res) -> dict:
-    from ..issues import summarize
-
-    d = res.department
-    return {"department": d.name if d else "", "year": d.year if d else None, "indicators": {}, "score": None,
-            "findings": [], "issues": [i.to_dict() for i in res.issues], "summary": summarize(res.issues)}
-
-
-def _print_issues(issues) -> None:
-    from ..issues import SEVERITY_ZH
-
-    for i in issues:
-        where = i.location.describe()
-        err_console.print(f"{SEVERITY_ZH[i.severity]} {i.code} {where}：{i.message}", markup=False)
+from ..formats import PRINTED, Format
+from .common import console, err_console, handle_errors, print_issue_lines, print_json
 
 
 def print_text(ev) -> None:
@@ -102,42 +86,24 @@ def register(app: typer.Typer) -> None:
         threshold: str = typer.Option("80", "--execution-threshold", help="项目执行率低于此百分数时列为问题，默认 80。"),
     ):
         """计算绩效指标（含计算过程）、按评分框架打分、列出存在的问题。"""
-        from decimal import Decimal, InvalidOperation
+        from ..api import run
+        from ..options import cli_options
 
-        from ..evaluate import EvalOptions, evaluate
-        from ..frameworks import load_framework
-
-        fmt_l = fmt.strip().lower()
-        if fmt_l not in ("text", "json"):
-            raise UsageError(f"--format 只能是 text 或 json，收到“{fmt}”。")
-        try:
-            th = Decimal(threshold.strip().rstrip("%"))
-        except InvalidOperation:
-            raise UsageError(f"--execution-threshold 应为数字（百分数），收到“{threshold}”。") from None
-        opts = EvalOptions(three_public_basis=three_public_basis.strip().lower(), execution_threshold=th,
-                           undertaking_threshold=th)
-        fw = load_framework(framework)  # a bad framework is a usage error (exit 2) before reading data
-        if not workbook.exists():
-            raise InputError(f"找不到基础数据表：{workbook}", "请检查文件路径。")
-        if workbook.is_dir():
-            raise InputError(f"{workbook} 是文件夹，请给出基础数据表（.xlsx）。")
-        from ..workbook import load
-
-        res = load(workbook)
-        if not res.valid:
-            if fmt_l == "json":
-                print_json(_issues_doc(res))
+        out_fmt = Format.parse(fmt, PRINTED)
+        opts = cli_options(three_public_basis, threshold)
+        outcome = run(workbook, framework, opts)  # a bad framework: exit 2 before reading data
+        if outcome.evaluation is None:
+            if out_fmt == Format.JSON:
+                print_json(outcome.to_dict())
             else:
-                _print_issues([i for i in res.issues if i.severity == "error"])
-            n = sum(1 for i in res.issues if i.severity == "error")
-            err_console.print(f"基础数据表有 {n} 个错误，未进行评价。请修正后重试（jixiao check 可查看全部问题）。",
+                print_issue_lines(outcome.errors)
+            err_console.print(f"基础数据表有 {len(outcome.errors)} 个错误，未进行评价。请修正后重试（jixiao check 可查看全部问题）。",
                               markup=False)
-            raise typer.Exit(EXIT_DATA)
-        ev = evaluate(res.department, framework=fw, issues=res.issues, options=opts)
-        if fmt_l == "json":
-            print_json(ev.to_dict())
+            raise typer.Exit(outcome.exit_code)
+        if out_fmt == Format.JSON:
+            print_json(outcome.to_dict())
         else:
-            print_text(ev)
+            print_text(outcome.evaluation)
 
     @app.command("frameworks")
     @handle_errors
@@ -148,7 +114,7 @@ def register(app: typer.Typer) -> None:
         from ..frameworks import list_frameworks
 
         infos = list_frameworks()
-        if fmt.strip().lower() == "json":
+        if Format.parse(fmt, PRINTED) == Format.JSON:
             print_json({"frameworks": [{"id": f.id, "name": f.name, "kind": f.kind, "total": str(f.total),
                                         "description": f.description, "path": f.path} for f in infos]})
             return

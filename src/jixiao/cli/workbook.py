@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -10,14 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import EXIT_DATA, EXIT_OK
+from ..formats import PRINTED, Format
 from ..issues import SEVERITY_ZH, Issue, has_errors, summarize
 from .common import console, err_console, handle_errors, print_json
-
-
-class Fmt(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def check_document(file: str, issues: list[Issue], department_ok: bool = True) -> dict:
@@ -74,14 +68,14 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def check_cmd(
         workbook: Path = typer.Argument(..., help="要校验的基础数据表（.xlsx）"),
-        fmt: Fmt = typer.Option(Fmt.text, "--format", help="输出格式：text（表格）或 json。"),
+        fmt: str = typer.Option("text", "--format", help="输出格式：text（表格）或 json。"),
     ):
-        from ..workbook import load
+        from ..api import check
 
-        res = load(workbook)
-        file = str(workbook)
-        if fmt == Fmt.json:
-            print_json(check_document(file, res.issues, res.department is not None))
+        out_fmt = Format.parse(fmt, PRINTED)
+        outcome = check(workbook)
+        if out_fmt == Format.JSON:
+            print_json(check_document(outcome.file, outcome.issues, outcome.department is not None))
         else:
-            _print_text(file, res.issues)
-        raise typer.Exit(EXIT_DATA if not res.valid else EXIT_OK)
+            _print_text(outcome.file, outcome.issues)
+        raise typer.Exit(outcome.exit_code)
