@@ -7,6 +7,9 @@ from .runner import (
     STATUS_ZH,
     BatchResult,
     Item,
+    Job,
+    Status,
+    WorkerResult,
     discover,
     file_hash,
     framework_fingerprint,
@@ -15,6 +18,7 @@ from .runner import (
 )
 from .summary import KEY_INDICATORS, SummaryRow, build_rows, grade_distribution, write_summary
 
-__all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "KEY_INDICATORS", "STATUS_ZH", "BatchResult", "Item", "SummaryRow",
+__all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "KEY_INDICATORS", "STATUS_ZH", "BatchResult", "Item", "Job", "Status",
+           "SummaryRow", "WorkerResult",
            "build_rows", "discover", "file_hash", "folder_name", "framework_fingerprint", "grade_distribution",
            "process_one", "run_batch", "write_summary"]

@@ -19,46 +19,30 @@ import shutil
 import signal
 import sys
 import time
-import traceback
 import warnings
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
-from ..errors import JixiaoError, UsageError
+from ..errors import EXIT_DATA, EXIT_OK, UsageError
+from ..formats import DOCUMENTS, Format
 from ..issues import Location, make, register
 from ..store import RunRecord, Store
 from ..store.db import utcnow
-from .placement import FAILED, MARKER, _existing_folders, _outputs_in_place, _Placer, place_outputs
+from .placement import MARKER, _existing_folders, _outputs_in_place, _Placer, place_outputs
+from .worker import STATUS_ZH, Job, Status, WorkerResult, process_one
+from .worker import maxrss_kb as _maxrss_kb
 
 WORK_DIR = ".jixiao-work"
-DEFAULT_FORMATS = ("docx", "html", "json")
-ALL_FORMATS = ("docx", "html", "xlsx", "json")
-
-#: status → Chinese label (summary, progress, CLI)
-STATUS_ZH = {"ok": "完成", "skipped": "未变化（已跳过）", "data_error": "数据有错误", "unreadable": "无法读取",
-             "failed": "处理失败", "duplicate": "重复文件", "conflict": "单位名称和年度重复"}
+DEFAULT_FORMATS = (Format.DOCX, Format.HTML, Format.JSON)
+ALL_FORMATS = DOCUMENTS
 
 UNREADABLE = register("E-BATCH-UNREADABLE", "error", "批量处理时文件无法读取")
 FAILURE = register("E-BATCH-FAILED", "error", "批量处理时该文件处理失败")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One workbook for a worker (picklable)."""
-
-    path: str
-    input_hash: str
-    framework: str | None
-    formats: tuple[str, ...]
-    scratch: str
-    input_name: str = ""
-    framework_id: str = ""
-    framework_hash: str = ""
 
 
 @dataclass
@@ -67,7 +51,7 @@ class Item:
 
     file: str                      # path relative to the input folder
     input_hash: str = ""
-    status: str = ""
+    status: Status | str = ""      # '' until decided
     reason: str = ""
     unit: str = ""
     year: int | None = None
@@ -79,7 +63,7 @@ class Item:
 
     @property
     def failed(self) -> bool:
-        return self.status in FAILED
+        return self.status in (Status.DATA_ERROR, Status.UNREADABLE, Status.FAILED)
 
 
 @dataclass
@@ -95,7 +79,7 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(i.failed or i.status == "conflict" for i in self.items) else 0
+        return EXIT_DATA if any(i.failed or i.status == Status.CONFLICT for i in self.items) else EXIT_OK
 
     def counts(self) -> dict[str, int]:
         c: dict[str, int] = {}
@@ -136,10 +120,9 @@ def discover(src: Path, out: Path) -> list[Path]:
     return sorted(found, key=lambda p: str(p.relative_to(src)))
 
 
-def check_formats(formats: tuple[str, ...]) -> None:
-    bad = [f for f in formats if f not in ALL_FORMATS]
-    if bad:
-        raise UsageError(f"不支持的输出格式：{'、'.join(bad)}（可选：{','.join(ALL_FORMATS)}）。")
+def check_formats(formats: tuple[str, ...]) -> tuple[Format, ...]:
+    """The output formats as ``Format``s (none: evaluate and record only); OptionError if unknown."""
+    return Format.parse_list(",".join(formats), DOCUMENTS) if formats else ()
 
 
 def find_inputs(src: Path, out: Path) -> list[Path]:
@@ -176,62 +159,6 @@ def framework_fingerprint(framework: str | None) -> tuple[str, str]:
     return fw.id, h.hexdigest()
 
 
-# -- the worker ----------------------------------------------------------------------------------
-def _maxrss_kb() -> int:
-    """Peak resident memory of this process in KiB (0 where the platform cannot tell, e.g. Windows)."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0
-    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return r // 1024 if sys.platform == "darwin" else r
-
-
-def process_one(job: Job) -> dict:
-    """Read, check, evaluate and render one workbook. Never raises: every failure is a result."""
-    t0 = time.perf_counter()
-    res: dict = {"path": job.path, "input_hash": job.input_hash, "scratch": job.scratch}
-    try:
-        res |= _process(job)
-    except JixiaoError as exc:
-        res |= {"status": "unreadable" if exc.exit_code == 3 else "failed", "reason": exc.message}
-    except MemoryError:
-        res |= {"status": "failed", "reason": "内存不足，文件可能过大。"}
-    except Exception as exc:  # noqa: BLE001 - one bad workbook never stops the batch
-        res |= {"status": "failed", "reason": f"内部错误 {type(exc).__name__}: {exc}",
-                "debug": traceback.format_exc(limit=8)}
-    res["seconds"] = time.perf_counter() - t0
-    res["maxrss_kb"] = _maxrss_kb()
-    res["pid"] = os.getpid()
-    return res
-
-
-def _process(job: Job) -> dict:
-    from ..evaluate import evaluate
-    from ..issues import has_errors
-    from ..workbook import load
-
-    lr = load(job.path)
-    dept = lr.department
-    issues = list(lr.issues)
-    if dept is None:
-        return {"status": "data_error", "issues": [i.to_dict() for i in issues],
-                "reason": issues[0].message if issues else "无法从工作簿中读出单位数据"}
-    base = {"unit": dept.name, "year": dept.year, "supervisor": dept.supervisor}
-    if has_errors(issues):
-        errs = [i for i in issues if i.severity == "error"]
-        return base | {"status": "data_error", "issues": [i.to_dict() for i in issues],
-                       "reason": f"{len(errs)} 个错误，首个：{errs[0].location.describe()} {errs[0].message}".strip()}
-    ev = evaluate(dept, framework=job.framework, issues=issues)
-    files: list[str] = []
-    if job.formats:
-        from ..report import render
-
-        Path(job.scratch).mkdir(parents=True, exist_ok=True)
-        files = [Path(p).name for p in render(ev, Path(job.scratch), formats=job.formats)]
-    return base | {"status": "ok", "evaluation": ev.to_dict(), "files": files}
-
-
 # -- the parent ----------------------------------------------------------------------------------
 def default_jobs() -> int:
     """The CPUs this process may use (container/affinity aware); at most 61 on Windows."""
@@ -251,7 +178,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     """Process every workbook under ``src`` into ``out``; record each run in ``store``."""
     t0 = time.perf_counter()
     src, out = Path(src), Path(out)
-    check_formats(formats)
+    formats = check_formats(formats)
     jobs = max(1, jobs or default_jobs())
     paths = find_inputs(src, out)
     out.mkdir(parents=True, exist_ok=True)
@@ -279,25 +206,25 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
         items.append(it)
         h = hashes[p]
         if isinstance(h, OSError):
-            it.status, it.reason = "unreadable", f"无法读取文件：{h.strerror or h}"
+            it.status, it.reason = Status.UNREADABLE, f"无法读取文件：{h.strerror or h}"
             continue
         it.input_hash = h
         if it.input_hash in seen:
             first = seen[it.input_hash]
-            it.status, it.note = "duplicate", f"与 {first.file} 内容完全相同，未重复处理"
+            it.status, it.note = Status.DUPLICATE, f"与 {first.file} 内容完全相同，未重复处理"
             continue
         seen[it.input_hash] = it
         prev = prevs.get(it.input_hash)
         if prev is not None and _outputs_in_place(existing.get(it.input_hash), formats, prev):
             it.reason, it.run_id = prev["reason"], prev["id"]
             it.unit, it.year = prev["unit"] or "", prev["year"]
-            if prev["status"] == "ok":
-                it.status = "skipped"
+            if prev["status"] == Status.OK:
+                it.status = Status.SKIPPED
                 it.folder = existing[it.input_hash]["folder"]
                 it.files = list(existing[it.input_hash].get("files", []))
                 placer.claim(it)
             else:  # still bad: report it again from the record
-                it.status, it.note = prev["status"], "结果沿用上次运行的记录（文件未变化）"
+                it.status, it.note = Status(prev["status"]), "结果沿用上次运行的记录（文件未变化）"
             continue
         todo.append((it, Job(str(p), it.input_hash, framework, tuple(formats),
                              str(scratch_root / it.input_hash[:20]), it.file, fw_label, fw_hash)))
@@ -312,9 +239,9 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
 
     worker_rss = 0
 
-    def finish(it: Item, res: dict) -> None:
+    def finish(it: Item, res: WorkerResult) -> None:
         nonlocal worker_rss
-        worker_rss = max(worker_rss, res.get("maxrss_kb", 0))
+        worker_rss = max(worker_rss, res.maxrss_kb)
         _accept(it, res, store=store, placer=placer, fw=(fw_label, fw_hash), formats=formats)
         if on_item:
             on_item(it)
@@ -336,7 +263,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
                        parent_maxrss_kb=_maxrss_kb())
 
 
-def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, dict], None],
+def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, WorkerResult], None],
               started: Callable[[], None] = lambda: None, *, store: Store | None = None,
               place: tuple | None = None) -> None:
     """At most ``jobs × 16`` tasks in flight: enough that workers never wait while the parent
@@ -386,9 +313,9 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, d
                     if not suspect:
                         suspects.append((it, job))
                         continue
-                    res = {"status": "failed", "reason": "处理该文件时进程异常退出（可能内存不足或文件异常）。"}
+                    res = WorkerResult.failure(job, "处理该文件时进程异常退出（可能内存不足或文件异常）。")
                 except Exception as exc:  # noqa: BLE001 - pickling errors and the like
-                    res = {"status": "failed", "reason": f"处理进程出错：{type(exc).__name__} {exc}"}
+                    res = WorkerResult.failure(job, f"处理进程出错：{type(exc).__name__} {exc}")
                 finish(it, res)
             if broken:
                 for fut, (it, job, _) in running.items():   # they die with the pool: try them again
@@ -455,59 +382,62 @@ def _worker_init(url: str | None = None, clock: Callable | None = None, place: t
         _WORKER_STORE = Store(make_engine(url), clock=clock or utcnow, migrate_now=False)
 
 
-def _work(job: Job) -> dict:
+def _work(job: Job) -> WorkerResult:
     """In a worker: process one workbook and record the run; only a small row goes back to the
     parent. If the store write fails the full result goes back and the parent records it."""
     res = process_one(job)
     if _WORKER_STORE is not None and job.framework_hash:
         try:
-            res["run_id"] = _record(_WORKER_STORE, res, job.input_hash, job.input_name,
-                                    (job.framework_id, job.framework_hash))
+            run_id = _record(_WORKER_STORE, res, job.input_hash, job.input_name,
+                             (job.framework_id, job.framework_hash))
         except Exception as exc:  # noqa: BLE001 - the parent records it instead
-            res["store_error"] = f"{type(exc).__name__}: {exc}"
+            res = replace(res, store_error=f"{type(exc).__name__}: {exc}")
         else:
-            res.pop("evaluation", None)
-            res.pop("issues", None)
-            res.pop("debug", None)
-    if _WORKER_PLACE is not None and res.get("status") == "ok" and "run_id" in res:
+            res = replace(res.slim(), run_id=run_id)
+    if _WORKER_PLACE is not None and res.status == Status.OK and res.run_id is not None:
         out, claims, by_folder = _WORKER_PLACE
         try:
-            res["folder"] = place_outputs(
+            folder = place_outputs(
                 out, claims, by_folder, input_hash=job.input_hash, input_name=job.input_name,
-                unit=res.get("unit") or "", year=res.get("year"), scratch=Path(job.scratch),
-                files=res.get("files") or [], formats=job.formats)
+                unit=res.unit, year=res.year, scratch=Path(job.scratch), files=res.files, formats=job.formats)
         except Exception as exc:  # noqa: BLE001 - the parent places it instead
-            res["place_error"] = f"{type(exc).__name__}: {exc}"
+            res = replace(res, place_error=f"{type(exc).__name__}: {exc}")
+        else:
+            res = replace(res, folder=folder)
     return res
 
 
-def _record(store: Store, res: dict, input_hash: str, input_name: str, fw: tuple[str, str]) -> int:
+def _record(store: Store, res: WorkerResult, input_hash: str, input_name: str, fw: tuple[str, str]) -> int:
     """Store one processed workbook's run (in a worker, or in the parent for ``--jobs 1``)."""
-    status = res.get("status", "failed")
-    reason = res.get("reason", "")
-    if status in ("unreadable", "failed") and not res.get("issues"):
-        code = UNREADABLE if status == "unreadable" else FAILURE
-        res["issues"] = [make(code, reason, Location(file=Path(input_name).name)).to_dict()]
+    issues = res.issues
+    if res.status in (Status.UNREADABLE, Status.FAILED) and not issues:
+        code = UNREADABLE if res.status == Status.UNREADABLE else FAILURE
+        issues = [make(code, res.reason, Location(file=Path(input_name).name)).to_dict()]
     rec = RunRecord(input_hash=input_hash, framework_hash=fw[1], tool_version=__version__,
-                    status=status, input_name=input_name, framework_id=fw[0], reason=reason,
-                    unit=res.get("unit") or "", year=res.get("year"), supervisor=res.get("supervisor") or "",
-                    evaluation=res.get("evaluation"), issues=res.get("issues") or [])
+                    status=res.status.value, input_name=input_name, framework_id=fw[0], reason=res.reason,
+                    unit=res.unit, year=res.year, supervisor=res.supervisor, evaluation=res.evaluation,
+                    issues=issues)
     return store.record(rec)[0]
 
 
-def _accept(it: Item, res: dict, *, store: Store, placer: _Placer, fw: tuple[str, str],
+def _accept(it: Item, res: WorkerResult, *, store: Store, placer: _Placer, fw: tuple[str, str],
             formats: tuple[str, ...]) -> None:
-    it.status = res.get("status", "failed")
-    it.reason = res.get("reason", "")
-    it.unit = res.get("unit") or ""
-    it.year = res.get("year")
-    it.seconds = res.get("seconds", 0.0)
-    it.run_id = res.get("run_id")
+    it.status = res.status
+    it.reason = res.reason
+    it.unit = res.unit
+    it.year = res.year
+    it.seconds = res.seconds
+    it.run_id = res.run_id
     if it.run_id is None:   # --jobs 1, or the worker died / could not write to the store
         it.run_id = _record(store, res, it.input_hash, it.file, fw)
-    if it.status == "ok":
-        if res.get("folder"):   # the worker placed its outputs
-            it.folder, it.files = res["folder"], list(res.get("files") or [])
+    if it.status == Status.OK:
+        if res.folder:   # the worker placed its outputs
+            it.folder, it.files = res.folder, list(res.files)
             placer.placed(it)
         else:
-            placer.place(it, Path(res.get("scratch") or ""), res.get("files") or [], formats)
+            placer.place(it, Path(res.scratch), list(res.files), formats)
+
+
+__all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "STATUS_ZH", "BatchResult", "Item", "Job", "Status", "WorkerResult",
+           "check_formats", "default_jobs", "describe_url", "discover", "file_hash", "find_inputs",
+           "framework_fingerprint", "process_one", "run_batch"]

@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ..errors import UsageError
+from ..formats import DOCUMENTS, TABLES, Format
 from ..money import fmt_amount
 from .common import console, err_console, handle_errors
 
@@ -39,12 +40,6 @@ def db_url(value: str | None, *, default: Path | None = None, must_exist: bool =
         if not p.is_file():
             raise UsageError(f"数据库文件不存在：{p}", "请先运行 jixiao batch，或用 --db 指定已有的数据库。")
     return value
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    if text.strip().lower() in ("none", "无", ""):
-        return ()
-    return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.replace("，", ",").split(",") if f.strip()))
 
 
 def _open_store(url: str):
@@ -78,12 +73,11 @@ def batch_cmd(
 ):
     """批量评价目录下所有单位的基础数据表：并行处理、写入数据库、生成各单位报告和汇总表。"""
     from ..batch import STATUS_ZH, build_rows, framework_fingerprint, run_batch, write_summary
-    from ..batch.runner import check_formats, find_inputs
+    from ..batch.runner import find_inputs
 
     if jobs < 0:
         raise UsageError("--jobs 不能为负数。")
-    formats = _formats(fmt)
-    check_formats(formats)
+    formats = Format.parse_list(fmt, DOCUMENTS, none_ok=True)
     framework_fingerprint(framework)  # a bad framework or an empty folder: a usage error before any work
     find_inputs(src, out)
     url = db_url(db, default=Path(out) / "jixiao.db")
@@ -138,15 +132,14 @@ def batch_cmd(
     raise typer.Exit(result.exit_code)
 
 
-def _out_format(fmt: str, output: Path | None) -> str:
-    fmt = fmt.lower()
-    if fmt == "text" and output is not None and output.suffix.lower() in (".xlsx", ".html", ".json"):
-        fmt = output.suffix.lower()[1:]
-    if fmt not in ("text", "json", "xlsx", "html"):
-        raise UsageError(f"不支持的格式：{fmt}（可选 text、json、xlsx、html）。")
-    if fmt in ("xlsx", "html") and output is None:
-        raise UsageError(f"格式 {fmt} 需要用 -o 指定输出文件。")
-    return fmt
+def _out_format(fmt: str, output: Path | None) -> Format:
+    """--format of history/compare; text with ``-o x.xlsx`` (…/.html/.json) means that format."""
+    f = Format.parse(fmt, TABLES)
+    if f == Format.TEXT and output is not None and output.suffix.lower() in (".xlsx", ".html", ".json"):
+        f = Format(output.suffix.lower()[1:])
+    if f in (Format.XLSX, Format.HTML) and output is None:
+        raise UsageError(f"格式 {f} 需要用 -o 指定输出文件。")
+    return f
 
 
 def _emit_json(doc: dict, output: Path | None) -> None:
