@@ -28,9 +28,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
+from ..checks.codes import BATCH_FAILED, BATCH_UNREADABLE
 from ..errors import EXIT_DATA, EXIT_OK, UsageError
 from ..formats import DOCUMENTS, Format
-from ..issues import Location, make, register
+from ..issues import Location, make
 from ..store import RunRecord, Store
 from ..store.db import utcnow
 from .placement import MARKER, _existing_folders, _outputs_in_place, _Placer, place_outputs
@@ -41,8 +42,6 @@ WORK_DIR = ".jixiao-work"
 DEFAULT_FORMATS = (Format.DOCX, Format.HTML, Format.JSON)
 ALL_FORMATS = DOCUMENTS
 
-UNREADABLE = register("E-BATCH-UNREADABLE", "error", "批量处理时文件无法读取")
-FAILURE = register("E-BATCH-FAILED", "error", "批量处理时该文件处理失败")
 
 
 @dataclass
@@ -411,8 +410,8 @@ def _record(store: Store, res: WorkerResult, input_hash: str, input_name: str, f
     """Store one processed workbook's run (in a worker, or in the parent for ``--jobs 1``)."""
     issues = res.issues
     if res.status in (Status.UNREADABLE, Status.FAILED) and not issues:
-        code = UNREADABLE if res.status == Status.UNREADABLE else FAILURE
-        issues = [make(code, res.reason, Location(file=Path(input_name).name)).to_dict()]
+        code = BATCH_UNREADABLE if res.status == Status.UNREADABLE else BATCH_FAILED
+        issues = [make(code, location=Location(file=Path(input_name).name), reason=res.reason).to_dict()]
     rec = RunRecord(input_hash=input_hash, framework_hash=fw[1], tool_version=__version__,
                     status=res.status.value, input_name=input_name, framework_id=fw[0], reason=res.reason,
                     unit=res.unit, year=res.year, supervisor=res.supervisor, evaluation=res.evaluation,

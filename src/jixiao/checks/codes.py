@@ -1,8 +1,18 @@
-"""Issue codes of the workbook reader and the checks (documented in docs/issues.md)."""
+"""Every issue code of jixiao (documented in docs/issues.md): the workbook reader, the checks, batch.
+
+A code is registered once, here, with its severity and title; where the message is the same
+sentence for every occurrence, also with its message template (``make(code, location=…, **fields)``
+fills it). The reconciliation (勾稽) codes form a group: a figure missing because its cell is
+unreadable would only echo that cell's error, and the reader drops such echoes by the group.
+"""
 
 from __future__ import annotations
 
 from ..issues import register
+
+#: the sentence of every reconciliation code: a stated figure and the one computed from its parts
+RECONCILE = "{what}为 {stated} 万元，但{how}为 {computed} 万元，相差 {diff} 万元。"
+_R = {"template": RECONCILE, "group": "reconciliation"}
 
 # structure
 SHEET_MISSING = register("E-SHEET-MISSING", "error", "缺少必需的工作表")
@@ -37,17 +47,23 @@ AMOUNT_CONVERTED = register("I-AMOUNT-CONVERTED", "info", "金额单位为元，
 # basic information
 INFO_MISSING = register("E-INFO-MISSING", "error", "单位名称或年度未填写")
 
+# batch (a file that could not be evaluated at all, recorded in the store like any other run)
+BATCH_UNREADABLE = register("E-BATCH-UNREADABLE", "error", "批量处理时文件无法读取", template="{reason}")
+BATCH_FAILED = register("E-BATCH-FAILED", "error", "批量处理时该文件处理失败", template="{reason}")
+
 # reconciliation (勾稽)
-ROUNDING = register("I-ROUNDING", "info", "尾差（差额不超过 0.01 万元）")
-BUDGET_ROW = register("E-BUDGET-ROW", "error", "年初预算 + 预算调整 ≠ 全年预算")
-TOTAL_ROW = register("E-TOTAL-ROW", "error", "合计行不等于各行之和")
-BASIC_PARTS = register("E-BASIC-PARTS", "error", "基本支出合计不等于各经济分类之和")
-PROJECTS_TOTAL = register("E-PROJECTS-TOTAL", "error", "项目支出合计 ≠ 部门项目支出 + 公共项目支出")
-SPENDING_TOTAL = register("E-SPENDING-TOTAL", "error", "整体支出合计 ≠ 基本支出 + 项目支出")
-SHEET_VS_SUMMARY = register("E-SHEET-VS-SUMMARY", "error", "项目明细表之和与支出总表不一致")
-ASSET_ROLL = register("E-ASSET-ROLLFORWARD", "error", "上年末 + 本年新增 − 本年减少 ≠ 本年末")
-ASSET_NET = register("E-ASSET-NET", "error", "固定资产原值 − 累计折旧 ≠ 固定资产净值")
-ASSET_TOTAL = register("E-ASSET-TOTAL", "error", "资产总额不等于各项资产之和")
+ROUNDING = register("I-ROUNDING", "info", "尾差（差额不超过 0.01 万元）", group="reconciliation",
+                    template="{what}为 {stated} 万元，{how}为 {computed} 万元，相差 {diff} 万元（尾差）。",
+                    hint="属四舍五入尾差，可不处理；如需一致请核对各项的小数位。")
+BUDGET_ROW = register("E-BUDGET-ROW", "error", "年初预算 + 预算调整 ≠ 全年预算", **_R)
+TOTAL_ROW = register("E-TOTAL-ROW", "error", "合计行不等于各行之和", **_R)
+BASIC_PARTS = register("E-BASIC-PARTS", "error", "基本支出合计不等于各经济分类之和", **_R)
+PROJECTS_TOTAL = register("E-PROJECTS-TOTAL", "error", "项目支出合计 ≠ 部门项目支出 + 公共项目支出", **_R)
+SPENDING_TOTAL = register("E-SPENDING-TOTAL", "error", "整体支出合计 ≠ 基本支出 + 项目支出", **_R)
+SHEET_VS_SUMMARY = register("E-SHEET-VS-SUMMARY", "error", "项目明细表之和与支出总表不一致", **_R)
+ASSET_ROLL = register("E-ASSET-ROLLFORWARD", "error", "上年末 + 本年新增 − 本年减少 ≠ 本年末", **_R)
+ASSET_NET = register("E-ASSET-NET", "error", "固定资产原值 − 累计折旧 ≠ 固定资产净值", **_R)
+ASSET_TOTAL = register("E-ASSET-TOTAL", "error", "资产总额不等于各项资产之和", **_R)
 STAFF_TOTAL = register("E-STAFF-TOTAL", "error", "编制数合计不等于各类编制之和")
 STAFF_OVER = register("W-STAFF-OVER", "warning", "在职人员数超过编制数")
 OVER_BUDGET = register("W-OVER-BUDGET", "warning", "决算（实际）大于全年预算")

@@ -27,11 +27,10 @@ def compare(stated: Decimal, computed: Decimal, code: str, what: str, how: str, 
     diff = stated - computed
     if diff == 0:
         return None
+    fields = {"what": what, "how": how, "stated": fmt(stated), "computed": fmt(computed), "diff": fmt(diff)}
     if abs(diff) <= AMOUNT_TOLERANCE:
-        return make("I-ROUNDING", f"{what}为 {fmt(stated)} 万元，{how}为 {fmt(computed)} 万元，"
-                    f"相差 {fmt(diff)} 万元（尾差）。", loc, "属四舍五入尾差，可不处理；如需一致请核对各项的小数位。")
-    return make(code, f"{what}为 {fmt(stated)} 万元，但{how}为 {fmt(computed)} 万元，相差 {fmt(diff)} 万元。",
-                loc, hint)
+        return make("I-ROUNDING", location=loc, **fields)
+    return make(code, location=loc, hint=hint, **fields)
 
 
 def total(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..issues import Issue, has_errors, sort_key
+from ..checks import codes as _codes  # noqa: F401 - registers the codes and their groups
+from ..issues import Issue, codes_in, has_errors, sort_key
 from ..model import Department
 from .schema import SHEETS, sheet_name_key
 
@@ -73,9 +74,7 @@ def _without_echoes(issues: list[Issue]) -> list[Issue]:
             if i.code not in _RECONCILIATION or (i.location.sheet, _column(i.location.cell)) not in bad]
 
 
-_RECONCILIATION = {"I-ROUNDING", "E-BUDGET-ROW", "E-TOTAL-ROW", "E-BASIC-PARTS", "E-PROJECTS-TOTAL",
-                   "E-SPENDING-TOTAL", "E-SHEET-VS-SUMMARY", "E-ASSET-ROLLFORWARD", "E-ASSET-NET",
-                   "E-ASSET-TOTAL"}
+_RECONCILIATION = codes_in("reconciliation")
 
 
 __all__ = ["LoadResult", "load"]
