@@ -302,3 +302,18 @@ def test_kpi_targets_written_as_text():
     assert inds["kpi_completion_rate"].formula == "（已完成目标个数2个/设有目标值的履职目标个数3个）×100%=66.67%"
     rates = {i.subject: i.value for i in project_indicators(d)}
     assert rates["a"] == D("360.00") and rates["b"] == D("120.00") and rates["c"] is None
+
+
+def test_every_indicator_writes_its_id_once_and_the_registry_stamps_it():
+    """The decorator gives the id: the module names each id once (in its ``@indicator``), and every
+    computed indicator carries its registered id, name and unit."""
+    import inspect
+
+    import jixiao.indicators as mod
+
+    src = inspect.getsource(mod)
+    for id, d in REGISTRY.items():
+        assert src.count(f'"{id}"') == 1, id
+    for id, ind in compute_all(reference_department()).items():
+        d = REGISTRY[id]
+        assert (ind.id, ind.name, ind.unit) == (d.id, d.name, d.unit)

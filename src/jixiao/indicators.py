@@ -1,10 +1,10 @@
 """Indicators: a registry of pure functions Department → Indicator (value + formula trace).
 
 Each function computes its value from unrounded Decimal inputs, rounds once (money.q2) and
-writes the formula trace from the very same inputs, in the reference reports' style:
-``（在职人员数59人/编制数68人）×100%=86.76%``. Labels in the arithmetic part of a trace carry no
-digits, so the trace can be parsed back and recomputed (tests do this). A missing or zero
-denominator gives ``computable=False`` with a Chinese reason and value None — never 0.
+writes the formula trace from the very same inputs (``traces``), in the reference reports'
+style: ``（在职人员数59人/编制数68人）×100%=86.76%``. The ``@indicator(id, name)`` decorator gives
+each indicator its id, name and unit: the function body never writes them. Options live in
+``options.py``, KPI parsing in ``kpi.py``.
 
 Adding an indicator = one decorated function (+ one row in docs/frameworks.md).
 """
@@ -12,17 +12,17 @@ Adding an indicator = one decorated function (+ one row in docs/frameworks.md).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .kpi import kpi_met, kpi_nature, quantity
 from .model import Department, Project
-from .money import HUNDRED, fmt_amount, fmt_count, fmt_rate, q2, ratio_pct
+from .money import HUNDRED, fmt_rate, q2, ratio_pct
 from .options import DEFAULT_OPTIONS, EvalOptions
 from .results import Indicator
+from .traces import all_or_none, amount_ratio, amt, change, cnt, missing, not_computable, num, ratio
 
 D = Decimal
-
-
 
 IndicatorFn = Callable[[Department, EvalOptions], Indicator]
 
@@ -40,99 +40,22 @@ class IndicatorDef:
 REGISTRY: dict[str, IndicatorDef] = {}
 
 
-def indicator(id: str, name: str, unit: str = "%"):
-    """Register a department-level indicator function ``fn(dept, options) -> Indicator``."""
+def indicator(id: str, name: str, unit: str = "%") -> Callable[[IndicatorFn], IndicatorFn]:
+    """Register a department-level indicator ``fn(dept, options) -> Indicator``; the Indicator it
+    returns is given this id, name and unit (the function's own trace helpers leave them out)."""
 
     def deco(fn: IndicatorFn) -> IndicatorFn:
         if id in REGISTRY:
             raise ValueError(f"indicator {id} registered twice")
-        REGISTRY[id] = IndicatorDef(id, name, unit, fn, (fn.__doc__ or "").strip())
-        return fn
+
+        def stamped(dept: Department, opts: EvalOptions) -> Indicator:
+            return replace(fn(dept, opts), id=id, name=name, unit=unit)
+
+        stamped.__name__, stamped.__doc__ = fn.__name__, fn.__doc__
+        REGISTRY[id] = IndicatorDef(id, name, unit, stamped, (fn.__doc__ or "").strip())
+        return stamped
 
     return deco
-
-
-# ---------------------------------------------------------------- trace helpers
-
-
-def amt(x: Decimal) -> str:
-    """An amount as a trace shows it: thousands separators, 2 places (more if the input has more)."""
-    places = max(2, -x.normalize().as_tuple().exponent) if x != 0 else 2
-    return fmt_amount(x, places=min(places, 6)) + "万元"
-
-
-def cnt(x, unit: str = "人") -> str:
-    return fmt_count(x) + unit
-
-
-def num(x: Decimal, unit: str) -> str:
-    """A KPI-like quantity: plain number (no separators) + its unit."""
-    return fmt_count(x) + unit
-
-
-def not_computable(id: str, name: str, unit: str, formula: str, reason: str, **inputs) -> Indicator:
-    return Indicator(id=id, name=name, value=None, unit=unit, formula=f"{formula}（无法计算：{reason}）",
-                     computable=False, reason=reason, inputs=inputs)
-
-
-def _missing(labels: dict[str, object]) -> list[str]:
-    return [k for k, v in labels.items() if v is None]
-
-
-def ratio(id: str, name: str, num_label: str, num_v, num_s: str, den_label: str, den_v, den_s: str,
-          *, subject: str = "", words: str | None = None) -> Indicator:
-    """(num / den) × 100%, with the trace （num_label num/den_label den）×100%=v%."""
-    words = words or f"{num_label}/{den_label}×100%"
-    inputs = {num_label: num_v, den_label: den_v}
-    miss = _missing(inputs)
-    if miss:
-        ind = not_computable(id, name, "%", words, "缺少" + "、".join(miss), **inputs)
-        return _with_subject(ind, subject)
-    if den_v == 0:
-        ind = not_computable(id, name, "%", words, f"{den_label}为0", **inputs)
-        return _with_subject(ind, subject)
-    v = q2(ratio_pct(D(num_v), D(den_v)))
-    return Indicator(id=id, name=name, value=v, unit="%",
-                     formula=f"（{num_label}{num_s}/{den_label}{den_s}）×100%={fmt_rate(v)}",
-                     inputs=inputs, subject=subject)
-
-
-def amount_ratio(id: str, name: str, num_label: str, num_v, den_label: str, den_v, *, subject: str = "") -> Indicator:
-    return ratio(id, name, num_label, num_v, amt(num_v) if num_v is not None else "", den_label, den_v,
-                 amt(den_v) if den_v is not None else "", subject=subject)
-
-
-def change(id: str, name: str, cur_label: str, cur, prior_label: str, prior, *, fmt=amt,
-           subject: str = "") -> Indicator:
-    """(cur − prior) / prior × 100%, traced as 〔（A－B）/B〕×100%=v%."""
-    words = f"（{cur_label}－{prior_label}）/{prior_label}×100%"
-    inputs = {cur_label: cur, prior_label: prior}
-    miss = _missing(inputs)
-    if miss:
-        return _with_subject(not_computable(id, name, "%", words, "缺少" + "、".join(miss), **inputs), subject)
-    if prior == 0:
-        return _with_subject(not_computable(id, name, "%", words, f"{prior_label}为0", **inputs), subject)
-    v = q2(ratio_pct(cur - prior, prior))
-    return Indicator(id=id, name=name, value=v, unit="%", inputs=inputs, subject=subject,
-                     formula=f"〔（{cur_label}{fmt(cur)}－{prior_label}{fmt(prior)}）/{prior_label}{fmt(prior)}〕"
-                             f"×100%={fmt_rate(v)}")
-
-
-def _with_subject(ind: Indicator, subject: str) -> Indicator:
-    if not subject:
-        return ind
-    return Indicator(**{**ind.__dict__, "subject": subject})
-
-
-def _rename(ind: Indicator, id: str, name: str) -> Indicator:
-    return Indicator(**{**ind.__dict__, "id": id, "name": name})
-
-
-def _sum(values) -> Decimal | None:
-    vals = list(values)
-    if not vals or any(v is None for v in vals):
-        return None
-    return sum(vals, D(0))
 
 
 def line_value(line, projects: list[Project], attr: str) -> Decimal | None:
@@ -141,7 +64,7 @@ def line_value(line, projects: list[Project], attr: str) -> Decimal | None:
     if v is not None:
         return v
     if projects:
-        return _sum(getattr(p, attr) for p in projects)
+        return all_or_none(getattr(p, attr) for p in projects)
     return None
 
 
@@ -153,8 +76,7 @@ def staff_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """在职人员数（实有在职 + 其他雇员）/ 编制数 × 100%."""
     s = dept.staffing
     n, a = s.staff_count, s.authorized_total
-    return ratio("staff_control_rate", "在职人员控制率", "在职人员数", n, cnt(n) if n is not None else "",
-                 "编制数", a, cnt(a) if a is not None else "")
+    return ratio("在职人员数", n, cnt(n) if n is not None else "", "编制数", a, cnt(a) if a is not None else "")
 
 
 def _three_public_basis(opts: EvalOptions):
@@ -168,16 +90,14 @@ def three_public_budget_change_rate(dept: Department, opts: EvalOptions) -> Indi
     """(本年三公预算 − 上年三公预算) / 上年三公预算 (口径可选：预算对预算，或决算对决算)."""
     cur_a, prior_a, cur_l, prior_l = _three_public_basis(opts)
     tp = dept.three_public
-    return change("three_public_budget_change_rate", "“三公”经费变动率", cur_l, tp.total(cur_a), prior_l,
-                  tp.total(prior_a))
+    return change(cur_l, tp.total(cur_a), prior_l, tp.total(prior_a))
 
 
 @indicator("three_public_control_rate", "“三公”经费控制率")
 def three_public_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """三公经费决算数 / 三公经费预算数 × 100%."""
     tp = dept.three_public
-    return amount_ratio("three_public_control_rate", "“三公”经费控制率", "三公经费实际支出数", tp.total("actual"),
-                        "三公经费预算数", tp.total("budget"))
+    return amount_ratio("三公经费实际支出数", tp.total("actual"), "三公经费预算数", tp.total("budget"))
 
 
 @indicator("three_public_saving", "“三公”经费较预算节约额", unit="万元")
@@ -187,11 +107,9 @@ def three_public_saving(dept: Department, opts: EvalOptions) -> Indicator:
     b, a = tp.total("budget"), tp.total("actual")
     words = "三公经费预算数－三公经费实际支出数"
     if b is None or a is None:
-        return not_computable("three_public_saving", "“三公”经费较预算节约额", "万元", words,
-                              "缺少三公经费预算数或实际支出数", 三公经费预算数=b, 三公经费实际支出数=a)
+        return not_computable(words, "缺少三公经费预算数或实际支出数", 三公经费预算数=b, 三公经费实际支出数=a)
     v = q2(b - a)
-    return Indicator("three_public_saving", "“三公”经费较预算节约额", v, "万元",
-                     f"三公经费预算数{amt(b)}－三公经费实际支出数{amt(a)}={amt(v)}",
+    return Indicator("", "", v, "万元", f"三公经费预算数{amt(b)}－三公经费实际支出数{amt(a)}={amt(v)}",
                      inputs={"三公经费预算数": b, "三公经费实际支出数": a})
 
 
@@ -210,37 +128,35 @@ def _three_public_item(dept: Department, keys: tuple[str, ...]):
     return None
 
 
-def _make_three_public_item_rate(id: str, name: str, keys: tuple[str, ...]):
+def _make_three_public_item_rate(name: str, keys: tuple[str, ...]) -> IndicatorFn:
     def fn(dept: Department, opts: EvalOptions) -> Indicator:
         it = _three_public_item(dept, keys)
         label = name.removesuffix("变动率")
         if it is None:
-            return not_computable(id, name, "%", f"（本年{label}决算数－上年{label}决算数）/上年{label}决算数×100%",
+            return not_computable(f"（本年{label}决算数－上年{label}决算数）/上年{label}决算数×100%",
                                   f"三公经费表中没有{label}一行")
-        return change(id, name, f"本年{label}决算数", it.actual, f"上年{label}决算数", it.prior_actual)
+        return change(f"本年{label}决算数", it.actual, f"上年{label}决算数", it.prior_actual)
 
     fn.__doc__ = f"{name}：决算对上年决算。"
     return fn
 
 
 for _id, _name, _keys in THREE_PUBLIC_KINDS:
-    indicator(_id, _name)(_make_three_public_item_rate(_id, _name, _keys))
+    indicator(_id, _name)(_make_three_public_item_rate(_name, _keys))
 
 
 @indicator("public_funds_control_rate", "公用经费控制率")
 def public_funds_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """公用经费决算数 / 公用经费预算数 × 100%."""
     pf = dept.public_funds
-    return amount_ratio("public_funds_control_rate", "公用经费控制率", "公用经费实际支出数", pf.actual,
-                        "公用经费预算数", pf.budget)
+    return amount_ratio("公用经费实际支出数", pf.actual, "公用经费预算数", pf.budget)
 
 
 @indicator("public_funds_change_rate", "公用经费变动率")
 def public_funds_change_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(本年公用经费决算 − 上年决算) / 上年决算 × 100%."""
     pf = dept.public_funds
-    return change("public_funds_change_rate", "公用经费变动率", "本年公用经费支出数", pf.actual,
-                  "上年公用经费支出数", pf.prior_actual)
+    return change("本年公用经费支出数", pf.actual, "上年公用经费支出数", pf.prior_actual)
 
 
 # ---------------------------------------------------------------- 管理效率
@@ -262,67 +178,62 @@ def exclusion_groups(dept: Department) -> list[tuple[str, Decimal, list[str]]]:
 def budget_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """决算数 / (全年预算数 − 剔除数) × 100%; 剔除数 by 剔除原因 from the project rows."""
     t = dept.spending.total
-    id, name = "budget_execution_rate", "预算执行率"
     groups = exclusion_groups(dept)
     if not groups:
-        return _rename(budget_execution_rate_plain(dept, opts), id, name)
+        return budget_execution_rate_plain(dept, opts)
     a, f = t.actual, t.full_year
     excl = sum((g[1] for g in groups), D(0))
     words = "预算执行数/（全年预算数－剔除数）×100%"
     inputs = {"预算执行数": a, "全年预算数": f, "剔除数": excl,
               **{f"剔除：{r}": s for r, s, _ in groups}}
     if a is None or f is None:
-        return not_computable(id, name, "%", words, "缺少" + "、".join(_missing({"预算执行数": a, "全年预算数": f})),
-                              **inputs)
+        return not_computable(words, "缺少" + "、".join(missing({"预算执行数": a, "全年预算数": f})), **inputs)
     den = f - excl
     if den <= 0:
-        return not_computable(id, name, "%", words, "全年预算数扣除剔除数后不大于0", **inputs)
+        return not_computable(words, "全年预算数扣除剔除数后不大于0", **inputs)
     v = q2(ratio_pct(a, den))
     minus = "".join(f"－{r}{amt(s)}" for r, s, _ in groups)
     detail = "；".join(f"{r}{len(n)}个项目：" + "、".join(n) for r, _, n in groups)
     formula = f"预算执行数{amt(a)}/（全年预算数{amt(f)}{minus}）×100%={fmt_rate(v)}（剔除明细——{detail}）"
-    return Indicator(id, name, v, "%", formula, inputs=inputs)
+    return Indicator("", "", v, "%", formula, inputs=inputs)
 
 
 @indicator("budget_execution_rate_plain", "预算执行率（未剔除）")
 def budget_execution_rate_plain(dept: Department, opts: EvalOptions) -> Indicator:
     """决算数 / 全年预算数 × 100% (no exclusions)."""
     t = dept.spending.total
-    return amount_ratio("budget_execution_rate_plain", "预算执行率（未剔除）", "预算执行数", t.actual,
-                        "全年预算数", t.full_year)
+    return amount_ratio("预算执行数", t.actual, "全年预算数", t.full_year)
 
 
 @indicator("budget_adjustment_rate", "预算调整率")
 def budget_adjustment_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """预算调整数 / 年初预算数 × 100%."""
     t = dept.spending.total
-    return amount_ratio("budget_adjustment_rate", "预算调整率", "预算调整数", t.adjustment, "年初预算数", t.initial)
+    return amount_ratio("预算调整数", t.adjustment, "年初预算数", t.initial)
 
 
 @indicator("budget_control_rate", "预算控制率")
 def budget_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """本年追加（调整）/ 年初预算 × 100% (the carry-over provinces' name for it)."""
     t = dept.spending.total
-    return amount_ratio("budget_control_rate", "预算控制率", "本年追加数", t.adjustment, "年初预算数", t.initial)
+    return amount_ratio("本年追加数", t.adjustment, "年初预算数", t.initial)
 
 
 @indicator("budget_completion_rate", "预算完成率")
 def budget_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(上年结转 + 年初预算 + 本年追加 − 年末结余) / (上年结转 + 年初预算 + 本年追加) × 100%."""
     s, t = dept.spending, dept.spending.total
-    id, name = "budget_completion_rate", "预算完成率"
     ins = {"上年结转数": s.carry_over_begin, "年初预算数": t.initial, "本年追加数": t.adjustment,
            "年末结转结余数": s.carry_over_end}
     words = "（上年结转数＋年初预算数＋本年追加数－年末结转结余数）/（上年结转数＋年初预算数＋本年追加数）×100%"
-    miss = _missing(ins)
-    if miss:
-        return not_computable(id, name, "%", words, "缺少" + "、".join(miss), **ins)
+    if s.carry_over_begin is None or t.initial is None or t.adjustment is None or s.carry_over_end is None:
+        return not_computable(words, "缺少" + "、".join(missing(ins)), **ins)
     den = s.carry_over_begin + t.initial + t.adjustment
     if den == 0:
-        return not_computable(id, name, "%", words, "分母为0", **ins)
+        return not_computable(words, "分母为0", **ins)
     v = q2(ratio_pct(den - s.carry_over_end, den))
     b = f"上年结转数{amt(s.carry_over_begin)}＋年初预算数{amt(t.initial)}＋本年追加数{amt(t.adjustment)}"
-    return Indicator(id, name, v, "%", f"〔（{b}－年末结转结余数{amt(s.carry_over_end)}）/（{b}）〕×100%={fmt_rate(v)}",
+    return Indicator("", "", v, "%", f"〔（{b}－年末结转结余数{amt(s.carry_over_end)}）/（{b}）〕×100%={fmt_rate(v)}",
                      inputs=ins)
 
 
@@ -330,16 +241,14 @@ def budget_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
 def carryover_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """年末结转结余数 / 全年预算数 × 100%."""
     s = dept.spending
-    return amount_ratio("carryover_rate", "结转结余率", "年末结转结余数", s.carry_over_end, "全年预算数",
-                        s.total.full_year)
+    return amount_ratio("年末结转结余数", s.carry_over_end, "全年预算数", s.total.full_year)
 
 
 @indicator("carryover_change_rate", "结转结余变动率")
 def carryover_change_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(本年末结转结余 − 上年末结转结余) / 上年末结转结余 × 100%."""
     s = dept.spending
-    return change("carryover_change_rate", "结转结余变动率", "本年末结转结余数", s.carry_over_end, "上年末结转结余数",
-                  s.prior_carry_over_end)
+    return change("本年末结转结余数", s.carry_over_end, "上年末结转结余数", s.prior_carry_over_end)
 
 
 @indicator("procurement_execution_rate", "政府采购执行率")
@@ -348,7 +257,7 @@ def procurement_execution_rate(dept: Department, opts: EvalOptions) -> Indicator
     p = dept.procurement
     budget = p.full_year_total if p.full_year_total is not None else p.initial_total
     label = "全年政府采购预算数" if p.full_year_total is not None else "政府采购预算数"
-    return amount_ratio("procurement_execution_rate", "政府采购执行率", "实际采购金额", p.actual_total, label, budget)
+    return amount_ratio("实际采购金额", p.actual_total, label, budget)
 
 
 # ---------------------------------------------------------------- 履职效能
@@ -358,8 +267,7 @@ def procurement_execution_rate(dept: Department, opts: EvalOptions) -> Indicator
 def dept_project_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """部门项目决算数 / 部门项目全年预算数 × 100%."""
     line = dept.spending.dept_projects
-    return amount_ratio("dept_project_execution_rate", "部门项目资金使用率", "部门项目支出决算数",
-                        line_value(line, dept.dept_projects, "actual"), "部门项目全年预算数",
+    return amount_ratio("部门项目支出决算数", line_value(line, dept.dept_projects, "actual"), "部门项目全年预算数",
                         line_value(line, dept.dept_projects, "full_year"))
 
 
@@ -367,8 +275,7 @@ def dept_project_execution_rate(dept: Department, opts: EvalOptions) -> Indicato
 def public_project_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """公共项目实际分配资金 / 公共项目全年预算数 × 100%."""
     line = dept.spending.public_projects
-    return amount_ratio("public_project_execution_rate", "公共项目资金执行率", "公共项目实际分配资金",
-                        line_value(line, dept.public_projects, "actual"), "公共项目全年预算数",
+    return amount_ratio("公共项目实际分配资金", line_value(line, dept.public_projects, "actual"), "公共项目全年预算数",
                         line_value(line, dept.public_projects, "full_year"))
 
 
@@ -378,67 +285,15 @@ def project_spending_change_rate(dept: Department, opts: EvalOptions) -> Indicat
     line = dept.spending.projects
     cur = line.actual
     if cur is None:
-        a, b = dept.spending.dept_projects.actual, dept.spending.public_projects.actual
-        cur = a + b if a is not None and b is not None else None
-    return change("project_spending_change_rate", "项目支出较上年变动率", "本年项目支出数", cur, "上年项目支出数",
-                  line.prior_actual)
+        cur = all_or_none([dept.spending.dept_projects.actual, dept.spending.public_projects.actual])
+    return change("本年项目支出数", cur, "上年项目支出数", line.prior_actual)
 
 
 @indicator("basic_spending_change_rate", "基本支出较上年变动率")
 def basic_spending_change_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(本年基本支出 − 上年基本支出) / 上年基本支出 × 100%."""
     b = dept.spending.basic
-    return change("basic_spending_change_rate", "基本支出较上年变动率", "本年基本支出数", b.actual, "上年基本支出数",
-                  b.prior_actual)
-
-
-def quantity(x) -> Decimal | None:
-    """A target/actual as a number: Decimal as is, '≥95%' → 95, '1,200' → 1200; other text → None."""
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, int) and not isinstance(x, bool):
-        return D(x)
-    if isinstance(x, str):
-        t = x.strip().lstrip("≥≤=<>＞＜＝ ")
-        if not t:
-            return None
-        from .money import AmountError, parse_decimal
-
-        try:
-            return parse_decimal(t)
-        except AmountError:
-            return None
-    return None
-
-
-
-
-def kpi_met(kpi) -> bool | None:
-    """Whether a 履职目标 is met (None when it cannot be told: no numeric target or actual)."""
-    t, a = quantity(kpi.target), quantity(kpi.actual)
-    if t is None or a is None:
-        if isinstance(kpi.target, str) and kpi.target.strip() and isinstance(kpi.actual, str):
-            return kpi.actual.strip() == kpi.target.strip() or None
-        return None
-    nature = kpi_nature(kpi)
-    if nature == "≤":
-        return a <= t
-    if nature == "=":
-        return a == t
-    return a >= t
-
-
-def kpi_nature(kpi) -> str:
-    """'≥', '≤' or '=': the 指标性质 column, or the sign a target written as text starts with ('≤5%')."""
-    n = (kpi.nature or "").strip()
-    sign = kpi.target.strip()[:1] if isinstance(kpi.target, str) else ""
-    if sign and sign in "≤<＜≥>＞=＝" and n in ("", "≥"):  # '≥' is the column's default
-        n = sign
-    if n in ("≤", "<=", "＜=", "<", "＜"):
-        return "≤"
-    if n in ("=", "＝"):
-        return "="
-    return "≥"
+    return change("本年基本支出数", b.actual, "上年基本支出数", b.prior_actual)
 
 
 @indicator("kpi_completion_rate", "履职目标完成率")
@@ -449,10 +304,8 @@ def kpi_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
     met = sum(1 for _, m in judged if m)
     if not judged:
         why = "没有填写履职目标" if not dept.kpis else "履职目标都没有可比较的目标值和完成值"
-        return not_computable("kpi_completion_rate", "履职目标完成率", "%", "已完成目标个数/设有目标值的履职目标个数×100%",
-                              why)
-    return ratio("kpi_completion_rate", "履职目标完成率", "已完成目标个数", met,
-                 cnt(met, "个"), "设有目标值的履职目标个数", len(judged), cnt(len(judged), "个"))
+        return not_computable("已完成目标个数/设有目标值的履职目标个数×100%", why)
+    return ratio("已完成目标个数", met, cnt(met, "个"), "设有目标值的履职目标个数", len(judged), cnt(len(judged), "个"))
 
 
 # ---------------------------------------------------------------- 可持续发展 / 资产
@@ -463,14 +316,13 @@ def _asset_total(dept: Department, attr: str) -> Decimal | None:
     if line is not None and getattr(line, attr) is not None:
         return getattr(line, attr)
     parts = dept.assets.parts()
-    return _sum(getattr(p, attr) for p in parts) if parts else None
+    return all_or_none(getattr(p, attr) for p in parts) if parts else None
 
 
 @indicator("asset_growth_rate", "资产增长率")
 def asset_growth_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(本年末资产总额 − 上年末资产总额) / 上年末资产总额 × 100%."""
-    return change("asset_growth_rate", "资产增长率", "本年末资产总额", _asset_total(dept, "end"), "上年末资产总额",
-                  _asset_total(dept, "prior_end"))
+    return change("本年末资产总额", _asset_total(dept, "end"), "上年末资产总额", _asset_total(dept, "prior_end"))
 
 
 @indicator("fixed_asset_net_rate", "固定资产净值率")
@@ -483,7 +335,7 @@ def fixed_asset_net_rate(dept: Department, opts: EvalOptions) -> Indicator:
     n = net.end if net else None
     if n is None and g is not None and dep is not None and dep.end is not None:
         n = g - dep.end
-    return amount_ratio("fixed_asset_net_rate", "固定资产净值率", "固定资产净值", n, "固定资产原值", g)
+    return amount_ratio("固定资产净值", n, "固定资产原值", g)
 
 
 # ---------------------------------------------------------------- 满意度
@@ -493,9 +345,8 @@ def fixed_asset_net_rate(dept: Department, opts: EvalOptions) -> Indicator:
 def satisfaction_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """满意（含基本满意）问卷数 / 收回问卷数 × 100%."""
     s = dept.satisfaction
-    return ratio("satisfaction_rate", "服务对象满意度", "满意问卷数", s.satisfied,
-                 cnt(s.satisfied, "份") if s.satisfied is not None else "", "收回问卷数", s.surveyed,
-                 cnt(s.surveyed, "份") if s.surveyed is not None else "")
+    return ratio("满意问卷数", s.satisfied, cnt(s.satisfied, "份") if s.satisfied is not None else "", "收回问卷数",
+                 s.surveyed, cnt(s.surveyed, "份") if s.surveyed is not None else "")
 
 
 # ---------------------------------------------------------------- public API
@@ -509,7 +360,7 @@ def compute_all(dept: Department, options: EvalOptions | None = None) -> dict[st
 
 def project_execution(p: Project) -> Indicator:
     label = "实际分配资金" if p.kind == "public" else "决算数"
-    return amount_ratio("project_execution_rate", "项目资金执行率", label, p.actual, "全年预算数", p.full_year,
+    return amount_ratio(label, p.actual, "全年预算数", p.full_year, id="project_execution_rate", name="项目资金执行率",
                         subject=p.name)
 
 
@@ -518,13 +369,13 @@ def project_indicators(dept: Department, options: EvalOptions | None = None) -> 
     out = [project_execution(p) for p in dept.projects]
     for u in dept.undertakings:
         subject = f"{u.project}（{u.unit}）" if u.unit else u.project
-        out.append(amount_ratio("undertaking_execution_rate", "项目承担单位资金执行率", "实际支出", u.spent,
-                                "下达金额", u.allocated, subject=subject))
+        out.append(amount_ratio("实际支出", u.spent, "下达金额", u.allocated, id="undertaking_execution_rate",
+                                name="项目承担单位资金执行率", subject=subject))
     for k in dept.kpis:
         t, a = quantity(k.target), quantity(k.actual)
-        ind = ratio("kpi_actual_rate", "实际完成率", "完成值", a, num(a, k.unit) if a is not None else "",
-                    "目标值", t, num(t, k.unit) if t is not None else "", subject=k.name)
-        out.append(ind)
+        out.append(ratio("完成值", a, num(a, k.unit) if a is not None else "", "目标值", t,
+                         num(t, k.unit) if t is not None else "", id="kpi_actual_rate", name="实际完成率",
+                         subject=k.name))
     return out
 
 
@@ -533,5 +384,5 @@ def catalogue() -> list[tuple[str, str, str, str]]:
     return [(d.id, d.name, d.unit, d.doc) for d in REGISTRY.values()]
 
 
-__all__ = ["EvalOptions", "DEFAULT_OPTIONS", "REGISTRY", "indicator", "compute_all", "project_indicators",
-           "exclusion_groups", "kpi_met", "catalogue", "HUNDRED"]
+__all__ = ["DEFAULT_OPTIONS", "HUNDRED", "REGISTRY", "EvalOptions", "catalogue", "compute_all", "exclusion_groups",
+           "indicator", "kpi_met", "kpi_nature", "project_execution", "project_indicators", "quantity"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -53,6 +54,22 @@ def change_rate(current: Decimal, prior: Decimal) -> Decimal | None:
     return q2(ratio_pct(current - prior, prior))
 
 
+def sum_present(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:
+    """The one sum of optional amounts: the present values added (a blank adds nothing); None when
+    no value is present — or, with ``all_required``, when any is missing (a total that would be
+    understated is no total)."""
+    total, present, blank = Decimal(0), False, False
+    for v in values:
+        if v is None:
+            blank = True
+        else:
+            total += v
+            present = True
+    if not present or (all_required and blank):
+        return None
+    return total
+
+
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -90,11 +107,9 @@ def parse_decimal(value: object, *, allow_percent: bool = True) -> Decimal:
     t = normalize_number_text(value)
     if not t:
         raise AmountError(value, "为空")
-    percent = False
-    if t.endswith("%"):
+    if t.endswith("%"):  # '12.5%' is the number 12.5 (a rate in percent)
         if not allow_percent:
             raise AmountError(value, "此处不应填写百分数")
-        percent = True
         t = t[:-1]
     if t.startswith("(") and t.endswith(")"):  # accounting negative: (1,620.00)
         t = "-" + t[1:-1]
@@ -108,7 +123,7 @@ def parse_decimal(value: object, *, allow_percent: bool = True) -> Decimal:
         d = Decimal(t)
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
         raise AmountError(value, "不是数字") from exc
-    return d if not percent else d
+    return d
 
 
 def to_wan(amount: Decimal, unit: str) -> Decimal:

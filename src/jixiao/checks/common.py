@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..issues import Issue, Location, make
-from ..money import AMOUNT_TOLERANCE, fmt_amount
+from ..money import AMOUNT_TOLERANCE, fmt_amount, sum_present
 
 
 def fmt(x: Decimal) -> str:
@@ -36,8 +36,4 @@ def compare(stated: Decimal, computed: Decimal, code: str, what: str, how: str, 
 def total(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:
     """Sum of the present values (None counts as 0); None when none is present, or when
     ``all_required`` and any is missing."""
-    vals = list(values)
-    present = [v for v in vals if v is not None]
-    if not present or (all_required and len(present) != len(vals)):
-        return None
-    return sum(present, Decimal(0))
+    return sum_present(values, all_required=all_required)

@@ -24,6 +24,7 @@ from ..model import (
     ThreePublicItem,
     Undertaking,
 )
+from ..money import sum_present
 from . import cells, schema
 
 if TYPE_CHECKING:
@@ -322,8 +323,7 @@ _LINE_COLS = ("initial", "adjustment", "full_year", "actual", "prior_actual")
 
 
 def _sum_present(values) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
+    return sum_present(values)
 
 
 def fill_totals(d: Department) -> None:
