@@ -101,5 +101,5 @@ def find_row(path: Path, sheet: str, first_cell: str) -> int:
     raise KeyError(first_cell)
 
 
-def D(x) -> Decimal:  # noqa: N802 - reads like the Decimal constructor
+def D(x) -> Decimal:  # named like the Decimal constructor it wraps
     return Decimal(str(x))

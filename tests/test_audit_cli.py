@@ -104,11 +104,8 @@ def test_help_is_chinese():
 GOLDEN_TEXT = Path(__file__).parent / "audit_corpus" / "golden_text_output.txt"
 
 
-def test_text_output_golden(tmp_path, update_goldens):
+def test_text_output_golden(tmp_path, golden):
     """The whole text report for the slipped synthetic report, as a reviewer reads it
-    (``pytest --update-goldens`` rewrites it; review the diff)."""
+    (``pytest --update-goldens`` rewrites it; review the diff). A missing golden fails."""
     r = _run(_slipped(tmp_path), "--all")
-    out = r.output.replace(str(tmp_path), "<tmp>")
-    if update_goldens or not GOLDEN_TEXT.exists():
-        GOLDEN_TEXT.write_text(out, encoding="utf-8")
-    assert out == GOLDEN_TEXT.read_text(encoding="utf-8")
+    golden(GOLDEN_TEXT, r.output.replace(str(tmp_path), "<tmp>"))

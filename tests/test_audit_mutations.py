@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from audit_corpus.builders import synthetic_document, to_txt, write_docx
 from audit_corpus.mutations import Stats, false_mismatches, run
-from conftest import EXAMPLE, REFERENCE_TXT
+from conftest import EXAMPLE, need_reference
 
 from jixiao.audit import audit_document
 from jixiao.audit.readers import parse_txt, read_document
@@ -45,9 +45,7 @@ def via_docx_factory(tmp: Path):
 
 @pytest.fixture(scope="module")
 def ref_doc():
-    if not REFERENCE_TXT.exists():
-        pytest.skip("../shared/reference is absent")
-    return read_document(REFERENCE_TXT)
+    return read_document(need_reference())
 
 
 # --- the reference --------------------------------------------------------------------------

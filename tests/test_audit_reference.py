@@ -53,11 +53,9 @@ GOLDEN = {
 
 @pytest.fixture(scope="module")
 def ref_doc(request):
-    from conftest import REFERENCE_TXT
+    from conftest import need_reference
 
-    if not REFERENCE_TXT.exists():
-        pytest.skip("../shared/reference is absent")
-    return read_document(REFERENCE_TXT)
+    return read_document(need_reference())
 
 
 def _check_golden(result):

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 try:  # tests/ may or may not be a package
-    from test_store import pg_engine_factory, pg_ok  # noqa: F401  (PostgreSQL fixtures)
+    from test_store import pg_engine_factory, pg_ok
 except ModuleNotFoundError:  # pragma: no cover
     from tests.test_store import pg_engine_factory, pg_ok  # noqa: F401
 from typer.testing import CliRunner
@@ -284,7 +284,7 @@ def test_a_worker_that_dies_costs_only_its_own_file(tmp_path, monkeypatch):
     assert all(rows[f"u{i}.xlsx"]["状态"] == "完成" for i in range(5))
 
 
-def test_batch_into_postgres_is_idempotent_too(inbox, tmp_path, pg_engine_factory):  # noqa: F811
+def test_batch_into_postgres_is_idempotent_too(inbox, tmp_path, pg_engine_factory):
     """The same batch into a real PostgreSQL server (a fresh schema): same rows, re-run adds none."""
     from jixiao.store import Store
 

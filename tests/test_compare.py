@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 try:  # tests/ may or may not be a package
-    from test_store import CLOCK, engine_factory, make_evaluation, pg_engine_factory, pg_ok  # noqa: F401
+    from test_store import CLOCK, engine_factory, make_evaluation, pg_engine_factory, pg_ok
 except ModuleNotFoundError:  # pragma: no cover
     from tests.test_store import CLOCK, engine_factory, make_evaluation, pg_engine_factory, pg_ok  # noqa: F401
 from typer.testing import CliRunner
@@ -90,7 +90,7 @@ def test_row_order_does_not_change_the_comparison():
 
 
 @pytest.fixture
-def filled(engine_factory):  # noqa: F811
+def filled(engine_factory):
     """A real store with two units over three years (one unit missing 2021)."""
     s = Store(engine_factory(), clock=lambda: CLOCK)
     data = [("某某局", 2021, "80.00", "良", "90.00"), ("某某局", 2022, "92.00", "优", "96.00"),
@@ -168,7 +168,7 @@ def test_cli_history_and_compare_sqlite(tmp_path):
     assert res.exit_code == 2 and "-o" in res.output
 
 
-def test_cli_history_postgres(pg_engine_factory):  # noqa: F811
+def test_cli_history_postgres(pg_engine_factory):
     s = Store(pg_engine_factory(), clock=lambda: CLOCK)
     ev = make_evaluation(name="库中单位", year=2023)
     s.record(RunRecord("e" * 64, "f" * 64, "0.1.0", "ok", evaluation=ev.to_dict()))

@@ -265,12 +265,7 @@ def test_any_department_evaluates_with_invariants(d, fw):
 GOLDEN = Path(__file__).parent / "goldens" / "evaluate_reference.json"
 
 
-def test_golden_reference_json(update_goldens):
+def test_golden_reference_json(golden):
     """The whole JSON of the reference department: any change in a figure, trace, basis or sentence
     shows up as a reviewed diff (pytest --update-goldens rewrites it)."""
-    text = json.dumps(evaluate(reference_department()).to_dict(), ensure_ascii=False, indent=1) + "\n"
-    if update_goldens:
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert GOLDEN.exists(), "run pytest --update-goldens to create tests/goldens/evaluate_reference.json"
-    assert text == GOLDEN.read_text(encoding="utf-8")
+    golden(GOLDEN, json.dumps(evaluate(reference_department()).to_dict(), ensure_ascii=False, indent=1) + "\n")

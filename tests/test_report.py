@@ -139,19 +139,10 @@ def dump_html(text: str) -> str:
 
 
 def check_golden(name: str, text: str, update: bool):
-    path = GOLDENS / name
-    if update or not path.exists():
-        if not update:
-            pytest.fail(f"golden {name} is missing: run pytest --update-goldens and review it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return
-    expected = path.read_text(encoding="utf-8")
-    if text != expected:
-        import difflib
+    """The conftest ``golden`` fixture's comparison (kept for the callers that pass ``update``)."""
+    from conftest import Golden
 
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), "golden", "now", n=1))
-        pytest.fail(f"{name} differs from the golden (pytest --update-goldens to accept):\n{diff[:4000]}")
+    Golden(update)(name, text)
 
 
 # -- tests -------------------------------------------------------------------------------------

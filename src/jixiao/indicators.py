@@ -107,7 +107,8 @@ def three_public_saving(dept: Department, opts: EvalOptions) -> Indicator:
     b, a = tp.total("budget"), tp.total("actual")
     words = "三公经费预算数－三公经费实际支出数"
     if b is None or a is None:
-        return not_computable(words, "缺少三公经费预算数或实际支出数", 三公经费预算数=b, 三公经费实际支出数=a)
+        return not_computable(words, "缺少三公经费预算数或实际支出数",
+                              {"三公经费预算数": b, "三公经费实际支出数": a})
     v = q2(b - a)
     return Indicator("", "", v, "万元", f"三公经费预算数{amt(b)}－三公经费实际支出数{amt(a)}={amt(v)}",
                      inputs={"三公经费预算数": b, "三公经费实际支出数": a})
@@ -187,10 +188,10 @@ def budget_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     inputs = {"预算执行数": a, "全年预算数": f, "剔除数": excl,
               **{f"剔除：{r}": s for r, s, _ in groups}}
     if a is None or f is None:
-        return not_computable(words, "缺少" + "、".join(missing({"预算执行数": a, "全年预算数": f})), **inputs)
+        return not_computable(words, "缺少" + "、".join(missing({"预算执行数": a, "全年预算数": f})), inputs)
     den = f - excl
     if den <= 0:
-        return not_computable(words, "全年预算数扣除剔除数后不大于0", **inputs)
+        return not_computable(words, "全年预算数扣除剔除数后不大于0", inputs)
     v = q2(ratio_pct(a, den))
     minus = "".join(f"－{r}{amt(s)}" for r, s, _ in groups)
     detail = "；".join(f"{r}{len(n)}个项目：" + "、".join(n) for r, _, n in groups)
@@ -227,10 +228,10 @@ def budget_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
            "年末结转结余数": s.carry_over_end}
     words = "（上年结转数＋年初预算数＋本年追加数－年末结转结余数）/（上年结转数＋年初预算数＋本年追加数）×100%"
     if s.carry_over_begin is None or t.initial is None or t.adjustment is None or s.carry_over_end is None:
-        return not_computable(words, "缺少" + "、".join(missing(ins)), **ins)
+        return not_computable(words, "缺少" + "、".join(missing(ins)), ins)
     den = s.carry_over_begin + t.initial + t.adjustment
     if den == 0:
-        return not_computable(words, "分母为0", **ins)
+        return not_computable(words, "分母为0", ins)
     v = q2(ratio_pct(den - s.carry_over_end, den))
     b = f"上年结转数{amt(s.carry_over_begin)}＋年初预算数{amt(t.initial)}＋本年追加数{amt(t.adjustment)}"
     return Indicator("", "", v, "%", f"〔（{b}－年末结转结余数{amt(s.carry_over_end)}）/（{b}）〕×100%={fmt_rate(v)}",

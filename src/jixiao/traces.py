@@ -10,7 +10,7 @@ indicators (projects, 承担单位, KPIs) pass ``id=``/``name=``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -36,13 +36,13 @@ def num(x: Decimal, unit: str) -> str:
     return fmt_count(x) + unit
 
 
-def not_computable(formula: str, reason: str, *, id: str = "", name: str = "", unit: str = "%",
-                   subject: str = "", **inputs: Any) -> Indicator:
+def not_computable(formula: str, reason: str, inputs: Mapping[str, Any] | None = None, *, id: str = "",
+                   name: str = "", unit: str = "%", subject: str = "") -> Indicator:
     return Indicator(id=id, name=name, value=None, unit=unit, formula=f"{formula}（无法计算：{reason}）",
-                     computable=False, reason=reason, inputs=inputs, subject=subject)
+                     computable=False, reason=reason, inputs=dict(inputs or {}), subject=subject)
 
 
-def missing(labels: dict[str, object]) -> list[str]:
+def missing(labels: Mapping[str, object]) -> list[str]:
     return [k for k, v in labels.items() if v is None]
 
 
@@ -53,9 +53,9 @@ def ratio(num_label: str, num_v: Any, num_s: str, den_label: str, den_v: Any, de
     inputs = {num_label: num_v, den_label: den_v}
     miss = missing(inputs)
     if miss:
-        return not_computable(words, "缺少" + "、".join(miss), id=id, name=name, subject=subject, **inputs)
+        return not_computable(words, "缺少" + "、".join(miss), inputs, id=id, name=name, subject=subject)
     if den_v == 0:
-        return not_computable(words, f"{den_label}为0", id=id, name=name, subject=subject, **inputs)
+        return not_computable(words, f"{den_label}为0", inputs, id=id, name=name, subject=subject)
     v = q2(ratio_pct(D(num_v), D(den_v)))
     return Indicator(id=id, name=name, value=v, unit="%",
                      formula=f"（{num_label}{num_s}/{den_label}{den_s}）×100%={fmt_rate(v)}",
@@ -75,9 +75,9 @@ def change(cur_label: str, cur: Decimal | None, prior_label: str, prior: Decimal
     inputs = {cur_label: cur, prior_label: prior}
     miss = missing(inputs)
     if cur is None or prior is None:
-        return not_computable(words, "缺少" + "、".join(miss), id=id, name=name, subject=subject, **inputs)
+        return not_computable(words, "缺少" + "、".join(miss), inputs, id=id, name=name, subject=subject)
     if prior == 0:
-        return not_computable(words, f"{prior_label}为0", id=id, name=name, subject=subject, **inputs)
+        return not_computable(words, f"{prior_label}为0", inputs, id=id, name=name, subject=subject)
     v = q2(ratio_pct(cur - prior, prior))
     return Indicator(id=id, name=name, value=v, unit="%", inputs=inputs, subject=subject,
                      formula=f"〔（{cur_label}{fmt(cur)}－{prior_label}{fmt(prior)}）/{prior_label}{fmt(prior)}〕"

@@ -27,10 +27,11 @@ def compare(stated: Decimal, computed: Decimal, code: str, what: str, how: str, 
     diff = stated - computed
     if diff == 0:
         return None
-    fields = {"what": what, "how": how, "stated": fmt(stated), "computed": fmt(computed), "diff": fmt(diff)}
     if abs(diff) <= AMOUNT_TOLERANCE:
-        return make("I-ROUNDING", location=loc, **fields)
-    return make(code, location=loc, hint=hint, **fields)
+        return make("I-ROUNDING", location=loc, what=what, how=how, stated=fmt(stated), computed=fmt(computed),
+                    diff=fmt(diff))
+    return make(code, location=loc, hint=hint, what=what, how=how, stated=fmt(stated), computed=fmt(computed),
+                diff=fmt(diff))
 
 
 def total(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:

@@ -194,8 +194,8 @@ def history_cmd(
             t = Table(title=f"{unit}指标历年值")
             for i, h in enumerate(mh):
                 t.add_column(h, justify="right" if i >= 2 else "left")
-            for r in mt:
-                t.add_row(*[str(v) if i < 2 else _d(v) for i, v in enumerate(r)])
+            for line in mt:
+                t.add_row(*[str(v) if i < 2 else _d(v) for i, v in enumerate(line)])
             _wide().print(t)
 
 
