@@ -19,7 +19,7 @@ for bad options; data errors are not exceptions but ``Outcome.issues``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ class Outcome:
 
     file: str
     department: Department | None
-    issues: list[Issue] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()      # every issue, sorted (errors first, then by sheet and cell)
     evaluation: Evaluation | None = None
     #: where each figure sits in the workbook (sheet titles, columns, fixed rows): to point at a cell
     layout: Any = None
@@ -94,7 +94,7 @@ def check(path: str | Path) -> Outcome:
     from .workbook import load
 
     res = load(path)
-    return Outcome(file=str(path), department=res.department, issues=list(res.issues), layout=res.layout)
+    return Outcome(file=str(path), department=res.department, issues=tuple(res.issues), layout=res.layout)
 
 
 def run(path: str | Path, framework: Framework | str | Path | None = None, options: EvalOptions | None = None,

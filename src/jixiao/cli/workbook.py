@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -14,7 +15,7 @@ from ..issues import SEVERITY_ZH, Issue, has_errors, summarize
 from .common import console, err_console, handle_errors, print_json
 
 
-def check_document(file: str, issues: list[Issue], department_ok: bool = True) -> dict:
+def check_document(file: str, issues: Sequence[Issue], department_ok: bool = True) -> dict:
     """The stable JSON of ``check`` (DESIGN §12)."""
     return {
         "file": file,
@@ -24,7 +25,7 @@ def check_document(file: str, issues: list[Issue], department_ok: bool = True) -
     }
 
 
-def _print_text(file: str, issues: list[Issue]) -> None:
+def _print_text(file: str, issues: Sequence[Issue]) -> None:
     """A table per severity: where (sheet!cell and row key, then the code) | what and what to do."""
     s = summarize(issues)
     if not issues:
