@@ -182,67 +182,11 @@ def test_cli_frameworks_listing():
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-from jixiao.model import (  # noqa: E402
-    KPI,
-    AssetLine,
-    Assets,
-    BudgetLine,
-    ManualScore,
-    PerfIndicator,
-    Procurement,
-    Project,
-    PublicFunds,
-    Satisfaction,
-    Spending,
-    Staffing,
-    ThreePublic,
-    ThreePublicItem,
-    Undertaking,
-)
-
-AMT = st.one_of(st.none(), st.just(D(0)), st.decimals(min_value=-1000, max_value=100000, places=2))
-CNT = st.one_of(st.none(), st.integers(min_value=0, max_value=500))
-
-
-@st.composite
-def departments(draw):
-    line = lambda name: BudgetLine(name, *(draw(AMT) for _ in range(5)))  # noqa: E731
-    projects = [Project(f"项目{chr(65 + i)}", draw(st.sampled_from(["public", "department"])),
-                        *(draw(AMT) for _ in range(5)), excluded=draw(AMT),
-                        exclusion_reason=draw(st.sampled_from(["", "收回", "未分配"])))
-                for i in range(draw(st.integers(0, 5)))]
-    names = [p.name for p in projects] or ["项目A"]
-    return Department(
-        name="测试单位", year=2024,
-        staffing=Staffing(authorized={"行政编制": draw(st.integers(0, 100))}, in_service=draw(CNT),
-                          other_employees=draw(CNT)),
-        spending=Spending(basic=line("基本支出"), dept_projects=line("部门项目支出"), public_projects=line("公共项目支出"),
-                          projects=line("项目支出"), total=line("整体支出"), carry_over_begin=draw(AMT),
-                          carry_over_end=draw(AMT), prior_carry_over_end=draw(AMT)),
-        three_public=ThreePublic(items=[ThreePublicItem(n, *(draw(AMT) for _ in range(4)))
-                                        for n in ("公务用车购置及运行费", "因公出国（境）费", "公务接待费")]),
-        public_funds=PublicFunds(draw(AMT), draw(AMT), draw(AMT)),
-        dept_projects=[p for p in projects if p.kind == "department"],
-        public_projects=[p for p in projects if p.kind == "public"],
-        undertakings=[Undertaking(draw(st.sampled_from(names)), "单位", draw(AMT), draw(AMT))
-                      for _ in range(draw(st.integers(0, 2)))],
-        perf_indicators=[PerfIndicator(draw(st.sampled_from(names)), draw(st.sampled_from(["产出指标", "效益指标", "满意度指标"])),
-                                       "二级", f"指标{i}", draw(st.sampled_from(["≥", "≤", "=", "定性", "不适用"])),
-                                       draw(AMT), "个", draw(AMT), weight=draw(st.one_of(st.none(), st.decimals(0, 30, places=1))),
-                                       score=draw(AMT))
-                         for i in range(draw(st.integers(0, 6)))],
-        procurement=Procurement(full_year_total=draw(AMT), actual_total=draw(AMT)),
-        assets=Assets(lines=[AssetLine("资产总额", prior_end=draw(AMT), end=draw(AMT))]),
-        kpis=[KPI(f"目标{i}", draw(AMT), draw(AMT), "个", nature=draw(st.sampled_from(["≥", "≤", "="])))
-              for i in range(draw(st.integers(0, 3)))],
-        satisfaction=Satisfaction(draw(CNT), draw(CNT)),
-        manual_scores=[ManualScore(i, draw(AMT)) for i in ("disclosure", "社会效益")],
-    )
+from strategies import departments  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(d=departments(), fw=st.sampled_from(["six-dimension", "mof-2013"]))
+@given(d=departments(messy=True), fw=st.sampled_from(["six-dimension", "mof-2013"]))
 def test_any_department_evaluates_with_invariants(d, fw):
     ev = evaluate(d, load_framework(fw))
     json.dumps(ev.to_dict(), ensure_ascii=False)
