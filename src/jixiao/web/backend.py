@@ -76,7 +76,8 @@ class Backend:
 
     def evaluate(self, department, framework: str | None, issues=()):
         evaluate = _attr("jixiao.evaluate", "evaluate", "绩效评价")
-        return evaluate(department, framework=framework or None, issues=list(issues))
+        load_framework = _attr("jixiao.frameworks", "load_framework", "评分框架")
+        return evaluate(department, load_framework(framework or None), issues=list(issues))
 
     def render(self, evaluation, fmt: str) -> bytes:
         """Report bytes for fmt in docx | html | xlsx (json is done by the app from to_dict())."""
