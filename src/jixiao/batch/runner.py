@@ -189,44 +189,15 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     claims.mkdir(parents=True)
     placer = _Placer(out, existing, claims)
 
-    items: list[Item] = []
-    todo: list[tuple[Item, Job]] = []
-    seen: dict[str, Item] = {}
-    hashes: dict[Path, str | OSError] = {}
-    for p in paths:
-        try:
-            hashes[p] = file_hash(p)
-        except OSError as exc:
-            hashes[p] = exc
+    hashes = _hashes(paths)
     prevs = {} if force else store.find_runs({h for h in hashes.values() if isinstance(h, str)},
                                              fw_hash, __version__)
-    for p in paths:
-        it = Item(file=str(p.relative_to(src)))
-        items.append(it)
-        h = hashes[p]
-        if isinstance(h, OSError):
-            it.status, it.reason = Status.UNREADABLE, f"无法读取文件：{h.strerror or h}"
-            continue
-        it.input_hash = h
-        if it.input_hash in seen:
-            first = seen[it.input_hash]
-            it.status, it.note = Status.DUPLICATE, f"与 {first.file} 内容完全相同，未重复处理"
-            continue
-        seen[it.input_hash] = it
-        prev = prevs.get(it.input_hash)
-        if prev is not None and _outputs_in_place(existing.get(it.input_hash), formats, prev):
-            it.reason, it.run_id = prev["reason"], prev["id"]
-            it.unit, it.year = prev["unit"] or "", prev["year"]
-            if prev["status"] == Status.OK:
-                it.status = Status.SKIPPED
-                it.folder = existing[it.input_hash]["folder"]
-                it.files = list(existing[it.input_hash].get("files", []))
-                placer.claim(it)
-            else:  # still bad: report it again from the record
-                it.status, it.note = Status(prev["status"]), "结果沿用上次运行的记录（文件未变化）"
-            continue
-        todo.append((it, Job(str(p), it.input_hash, framework, tuple(formats),
-                             str(scratch_root / it.input_hash[:20]), it.file, fw_label, fw_hash)))
+
+    def make_job(p: Path, it: Item) -> Job:
+        return Job(str(p), it.input_hash, framework, tuple(formats), str(scratch_root / it.input_hash[:20]),
+                   it.file, fw_label, fw_hash)
+
+    items, todo = _plan(src, paths, hashes, prevs, existing, placer, formats, make_job)
     jobs = min(jobs, max(1, len(todo)))
 
     def started() -> None:  # after the workers exist: no progress-bar thread is running at fork
@@ -260,6 +231,57 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     return BatchResult(out=out, db_url=describe_url(store.engine.url), items=items,
                        seconds=time.perf_counter() - t0, jobs=jobs, worker_maxrss_kb=worker_rss,
                        parent_maxrss_kb=_maxrss_kb())
+
+
+def _hashes(paths: list[Path]) -> dict[Path, str | OSError]:
+    out: dict[Path, str | OSError] = {}
+    for p in paths:
+        try:
+            out[p] = file_hash(p)
+        except OSError as exc:
+            out[p] = exc
+    return out
+
+
+def _plan(src: Path, paths: list[Path], hashes: dict[Path, str | OSError], prevs: dict[str, dict],
+          existing: dict[str, dict], placer: _Placer, formats: tuple[Format, ...],
+          job: Callable[[Path, Item], Job]) -> tuple[list[Item], list[tuple[Item, Job]]]:
+    """One Item per input, in order; the work still to do. Unreadable, duplicate and unchanged
+    inputs (same bytes, same framework, same tool, outputs in place) are decided here."""
+    items: list[Item] = []
+    todo: list[tuple[Item, Job]] = []
+    seen: dict[str, Item] = {}
+    for p in paths:
+        it = Item(file=str(p.relative_to(src)))
+        items.append(it)
+        h = hashes[p]
+        if isinstance(h, OSError):
+            it.status, it.reason = Status.UNREADABLE, f"无法读取文件：{h.strerror or h}"
+            continue
+        it.input_hash = h
+        if h in seen:
+            it.status, it.note = Status.DUPLICATE, f"与 {seen[h].file} 内容完全相同，未重复处理"
+            continue
+        seen[h] = it
+        prev = prevs.get(h)
+        if prev is not None and _outputs_in_place(existing.get(h), formats, prev):
+            _reuse(it, prev, existing.get(h), placer)
+        else:
+            todo.append((it, job(p, it)))
+    return items, todo
+
+
+def _reuse(it: Item, prev: dict, marker: dict | None, placer: _Placer) -> None:
+    """An unchanged input: its earlier run stands (outputs kept, or still reported as bad)."""
+    it.reason, it.run_id = prev["reason"], prev["id"]
+    it.unit, it.year = prev["unit"] or "", prev["year"]
+    if prev["status"] == Status.OK and marker is not None:
+        it.status = Status.SKIPPED
+        it.folder = marker["folder"]
+        it.files = list(marker.get("files", []))
+        placer.claim(it)
+    else:  # still bad: report it again from the record
+        it.status, it.note = Status(prev["status"]), "结果沿用上次运行的记录（文件未变化）"
 
 
 def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, WorkerResult], None],
@@ -302,21 +324,7 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, W
                 first = False
                 started()
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in done:
-                it, job, suspect = running.pop(fut)
-                try:
-                    res = fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if not suspect:
-                        suspects.append((it, job))
-                        continue
-                    res = WorkerResult.failure(job, "处理该文件时进程异常退出（可能内存不足或文件异常）。")
-                except Exception as exc:  # noqa: BLE001 - pickling errors and the like
-                    res = WorkerResult.failure(job, f"处理进程出错：{type(exc).__name__} {exc}")
-                finish(it, res)
-            if broken:
+            if _collect(done, running, suspects, finish):  # the pool broke
                 for fut, (it, job, _) in running.items():   # they die with the pool: try them again
                     if fut.done() and not fut.cancelled() and fut.exception() is None:
                         finish(it, fut.result())              # it finished before the pool broke
@@ -329,6 +337,27 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, W
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _collect(done: set[Future], running: dict[Future, tuple[Item, Job, bool]],
+             suspects: deque[tuple[Item, Job]], finish: Callable[[Item, WorkerResult], None]) -> bool:
+    """Finish the done tasks; a task lost with a broken pool becomes a suspect, to be retried
+    alone (a suspect that breaks its pool again has failed). True when the pool broke."""
+    broken = False
+    for fut in done:
+        it, job, suspect = running.pop(fut)
+        try:
+            res = fut.result()
+        except BrokenProcessPool:
+            broken = True
+            if not suspect:
+                suspects.append((it, job))
+                continue
+            res = WorkerResult.failure(job, "处理该文件时进程异常退出（可能内存不足或文件异常）。")
+        except Exception as exc:  # noqa: BLE001 - pickling errors and the like
+            res = WorkerResult.failure(job, f"处理进程出错：{type(exc).__name__} {exc}")
+        finish(it, res)
+    return broken
 
 
 def _warm(framework: str | None, formats: tuple[str, ...]) -> None:
