@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .kpi import kpi_met, kpi_nature, quantity
-from .model import Department, Project
+from .model import BudgetLine, Department, Project, ThreePublicItem
 from .money import HUNDRED, fmt_rate, q2, ratio_pct
 from .options import DEFAULT_OPTIONS, EvalOptions
 from .results import Indicator
@@ -58,7 +58,7 @@ def indicator(id: str, name: str, unit: str = "%") -> Callable[[IndicatorFn], In
     return deco
 
 
-def line_value(line, projects: list[Project], attr: str) -> Decimal | None:
+def line_value(line: BudgetLine, projects: list[Project], attr: str) -> Decimal | None:
     """A 支出总表 figure, or when the sheet leaves it empty, the sum of the project rows."""
     v = getattr(line, attr)
     if v is not None:
@@ -79,7 +79,7 @@ def staff_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
     return ratio("在职人员数", n, cnt(n) if n is not None else "", "编制数", a, cnt(a) if a is not None else "")
 
 
-def _three_public_basis(opts: EvalOptions):
+def _three_public_basis(opts: EvalOptions) -> tuple[str, str, str, str]:
     if opts.three_public_basis == "actual":
         return "actual", "prior_actual", "本年度三公经费决算数", "上年度三公经费决算数"
     return "budget", "prior_budget", "本年度三公经费预算数", "上年度三公经费预算数"
@@ -122,7 +122,7 @@ THREE_PUBLIC_KINDS = (
 )
 
 
-def _three_public_item(dept: Department, keys: tuple[str, ...]):
+def _three_public_item(dept: Department, keys: tuple[str, ...]) -> ThreePublicItem | None:
     for it in dept.three_public.items:
         if any(k in it.name for k in keys):
             return it

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .issues import Issue, summarize
 from .model import Department
 from .money import dec_str
 
 
-def _jsonable(v):
+def _jsonable(v: Any) -> Any:
     if isinstance(v, Decimal):
         return dec_str(v)
     if isinstance(v, dict):

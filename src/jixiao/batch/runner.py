@@ -25,7 +25,10 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from multiprocessing.context import BaseContext
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from .. import __version__
 from ..checks.codes import BATCH_FAILED, BATCH_UNREADABLE
@@ -87,7 +90,7 @@ class BatchResult:
         return c
 
 
-def describe_url(url) -> str:
+def describe_url(url: sa.URL) -> str:
     """An SQLite store as its file path (readable, not percent-encoded); others without password."""
     if url.get_backend_name() == "sqlite" and url.database:
         return url.database
@@ -295,7 +298,7 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, W
     really kills a worker is reported as failed."""
     ctx = _fork_context()
 
-    def new_pool():
+    def new_pool() -> ProcessPoolExecutor:
         if store is not None:
             store.engine.dispose()  # no open database handles across fork
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
@@ -385,7 +388,7 @@ def _warm(framework: str | None, formats: tuple[str, ...]) -> None:
         pass
 
 
-def _fork_context():
+def _fork_context() -> BaseContext | None:
     """fork on Linux (fast start, inherits the parent's loaded modules); the platform default
     (spawn) elsewhere, where fork is unavailable or unsafe."""
     import multiprocessing as mp

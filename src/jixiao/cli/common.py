@@ -41,7 +41,7 @@ def handle_errors(fn: F) -> F:
     message, exit 4; a traceback only with --debug."""
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
