@@ -106,6 +106,7 @@ def run(path: str | Path, framework: Framework | str | Path | None = None, optio
     workbook's name as the user knows it (an upload's original file name), kept in the result."""
     fw = resolve_framework(framework)
     opts = options or DEFAULT_OPTIONS
+    project_fw = resolve_framework(opts.project_framework)
     outcome = check(require_workbook(path))
     if outcome.department is not None and name:
         outcome.department.source_file = name
@@ -114,7 +115,7 @@ def run(path: str | Path, framework: Framework | str | Path | None = None, optio
         return outcome
     from .evaluate import evaluate
 
-    ev = evaluate(dept, fw, issues=outcome.issues, options=opts)
+    ev = evaluate(dept, fw, issues=outcome.issues, options=opts, project_framework=project_fw)
     return replace(outcome, evaluation=ev)
 
 
