@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..errors import EXIT_DATA, EXIT_OK
 from ..money import AMOUNT_TOLERANCE, dec_str, fmt_amount
 
 OK, ROUNDING, MISMATCH, UNVERIFIABLE = "ok", "rounding", "mismatch", "unverifiable"
@@ -141,7 +142,7 @@ class AuditResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.mismatches else 0
+        return EXIT_DATA if self.mismatches else EXIT_OK
 
     def to_dict(self) -> dict:
         return {"file": self.file, "claims": [c.to_dict() for c in self.claims], "summary": self.summary}
