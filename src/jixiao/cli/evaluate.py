@@ -10,6 +10,22 @@ from ..formats import PRINTED, Format
 from .common import console, err_console, handle_errors, print_issue_lines, print_json
 
 
+def _issues_doc(res) -> dict:
+    from ..issues import summarize
+
+    d = res.department
+    return {"department": d.name if d else "", "year": d.year if d else None, "indicators": {}, "score": None,
+            "findings": [], "issues": [i.to_dict() for i in res.issues], "summary": summarize(res.issues)}
+
+
+def _print_issues(issues) -> None:
+    from ..issues import SEVERITY_ZH
+
+    for i in issues:
+        where = i.location.describe()
+        err_console.print(f"{SEVERITY_ZH[i.severity]} {i.code} {where}：{i.message}", markup=False)
+
+
 def print_text(ev) -> None:
     """A readable summary: indicators with formulas, the score tree, the findings."""
     from rich.table import Table
@@ -114,7 +130,7 @@ def register(app: typer.Typer) -> None:
         from ..frameworks import list_frameworks
 
         infos = list_frameworks()
-        if Format.parse(fmt, PRINTED) == Format.JSON:
+        if fmt.strip().lower() == "json":
             print_json({"frameworks": [{"id": f.id, "name": f.name, "kind": f.kind, "total": str(f.total),
                                         "description": f.description, "path": f.path} for f in infos]})
             return
