@@ -8,7 +8,7 @@ unreadable would only echo that cell's error, and the reader drops such echoes b
 
 from __future__ import annotations
 
-from ..issues import register
+from ..issues import codes_in, register
 
 #: the sentence of every reconciliation code: a stated figure and the one computed from its parts
 RECONCILE = "{what}为 {stated} 万元，但{how}为 {computed} 万元，相差 {diff} 万元。"
@@ -64,6 +64,7 @@ SHEET_VS_SUMMARY = register("E-SHEET-VS-SUMMARY", "error", "项目明细表之�
 ASSET_ROLL = register("E-ASSET-ROLLFORWARD", "error", "上年末 + 本年新增 − 本年减少 ≠ 本年末", **_R)
 ASSET_NET = register("E-ASSET-NET", "error", "固定资产原值 − 累计折旧 ≠ 固定资产净值", **_R)
 ASSET_TOTAL = register("E-ASSET-TOTAL", "error", "资产总额不等于各项资产之和", **_R)
+RECONCILIATION = codes_in("reconciliation")
 STAFF_TOTAL = register("E-STAFF-TOTAL", "error", "编制数合计不等于各类编制之和")
 STAFF_OVER = register("W-STAFF-OVER", "warning", "在职人员数超过编制数")
 OVER_BUDGET = register("W-OVER-BUDGET", "warning", "决算（实际）大于全年预算")
