@@ -6,9 +6,9 @@ rounded once with ROUND_HALF_UP; never float arithmetic, never ``round()``.
 
 from __future__ import annotations
 
+import collections.abc
 import re
 import unicodedata
-from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -54,7 +54,7 @@ def change_rate(current: Decimal, prior: Decimal) -> Decimal | None:
     return q2(ratio_pct(current - prior, prior))
 
 
-def sum_present(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:
+def sum_present(values: collections.abc.Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:
     """The one sum of optional amounts: the present values added (a blank adds nothing); None when
     no value is present — or, with ``all_required``, when any is missing (a total that would be
     understated is no total)."""
