@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..formats import PRINTED, Format
-from ..issues import CLAIM_STATUS_ZH as ZH
+from ..errors import UsageError
 from .common import handle_errors, print_json
 
 
@@ -24,9 +23,10 @@ def register(app: typer.Typer) -> None:
         退出码：0 无不符；1 发现不符；2 用法错误；3 文件无法读取。"""
         from ..audit import audit_file
 
-        out_fmt = Format.parse(fmt, PRINTED)
+        if fmt not in ("text", "json"):
+            raise UsageError(f"不支持的输出格式：{fmt}（可选 text 或 json）。")
         result = audit_file(file)
-        if out_fmt == Format.JSON:
+        if fmt == "json":
             print_json(result.to_dict())
         else:
             typer.echo(render_text(result, show_all=show_all))
@@ -38,8 +38,8 @@ def render_text(result, *, show_all: bool = False) -> str:
 
     s = result.summary
     lines = [f"审核：{result.file}",
-             f"共核对 {len(result.claims)} 处计算陈述：{ZH['mismatch']} {s['mismatch']}，{ZH['rounding']} {s['rounding']}，"
-             f"{ZH['ok']} {s['ok']}，{ZH['unverifiable']} {s['unverifiable']}。"]
+             f"共核对 {len(result.claims)} 处计算陈述：不符 {s['mismatch']}，尾差 {s['rounding']}，"
+             f"无误 {s['ok']}，无法核实 {s['unverifiable']}。"]
 
     def show(c, head):
         unit = c.unit
@@ -53,8 +53,10 @@ def render_text(result, *, show_all: bool = False) -> str:
         if c.reason:
             lines.append(f"    说明：{c.reason}")
 
-    for status in ("mismatch", "rounding", "unverifiable", *(("ok",) if show_all else ())):
-        name = ZH[status]
+    groups = [("mismatch", "不符"), ("rounding", "尾差"), ("unverifiable", "无法核实")]
+    if show_all:
+        groups.append(("ok", "无误"))
+    for status, name in groups:
         items = [c for c in result.claims if c.status == status]
         if not items:
             continue

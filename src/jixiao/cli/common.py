@@ -23,8 +23,6 @@ state = {"debug": bool(os.environ.get("JIXIAO_DEBUG"))}
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 def _fail(message: str, hint: str, code: int) -> typer.Exit:
     if state["debug"]:
@@ -33,6 +31,9 @@ def _fail(message: str, hint: str, code: int) -> typer.Exit:
     if hint:
         err_console.print(f"提示：{hint}", markup=False)
     return typer.Exit(code)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handle_errors(fn: F) -> F:
