@@ -115,7 +115,7 @@ class Finding:
                 "improvement": self.improvement, "category": self.category}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evaluation:
     """Everything ``evaluate`` produces for one department."""
 
