@@ -15,7 +15,7 @@ SECURITY_HEADERS = [
                                  b"base-uri 'none'; form-action 'self'"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),   # not no-referrer: that makes form posts send "Origin: null"
     (b"cache-control", b"no-store"),
 ]
 
