@@ -124,7 +124,11 @@ class Library:
             items = getattr(build_context(evaluation), "todo", None) or ()
         except Exception:  # noqa: BLE001 - the to-do list is an extra; the result page stands without it
             return []
-        return [str(getattr(t, "text", t)) for t in items]
+        out = []
+        for t in items:   # report.todo.TodoItem: section, text, where
+            section, where = getattr(t, "section", ""), getattr(t, "where", "")
+            out.append(f"{section + '：' if section else ''}{getattr(t, 'text', t)}{f'（{where}）' if where else ''}")
+        return out
 
     # ---- reviewer ---------------------------------------------------------------------------
     def audit(self, path: Path):
