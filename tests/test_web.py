@@ -378,6 +378,23 @@ def test_history_and_compare_from_the_page(client, ranked):
     assert "没有 2019 年" in missing["message"]
 
 
+def test_ranking_from_the_store_per_year_and_framework(client, ranked):
+    page = page_json(client, "/ranking?year=2023&framework=six-dimension")
+    assert page["from_store"] and page["framework"] == "部门整体支出绩效评价指标体系（六维度）"
+    (year,) = page["years"]
+    assert year["year"] == 2023 and [(r["rank"], r["unit"]) for r in year["rows"]] == [(1, "乙局"), (1, "甲局")]
+    assert year["rows"][0]["result_url"] == "/history?unit=%E4%B9%99%E5%B1%80"
+    assert [c["value"] for c in page["year_choices"]] == ["2022", "2023"]
+    assert page_json(client, "/ranking")["years"][0]["year"] == 2023      # newest year, default framework
+    other = page_json(client, "/ranking?year=2023&framework=mof-2013")   # never scored with it: nothing to rank
+    assert other["years"] == [] and other["download_url"] == ""
+    assert "没有这个年度按这个框架评价的记录" in client.get("/ranking?year=2023&framework=mof-2013").text
+    x = client.get(page["download_url"])
+    wb = openpyxl.load_workbook(io.BytesIO(x.content))
+    assert wb.sheetnames == ["2023年排名"] and wb.active["B2"].value == "乙局"
+    assert '<form action="/ranking" method="get" id="stored-ranking-form">' in client.get("/review").text
+
+
 def test_audit_redirects_and_its_banner(client):
     r = client.post("/audit", files={"report": ("r.txt", "一、部门概况\n本单位负责科技工作。".encode(), "text/plain")},
                     follow_redirects=False)

@@ -391,6 +391,8 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
         check("audit")
         pg.goto(server.base + "/history")
         check("history-filled")
+        pg.goto(server.base + "/ranking")
+        check("stored-ranking")
         wide = {k: v for k, v in seen.items() if v[0] > v[1]}
         assert not wide, f"pages wider than the {width}-px screen: {wide}"
     finally:

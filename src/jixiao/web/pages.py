@@ -327,10 +327,14 @@ class RankingPage(Page):
     failed: tuple[FailedRow, ...]
     recorded: bool
     download_url: str
+    #: a ranking read from the store (no upload): the year and framework chosen, and what can be chosen
+    from_store: bool = False
+    year_choices: tuple[Choice, ...] = ()
+    framework_choices: tuple[Choice, ...] = ()
 
     @property
     def title(self) -> str:
-        return "批量评价排名"
+        return "历史数据库中的排名" if self.from_store else "批量评价排名"
 
 
 @dataclass(frozen=True)

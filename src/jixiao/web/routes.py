@@ -387,6 +387,43 @@ async def ranking(request: Request, rid: str):
     return web.serve(page, ext == "json")
 
 
+@router.get("/ranking")
+@router.get("/ranking.json")
+@router.get("/ranking.xlsx")
+async def stored_ranking(request: Request, year: str = "", framework: str = ""):
+    """Rank what the store holds for one year under one framework: no upload needed."""
+    web = _web(request)
+    ext = request.url.path.rsplit(".", 1)[-1] if "." in request.url.path else ""
+
+    def build():
+        _, years = web.history.overview()
+        used = web.history.frameworks_used()
+        names = {f.id: f.name for f in web.library.frameworks()}
+        default = next((f.id for f in web.library.frameworks() if f.default), "")
+        fw = framework or (default if default in used else (used[0] if used else ""))
+        try:
+            y = int(year) if year.strip() else (years[-1] if years else None)
+        except ValueError:
+            y = years[-1] if years else None
+        rows, inds = web.history.ranking(y, fw) if y is not None and fw else ([], {})
+        shown = [*used, *([fw] if fw and fw not in used else [])]
+        return views.stored_ranking_page(y, fw, names.get(fw, fw), years, [(f, names.get(f, f)) for f in shown],
+                                         rows, inds)
+
+    try:
+        page = await web.offload(build)
+    except JixiaoError as exc:
+        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=ext == "json",
+                         back="/review")
+    if ext == "xlsx":
+        from .exports import ranking_xlsx
+
+        data = await web.offload(ranking_xlsx, page)
+        name = f"{page.years[0].year}年排名.xlsx" if page.years else "排名.xlsx"
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(name)})
+    return web.serve(page, ext == "json")
+
+
 @router.get("/history")
 @router.get("/history.json")
 async def history(request: Request, unit: str = ""):

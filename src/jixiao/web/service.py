@@ -203,6 +203,16 @@ class History:
 
         return history(self.store(), unit=unit or None)
 
+    def ranking(self, year: int, framework_id: str):
+        """The newest evaluated run of each unit in ``year`` under one framework (YearResult rows)."""
+        from ..compare import history
+
+        rows, names = history(self.store(), framework_id=framework_id)
+        return [r for r in rows if r.year == year], names
+
+    def frameworks_used(self) -> list[str]:
+        return sorted({r["framework_id"] for r in self.store().latest_runs() if r.get("framework_id")})
+
     def compare(self, years: tuple[int, int]):
         from ..compare import compare
 

@@ -340,6 +340,31 @@ def ranking_page(rid: str, r: Ranked, names: dict[str, str]) -> RankingPage:
                        tuple(years), failed, r.recorded, f"/ranking/{rid}.xlsx")
 
 
+def stored_ranking_page(year: int | None, framework: str, framework_label: str, years, frameworks, rows,
+                        names: dict[str, str]) -> RankingPage:
+    """A ranking of what the store holds for one year and one framework (units ranked only against
+    units of the same year scored by the same rules)."""
+    from urllib.parse import urlencode
+
+    ids = tuple(names)
+    rows = sorted(rows, key=lambda r: (r.total is None, -(r.total or 0), r.unit))
+    ranks = competition_rank([r.total for r in rows])
+    out = tuple(RankRow(rank, r.unit, r.year, r.total, r.max_total, grade_word(r.grade), r.pending,
+                        tuple(with_unit(r.indicators.get(k), "%") for k in ids), r.findings, r.input_name,
+                        "/history?" + urlencode({"unit": r.unit}))
+                for rank, r in zip(ranks, rows, strict=True))
+    yrs = ()
+    if out:
+        dist = grade_counts([r.grade for r in out])
+        yrs = (YearRanking(year, out, dist, charts.vbars(f"{year}年等级分布（单位数）", list(dist),
+                                                         colors=[GRADE_COLORS[g] for g, _ in dist])),)
+    query = urlencode({"year": year or "", "framework": framework})
+    fw_choices = tuple(Choice(fid, label, fid == framework) for fid, label in frameworks)
+    return RankingPage("", framework_label, len(out), tuple(names.values()), yrs, (), True,
+                       f"/ranking.xlsx?{query}" if out else "", True,
+                       tuple(Choice(str(y), f"{y}年", y == year) for y in years), fw_choices)
+
+
 def indicator_names(evaluations, ids: tuple[str, ...]) -> dict[str, str]:
     names: dict[str, str] = {}
     for ev in evaluations:
