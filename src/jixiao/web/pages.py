@@ -130,6 +130,17 @@ class AuditSummary:
 
 
 @dataclass(frozen=True)
+class ReviewRow:
+    item: str
+    claimed: str
+    recomputed: str
+    status: str
+    status_word: str
+    reason: str
+    where: str
+
+
+@dataclass(frozen=True)
 class RankRow:
     rank: int | None
     unit: str
@@ -289,6 +300,7 @@ class ReviewPage(Page):
     frameworks: tuple[Choice, ...]
     max_upload_mb: int
     max_batch_files: int
+    can_review: bool
     store: str
     store_error: str
     units: tuple[str, ...]
@@ -313,6 +325,27 @@ class AuditPage(Page):
     @property
     def title(self) -> str:
         return f"报告审核：{self.name}"
+
+
+@dataclass(frozen=True)
+class SelfReviewPage(Page):
+    """The review of a submitted 自评表: each scored item recomputed, problems first."""
+
+    template: ClassVar[str] = "selfreview.html"
+    active: ClassVar[str] = "review"
+    id: str
+    name: str
+    workbook: str
+    tables: int
+    counts: tuple[tuple[str, int], ...]   # (status word, number), worst first
+    problems: int
+    verdict: str
+    verdict_text: str
+    rows: tuple[ReviewRow, ...]
+
+    @property
+    def title(self) -> str:
+        return f"自评表复核：{self.name}"
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,7 @@ async def review(request: Request):
     units, years, error = await _overview(web)
     fws = await web.offload(web.library.frameworks)
     page = ReviewPage(views.framework_choices(fws), web.settings.max_upload_mb, web.settings.max_batch_files,
-                      web.history.label, error, tuple(units), tuple(years))
+                      web.library.can_review(), web.history.label, error, tuple(units), tuple(years))
     return web.serve(page, request.url.path.endswith(".json"))
 
 
@@ -309,6 +309,46 @@ async def audited(request: Request, rid: str):
     if not isinstance(entry, views.Audited):
         return expired(web, "审核结果", "请重新上传要审核的报告。", ext == "json", back="/review")
     return web.serve(views.audit_page(rid, entry), ext == "json")
+
+
+@router.post("/selfreview")
+@closes_form
+async def self_review(request: Request):
+    """Review a submitted 自评表 (and, if given, compare it with the unit's workbook)."""
+    web = _web(request)
+    if not web.library.can_review():
+        return web.error(404, "没有找到您要访问的页面。", "请从审核人员页面重新开始。", back="/review")
+    form = await read_form(request, "table", max_files=2)
+    files = files_of(form, "table")
+    if not files:
+        raise UploadRejected("没有收到自评表。", "请选择单位提交的自评表（.xlsx）或自评报告（.docx、.pdf、.txt）。",
+                             status=400)
+    name = display_name(files[0].filename, "自评表")
+    sn = sniff(await files[0].read(), ("xlsx", "docx", "pdf", "txt"))
+    wbs = files_of(form, "workbook")
+    wb_name, wb_sn = "", None
+    if wbs:
+        wb_name = display_name(wbs[0].filename, "基础数据表.xlsx")
+        wb_sn = sniff(await wbs[0].read(), ("xlsx",))
+
+    def run():
+        with upload_folder() as folder:
+            res = web.library.review(save(folder, 1, sn), save(folder, 2, wb_sn) if wb_sn is not None else None)
+        return views.SelfReviewed(name, wb_name, res.tables, tuple(i.to_dict() for i in res.items),
+                                  web.library.review_words())
+
+    entry = await web.offload(run)
+    return see_other("/selfreview/" + web.cache.put(entry))
+
+
+@router.get("/selfreview/{rid}")
+async def self_reviewed(request: Request, rid: str):
+    web = _web(request)
+    rid, ext = _split(rid, "json")
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.SelfReviewed):
+        return expired(web, "复核结果", "请重新上传要复核的自评表。", ext == "json", back="/review")
+    return web.serve(views.self_review_page(rid, entry), ext == "json")
 
 
 @router.post("/batch")

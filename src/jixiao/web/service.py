@@ -93,14 +93,16 @@ class Library:
     def run(self, path: Path, framework: str | None) -> Outcome:
         """Read and check a workbook; evaluate it when it has no errors."""
         from ..evaluate import evaluate
+        from ..frameworks import load_framework
         from ..workbook import load
 
+        fw = load_framework(framework or None)   # a bad framework file is the user's error before any work
         res = load(path)
         issues = tuple(sorted(res.issues, key=sort_key))
         dept = res.department
         if dept is None or has_errors(issues):
             return Outcome(dept, issues)
-        return Outcome(dept, issues, evaluate(dept, framework=framework or None, issues=list(issues)))
+        return Outcome(dept, issues, evaluate(dept, framework=fw, issues=list(issues)))
 
     def render(self, evaluation: Evaluation, fmt: str) -> bytes:
         """Report bytes for fmt in docx | html | xlsx."""
@@ -135,6 +137,25 @@ class Library:
         from ..audit import audit_file
 
         return audit_file(path)
+
+    @staticmethod
+    def can_review() -> bool:
+        """Whether this jixiao has the review of submitted 自评表 (``jixiao review``)."""
+        import importlib.util
+
+        return importlib.util.find_spec("jixiao.review") is not None
+
+    def review(self, path: Path, workbook: Path | None):
+        """Review a submitted 自评表 (.xlsx layout or a report's tables), against the workbook if given."""
+        from ..review import review_file
+
+        return review_file(path, workbook=workbook)
+
+    def review_words(self) -> tuple[tuple[str, str], ...]:
+        """(status, Chinese word) worst first, as ``jixiao review`` writes them."""
+        from ..review import STATUS_ZH, STATUSES
+
+        return tuple((s, STATUS_ZH.get(s, s)) for s in STATUSES)
 
     def kind_names(self) -> dict[str, str]:
         from ..audit import KIND_NAMES

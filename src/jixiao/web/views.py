@@ -36,8 +36,10 @@ from .pages import (
     RankingPage,
     RankRow,
     ResultPage,
+    ReviewRow,
     ScoreGroup,
     ScoreRow,
+    SelfReviewPage,
     YearRanking,
     YearRow,
 )
@@ -77,6 +79,15 @@ class Audited:
     name: str
     claims: tuple[dict, ...]
     kind_names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SelfReviewed:
+    name: str
+    workbook: str
+    tables: int
+    items: tuple[dict, ...]                 # ReviewItem.to_dict()
+    words: tuple[tuple[str, str], ...]      # (status, Chinese word), worst first
 
 
 @dataclass(frozen=True)
@@ -288,6 +299,38 @@ def audit_page(rid: str, a: Audited) -> AuditPage:
                           "；".join(p for p in (x.get("formula") or "", x.get("reason") or "") if p))
                  for x in claims)
     return AuditPage(rid, a.name, s, verdict, text, rows)
+
+
+def self_review_page(rid: str, r: SelfReviewed) -> SelfReviewPage:
+    order = {s: i for i, (s, _) in enumerate(r.words)}
+    words = dict(r.words)
+    items = sorted(r.items, key=lambda x: order.get(x.get("status"), len(order)))
+    c = Counter(x.get("status") for x in items)
+    problems = sum(n for s, n in c.items() if s not in ("ok", "unverifiable"))
+    checked = c.get("ok", 0) + problems
+    if problems:
+        verdict, text = "bad", f"发现 {problems} 处问题，排在下表最前。"
+    elif not checked:
+        verdict, text = "warn", "没有复核任何一项（未找到自评表，或各项都无法复核）。"
+    elif c.get("unverifiable"):
+        verdict, text = "warn", "复核的各项均无误，但有部分无法复核，请人工核对。"
+    else:
+        verdict, text = "good", "复核的各项均无误。"
+    rows = tuple(ReviewRow(x.get("item", ""), _plain(x.get("claimed")), _plain(x.get("recomputed")),
+                           x.get("status", ""), words.get(x.get("status"), x.get("status") or ""),
+                           x.get("reason", ""), _where(x.get("location") or {})) for x in items)
+    return SelfReviewPage(rid, r.name, r.workbook, r.tables, tuple((w, c[s]) for s, w in r.words if c.get(s)),
+                          problems, verdict, text, rows)
+
+
+def _plain(v) -> str:
+    return "" if v is None or v == "" else with_unit(Decimal(str(v)), "")
+
+
+def _where(loc: dict) -> str:
+    if loc.get("sheet"):
+        return f"{loc['sheet']}!{loc['cell']}" if loc.get("cell") else str(loc["sheet"])
+    return loc_text(loc)
 
 
 def _stated(v, unit) -> str:
