@@ -254,6 +254,20 @@ def test_work_has_a_time_budget(tmp_path):
     assert r.status_code == 504 and "处理超时" in text_of(r.text) and "1 秒" in text_of(r.text)
 
 
+def test_a_store_that_cannot_be_opened_costs_no_result(tmp_path):
+    folder = tmp_path / "不是文件"
+    folder.mkdir()
+    c = TestClient(create_app(Settings(db="sqlite:///" + str(folder))), base_url=BASE)
+    review = page_json(c, "/review")
+    assert review["store_error"] and review["units"] == []
+    r = upload(c, unit_workbook(tmp_path, "甲局", 2023))
+    ctx = page_json(c, r.headers["location"])
+    assert ctx["recorded"] is False and ctx["total"] == "61.76"
+    assert "未能记入历史数据库" in c.get(r.headers["location"]).text
+    h = c.get("/history")
+    assert h.status_code == 503 and "无法打开" in text_of(h.text) and "Traceback" not in h.text
+
+
 def test_error_headings_carry_no_status_code(client):
     for url in ("/nope", "/result/x.json"):
         r = client.get(url)

@@ -353,7 +353,14 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
 
         def check(name: str) -> None:
             sw, vw = no_sideways_scroll(pg)
-            seen[name] = (sw, vw)
+            # a mobile browser widens its layout viewport to fit wide content: compare with the screen itself
+            seen[name] = (sw, min(vw, width))
+            culprits = pg.evaluate(f"""() => [...document.querySelectorAll('body *')].filter(e => {{
+                const r = e.getBoundingClientRect(); const boxed = '.table-wrap, .chart-box, figure.preview';
+                return r.right > {width} + 1 && !e.closest(boxed); }}).slice(0, 5).map(e =>
+                e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+            if culprits:
+                seen[name] = (*seen[name], culprits)
             if width == 390:
                 shot(pg, tmp_path, f"phone-{name}-390")
             small = pg.evaluate("""() => { let least = 99; for (const t of document.querySelectorAll('svg.chart text')) {
@@ -393,7 +400,7 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
         check("history-filled")
         pg.goto(server.base + "/ranking")
         check("stored-ranking")
-        wide = {k: v for k, v in seen.items() if v[0] > v[1]}
+        wide = {k: v for k, v in seen.items() if v[0] > v[1] or len(v) > 2}
         assert not wide, f"pages wider than the {width}-px screen: {wide}"
     finally:
         ctx.close()

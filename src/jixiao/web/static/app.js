@@ -35,6 +35,15 @@
       note.className = "busy working";
     }
   });
+  // Choosing an own framework file switches the dropdown to it, visibly (the server still refuses a
+  // file sent with a built-in framework chosen, so the two are never mixed silently).
+  var own = document.getElementById("framework_file");
+  var select = document.getElementById("framework");
+  if (own && select) {
+    own.addEventListener("change", function () {
+      if (own.files && own.files.length) { select.value = "__file__"; }
+    });
+  }
   // Back to a page kept in the browser's memory: make its buttons usable again.
   window.addEventListener("pageshow", function () {
     Array.prototype.forEach.call(document.querySelectorAll("button[data-label]"), function (btn) {
