@@ -13,6 +13,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -102,7 +103,7 @@ class Web:
         """A refusal page for the ASGI middleware: (status, headers, body)."""
         r = self.error(status, message, hint)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in r.headers.items()]
-        return status, [*headers, (b"connection", b"close")], r.body
+        return status, [*headers, (b"connection", b"close")], bytes(r.body)
 
     async def offload(self, fn, *args, budget: float | None = None):
         """Run blocking work off the event loop within the request's time budget."""
@@ -172,5 +173,5 @@ async def _internal(request: Request, exc: Exception):
                                "这是 jixiao 的缺陷：请记下操作步骤并反馈给开发者；您上传的文件没有被保存。")
 
 
-HANDLERS = {StarletteHTTPException: _http_error, RequestValidationError: _validation_error,
+HANDLERS: dict[type[Exception], Any] = {StarletteHTTPException: _http_error, RequestValidationError: _validation_error,
             UploadRejected: _rejected, JixiaoError: _jixiao_error, Exception: _internal}

@@ -22,7 +22,7 @@ from .app import Web
 from .pages import FrameworksPage, HomePage, ReviewPage
 from .safe_xlsx import neutralise_formulas
 from .service import sha256
-from .uploads import UploadRejected, display_name, save, sniff, upload_folder
+from .uploads import Sniffed, UploadRejected, display_name, save, sniff, upload_folder
 
 log = logging.getLogger("jixiao.web")
 router = APIRouter()
@@ -186,18 +186,18 @@ def _check_and_evaluate(web: Web, sn, name: str, framework: str | None, fw_file,
         try:
             outcome = web.library.run(path, framework)
         except JixiaoError as exc:  # e.g. a framework file error: show the user's name, not our temp path
-            if fw_file is not None:
+            if fw_file is not None and framework:
                 exc.message = exc.message.replace(framework, fw_name).replace("评分框架.yaml", fw_name)
             exc.message = exc.message.replace(str(folder) + os.sep, "")
             raise
         if outcome.department is not None:
             outcome.department.source_file = name
         recorded = _record(web, outcome, sha256(sn.data), name, framework)
-        if not outcome.valid:
+        ev = outcome.evaluation
+        if ev is None:
             unit = getattr(outcome.department, "name", "") or ""
             return "/check/" + web.cache.put(views.Checked(name, unit, outcome.issues,
                                                            views.cell_previews(path, outcome.issues)))
-    ev = outcome.evaluation
     todo = tuple(web.library.todo(ev))
     return "/result/" + web.cache.put(views.Evaluated(name, ev, fw_name and f"{ev.score.framework}（{fw_name}）",
                                                       recorded, todo))
@@ -365,7 +365,7 @@ async def batch(request: Request):
     if framework and framework not in {f.id for f in fws}:
         raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
     label = next((f.name for f in fws if f.id == framework or (framework is None and f.default)), framework or "")
-    items = []
+    items: list[tuple[str, Sniffed | None, str]] = []
     for i, up in enumerate(files, 1):
         name = display_name(up.filename, f"第{i}个文件")
         try:
@@ -396,7 +396,7 @@ def _rank(web: Web, items, framework: str | None, label: str) -> views.Ranked:
                 dept.source_file = name
             recorded = _record(web, outcome, sha256(sn.data), name, framework) and recorded
             unit, year = getattr(dept, "name", "") or "", getattr(dept, "year", None)
-            if outcome.valid:
+            if outcome.evaluation is not None:
                 rid = web.cache.put(views.Evaluated(name, outcome.evaluation, "", recorded))
                 out.append(views.RankedItem(name, unit, year, rid, outcome.evaluation))
             else:

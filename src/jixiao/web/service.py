@@ -100,7 +100,7 @@ class Library:
         res = load(path)
         issues = tuple(sorted(res.issues, key=sort_key))
         dept = res.department
-        if dept is None or has_errors(issues):
+        if dept is None or has_errors(list(issues)):
             return Outcome(dept, issues)
         return Outcome(dept, issues, evaluate(dept, framework=fw, issues=list(issues)))
 

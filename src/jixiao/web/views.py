@@ -214,6 +214,14 @@ def col_letters(i: int) -> str:
     return s
 
 
+def _cell_at(ref: str) -> tuple[int, int]:
+    """'E6' → (4, 5): zero-based column and row of a reference already matched by _CELL."""
+    m = _CELL.match(ref)
+    if m is None:
+        raise ValueError(ref)
+    return col_index(m.group(1)), int(m.group(2)) - 1
+
+
 def cell_previews(path: Path, issues, limit: int = 60, around: int = 2) -> tuple[Preview, ...]:
     """A small grid around each offending cell, as the workbook holds it (first row: headers)."""
     from .filters import cell_value
@@ -236,7 +244,7 @@ def cell_previews(path: Path, issues, limit: int = 60, around: int = 2) -> tuple
     try:
         need: dict[str, int] = {}
         for sheet, cell in wanted:  # read each sheet once, only down to the last row shown
-            need[sheet] = max(need.get(sheet, 0), int(_CELL.match(cell).group(2)) + 1)
+            need[sheet] = max(need.get(sheet, 0), _cell_at(cell)[1] + 2)
         sheets: dict[str, list | None] = {}
         out = []
         for sheet, cell in wanted:
@@ -248,8 +256,7 @@ def cell_previews(path: Path, issues, limit: int = 60, around: int = 2) -> tuple
             data = sheets[sheet]
             if data is None:
                 continue
-            m = _CELL.match(cell)
-            c0, r0 = col_index(m.group(1)), int(m.group(2)) - 1
+            c0, r0 = _cell_at(cell)
             cols = sorted({0, *range(max(0, c0 - around), c0 + around + 1)})  # column A names the row
             rows = []
             for r in sorted({0, *range(max(0, r0 - 1), r0 + 2)}):
@@ -278,9 +285,14 @@ def framework_doc(info, fw) -> FrameworkDoc:
 
 
 # ---- reviewer -------------------------------------------------------------------------------------
+def _text(d: dict, key: str) -> str:
+    v = d.get(key)
+    return "" if v is None else str(v)
+
+
 def audit_page(rid: str, a: Audited) -> AuditPage:
-    claims = sorted(a.claims, key=lambda c: STATUS_ORDER.get(c.get("status"), 1))
-    c = Counter(x.get("status") for x in claims)
+    claims = sorted(a.claims, key=lambda c: STATUS_ORDER.get(_text(c, "status"), 1))
+    c = Counter(_text(x, "status") for x in claims)
     s = AuditSummary(len(claims), c["mismatch"], c["rounding"], c["unverifiable"], c["ok"])
     if s.mismatch:
         verdict, text = "bad", f"发现 {s.mismatch} 处计算不符，请逐条核对下表中排在最前的各行。"
@@ -292,11 +304,11 @@ def audit_page(rid: str, a: Audited) -> AuditPage:
         verdict, text = "warn", "核实的计算均无误，但有部分计算无法核实，请人工核对。"
     else:
         verdict, text = "good", "核实的计算均无误。"
-    rows = tuple(ClaimRow(x.get("status", ""), STATUS_ZH.get(x.get("status"), x.get("status") or ""),
-                          loc_text(x.get("location")), x.get("text", ""),
+    rows = tuple(ClaimRow(_text(x, "status"), STATUS_ZH.get(_text(x, "status"), _text(x, "status")),
+                          loc_text(x.get("location")), _text(x, "text"),
                           _stated(x.get("stated"), x.get("unit")), _stated(x.get("computed"), x.get("unit")),
-                          a.kind_names.get(x.get("kind"), x.get("kind") or ""),
-                          "；".join(p for p in (x.get("formula") or "", x.get("reason") or "") if p))
+                          a.kind_names.get(_text(x, "kind"), _text(x, "kind")),
+                          "；".join(p for p in (_text(x, "formula"), _text(x, "reason")) if p))
                  for x in claims)
     return AuditPage(rid, a.name, s, verdict, text, rows)
 
@@ -304,8 +316,8 @@ def audit_page(rid: str, a: Audited) -> AuditPage:
 def self_review_page(rid: str, r: SelfReviewed) -> SelfReviewPage:
     order = {s: i for i, (s, _) in enumerate(r.words)}
     words = dict(r.words)
-    items = sorted(r.items, key=lambda x: order.get(x.get("status"), len(order)))
-    c = Counter(x.get("status") for x in items)
+    items = sorted(r.items, key=lambda x: order.get(_text(x, "status"), len(order)))
+    c = Counter(_text(x, "status") for x in items)
     problems = sum(n for s, n in c.items() if s not in ("ok", "unverifiable"))
     checked = c.get("ok", 0) + problems
     if problems:
@@ -316,9 +328,9 @@ def self_review_page(rid: str, r: SelfReviewed) -> SelfReviewPage:
         verdict, text = "warn", "复核的各项均无误，但有部分无法复核，请人工核对。"
     else:
         verdict, text = "good", "复核的各项均无误。"
-    rows = tuple(ReviewRow(x.get("item", ""), _plain(x.get("claimed")), _plain(x.get("recomputed")),
-                           x.get("status", ""), words.get(x.get("status"), x.get("status") or ""),
-                           x.get("reason", ""), _where(x.get("location") or {})) for x in items)
+    rows = tuple(ReviewRow(_text(x, "item"), _plain(x.get("claimed")), _plain(x.get("recomputed")),
+                           _text(x, "status"), words.get(_text(x, "status"), _text(x, "status")),
+                           _text(x, "reason"), _where(x.get("location") or {})) for x in items)
     return SelfReviewPage(rid, r.name, r.workbook, r.tables, tuple((w, c[s]) for s, w in r.words if c.get(s)),
                           problems, verdict, text, rows)
 
@@ -359,20 +371,18 @@ def grade_counts(grades: list[str]) -> tuple[tuple[str, int], ...]:
 
 def ranking_page(rid: str, r: Ranked, names: dict[str, str]) -> RankingPage:
     """One ranking per year (a 2022 unit is never ranked against 2023 ones), high score first."""
-    by_year: dict[int | None, list[RankedItem]] = {}
+    by_year: dict[int | None, list[tuple[RankedItem, Evaluation]]] = {}
     for it in r.items:
         if it.evaluation is not None:
-            by_year.setdefault(it.year, []).append(it)
+            by_year.setdefault(it.year, []).append((it, it.evaluation))
     years = []
     for year in sorted(by_year, key=lambda y: (y is None, -(y or 0))):
-        items = sorted(by_year[year], key=lambda it: (it.evaluation.score.total is None,
-                                                      -(it.evaluation.score.total or 0), it.unit))
-        ranks = competition_rank([it.evaluation.score.total for it in items])
-        rows = tuple(RankRow(rank, it.unit, it.year, it.evaluation.score.total, it.evaluation.score.max_total,
-                             grade_word(it.evaluation.score.grade), len(it.evaluation.score.pending),
-                             tuple(ind_value(it.evaluation.indicators.get(k)) for k in r.indicator_ids),
-                             len(it.evaluation.findings), it.file, f"/result/{it.result_id}" if it.result_id else "")
-                     for rank, it in zip(ranks, items, strict=True))
+        items = sorted(by_year[year], key=lambda p: (p[1].score.total is None, -(p[1].score.total or 0), p[0].unit))
+        ranks = competition_rank([ev.score.total for _, ev in items])
+        rows = tuple(RankRow(rank, it.unit, it.year, ev.score.total, ev.score.max_total, grade_word(ev.score.grade),
+                             len(ev.score.pending), tuple(ind_value(ev.indicators.get(k)) for k in r.indicator_ids),
+                             len(ev.findings), it.file, f"/result/{it.result_id}" if it.result_id else "")
+                     for rank, (it, ev) in zip(ranks, items, strict=True))
         dist = grade_counts([row.grade for row in rows])
         chart = charts.vbars(f"{year or '未填年度'}年等级分布（单位数）", list(dist),
                              colors=[GRADE_COLORS[g] for g, _ in dist])
@@ -396,7 +406,7 @@ def stored_ranking_page(year: int | None, framework: str, framework_label: str, 
                         tuple(with_unit(r.indicators.get(k), "%") for k in ids), r.findings, r.input_name,
                         "/history?" + urlencode({"unit": r.unit}))
                 for rank, r in zip(ranks, rows, strict=True))
-    yrs = ()
+    yrs: tuple[YearRanking, ...] = ()
     if out:
         dist = grade_counts([r.grade for r in out])
         yrs = (YearRanking(year, out, dist, charts.vbars(f"{year}年等级分布（单位数）", list(dist),
