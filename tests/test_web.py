@@ -46,8 +46,18 @@ def unit_workbook(tmp_path: Path, unit: str, year: int, **kw) -> bytes:
                          name=hashlib.sha256(f"{unit}{year}".encode()).hexdigest()[:12] + ".xlsx", **kw).read_bytes()
 
 
-def upload(client, data: bytes, name: str = "基础数据表.xlsx", **form):
-    return client.post("/check", files={"workbook": (name, data, XLSX)}, data=form, follow_redirects=False)
+def upload(client, data: bytes, name: str = "基础数据表.xlsx", follow: bool = False, **form):
+    return client.post("/check", files={"workbook": (name, data, XLSX)}, data=form, follow_redirects=follow)
+
+
+def refused(client, r, status: int):
+    """A refused POST: redirected (303) to its own page, which carries the status."""
+    assert r.status_code == 303 and r.headers["location"].startswith("/problem/"), (r.status_code, r.text[:200])
+    page = client.get(r.headers["location"])
+    assert page.status_code == status
+    again = client.get(r.headers["location"])     # Reload: the same page, nothing sent again
+    assert again.status_code == status and again.text == page.text
+    return page
 
 
 def page_json(client, url: str) -> dict:
@@ -146,7 +156,7 @@ def test_downloads_open_as_real_files(client, tmp_path):
 def test_expired_result_and_download_show_a_page(client):
     for url in ("/result/AAAAAAAAAAAAAAAAAAAAAAAA", "/download/AAAAAAAAAAAAAAAAAAAAAAAA/docx",
                 "/check/AAAAAAAAAAAAAAAAAAAAAAAA", "/audit/AAAAAAAAAAAAAAAAAAAAAAAA",
-                "/ranking/AAAAAAAAAAAAAAAAAAAAAAAA"):
+                "/ranking/AAAAAAAAAAAAAAAAAAAAAAAA", "/problem/AAAAAAAAAAAAAAAAAAAAAAAA"):
         r = client.get(url)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), url
         assert "content-disposition" not in r.headers
@@ -183,18 +193,18 @@ def test_framework_choice_yaml_and_conflicts(client, tmp_path):
     six = Path(next(f for f in list_frameworks() if f.id == "six-dimension").path).read_text(encoding="utf-8")
     mine = re.sub(r"(?m)^name: .*$", "name: 某省部门整体支出评价指标（自定义）", six, count=1)
     files = {"workbook": ("a.xlsx", data, XLSX), "framework_file": ("../我的框架.yaml", mine.encode(), "text/yaml")}
-    r = client.post("/check", files=files, data={"framework": "mof-2013"}, follow_redirects=False)
-    assert r.status_code == 422
+    r = refused(client, client.post("/check", files=files, data={"framework": "mof-2013"}, follow_redirects=False), 422)
     assert "评分框架选了两种" in r.text and "我的框架.yaml" in r.text and "财政部2013" in r.text
     r = client.post("/check", files=files, data={"framework": "__file__"}, follow_redirects=False)
     assert r.status_code == 303
     assert page_json(client, r.headers["location"])["framework"] == "某省部门整体支出评价指标（自定义）（我的框架.yaml）"
-    r = upload(client, data, framework="__file__")
-    assert r.status_code == 422 and "没有选择框架文件" in r.text
+    r = refused(client, upload(client, data, framework="__file__"), 422)
+    assert "没有选择框架文件" in r.text
     files["framework_file"] = ("坏框架.yaml", six.replace("total: 100", "total: 98", 1).encode(), "text/yaml")
-    r = client.post("/check", files=files, data={"framework": "__file__"})
-    assert r.status_code == 422 and "坏框架.yaml" in r.text and "jixiao-web-" not in r.text
-    assert upload(client, data, framework="nope").status_code == 400
+    r = refused(client, client.post("/check", files=files, data={"framework": "__file__"}, follow_redirects=False),
+                422)
+    assert "坏框架.yaml" in r.text and "jixiao-web-" not in r.text
+    refused(client, upload(client, data, framework="nope"), 400)
 
 
 def test_script_and_formula_in_names_stay_text(client, tmp_path):
@@ -208,10 +218,11 @@ def test_script_and_formula_in_names_stay_text(client, tmp_path):
 # ---- limits and errors -------------------------------------------------------------------------------
 def test_limits_are_named_in_chinese(tmp_path):
     c = make_client(tmp_path, max_upload_mb=1, max_batch_files=3)
-    r = c.post("/batch", files=[("workbooks", (f"{i}.xlsx", b"x", XLSX)) for i in range(4)])
-    assert r.status_code == 413 and "一次最多上传 3 个文件" in text_of(r.text)
-    r = c.post("/check", files={"workbook": ("big.xlsx", b"0" * (2 * 1024 * 1024), XLSX)})
-    assert r.status_code == 413 and "不能超过 1 MB" in text_of(r.text)
+    r = c.post("/batch", files=[("workbooks", (f"{i}.xlsx", b"x", XLSX)) for i in range(4)], follow_redirects=False)
+    assert "一次最多上传 3 个文件" in text_of(refused(c, r, 413).text)
+    r = c.post("/check", files={"workbook": ("big.xlsx", b"0" * (2 * 1024 * 1024), XLSX)}, follow_redirects=False)
+    r = refused(c, r, 413)
+    assert "不能超过 1 MB" in text_of(r.text)
     h1 = re.search(r"<h1>(.*?)</h1>", r.text).group(1)
     assert h1 == "文件太大"
     review = page_json(c, "/review")
@@ -226,7 +237,7 @@ def test_limits_are_named_in_chinese(tmp_path):
     (bytes(range(256)) * 8, "无法识别上传文件的格式"),
 ], ids=["empty", "broken-zip", "ole", "binary"])
 def test_bad_uploads_get_a_chinese_page(client, data, needle):
-    r = upload(client, data)
+    r = upload(client, data, follow=True)
     assert r.status_code in (400, 422) and needle in r.text and "Traceback" not in r.text
 
 
@@ -250,7 +261,7 @@ def test_internal_error_is_a_chinese_page_without_traceback(tmp_path):
 
 def test_work_has_a_time_budget(tmp_path):
     c = make_client(tmp_path, Slow(), time_budget_s=1)
-    r = upload(c, unit_workbook(tmp_path, "甲局", 2023))
+    r = refused(c, upload(c, unit_workbook(tmp_path, "甲局", 2023)), 504)
     assert r.status_code == 504 and "处理超时" in text_of(r.text) and "1 秒" in text_of(r.text)
 
 
@@ -459,5 +470,7 @@ def test_reviewer_reviews_a_submitted_table(client, tmp_path):
 
 
 def test_audit_refuses_a_workbook(client, tmp_path):
-    r = client.post("/audit", files={"report": ("r.docx", unit_workbook(tmp_path, "甲局", 2023), XLSX)})
+    r = client.post("/audit", files={"report": ("r.docx", unit_workbook(tmp_path, "甲局", 2023), XLSX)},
+                    follow_redirects=False)
+    r = refused(client, r, 422)
     assert r.status_code == 422 and "上传的是Excel 工作簿" in r.text

@@ -237,6 +237,8 @@ def test_garbage_and_escaping_in_the_browser(server, page, tmp_path):
     page.wait_for_selector("#error-message")
     assert "无法识别上传文件的格式" in page.locator("#error-message").inner_text()
     assert "Traceback" not in page.content() and "422" not in page.locator("h1").inner_text()
+    assert "/problem/" in page.url          # a refusal has its own address too: Reload sends nothing again
+    assert page.reload().status == 422 and "无法识别上传文件的格式" in page.locator("#error-message").inner_text()
     assert dialogs == []
 
 

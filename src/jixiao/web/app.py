@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -99,6 +99,12 @@ class Web:
         page = ErrorPage(heading or HEADINGS.get(status, "出错了"), message, hint, status, back)
         return self.serve(page, as_json, status)
 
+    def problem(self, status: int, message: str, hint: str = "", heading: str = "") -> RedirectResponse:
+        """A refused POST answered like a result: the page gets its own address (303), so Back and
+        Reload show it again instead of sending the files once more."""
+        page = ErrorPage(heading or HEADINGS.get(status, "出错了"), message, hint, status)
+        return RedirectResponse("/problem/" + self.cache.put(page), status_code=303)
+
     def refusal(self, status: int, message: str, hint: str = "") -> tuple[int, list, bytes]:
         """A refusal page for the ASGI middleware: (status, headers, body)."""
         r = self.error(status, message, hint)
@@ -125,7 +131,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     app.state.web = web
 
     def render_rejection(exc: UploadRejected):
-        return web.refusal(exc.status, exc.message, exc.hint)
+        r = web.problem(exc.status, exc.message, exc.hint)   # too large: the body was read away, then 303
+        return 303, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in r.headers.items()] + [
+            (b"connection", b"close")], b""
 
     app.add_middleware(LimitBody, limit=settings.max_upload_bytes + FORM_OVERHEAD, render_error=render_rejection)
     app.add_middleware(HostOriginGuard, bind=settings.host, refuse=web.refusal)
@@ -160,10 +168,14 @@ async def _validation_error(request: Request, exc: RequestValidationError):
 
 
 async def _rejected(request: Request, exc: UploadRejected):
+    if request.method == "POST":
+        return _web(request).problem(exc.status, exc.message, exc.hint)
     return _web(request).error(exc.status, exc.message, exc.hint, as_json=_wants_json(request))
 
 
 async def _jixiao_error(request: Request, exc: JixiaoError):
+    if request.method == "POST":
+        return _web(request).problem(422, exc.message, exc.hint, heading="无法读取上传的文件")
     return _web(request).error(422, exc.message, exc.hint, heading="无法读取上传的文件")
 
 

@@ -19,7 +19,7 @@ from ..batch.summary import KEY_INDICATORS
 from ..errors import JixiaoError
 from . import views
 from .app import Web
-from .pages import FrameworksPage, HomePage, ReviewPage
+from .pages import ErrorPage, FrameworksPage, HomePage, ReviewPage
 from .safe_xlsx import neutralise_formulas
 from .service import sha256
 from .uploads import Sniffed, UploadRejected, display_name, save, sniff, upload_folder
@@ -256,6 +256,17 @@ async def download(request: Request, rid: str, fmt: str):
     year = getattr(ev.department, "year", None) or ""
     fname = f"{unit}{year}{'年度' if year else ''}{fname}" if unit else fname
     return Response(data, media_type=mime, headers={"Content-Disposition": attachment(fname)})
+
+
+@router.get("/problem/{pid}")
+async def problem(request: Request, pid: str):
+    """A refused upload's explanation, at its own address (kept like a result)."""
+    web = _web(request)
+    pid, ext = _split(pid, "json")
+    entry = web.cache.get(pid)
+    if not isinstance(entry, ErrorPage):
+        return expired(web, "提示", "请从首页重新开始。", ext == "json")
+    return web.serve(entry, ext == "json", status=entry.status)
 
 
 # ---- reviewer ----------------------------------------------------------------------------------------
