@@ -117,8 +117,8 @@ def test_result_context_has_the_reference_figures(client, tmp_path):
     # the example leaves manual items unscored: one word for that everywhere, never a zero
     assert ctx["grade"] == "待评" and ctx["pending"] and ctx["provisional_grade"]
     for g in ctx["score_groups"]:
-        scored = [it["score"] for it in g["items"] if it["score"] is not None]
-        assert g["score"] == (None if not scored else g["score"])
+        scored = [Decimal(it["score"]) for it in g["items"] if it["score"] is not None]
+        assert (None if g["score"] is None else Decimal(g["score"])) == (sum(scored) if scored else None)
         for it in g["items"]:
             assert (it["score"] is None) == (it["status"] != "scored")
     # evidence with units and thousands separators
@@ -129,12 +129,16 @@ def test_result_context_has_the_reference_figures(client, tmp_path):
 
 
 def test_result_page_draws_pending_as_no_bar_and_splits_the_projects(client, tmp_path):
-    html = client.get(upload(client, unit_workbook(tmp_path, "乙局", 2023)).headers["location"]).text
+    url = upload(client, unit_workbook(tmp_path, "乙局", 2023)).headers["location"]
+    html = client.get(url).text
+    unscored = [g["name"] for g in page_json(client, url)["score_groups"] if g["score"] is None]
+    assert unscored   # the example leaves a whole 一级指标 to manual scoring
     titles = re.findall(r'aria-label="([^"]+)"', html)
     assert "部门项目预算与执行（万元）" in titles and "公共项目预算与执行（万元）" in titles
     score_chart = html[html.index('aria-label="各一级指标得分'):]
     score_chart = score_chart[: score_chart.index("</svg>")]
-    assert "：0.00分" not in score_chart        # no group drawn as a zero
+    for name in unscored:   # its 分值 is drawn, its 得分 is no bar at all (not a bar of 0.00)
+        assert f"{name} 分值：" in score_chart and f"{name} 得分：" not in score_chart
     assert "待定" not in text_of(html) and "待评（暂定" not in text_of(html)
     assert "download>" not in html and " download " not in html   # an expired link shows the server's page
 
