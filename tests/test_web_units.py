@@ -122,8 +122,8 @@ def test_charts_never_shrink_below_three_quarters():
     """On a phone a chart scrolls in its box rather than drawing 13-px labels at 6 px."""
     svg = str(charts.hbars("t", [("甲", [D("1"), None])], ["a", "b"]))
     width = D(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
-    least = D(re.search(r'style="min-width:(\d+)px"', svg).group(1))
-    assert least >= width * D("0.75") and least <= width
+    least, most = map(D, re.search(r'style="min-width:(\d+)px;max-width:(\d+)px"', svg).groups())
+    assert width * D("0.75") <= least <= width <= most <= width * D("1.5")
     assert svg.count("<rect") == 2 + 1  # two legend swatches, one bar: the missing value draws nothing
 
 

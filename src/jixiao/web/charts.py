@@ -17,16 +17,20 @@ from .. import svgcharts
 COLORS = ("#3b6ea5", "#e0a33b", "#5a9e6f", "#b5534b")
 #: a chart is never shown smaller than this share of its drawn size (13-px labels stay ≥ 10 px)
 MIN_SCALE = Decimal("0.78")
+#: … nor larger than this (a wide laptop window draws it bigger, not its text huge)
+MAX_SCALE = Decimal("1.4")
 _WIDTH = re.compile(r'^<svg ([^>]*?)width="([0-9.]+)"')
 
 
 def readable(svg: str) -> Markup:
-    """The chart with a minimum display width: narrower boxes scroll it rather than shrink its text."""
+    """The chart with a display width between 78% and 140% of its drawn size: narrower boxes scroll it
+    rather than shrink its text."""
     m = _WIDTH.match(svg or "")
     if not m:
         return Markup(svg or "")
-    least = int(Decimal(m.group(2)) * MIN_SCALE)
-    return Markup(svg.replace("<svg ", f'<svg style="min-width:{least}px" ', 1))
+    width = Decimal(m.group(2))
+    least, most = int(width * MIN_SCALE), int(width * MAX_SCALE)
+    return Markup(svg.replace("<svg ", f'<svg style="min-width:{least}px;max-width:{most}px" ', 1))
 
 
 def hbars(title: str, rows: list[tuple[str, list[Decimal | None]]], series: list[str],

@@ -182,11 +182,11 @@ def result_charts(ev: Evaluation) -> tuple[Markup, ...]:
         out.append(charts.hbars("各一级指标得分（待评的不画柱）", [(g.name, [g.weight, g.score]) for g in groups],
                                 ["分值", "得分"], unit="分"))
     d = ev.department
-    for kind, label in (("department", "部门项目"), ("public", "公共项目")):
+    for kind, label, spent in (("department", "部门项目", "决算支出"), ("public", "公共项目", "实际分配")):
         ps = [p for p in d.projects if p.kind == kind and (p.full_year is not None or p.actual is not None)]
         if ps:
             out.append(charts.hbars(f"{label}预算与执行（万元）", [(p.name, [p.full_year, p.actual]) for p in ps],
-                                    ["全年预算", "实际支出"], unit="万元"))
+                                    ["全年预算", spent], unit="万元"))
     sp = getattr(d, "spending", None)
     if sp is not None:
         parts = [(b.name, [b.actual]) for b in (sp.basic, sp.dept_projects, sp.public_projects) if b.actual is not None]
