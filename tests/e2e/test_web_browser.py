@@ -402,6 +402,8 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
         check("history-filled")
         pg.goto(server.base + "/ranking")
         check("stored-ranking")
+        pg.goto(server.base + "/compare?years=2022、2023")
+        check("compare-filled")
         wide = {k: v for k, v in seen.items() if v[0] > v[1] or len(v) > 2}
         assert not wide, f"pages wider than the {width}-px screen: {wide}"
     finally:
