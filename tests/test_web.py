@@ -281,6 +281,12 @@ def test_a_store_that_cannot_be_opened_costs_no_result(tmp_path):
     assert "未能记入历史数据库" in c.get(r.headers["location"]).text
     h = c.get("/history")
     assert h.status_code == 503 and "无法打开" in text_of(h.text) and "Traceback" not in h.text
+    blocked = tmp_path / "只读"
+    blocked.write_text("一个文件，不是文件夹")
+    c = TestClient(create_app(Settings(db="sqlite:///" + str(blocked / "子目录" / "s.db"))), base_url=BASE)
+    h = c.get("/history")
+    assert h.status_code == 503 and "无法打开历史数据库" in text_of(h.text)
+    assert page_json(c, "/review")["store_error"].startswith("无法打开历史数据库")
 
 
 def test_error_headings_carry_no_status_code(client):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..errors import InputError
 from ..issues import Issue, has_errors, sort_key
 from ..model import Department
 from ..results import Evaluation
@@ -178,9 +179,13 @@ class History:
 
         with self._lock:
             if self._store is None:
-                if self.url.startswith("sqlite:///"):
-                    Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-                self._store = Store.open(self.url)
+                try:
+                    if self.url.startswith("sqlite:///"):
+                        Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                    self._store = Store.open(self.url)
+                except OSError as exc:
+                    raise InputError(f"无法打开历史数据库 {self.label}：{exc.strerror or exc}。",
+                                     "请检查该文件所在的文件夹是否存在且可写，或启动时用 --db 指定其他位置。") from exc
             return self._store
 
     def close(self) -> None:
