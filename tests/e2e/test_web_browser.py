@@ -354,6 +354,7 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
         seen = {}
 
         def check(name: str) -> None:
+            pg.wait_for_load_state("load")   # measured with the stylesheet applied, as a person sees it
             sw, vw = no_sideways_scroll(pg)
             # a mobile browser widens its layout viewport to fit wide content: compare with the screen itself
             seen[name] = (sw, min(vw, width))
