@@ -15,7 +15,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from jixiao.cli import app as cli_app
-from jixiao.web import charts, views
+from jixiao.web import charts, filters, views
 from jixiao.web.cache import ResultCache
 from jixiao.web.safe_xlsx import DANGEROUS, needs_quote, neutralise_formulas
 from jixiao.web.uploads import UploadRejected, display_name, sniff
@@ -114,8 +114,17 @@ def test_charts_are_well_formed_and_escaped(rows):
 
 def test_chart_bars_are_proportional():
     svg = str(charts.hbars("t", [("甲", [D("50"), D("100")])], ["a", "b"]))
-    bars = re.findall(r'<rect x="230" y="(\d+)" width="([\d.]+)" height="12"', svg)
-    assert [D(w) for y, w in bars if int(y) > 50] == [D("190.0"), D("380.0")]  # legend swatches excluded
+    bars = re.findall(r'<rect x="150" y="(\d+)" width="([\d.]+)" height="12"', svg)
+    assert [D(w) for y, w in bars if int(y) > 50] == [D("130.0"), D("260.0")]  # legend swatches excluded
+
+
+def test_charts_never_shrink_below_three_quarters():
+    """On a phone a chart scrolls in its box rather than drawing 13-px labels at 6 px."""
+    svg = str(charts.hbars("t", [("甲", [D("1"), None])], ["a", "b"]))
+    width = D(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    least, most = map(D, re.search(r'style="min-width:(\d+)px;max-width:(\d+)px"', svg).groups())
+    assert width * D("0.75") <= least <= width <= most <= width * D("1.5")
+    assert svg.count("<rect") == 2 + 1  # two legend swatches, one bar: the missing value draws nothing
 
 
 def test_cache_is_bounded_and_checks_tokens():
@@ -129,17 +138,67 @@ def test_cache_is_bounded_and_checks_tokens():
 
 
 def test_claim_locations_and_order():
-    assert views.loc_text({"paragraph": 0}) == "第1段"
-    assert views.loc_text({"table": 0, "row": 2, "column": 3}) == "表1第3行第4列"
-    claims = [{"status": s} for s in ("ok", "rounding", "mismatch", "unverifiable", "mismatch")]
-    assert [c["status"] for c in views.order_claims(claims)] == [
-        "mismatch", "mismatch", "unverifiable", "rounding", "ok"]
-    assert views.claim_summary(claims) == {"mismatch": 2, "unverifiable": 1, "rounding": 1, "ok": 1, "total": 5}
+    assert filters.loc_text({"paragraph": 0}) == "第1段"
+    assert filters.loc_text({"paragraph": 4, "page": 2}) == "第2页 第5段"
+    assert filters.loc_text({"table": 0, "row": 2, "column": 3}) == "表1第3行第4列"
+    claims = tuple({"status": s, "text": s} for s in ("ok", "rounding", "mismatch", "unverifiable", "mismatch"))
+    page = views.audit_page("x" * 20, views.Audited("r.txt", claims, {}))
+    assert [c.status for c in page.claims] == ["mismatch", "mismatch", "unverifiable", "rounding", "ok"]
+    assert [c.status_word for c in page.claims] == ["不符", "不符", "无法核实", "尾差", "无误"]
+    assert (page.summary.total, page.summary.mismatch, page.summary.ok) == (5, 2, 1) and page.verdict == "bad"
 
 
-def test_evidence_is_readable():
-    assert views.evidence({"项目": {"甲": D("1500.0")}, "阈值": D("80")}) == "项目：甲：1500.0；阈值：80"
-    assert views.evidence([D("1E+3"), "乙"]) == "1000、乙"
+@pytest.mark.parametrize(("statuses", "verdict"), [
+    ((), "warn"), (("unverifiable",), "warn"), (("ok", "unverifiable"), "warn"), (("ok", "rounding"), "good"),
+    (("ok", "mismatch"), "bad")])
+def test_audit_banner_is_green_only_when_something_was_verified(statuses, verdict):
+    page = views.audit_page("x" * 20, views.Audited("r.txt", tuple({"status": s} for s in statuses), {}))
+    assert page.verdict == verdict
+
+
+def test_evidence_has_units_and_separators():
+    ev = {"预算执行率": D("86.5"), "全年预算合计": D("67285.97"), "阈值": D("10"), "项目数": 3, "在职人员数": 59,
+          "调增项目": {"甲": D("1500.0")}}
+    shown = {k: filters.evidence(k, v, ev) for k, v in ev.items()}
+    assert shown == {"预算执行率": "86.50%", "全年预算合计": "67,285.97万元", "阈值": "10.00%", "项目数": "3个",
+                     "在职人员数": "59人", "调增项目": "甲：1,500.00万元"}
+    kpi = {"目标值": D("95"), "完成值": D("90"), "单位": "%"}
+    assert filters.evidence("完成值", D("90"), kpi) == "90.00%"
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("2022、2023", [2022, 2023]), ("2022 2023", [2022, 2023]), ("2022,2023", [2022, 2023]),
+    ("2022，2023", [2022, 2023]), (" 2023 ", [2023]), ("", [])])
+def test_year_lists_accept_chinese_separators(text, years):
+    assert views.parse_years(text) == years
+
+
+@pytest.mark.parametrize("text", ["2022-2023", "二〇二二", "22,23", "2022、abc"])
+def test_year_lists_refuse_other_text(text):
+    with pytest.raises(ValueError):
+        views.parse_years(text)
+
+
+def test_competition_ranking():
+    assert views.competition_rank([D(90), D(85), D(85), D(70), None]) == [1, 2, 2, 4, None]
+
+
+@pytest.mark.parametrize(("host", "ok"), [
+    ("127.0.0.1:8000", True), ("localhost:8000", True), ("[::1]:8000", True), ("LOCALHOST", True),
+    ("evil.example:8000", False), ("127.0.0.1.evil.example", False), ("192.168.1.5:8000", False)])
+def test_host_check_on_a_local_bind(host, ok):
+    from jixiao.web.guard import HostOriginGuard
+
+    assert HostOriginGuard(None, bind="127.0.0.1", refuse=None).host_ok(host) is ok
+
+
+def test_host_check_on_every_address_takes_ip_literals_but_not_names():
+    from jixiao.web.guard import HostOriginGuard
+
+    g = HostOriginGuard(None, bind="0.0.0.0", refuse=None)
+    assert g.host_ok("192.168.1.5:8000") and g.host_ok("[fe80::1]:8000") and g.host_ok("localhost")
+    assert not g.host_ok("rebind.evil.example:8000")
+    assert HostOriginGuard(None, bind="192.168.1.5", refuse=None).host_ok("192.168.1.5:8000")
 
 
 def test_serve_help_is_chinese():
@@ -161,20 +220,13 @@ def test_serve_refuses_a_bad_or_busy_port():
         s.close()
 
 
-def test_serve_refuses_a_missing_database_file(tmp_path):
-    r = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "没有.db")])
-    assert r.exit_code == 2 and "数据库文件不存在" in r.output
+def test_the_default_store_is_in_the_user_data_folder(monkeypatch, tmp_path):
+    from jixiao.web import Settings
+    from jixiao.web.service import default_store_path
 
-
-def test_a_missing_module_is_a_feature_unavailable(monkeypatch):
-    import sys
-
-    from fastapi.testclient import TestClient
-
-    from jixiao.web import Settings, create_app
-
-    monkeypatch.setitem(sys.modules, "jixiao.audit", None)  # import now raises ModuleNotFoundError
-    c = TestClient(create_app(Settings()))
-    r = c.post("/audit", files={"report": ("r.txt", "一、部门概况".encode(), "text/plain")})
-    assert r.status_code == 503
-    assert "此功能尚未可用：报告审核。" in r.text and "缺少模块 jixiao.audit" in r.text
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    p = default_store_path()
+    assert p.name == "jixiao.db" and p.parent.name == "jixiao" and str(tmp_path) in str(p)
+    assert Settings().store_url() == "sqlite:///" + str(p)
+    assert Settings(db="sqlite:///x.db").store_url() == "sqlite:///x.db"

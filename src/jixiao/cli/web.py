@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -19,7 +18,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址。默认只允许本机访问（127.0.0.1）。"),
         port: int = typer.Option(8000, "--port", help="端口号。"),
-        db: str | None = typer.Option(None, "--db", help="历史数据库：sqlite:///路径、文件路径或 postgresql+psycopg://…（或环境变量 JIXIAO_DB），用于历年结果与对比。"),
+        db: str | None = typer.Option(None, "--db", help="历史数据库：sqlite:///路径、文件路径或 postgresql+psycopg://…（或环境变量 JIXIAO_DB）。默认是用户数据目录下的 jixiao/jixiao.db；网页上的评价与排名都记入其中，历年结果与对比从中读取。"),
         max_upload_mb: int = typer.Option(20, "--max-upload-mb", help="单次上传的大小上限（MB）。"),
         open_browser: bool = typer.Option(False, "--open", help="启动后自动用默认浏览器打开页面。"),
     ):
@@ -32,16 +31,17 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from ..web import Settings, create_app
+        from ..web.app import store_label
+        from ..web.service import default_store_path
+        from .batch import db_url  # a plain file path means an SQLite file, as in history/compare
 
-        if db or os.environ.get("JIXIAO_DB"):
-            from .batch import db_url  # a plain file path means an SQLite file, as in history/compare
-
-            db = db_url(db, must_exist=True)
+        db = db_url(db, default=default_store_path())
         settings = Settings(host=host, port=port, db=db, max_upload_mb=max_upload_mb)
         application = create_app(settings)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
         console.print(f"jixiao 本地网页已启动：{url} （按 Ctrl+C 停止）", markup=False)
+        console.print(f"历史数据库：{store_label(db)}", markup=False)
         if open_browser:
             import threading
             import webbrowser

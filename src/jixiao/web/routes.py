@@ -1,0 +1,536 @@
+"""The page's addresses. GET handlers build a page context (views.py) and serve it as HTML or, with
+``.json`` appended, as JSON; POST handlers do the work off the event loop, keep the result in the
+cache (and record it in the store), and redirect (303) to the result's own GET address."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..batch.summary import KEY_INDICATORS
+from ..errors import JixiaoError
+from . import views
+from .app import Web
+from .pages import ErrorPage, FrameworksPage, HomePage, ReviewPage
+from .safe_xlsx import neutralise_formulas
+from .service import sha256
+from .uploads import Sniffed, UploadRejected, display_name, save, sniff, upload_folder
+
+log = logging.getLogger("jixiao.web")
+router = APIRouter()
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "绩效自评报告.docx"),
+    "html": ("text/html; charset=utf-8", "绩效自评报告.html"),
+    "xlsx": (XLSX, "绩效自评附表.xlsx"),
+    "json": ("application/json; charset=utf-8", "评价结果.json"),
+}
+OWN_FRAMEWORK = "__file__"   # the dropdown's "use the uploaded YAML" choice
+
+
+def _web(request: Request) -> Web:
+    return request.app.state.web
+
+
+def _split(rid: str, *suffixes: str) -> tuple[str, str]:
+    """'abc.json' → ('abc', 'json'); 'abc' → ('abc', '')."""
+    for s in suffixes:
+        if rid.endswith("." + s):
+            return rid[: -len(s) - 1], s
+    return rid, ""
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition with an ASCII fallback and the UTF-8 Chinese name (RFC 6266/5987)."""
+    ascii_name = "jixiao-" + ("report" if "报告" in filename else "export") + "." + filename.rsplit(".", 1)[-1]
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def expired(web: Web, what: str, again: str, as_json: bool = False, back: str = "/") -> Response:
+    n = web.settings.cache_size
+    return web.error(404, f"这个{what}已过期：服务器只保留最近的 {n} 份结果，重新启动后全部清空。", again,
+                     heading=f"{what}已过期", as_json=as_json, back=back)
+
+
+# ---- forms ----------------------------------------------------------------------------------------
+async def read_form(request: Request, field: str, max_files: int):
+    try:
+        return await request.form(max_files=max_files, max_fields=20)
+    except UploadRejected:
+        raise
+    except StarletteHTTPException as exc:  # malformed multipart, or over the file count
+        if "files" in str(exc.detail).lower():
+            raise UploadRejected(f"一次最多上传 {max_files} 个文件。", "请分批选择，每批不超过这个数量。",
+                                 status=413) from None
+        raise UploadRejected("上传的表单无法解析。", "请用本页的上传按钮重新选择文件。", status=400) from None
+
+
+def files_of(form, field: str) -> list[UploadFile]:
+    return [f for f in form.getlist(field) if isinstance(f, UploadFile) and (f.filename or f.size)]
+
+
+def closes_form(fn):
+    """Close the parsed form (its spooled upload files) when the request is done, whatever happens."""
+    @functools.wraps(fn)
+    async def wrapper(request: Request):
+        try:
+            return await fn(request)
+        finally:
+            await request.close()
+    return wrapper
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---- officer ----------------------------------------------------------------------------------------
+@router.get("/")
+@router.get("/index.json")
+async def home(request: Request):
+    web = _web(request)
+    fws = await web.offload(web.library.frameworks)
+    page = HomePage(views.framework_choices(fws), web.settings.max_upload_mb)
+    return web.serve(page, request.url.path.endswith(".json"))
+
+
+@router.get("/favicon.ico")
+async def favicon():
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+@router.get("/template")
+async def template(request: Request):
+    web = _web(request)
+    data = await web.offload(web.library.template_bytes)
+    return Response(neutralise_formulas(data), media_type=XLSX,
+                    headers={"Content-Disposition": attachment("基础数据表（空白模板）.xlsx")})
+
+
+@router.get("/frameworks")
+@router.get("/frameworks.json")
+async def frameworks(request: Request):
+    web = _web(request)
+
+    def build():
+        return tuple(views.framework_doc(f, web.library.framework(f.id)) for f in web.library.frameworks())
+
+    page = FrameworksPage(await web.offload(build))
+    return web.serve(page, request.url.path.endswith(".json"))
+
+
+@router.get("/frameworks/{name}")
+async def framework_file(request: Request, name: str):
+    web = _web(request)
+    fid, ext = _split(name, "yaml")
+    known = {f.id for f in await web.offload(web.library.frameworks)}
+    if ext != "yaml" or fid not in known:
+        return web.error(404, "没有这个内置评分框架。", "内置框架见“评分框架说明”页。", back="/frameworks")
+    data = await web.offload(web.library.framework_yaml, fid)
+    return Response(data, media_type="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": attachment(f"{fid}.yaml")})
+
+
+@router.post("/check")
+@closes_form
+async def check(request: Request):
+    web = _web(request)
+    form = await read_form(request, "workbook", max_files=2)
+    files = files_of(form, "workbook")
+    if not files:
+        raise UploadRejected("没有收到文件。", "请先点击“选择文件”，选中填好的基础数据表（.xlsx），再点“上传并校验”。",
+                             status=400)
+    name = display_name(files[0].filename, "基础数据表.xlsx")
+    sn = sniff(await files[0].read(), ("xlsx",))
+    framework = str(form.get("framework") or "").strip()
+    fws = await web.offload(web.library.frameworks)
+    fw_files = files_of(form, "framework_file")
+    fw_file, fw_name = None, ""
+    if fw_files:
+        fw_name = display_name(fw_files[0].filename, "评分框架.yaml")
+        if framework != OWN_FRAMEWORK:
+            chosen = next((f.name for f in fws if f.id == framework), "默认框架")
+            raise UploadRejected(f"评分框架选了两种：下拉框中的“{chosen}”和上传的文件“{fw_name}”。",
+                                 "请在下拉框中选“使用上传的自定义框架文件”，或者取消选择框架文件，只用下拉框中的框架。")
+        try:
+            fw_file = sniff(await fw_files[0].read(), ("txt",))
+        except UploadRejected:
+            raise UploadRejected(f"自定义评分框架“{fw_name}”不是 YAML 文本文件。",
+                                 "框架文件的写法见本页面的“评分框架说明”；不用自定义框架时请不要选择该文件。") from None
+    elif framework == OWN_FRAMEWORK:
+        raise UploadRejected("下拉框选了“使用上传的自定义框架文件”，但没有选择框架文件。",
+                             "请选择 .yaml 框架文件，或在下拉框中改选内置框架。")
+    elif framework and framework not in {f.id for f in fws}:
+        raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
+    chosen_label = fw_name if fw_file is not None else ""
+    url = await web.offload(_check_and_evaluate, web, sn, name, framework or None, fw_file, chosen_label)
+    return see_other(url)
+
+
+def _check_and_evaluate(web: Web, sn, name: str, framework: str | None, fw_file, fw_name: str) -> str:
+    with upload_folder() as folder:
+        path = save(folder, 1, sn)
+        if fw_file is not None:  # the user's own framework: a YAML file, named by us
+            fw_path = folder / "评分框架.yaml"
+            fw_path.write_bytes(fw_file.data)
+            framework = str(fw_path)
+        try:
+            outcome = web.library.run(path, framework)
+        except JixiaoError as exc:  # e.g. a framework file error: show the user's name, not our temp path
+            if fw_file is not None and framework:
+                exc.message = exc.message.replace(framework, fw_name).replace("评分框架.yaml", fw_name)
+            exc.message = exc.message.replace(str(folder) + os.sep, "")
+            raise
+        if outcome.department is not None:
+            outcome.department.source_file = name
+        recorded = _record(web, outcome, sha256(sn.data), name, framework)
+        ev = outcome.evaluation
+        if ev is None:
+            unit = getattr(outcome.department, "name", "") or ""
+            return "/check/" + web.cache.put(views.Checked(name, unit, outcome.issues,
+                                                           views.cell_previews(path, outcome.issues)))
+    todo = tuple(web.library.todo(ev))
+    return "/result/" + web.cache.put(views.Evaluated(name, ev, fw_name and f"{ev.score.framework}（{fw_name}）",
+                                                      recorded, todo))
+
+
+def _record(web: Web, outcome, data_hash: str, name: str, framework: str | None) -> bool:
+    """Record the run in the store; a store that cannot be written never costs the user the result."""
+    try:
+        return web.history.record(outcome, data_hash, name, framework) is not None
+    except Exception:  # noqa: BLE001 - logged; the page says the result was not recorded
+        log.exception("could not record %s in the store", name)
+        return False
+
+
+@router.get("/check/{rid}")
+async def checked(request: Request, rid: str):
+    web = _web(request)
+    rid, ext = _split(rid, "json")
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.Checked):
+        return expired(web, "校验结果", "请重新上传基础数据表。", ext == "json")
+    return web.serve(views.check_page(rid, entry), ext == "json")
+
+
+@router.get("/result/{rid}")
+async def result(request: Request, rid: str):
+    web = _web(request)
+    rid, ext = _split(rid, "json")
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.Evaluated):
+        return expired(web, "评价结果", "请重新上传基础数据表。", ext == "json")
+    page = await web.offload(views.result_page, rid, entry)
+    return web.serve(page, ext == "json")
+
+
+@router.get("/download/{rid}/{fmt}")
+async def download(request: Request, rid: str, fmt: str):
+    web = _web(request)
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.Evaluated):
+        return expired(web, "评价结果", "下载链接随结果一起失效。请重新上传基础数据表，再从新的结果页下载。")
+    if fmt not in DOWNLOADS:
+        return web.error(404, "不支持这种下载格式。", "可下载 .docx、.html、.xlsx、.json。", back=f"/result/{rid}")
+    ev = entry.evaluation
+    data = entry.files.get(fmt)   # rendered once per result, kept with it in the LRU
+    if data is None:
+        if fmt == "json":
+            data = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+        else:
+            data = await web.offload(web.library.render, ev, fmt)
+            if fmt == "xlsx":
+                data = await web.offload(neutralise_formulas, data)
+        entry.files[fmt] = data
+    mime, fname = DOWNLOADS[fmt]
+    unit = views.safe_filename_part(getattr(ev.department, "name", "") or "")
+    year = getattr(ev.department, "year", None) or ""
+    fname = f"{unit}{year}{'年度' if year else ''}{fname}" if unit else fname
+    return Response(data, media_type=mime, headers={"Content-Disposition": attachment(fname)})
+
+
+@router.get("/problem/{pid}")
+async def problem(request: Request, pid: str):
+    """A refused upload's explanation, at its own address (kept like a result)."""
+    web = _web(request)
+    pid, ext = _split(pid, "json")
+    entry = web.cache.get(pid)
+    if not isinstance(entry, ErrorPage):
+        return expired(web, "提示", "请从首页重新开始。", ext == "json")
+    return web.serve(entry, ext == "json", status=entry.status)
+
+
+# ---- reviewer ----------------------------------------------------------------------------------------
+@router.get("/review")
+@router.get("/review.json")
+async def review(request: Request):
+    web = _web(request)
+    units, years, error = await _overview(web)
+    fws = await web.offload(web.library.frameworks)
+    page = ReviewPage(views.framework_choices(fws), web.settings.max_upload_mb, web.settings.max_batch_files,
+                      web.library.can_review(), web.history.label, error, tuple(units), tuple(years))
+    return web.serve(page, request.url.path.endswith(".json"))
+
+
+async def _overview(web: Web) -> tuple[list[str], list[int], str]:
+    try:
+        units, years = await web.offload(web.history.overview)
+        return units, years, ""
+    except JixiaoError as exc:
+        return [], [], exc.message
+    except Exception as exc:  # noqa: BLE001 - the store is optional for every other task
+        log.exception("store overview failed")
+        return [], [], f"无法打开历史数据库：{type(exc).__name__}"
+
+
+@router.post("/audit")
+@closes_form
+async def audit(request: Request):
+    web = _web(request)
+    form = await read_form(request, "report", max_files=1)
+    files = files_of(form, "report")
+    if not files:
+        raise UploadRejected("没有收到报告文件。", "请选择要审核的报告（.docx、.pdf 或 .txt）。", status=400)
+    name = display_name(files[0].filename, "报告")
+    sn = sniff(await files[0].read(), ("docx", "pdf", "txt"))
+
+    def run():
+        with upload_folder() as folder:
+            res = web.library.audit(save(folder, 1, sn))
+        return views.Audited(name, tuple(c.to_dict() for c in res.claims), web.library.kind_names())
+
+    entry = await web.offload(run)
+    return see_other("/audit/" + web.cache.put(entry))
+
+
+@router.get("/audit/{rid}")
+async def audited(request: Request, rid: str):
+    web = _web(request)
+    rid, ext = _split(rid, "json")
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.Audited):
+        return expired(web, "审核结果", "请重新上传要审核的报告。", ext == "json", back="/review")
+    return web.serve(views.audit_page(rid, entry), ext == "json")
+
+
+@router.post("/selfreview")
+@closes_form
+async def self_review(request: Request):
+    """Review a submitted 自评表 (and, if given, compare it with the unit's workbook)."""
+    web = _web(request)
+    if not web.library.can_review():
+        return web.error(404, "没有找到您要访问的页面。", "请从审核人员页面重新开始。", back="/review")
+    form = await read_form(request, "table", max_files=2)
+    files = files_of(form, "table")
+    if not files:
+        raise UploadRejected("没有收到自评表。", "请选择单位提交的自评表（.xlsx）或自评报告（.docx、.pdf、.txt）。",
+                             status=400)
+    name = display_name(files[0].filename, "自评表")
+    sn = sniff(await files[0].read(), ("xlsx", "docx", "pdf", "txt"))
+    wbs = files_of(form, "workbook")
+    wb_name, wb_sn = "", None
+    if wbs:
+        wb_name = display_name(wbs[0].filename, "基础数据表.xlsx")
+        wb_sn = sniff(await wbs[0].read(), ("xlsx",))
+
+    def run():
+        with upload_folder() as folder:
+            res = web.library.review(save(folder, 1, sn), save(folder, 2, wb_sn) if wb_sn is not None else None)
+        return views.SelfReviewed(name, wb_name, res.tables, tuple(i.to_dict() for i in res.items),
+                                  web.library.review_words())
+
+    entry = await web.offload(run)
+    return see_other("/selfreview/" + web.cache.put(entry))
+
+
+@router.get("/selfreview/{rid}")
+async def self_reviewed(request: Request, rid: str):
+    web = _web(request)
+    rid, ext = _split(rid, "json")
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.SelfReviewed):
+        return expired(web, "复核结果", "请重新上传要复核的自评表。", ext == "json", back="/review")
+    return web.serve(views.self_review_page(rid, entry), ext == "json")
+
+
+@router.post("/batch")
+@closes_form
+async def batch(request: Request):
+    web = _web(request)
+    limit = web.settings.max_batch_files
+    form = await read_form(request, "workbooks", max_files=limit)
+    files = files_of(form, "workbooks")
+    if not files:
+        raise UploadRejected("没有收到文件。", "请一次选择多个基础数据表（.xlsx），可按住 Ctrl 多选。", status=400)
+    framework = str(form.get("framework") or "").strip() or None
+    fws = await web.offload(web.library.frameworks)
+    if framework and framework not in {f.id for f in fws}:
+        raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
+    label = next((f.name for f in fws if f.id == framework or (framework is None and f.default)), framework or "")
+    items: list[tuple[str, Sniffed | None, str]] = []
+    for i, up in enumerate(files, 1):
+        name = display_name(up.filename, f"第{i}个文件")
+        try:
+            items.append((name, sniff(await up.read(), ("xlsx",)), ""))
+        except UploadRejected as exc:
+            items.append((name, None, exc.message))
+    budget = max(web.settings.time_budget_s, web.settings.batch_seconds_per_file * len(items))
+    ranked = await web.offload(_rank, web, items, framework, label, budget=budget)
+    return see_other("/ranking/" + web.cache.put(ranked))
+
+
+def _rank(web: Web, items, framework: str | None, label: str) -> views.Ranked:
+    out = []
+    recorded = True
+    with upload_folder() as folder:
+        for i, (name, sn, reason) in enumerate(items, 1):
+            if sn is None:
+                out.append(views.RankedItem(name, reason=reason))
+                continue
+            path = save(folder, i, sn)
+            try:
+                outcome = web.library.run(path, framework)
+            except JixiaoError as exc:
+                out.append(views.RankedItem(name, reason=exc.message))
+                continue
+            dept = outcome.department
+            if dept is not None:
+                dept.source_file = name
+            recorded = _record(web, outcome, sha256(sn.data), name, framework) and recorded
+            unit, year = getattr(dept, "name", "") or "", getattr(dept, "year", None)
+            if outcome.evaluation is not None:
+                rid = web.cache.put(views.Evaluated(name, outcome.evaluation, "", recorded))
+                out.append(views.RankedItem(name, unit, year, rid, outcome.evaluation))
+            else:
+                errors = sum(1 for x in outcome.issues if x.severity == "error")
+                cid = web.cache.put(views.Checked(name, unit, outcome.issues, views.cell_previews(path, outcome.issues)))
+                out.append(views.RankedItem(name, unit, year, reason=f"基础数据表有 {errors} 处错误，未评分", check_id=cid))
+    return views.Ranked(label, tuple(out), KEY_INDICATORS, recorded)
+
+
+def _ranking_names(entry: views.Ranked) -> dict[str, str]:
+    return views.indicator_names([it.evaluation for it in entry.items if it.evaluation is not None],
+                                 entry.indicator_ids)
+
+
+@router.get("/ranking/{rid}")
+async def ranking(request: Request, rid: str):
+    web = _web(request)
+    rid, ext = _split(rid, "json", "xlsx")
+    entry = web.cache.get(rid)
+    if not isinstance(entry, views.Ranked):
+        return expired(web, "排名结果", "请重新上传各单位的基础数据表。", ext == "json", back="/review")
+    page = views.ranking_page(rid, entry, _ranking_names(entry))
+    if ext == "xlsx":
+        from .exports import ranking_xlsx
+
+        data = await web.offload(ranking_xlsx, page)
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment("批量评价排名.xlsx")})
+    return web.serve(page, ext == "json")
+
+
+@router.get("/ranking")
+@router.get("/ranking.json")
+@router.get("/ranking.xlsx")
+async def stored_ranking(request: Request, year: str = "", framework: str = ""):
+    """Rank what the store holds for one year under one framework: no upload needed."""
+    web = _web(request)
+    ext = request.url.path.rsplit(".", 1)[-1] if "." in request.url.path else ""
+
+    def build():
+        _, years = web.history.overview()
+        used = web.history.frameworks_used()
+        names = {f.id: f.name for f in web.library.frameworks()}
+        default = next((f.id for f in web.library.frameworks() if f.default), "")
+        fw = framework or (default if default in used else (used[0] if used else ""))
+        try:
+            y = int(year) if year.strip() else (years[-1] if years else None)
+        except ValueError:
+            y = years[-1] if years else None
+        rows, inds = web.history.ranking(y, fw) if y is not None and fw else ([], {})
+        shown = [*used, *([fw] if fw and fw not in used else [])]
+        return views.stored_ranking_page(y, fw, names.get(fw, fw), years, [(f, names.get(f, f)) for f in shown],
+                                         rows, inds)
+
+    try:
+        page = await web.offload(build)
+    except JixiaoError as exc:
+        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=ext == "json",
+                         back="/review")
+    if ext == "xlsx":
+        from .exports import ranking_xlsx
+
+        data = await web.offload(ranking_xlsx, page)
+        name = f"{page.years[0].year}年排名.xlsx" if page.years else "排名.xlsx"
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(name)})
+    return web.serve(page, ext == "json")
+
+
+@router.get("/history")
+@router.get("/history.json")
+async def history(request: Request, unit: str = ""):
+    web = _web(request)
+    as_json = request.url.path.endswith(".json")
+    unit = unit.strip()[:200]
+
+    def build():
+        units, _ = web.history.overview()
+        message = ""
+        chosen = unit
+        if unit and unit not in units:
+            near = [u for u in units if unit in u or u in unit][:5]
+            message = f"数据库中没有单位“{unit}”的评价记录。" + (f"相近的单位：{'、'.join(near)}。" if near else "")
+            chosen = ""
+        rows, names = web.history.history(chosen or None) if units else ([], {})
+        if unit and message:
+            rows = []
+        return views.history_page(web.history.label, chosen, units, rows, names, message)
+
+    try:
+        page = await web.offload(build)
+    except JixiaoError as exc:
+        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=as_json, back="/review")
+    return web.serve(page, as_json)
+
+
+@router.get("/compare")
+@router.get("/compare.json")
+async def compare(request: Request, years: str = "", a: str = "", b: str = ""):
+    web = _web(request)
+    as_json = request.url.path.endswith(".json")
+    text = years or f"{a} {b}"
+
+    def build():
+        _, all_years = web.history.overview()
+        try:
+            ys = sorted(set(views.parse_years(text)))
+        except ValueError as exc:
+            return views.compare_page(web.history.label, None, all_years, None,
+                                      f"“{str(exc)[:20]}”不是年度。请选择或填写两个年度，例如 2022、2023。")
+        if not text.strip():
+            return views.compare_page(web.history.label, None, all_years, None, "")
+        if len(ys) != 2:
+            return views.compare_page(web.history.label, None, all_years, None,
+                                      "请选择两个不同的年度进行对比（例如 2022、2023）。")
+        pair = (ys[0], ys[1])
+        missing = [y for y in pair if y not in all_years]
+        if missing:
+            return views.compare_page(web.history.label, None, all_years, None,
+                                      f"数据库中没有 {'、'.join(map(str, missing))} 年的评价记录。")
+        return views.compare_page(web.history.label, pair, all_years, web.history.compare(pair))
+
+    try:
+        page = await web.offload(build)
+    except JixiaoError as exc:
+        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=as_json, back="/review")
+    return web.serve(page, as_json)
+
