@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from ..issues import CLAIM_STATUS_ZH
 from ..money import fmt_amount, fmt_count, fmt_rate
 
 COUNT_UNITS = ("人", "个", "家", "项", "次", "份", "辆", "台", "件", "户")
 #: one word per audit status, as the CLI and docs/audit.md write them
-STATUS_ZH = {"mismatch": "不符", "unverifiable": "无法核实", "rounding": "尾差", "ok": "无误"}
+STATUS_ZH = CLAIM_STATUS_ZH      # one status vocabulary for CLI, web and docs
 PENDING = "待评"
 
 
