@@ -207,7 +207,7 @@ def _record(web: Web, outcome, data_hash: str, name: str, framework: str | None)
     """Record the run in the store; a store that cannot be written never costs the user the result."""
     try:
         return web.history.record(outcome, data_hash, name, framework) is not None
-    except Exception:  # noqa: BLE001 - logged; the page says the result was not recorded
+    except Exception:
         log.exception("could not record %s in the store", name)
         return False
 
@@ -287,7 +287,7 @@ async def _overview(web: Web) -> tuple[list[str], list[int], str]:
         return units, years, ""
     except JixiaoError as exc:
         return [], [], exc.message
-    except Exception as exc:  # noqa: BLE001 - the store is optional for every other task
+    except Exception as exc:
         log.exception("store overview failed")
         return [], [], f"无法打开历史数据库：{type(exc).__name__}"
 
