@@ -124,7 +124,7 @@ def test_yuan_workbook_is_converted_once(tmp_path):
 
 @pytest.mark.parametrize("text,expected", [
     ("19,550.00", "19550.00"), (" 19550 ", "19550"), ("１２３", "123"), ("－1,620", "-1620"),
-    ("12.5%", "12.5"), ("(1,620.00)", "-1620.00"), (1547.34, "1547.34"), (6880, "6880"),
+    ("1,234.50万元", "1234.50"), ("12,345,000元", "1234.50"), ("(1,620.00)", "-1620.00"), (1547.34, "1547.34"), (6880, "6880"),
 ])
 def test_amount_texts_accepted(tmp_path, text, expected):
     p = make_workbook(tmp_path, {"部门项目": [{"项目名称": "甲", "年初预算": 0, "预算调整": text}]})
@@ -303,9 +303,9 @@ def _dup_row(wb):
     (lambda wb: wb["支出总表"].delete_rows(10), ("W-ROW-MISSING", "支出总表", None)),        # 整体支出合计
     (_dup_row, ("E-ROW-DUPLICATE", "三公经费", "A6")),
     (_dup_sheet, ("E-SHEET-DUPLICATE", "公共项目 ", None)),
-    (lambda wb: wb["支出总表"].__setitem__("B11", 5), ("I-CELL-IGNORED", "支出总表", "B11")),  # 政府性基金 年初
+    (lambda wb: wb["支出总表"].__setitem__("B11", 5), ("W-CELL-IGNORED", "支出总表", "B11")),  # 政府性基金 年初
     (lambda wb: wb["部门项目"].__setitem__("J1", "决算"), ("W-COLUMN-DUPLICATE", "部门项目", "J1")),
-    (lambda wb: wb["三公经费"].__setitem__("A7", "会议费"), ("I-ROW-UNKNOWN", "三公经费", "A7")),
+    (lambda wb: wb["三公经费"].__setitem__("A7", "会议费"), ("W-ROW-UNKNOWN", "三公经费", "A7")),
 ])
 def test_structure_notes(tmp_path, edit, expected):
     f = flatten(load(make_workbook(tmp_path, base="example", edit=edit)).issues)

@@ -222,6 +222,7 @@ class KPI:
     nature: str = "≥"
     note: str = ""
     src: Src = field(default_factory=Src)
+    weight: Amount = None  # 权重/分值 of this row (optional; a framework's kpi item may use it)
 
 
 @dataclass

@@ -16,7 +16,7 @@ COLUMN_UNKNOWN = register("I-COLUMN-UNKNOWN", "info", "未识别的列（已忽�
 COLUMN_DUPLICATE = register("W-COLUMN-DUPLICATE", "warning", "列重复（只读取第一列）")
 COLUMN_UNIT = register("W-COLUMN-UNIT", "warning", "列标题中的金额单位与“金额单位”不一致")
 ROW_MISSING = register("W-ROW-MISSING", "warning", "缺少预置的行")
-ROW_UNKNOWN = register("I-ROW-UNKNOWN", "info", "未识别的行（已忽略）")
+ROW_UNKNOWN = register("W-ROW-UNKNOWN", "warning", "未识别的行（未读取）")
 ROW_EXTRA = register("I-ROW-EXTRA", "info", "新增的行（已按分项读取）")
 ROW_DUPLICATE = register("E-ROW-DUPLICATE", "error", "同一项目填写了两行")
 MERGED_CELLS = register("I-MERGED-CELLS", "info", "合并单元格")
@@ -31,8 +31,11 @@ CELL_BAD_UNIT = register("E-CELL-BAD-UNIT", "error", "金额单位只能是“�
 CELL_BAD_NATURE = register("E-CELL-BAD-NATURE", "error", "指标性质不在可选列表中")
 CELL_FORMULA = register("E-CELL-FORMULA-NO-VALUE", "error", "公式单元格没有计算结果")
 CELL_ERROR = register("E-CELL-EXCEL-ERROR", "error", "单元格是 Excel 错误值")
-CELL_IGNORED = register("I-CELL-IGNORED", "info", "此单元格不需要填写（已忽略）")
+CELL_IGNORED = register("W-CELL-IGNORED", "warning", "此单元格的数字未读取")
 AMOUNT_CONVERTED = register("I-AMOUNT-CONVERTED", "info", "金额单位为元，已换算为万元")
+NUMBER_WITH_UNIT = register("I-CELL-UNIT", "info", "数字带单位（已按单位读取）")
+UNIT_MISMATCH = register("E-CELL-UNIT", "error", "数字所带单位与本列（本行）不符")
+VALUE_NOT_NUMBER = register("W-VALUE-NOT-NUMBER", "warning", "定量指标的目标值或完成值不是数字（未参与计算）")
 
 # basic information
 INFO_MISSING = register("E-INFO-MISSING", "error", "单位名称或年度未填写")

@@ -211,7 +211,8 @@ class _Parser(SheetParsers):
         if kind in schema.MONEY_KINDS:
             out, err = cells.to_amount(v, kind, self.unit)
         elif kind == schema.COUNT:
-            out, err = cells.to_count(v)
+            spec_col = next((c for c in g.spec.columns if c.field == fld), None)
+            out, err = cells.to_count(v, spec_col.unit if spec_col and spec_col.unit else "人")
         elif kind == schema.SCORE:
             out, err = cells.to_score(v)
         elif kind == schema.DATE:
@@ -230,7 +231,8 @@ class _Parser(SheetParsers):
             code, msg, hint = err
             head = g.spec.column(fld).name if fld in {c.field for c in g.spec.columns} else fld
             self.add(code, f"“{head}”：{msg}。", self.cell_loc(g, row, fld, key), hint)
-            return None
+            if not cells.keeps_value(err):
+                return None
         return out
 
     def labels(self, g: _Grid):

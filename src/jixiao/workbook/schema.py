@@ -301,7 +301,9 @@ KPIS = Sheet(
     "履职目标", "kpis", TABLE,
     columns=(Column("指标", "name", required=True, width=34), Column("指标性质", "nature", NATURE, width=10),
              Column("目标值", "target", VALUE, width=12), Column("完成值", "actual", VALUE, width=12),
-             Column("单位", "unit", width=8), Column("说明", "note", width=36)),
+             Column("单位", "unit", width=8), Column("说明", "note", width=36),
+             Column("权重", "weight", SCORE, width=8, aliases=("分值",),
+                    note="可不填；评分框架按权重加权平均各行完成程度（不填则各行等权）")),
     required=False,
 )
 

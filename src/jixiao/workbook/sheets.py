@@ -230,11 +230,12 @@ class SheetParsers:
                 else:
                     texts[f] = carry[f]
             key = f"{texts['project']}·{texts['level3']}" if texts["level3"] else texts["project"]
-            nature = self.value(g, row, "nature", key=key)
+            nature = self.value(g, row, "nature", key=key) or ""
+            target, actual, unit, nature = self.measures(g, row, key, texts["unit"], nature)
             pi = PerfIndicator(
                 project=texts["project"], level1=texts["level1"], level2=texts["level2"],
-                level3=texts["level3"], nature=nature or "", target=self.value(g, row, "target"),
-                unit=texts["unit"], actual=self.value(g, row, "actual"),
+                level3=texts["level3"], nature=nature, target=target,
+                unit=unit, actual=actual,
                 weight=self.value(g, row, "weight", key=key), score=self.value(g, row, "score", key=key),
                 deviation_reason=self.value(g, row, "deviation_reason") or "", src=Src(g.raw.title, row))
             if not pi.project or not pi.level3:
@@ -287,16 +288,54 @@ class SheetParsers:
             if any(getattr(line, f) is not None for f in ("prior_end", "added", "reduced", "end")):
                 d.assets.lines.append(line)
 
+    def measures(self, g: _Grid, row: int, key: str, unit: str, nature: str):
+        """目标值/完成值 of one 履职目标 or 绩效指标 row as people type them ('26次', '≥95%',
+        '2,200 篇'): the number is read when its unit fits the row's 单位 (or the 单位 is
+        empty: the unit typed is then kept as the row's unit), with an info note; a unit that
+        does not fit, or a comparison contradicting 指标性质, is a located error.
+
+        Returns (target, actual, unit, nature)."""
+        row_unit = cells.norm_unit(unit) if unit else ""
+        out = {}
+        for fld in ("target", "actual"):
+            v = self.value(g, row, fld, key=key)
+            val, u, op = cells.to_measure(v)
+            if isinstance(val, Decimal) and (u or op):
+                head = g.spec.column(fld).name
+                loc = self.cell_loc(g, row, fld, key)
+                if u and not row_unit:
+                    row_unit, unit = u, u
+                elif u and u != row_unit:
+                    self.add(C.UNIT_MISMATCH, f"“{head}”：“{cells.as_text(v)}”的单位“{u}”与本行的单位“{unit}”不符，"
+                             "未读取。", loc, "请统一单位：数字列只填数字，单位写在“单位”列。")
+                    val = None
+                if val is not None and op:
+                    if not nature:
+                        nature = op
+                    elif nature != op and nature != "定性":
+                        self.add(C.UNIT_MISMATCH, f"“{head}”：“{cells.as_text(v)}”写的是“{op}”，与指标性质“{nature}”"
+                                 "不符，未读取。", loc, "请核对指标性质，数字列只填数字。")
+                        val = None
+                if val is not None:
+                    shown = format(val, "f") + (f"（单位：{u}）" if u else "") + (f"，指标性质 {op}" if op else "") + " "
+                    self.add(C.NUMBER_WITH_UNIT, f"“{head}”：“{cells.as_text(v)}”按 {shown}读取。", loc,
+                             "数字列只填数字即可，单位写在“单位”列。")
+            out[fld] = val
+        return out["target"], out["actual"], unit, nature
+
     def parse_kpis(self, d: Department, g: _Grid) -> None:
         for row in g.data_rows():
             name = cells.as_text(g.get(row, "name"))
             if not name:
                 self.add(C.PROJECT_NO_NAME, "这一行履职目标没有指标名称。", self.cell_loc(g, row, "name"))
                 continue
-            d.kpis.append(KPI(name=name, target=self.value(g, row, "target"), actual=self.value(g, row, "actual"),
-                              unit=self.value(g, row, "unit") or "",
-                              nature=self.value(g, row, "nature", key=name) or "≥",
-                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row)))
+            nature = self.value(g, row, "nature", key=name) or ""
+            target, actual, unit, nature = self.measures(g, row, name, self.value(g, row, "unit") or "", nature)
+            extra = {}
+            if "weight" in g.cols:
+                extra["weight"] = self.value(g, row, "weight", key=name)
+            d.kpis.append(KPI(name=name, target=target, actual=actual, unit=unit, nature=nature or "≥",
+                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row), **extra))
 
     def parse_satisfaction(self, d: Department, g: _Grid) -> None:
         s = d.satisfaction
