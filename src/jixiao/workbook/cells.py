@@ -122,6 +122,10 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
             return None, (C.UNIT_MISMATCH, f"“{as_text(v)}”的单位“{u}”不是金额单位，此列是金额（{unit}）",
                           "金额列只填金额数字，如 19,550.00。")
         d = num * MONEY_FACTORS[u]  # in 万元, whatever the workbook's unit
+        if u != "万元" and d == d.to_integral_value():
+            d = d.quantize(CENT)
+        elif u != "万元":  # 15,473,400元 → 1547.34, not 1547.3400: the same figure, written as amounts are
+            d = d.normalize()
         if kind == schema.AMOUNT and d < 0:
             return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
                           "只有“预算调整”列可以为负（调减）。")

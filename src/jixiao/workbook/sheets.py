@@ -298,7 +298,9 @@ class SheetParsers:
         row_unit = cells.norm_unit(unit) if unit else ""
         out = {}
         for fld in ("target", "actual"):
-            v = self.value(g, row, fld, key=key)
+            v = g.get(row, fld)
+            if not cells.is_blank(v):
+                v = self.value(g, row, fld, schema.TEXT, key=key) if isinstance(v, str) else self.value(g, row, fld, key=key)
             val, u, op = cells.to_measure(v)
             if isinstance(val, Decimal) and (u or op):
                 head = g.spec.column(fld).name
@@ -317,7 +319,8 @@ class SheetParsers:
                                  "不符，未读取。", loc, "请核对指标性质，数字列只填数字。")
                         val = None
                 if val is not None:
-                    shown = format(val, "f") + (f"（单位：{u}）" if u else "") + (f"，指标性质 {op}" if op else "") + " "
+                    shown = format(val, "f") + (f"（单位：{u}" if u else "（") + (f"，指标性质 {op}" if op else "") + "）"
+                    shown = shown.replace("（，", "（").replace("（）", " ")
                     self.add(C.NUMBER_WITH_UNIT, f"“{head}”：“{cells.as_text(v)}”按 {shown}读取。", loc,
                              "数字列只填数字即可，单位写在“单位”列。")
             out[fld] = val

@@ -1,0 +1,201 @@
+"""Numbers as people type them (issue 12): units, spaces, full-width digits.
+
+Property: typing any numeric cell of the example the way a published table prints it either
+gives the same evaluation with an info note at that cell, or a located error at that cell —
+never a silent change of a figure or a score.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from builders import make_workbook
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from jixiao.evaluate import evaluate
+from jixiao.workbook import load, schema
+
+FULL = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
+
+
+def _fmt(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def _numeric_cells(path: Path):
+    """(sheet, coord, kind, value as Decimal, row unit) for every numeric cell of the workbook."""
+    wb = load_workbook(path)
+    out = []
+    for spec in schema.SHEETS:
+        if spec.name not in wb.sheetnames:
+            continue
+        ws = wb[spec.name]
+        heads = {schema.norm_header(c.value): c.column for c in ws[1] if c.value}
+        cols = {c.field: (heads[schema.norm_header(c.header)], c) for c in spec.columns
+                if schema.norm_header(c.header) in heads}
+        for r in range(2, ws.max_row + 1):
+            unit = ws.cell(r, cols["unit"][0]).value if "unit" in cols else None
+            for ci, col in cols.values():
+                v = ws.cell(r, ci).value
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    continue
+                if col.kind in (schema.AMOUNT, schema.SIGNED, schema.COUNT, schema.SCORE, schema.VALUE):
+                    out.append((spec.name, ws.cell(r, ci).coordinate, col, Decimal(repr(v)) if isinstance(v, float)
+                                else Decimal(v), unit))
+    return out
+
+
+def _typed(kind: str, col, d: Decimal, unit, how: str) -> tuple[str, str]:
+    """(text typed, expected outcome 'same' | 'info' | 'error')."""
+    if how == "spaces":
+        return f"  {_fmt(d)} ", "same"
+    if how == "fullwidth":
+        return _fmt(d).translate(FULL), "same"
+    if how == "unit":
+        if kind in (schema.AMOUNT, schema.SIGNED):
+            return f"{d:,}万元", "info"
+        if kind == schema.COUNT:
+            return f"{_fmt(d)} {col.unit}", "info"
+        if kind == schema.SCORE:
+            return f"{_fmt(d)}分", "info"
+        return (f"{_fmt(d)}{unit}", "info") if unit else (_fmt(d), "same")
+    if how == "yuan":
+        if kind in (schema.AMOUNT, schema.SIGNED):
+            return f"{d * 10000:,}元", "info"
+        return f"{_fmt(d)}", "same"
+    # a unit that does not fit
+    if kind in (schema.AMOUNT, schema.SIGNED):
+        return f"{_fmt(d)}次", "error"
+    if kind == schema.COUNT:
+        return f"{_fmt(d)}万元", "error"
+    if kind == schema.SCORE:
+        return f"{_fmt(d)}次", "error"
+    return (f"{_fmt(d)}公斤", "error") if unit else (_fmt(d), "same")
+
+
+def _result(path: Path):
+    res = load(path)
+    ev = evaluate(res.department, issues=res.issues).to_dict()
+    ev.pop("issues")
+    ev.pop("summary")
+    return res, ev
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    tmp = Path(tempfile.mkdtemp(prefix="jixiao-typed-"))
+    p = make_workbook(tmp, base="example")
+    res, ev = _result(p)
+    return p, _numeric_cells(p), ev, {(i.code, i.location.sheet, i.location.cell) for i in res.issues}
+
+
+HOW = ("spaces", "fullwidth", "unit", "yuan", "wrong")
+
+
+@settings(derandomize=True, max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_typed_numbers_same_result_or_located_error(baseline, data):
+    base_path, cells, base_ev, base_issues = baseline
+    assert len(cells) > 100  # every numeric cell of the example is a candidate
+    picks = data.draw(st.lists(st.tuples(st.integers(0, len(cells) - 1), st.sampled_from(HOW)),
+                               min_size=1, max_size=8, unique_by=lambda t: t[0]))
+    wb = load_workbook(base_path)
+    expect = {}
+    for i, how in picks:
+        sheet, coord, col, d, unit = cells[i]
+        text, outcome = _typed(col.kind, col, d, unit, how)
+        wb[sheet][coord].value = text
+        expect[(sheet, coord)] = outcome
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "typed.xlsx"
+        wb.save(p)
+        res, ev = _result(p)
+    at = {}
+    for i in res.issues:
+        at.setdefault((i.location.sheet, i.location.cell), set()).add((i.severity, i.code))
+    errors = [k for k, v in expect.items() if v == "error"]
+    for k in errors:
+        assert any(sev == "error" for sev, _ in at.get(k, ())), f"no located error at {k}"
+    if errors:
+        return
+    for k, v in expect.items():
+        if v == "info":
+            assert ("info", "I-CELL-UNIT") in at.get(k, set()), f"no note at {k}"
+    assert not [i for i in res.issues if i.severity == "error"]
+    assert ev == base_ev
+
+
+@pytest.mark.parametrize("text,unit_col,target,actual,unit", [
+    (("26次", "12次"), "", Decimal(26), Decimal(12), "次"),
+    (("26", "12次"), "次", Decimal(26), Decimal(12), "次"),
+    (("２，２００篇", "2200 篇"), "篇", Decimal(2200), Decimal(2200), "篇"),
+    (("100%", "72.74％"), "", Decimal(100), Decimal("72.74"), "%"),
+])
+def test_kpi_values_with_units(tmp_path, text, unit_col, target, actual, unit):
+    row = {"指标": "开展培训", "目标值": text[0], "完成值": text[1]}
+    if unit_col:
+        row["单位"] = unit_col
+    res = load(make_workbook(tmp_path, {"履职目标": [row]}, base="example"))
+    k = res.department.kpis[0]
+    assert (k.target, k.actual, k.unit) == (target, actual, unit)
+    assert not [i for i in res.issues if i.severity == "error"]
+
+
+def test_kpi_typed_with_units_keeps_finding_and_score(tmp_path):
+    """The issue's case: '26次'/'12次' typed as printed must not drop the row (score rising 良 → 优)."""
+    plain = [{"指标": "开展科技培训", "目标值": 26, "完成值": 12, "单位": "次"},
+             {"指标": "发表论文", "目标值": 2000, "完成值": 2200, "单位": "篇"}]
+    typed = [{"指标": "开展科技培训", "目标值": "26次", "完成值": "12次"},
+             {"指标": "发表论文", "目标值": "2000篇", "完成值": "2200篇"}]
+    evs = []
+    for n, rows in enumerate((plain, typed)):
+        res = load(make_workbook(tmp_path, {"履职目标": rows}, base="example", name=f"{n}.xlsx"))
+        evs.append(evaluate(res.department, issues=res.issues))
+    a, b = evs
+    assert a.score.total == b.score.total
+    kpi_item = next(i for i in b.score.items if i.rule == "kpi")
+    # 12/26 and 100%: (46.15% + 100%)/2 of the item's 分值
+    assert "2项履职目标" in kpi_item.basis and "完成1项" in kpi_item.basis
+    assert any(f.rule == "kpi_not_met" and "12次" in f.message for f in b.findings)
+
+
+def test_kpi_wrong_unit_is_a_located_error(tmp_path):
+    res = load(make_workbook(tmp_path, {"履职目标": [{"指标": "培训", "目标值": "26次", "完成值": "12人"}]},
+                             base="example"))
+    errs = [i for i in res.issues if i.code == "E-CELL-UNIT"]
+    assert [(i.location.sheet, i.location.cell) for i in errs] == [("履职目标", "D2")]
+
+
+def test_kpi_text_that_cannot_be_compared_is_warned(tmp_path):
+    res = load(make_workbook(tmp_path, {"履职目标": [{"指标": "培训", "目标值": 26, "完成值": "已完成"}]},
+                             base="example"))
+    w = [i for i in res.issues if i.code == "W-VALUE-NOT-NUMBER"]
+    assert [(i.location.sheet, i.location.cell) for i in w] == [("履职目标", "D2")]
+
+
+@pytest.mark.parametrize("text,expected,code", [
+    ("1,234.50万元", Decimal("1234.50"), "I-CELL-UNIT"),
+    ("12,345元", Decimal("1.2345"), "I-CELL-UNIT"),
+    ("0.5亿元", Decimal("5000.00"), "I-CELL-UNIT"),
+    ("95%", None, "E-CELL-UNIT"),
+    ("一千五百", None, "E-CELL-NOT-NUMBER"),
+    ("26次", None, "E-CELL-UNIT"),
+])
+def test_amount_with_unit(tmp_path, text, expected, code):
+    res = load(make_workbook(tmp_path, {"部门项目": [{"项目名称": "甲", "年初预算": text, "全年预算": text,
+                                                    "决算": 0}]}))
+    assert res.department.dept_projects[0].initial == expected
+    assert any(i.code == code and i.location.cell == "B2" for i in res.issues)
+
+
+def test_count_with_unit(tmp_path):
+    res = load(make_workbook(tmp_path, base="example", cells={("人员编制", "B7"): "12 人"}))
+    assert res.department.staffing.in_service == 12
+    assert any(i.code == "I-CELL-UNIT" and i.location.cell == "B7" for i in res.issues)
+    res = load(make_workbook(tmp_path, base="example", cells={("人员编制", "B7"): "12 万元"}))
+    assert any(i.code == "E-CELL-UNIT" and i.location.cell == "B7" for i in res.issues)
