@@ -199,3 +199,41 @@ def test_count_with_unit(tmp_path):
     assert any(i.code == "I-CELL-UNIT" and i.location.cell == "B7" for i in res.issues)
     res = load(make_workbook(tmp_path, base="example", cells={("人员编制", "B7"): "12 万元"}))
     assert any(i.code == "E-CELL-UNIT" and i.location.cell == "B7" for i in res.issues)
+
+
+# ---------------------------------------------------------------- nothing ignored silently
+
+
+def _codes_at(issues, code):
+    return [(i.location.sheet, i.location.cell) for i in issues if i.code == code]
+
+
+def test_manual_rows_not_used_are_warned(tmp_path):
+    rows = [{"指标": "不存在的指标", "得分": 3}, {"指标": "预算完成率", "得分": 5},
+            {"指标": "管理制度健全性", "得分": 1.5}, {"指标": "budget_rules", "得分": 1}]
+    res = load(make_workbook(tmp_path, {"定性评分": rows}, base="example"))
+    ev = evaluate(res.department, framework="mof-2013", issues=res.issues)
+    assert _codes_at(ev.issues, "W-MANUAL-UNKNOWN") == [("定性评分", "A2")]
+    assert _codes_at(ev.issues, "W-MANUAL-COMPUTED") == [("定性评分", "A3")]
+    assert _codes_at(ev.issues, "W-MANUAL-DUPLICATE") == [("定性评分", "A5")]
+    item = next(i for i in ev.score.items if i.level3 == "管理制度健全性")
+    assert item.score == Decimal("1.50")  # the first row
+
+
+def test_project_full_year_inferred_is_warned(tmp_path):
+    res = load(make_workbook(tmp_path, {"公共项目": [{"项目名称": "甲", "年初预算": 100, "预算调整": -20,
+                                                    "实际分配": 60}]}))
+    p = res.department.public_projects[0]
+    assert p.full_year == Decimal("80.00")
+    assert _codes_at(res.issues, "W-FULL-YEAR-INFERRED") == [("公共项目", "D2")]
+
+
+def test_filled_cells_in_unknown_columns_are_warned(tmp_path):
+    def edit(wb):
+        ws = wb["部门项目"]
+        ws["Z1"] = "备用"
+        ws["Z3"] = 12
+        ws["AA4"] = "x"
+
+    res = load(make_workbook(tmp_path, base="example", edit=edit))
+    assert _codes_at(res.issues, "W-COLUMN-IGNORED") == [("部门项目", "Z3"), ("部门项目", "AA4")]

@@ -10,7 +10,7 @@ from .indicators import DEFAULT_OPTIONS, EvalOptions, compute_all, project_indic
 from .issues import Issue
 from .model import Department
 from .results import Evaluation
-from .scoring import score, score_project
+from .scoring import manual_score_issues, score, score_project
 
 
 def evaluate(dept: Department, *, framework: str | Path | Framework | None = None, issues: list[Issue] = (),
@@ -31,7 +31,7 @@ def evaluate(dept: Department, *, framework: str | Path | Framework | None = Non
         score=score(fw, inds, dept),
         project_scores=[score_project(p, dept, pfw) for p in dept.projects],
         findings=find(dept, inds, opts),
-        issues=list(issues),
+        issues=[*issues, *manual_score_issues(fw, dept, pfw)],
     )
 
 

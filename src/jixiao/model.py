@@ -240,6 +240,7 @@ class ManualScore:
     score: Amount = None
     basis: str = ""  # 依据
     src: Src = field(default_factory=Src)
+    cell: str = ""   # the 指标 cell ('A5'), for warnings about the row
 
 
 @dataclass

@@ -123,10 +123,63 @@ class _Raw:
         self.item, self.score, self.basis, self.status = item, score, basis, status
 
 
+def _manual_rows(it: Item, dept: Department):
+    """The 定性评分 rows naming an item by its id or its 三级指标 name, in sheet order (the
+    first is used; manual_score_issues warns about the others)."""
+    return [m for m in dept.manual_scores if m.item.strip() in (it.id, it.level3)]
+
+
+def manual_score_issues(framework: Framework, dept: Department, project_rules: Framework | None = None) -> list:
+    """Warnings for 定性评分 rows that the scoring does not use — never ignored silently: a row
+    naming no item of the framework (nor a project's 三级指标), a row naming an item scored
+    from data, and a second row for the same item. Each at the row's 指标 cell."""
+    from .checks import codes as C
+    from .issues import Location, make
+
+    used: set[int] = set()
+    manual_items = [it for it in framework.items if it.rule in ("manual", "qualitative")]
+    for it in manual_items:
+        rows = _manual_rows(it, dept)
+        if rows:
+            used.add(id(rows[0]))
+    project_keys: dict[str, int] = {}
+    perf_names = {f"{r.project.strip()}/{r.level3}" for r in dept.perf_indicators}
+    if project_rules is not None:
+        perf_names |= {f"{g.level1}/{r.level3}" for r in dept.perf_indicators for g in project_rules.groups
+                       if g.matches(r.level1)}
+    computed = {k: it for it in framework.items if it.rule not in ("manual", "qualitative")
+                for k in (it.id, it.level3)}
+    known = {k: it for it in manual_items for k in (it.id, it.level3)}
+    out = []
+    for m in dept.manual_scores:
+        key = m.item.strip()
+        loc = Location(file=dept.source_file or None, sheet=m.src.sheet or "定性评分", cell=m.cell or None,
+                       row=m.src.row, key=key)
+        if id(m) in used:
+            continue
+        if key in known:
+            out.append(make(C.MANUAL_DUPLICATE, f"定性评分中“{key}”不止一行，本行未使用（使用的是第一行）。", loc,
+                            "同一指标只填一行；请删除多余的行。"))
+        elif key in perf_names:
+            if key in project_keys:
+                out.append(make(C.MANUAL_DUPLICATE, f"定性评分中“{key}”不止一行（另见第 {project_keys[key]} 行），"
+                                "本行未使用。", loc, "同一指标只填一行；请删除多余的行。"))
+            else:
+                project_keys[key] = m.src.row
+        elif key in computed:
+            it = computed[key]
+            out.append(make(C.MANUAL_COMPUTED, f"“{key}”在评分框架“{framework.name}”中由数据计算"
+                            f"（{it.rule}），定性评分中的得分未使用。", loc,
+                            "定性评分只填框架中的定性/手工指标；如要改变该项评分，请修改评分框架。"))
+        else:
+            out.append(make(C.MANUAL_UNKNOWN, f"定性评分中的“{key}”不是评分框架“{framework.name}”中的指标，未使用。", loc,
+                            "“指标”列填框架中的指标编号或三级指标名称（jixiao evaluate 的评分表中可以查到）。"))
+    return out
+
+
 def _manual(it: Item, dept: Department) -> tuple[Decimal | None, str]:
-    """The 定性评分 row for an item: matched by item id, then by 三级指标 name."""
-    rows = [m for m in dept.manual_scores if m.item.strip() == it.id] or \
-           [m for m in dept.manual_scores if m.item.strip() == it.level3]
+    """The 定性评分 row for an item: the first naming its id or its 三级指标 name."""
+    rows = _manual_rows(it, dept)
     if not rows:
         return None, "定性评分表未填写，待评"
     m = rows[0]
@@ -361,4 +414,4 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
     return ProjectScore(project=project.name, kind=project.kind, score=sc)
 
 
-__all__ = ["score", "score_project", "grade_of", "RULES"]
+__all__ = ["score", "score_project", "grade_of", "manual_score_issues", "RULES"]

@@ -173,10 +173,30 @@ class _Parser(SheetParsers):
                     if (r, c) != (r1, c1) and c in text_cols:
                         g.filled[(r, c)] = top
         g.special = bool(g.filled or rs.formulas_without_value or rs.errors)
+        self.unread_columns(g)
         if merged_n:
             self.add(C.MERGED_CELLS, f"工作表“{rs.title}”有 {merged_n} 处合并单元格：文字按合并区域首格填充，"
                      "数字只读取首格。", self.sheet_loc(rs.title), "如金额被合并，请拆分单元格后分别填写。")
         return g
+
+    def unread_columns(self, g: _Grid) -> None:
+        """A column the parser does not read (unknown or blank header, or a duplicate) that has
+        something filled below the header: one warning per column, at its first filled cell."""
+        used = set(g.cols.values())
+        rs = g.raw
+        first: dict[int, tuple[int, int]] = {}  # col → (first row, count)
+        for i in range(g.header_row, rs.max_row):
+            r = rs.rows[i]
+            for ci, v in enumerate(r, start=1):
+                if ci in used or v is None or v == "" or (isinstance(v, str) and not v.strip()):
+                    continue
+                row0, n = first.get(ci, (i + 1, 0))
+                first[ci] = (row0, n + 1)
+        for ci, (row0, n) in sorted(first.items()):
+            head = cells.as_text(rs.value(g.header_row, ci))
+            what = f"列“{head}”" if head else f"{cell_ref(g.header_row, ci)[:-len(str(g.header_row))]} 列（无列标题）"
+            self.add(C.COLUMN_IGNORED, f"{what}不是本表的列，其中 {n} 个有内容的单元格未读取。",
+                     self.sheet_loc(rs.title, row0, ci), "如需使用，请把内容移到模板中对应的列；仅作备注可忽略本警告。")
 
     # -- cell conversion --------------------------------------------------------------------
     def value(self, g: _Grid, row: int, fld: str, kind: str | None = None, key: str | None = None):

@@ -190,6 +190,12 @@ class SheetParsers:
                 self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
                          "请填写项目名称；不需要的行请整行删除。")
                 continue
+            if vals.get("full_year") is None and vals.get("initial") is not None and "full_year" in g.cols:
+                vals["full_year"] = vals["initial"] + (vals.get("adjustment") or 0)
+                adj = vals.get("adjustment")
+                how = f"年初预算 {vals['initial']:,} + 预算调整 {adj:,}" if adj is not None else f"年初预算 {vals['initial']:,}"
+                self.add(C.FULL_YEAR_INFERRED, f"“{name}”的全年预算未填写，按{how} = {vals['full_year']:,} 万元推算。",
+                         self.cell_loc(g, row, "full_year", name), "请填写全年预算（年初预算 + 预算调整）。")
             target.append(Project(name=name, kind=kind, src=Src(title, row), **vals))
         # a 合计 row a person typed is checked against the rows, not trusted
         for row, vals in total_rows:
@@ -210,6 +216,8 @@ class SheetParsers:
         for row in g.data_rows():
             project = cells.as_text(g.get(row, "project"))
             if schema.norm_text(project) in TOTAL_NAMES:
+                self.add(C.CELL_IGNORED, f"“{project}”行不读取（合计由工具计算）。", self.cell_loc(g, row, "project", project),
+                         "可以删除该行。")
                 continue
             u = Undertaking(project=project, unit=self.value(g, row, "unit") or "",
                             allocated=self.value(g, row, "allocated", key=project or None),
@@ -357,7 +365,8 @@ class SheetParsers:
                 continue
             d.manual_scores.append(ManualScore(item=item, score=self.value(g, row, "score", key=item),
                                                basis=self.value(g, row, "basis") or "",
-                                               src=Src(g.raw.title, row)))
+                                               src=Src(g.raw.title, row),
+                                               cell=self.cell_loc(g, row, "item").cell or ""))
 
 
 _LINE_COLS = ("initial", "adjustment", "full_year", "actual", "prior_actual")
