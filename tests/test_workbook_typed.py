@@ -237,3 +237,50 @@ def test_filled_cells_in_unknown_columns_are_warned(tmp_path):
 
     res = load(make_workbook(tmp_path, base="example", edit=edit))
     assert _codes_at(res.issues, "W-COLUMN-IGNORED") == [("部门项目", "Z3"), ("部门项目", "AA4")]
+
+
+# ---------------------------------------------------------------- 其中 rows
+
+
+def test_three_public_vehicle_parts_read_and_reconciled(tmp_path):
+    # a real 三公 table's shape: 公务用车购置及运行费 4.17 = 购置 0 + 运行维护 4.17 (figures checked by hand)
+    data = {"三公经费": {"公务用车购置费": {"本年预算": 0, "本年决算": 0},
+                        "公务用车运行维护费": {"本年预算": "4.17", "本年决算": "4.17"}}}
+    res = load(make_workbook(tmp_path, data, base="example"))
+    tp = res.department.three_public
+    assert [(d.name, d.parent) for d in tp.details] == [("公务用车购置费", "公务用车购置及运行费"),
+                                                         ("公务用车运行维护费", "公务用车购置及运行费")]
+    vehicle = next(i for i in tp.items if i.name == "公务用车购置及运行费")
+    # the example's 公务用车 line is not 4.17: complete parts must equal it → located error
+    errs = [i for i in res.issues if i.code == "E-PARTS-TOTAL"]
+    assert errs and all(i.location.sheet == "三公经费" for i in errs)
+    data["三公经费"]["公务用车运行维护费"] = {"本年预算": vehicle.budget, "本年决算": vehicle.actual}
+    res = load(make_workbook(tmp_path, data, base="example", name="ok.xlsx"))
+    assert not [i for i in res.issues if i.code.startswith("E-PARTS")]
+
+
+def test_public_funds_lines(tmp_path):
+    lines = {"办公费": {"预算": 50, "决算": 49}, "水电费": {"预算": 30, "决算": 30},
+             "差旅费": {"预算": 20, "决算": 19}, "会议费": {"预算": 5, "决算": 4},
+             "培训费": {"预算": 8, "决算": 8}}
+    res = load(make_workbook(tmp_path, {"公用经费": lines}, base="example"))
+    pf = res.department.public_funds
+    assert [ln.name for ln in pf.lines] == ["办公费", "水电费", "差旅费", "会议费", "培训费"]
+    assert not pf.complete and not [i for i in res.issues if i.code.startswith("E-PARTS")]
+    # parts over the parent (148.15 / 147.41): located error at the parent's cell
+    lines["办公费"] = {"预算": 120, "决算": 120}
+    res = load(make_workbook(tmp_path, {"公用经费": lines}, base="example", name="over.xlsx"))
+    over = [i for i in res.issues if i.code == "E-PARTS-OVER"]
+    assert {i.location.cell for i in over} == {"B2", "C2"}
+    # with 其他商品和服务支出 the lines are complete: they must add up (148.15 = 50+30+20+5+8+35.15)
+    lines["办公费"] = {"预算": 50, "决算": 49}
+    lines["其他商品和服务支出"] = {"预算": "35.15", "决算": "37.41"}
+    res = load(make_workbook(tmp_path, {"公用经费": lines}, base="example", name="full.xlsx"))
+    assert res.department.public_funds.complete
+    assert not [i for i in res.issues if i.code.startswith("E-PARTS")]
+
+
+def test_unknown_public_funds_row_is_a_warning_naming_it(tmp_path):
+    res = load(make_workbook(tmp_path, {"公用经费": {"燃料费（自定义）": {"预算": 3, "决算": 3}}}, base="example"))
+    w = [i for i in res.issues if i.code == "W-ROW-UNKNOWN"]
+    assert len(w) == 1 and "燃料费（自定义）" in w[0].message and "未读取" in w[0].message

@@ -17,6 +17,7 @@ from ..model import (
     AssetLine,
     BudgetLine,
     Department,
+    FundsLine,
     ManualScore,
     PerfIndicator,
     Project,
@@ -157,6 +158,10 @@ class SheetParsers:
             if spec.field == "total":
                 if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
                     tp.total_stated = item
+            elif spec.field.startswith("detail:"):
+                if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
+                    item.parent = spec.field.split(":", 1)[1]
+                    tp.details.append(item)
             else:
                 tp.items.append(item)
 
@@ -166,9 +171,13 @@ class SheetParsers:
             if spec is None:
                 self._unknown_row(g, row, text)
                 continue
-            pf.budget = self.value(g, row, "budget", key=spec.label)
-            pf.actual = self.value(g, row, "actual", key=spec.label)
-            pf.prior_actual = self.value(g, row, "prior_actual", key=spec.label)
+            vals = {f: self.value(g, row, f, key=spec.label) for f in ("budget", "actual", "prior_actual")}
+            if spec.field == "detail":
+                if any(v is not None for v in vals.values()):
+                    pf.lines.append(FundsLine(spec.label, src=Src(g.raw.title, row), **vals))
+                    pf.complete = pf.complete or spec.label == schema.PUBLIC_FUNDS_REST
+                continue
+            pf.budget, pf.actual, pf.prior_actual = vals["budget"], vals["actual"], vals["prior_actual"]
             pf.src = Src(g.raw.title, row)
 
     def parse_projects(self, d: Department, g: _Grid) -> None:
