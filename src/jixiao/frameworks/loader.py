@@ -49,6 +49,14 @@ class Band:
             return "其他情况"
         return {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}[self.op] + format(self.bound, "f")
 
+    def describe_in(self, unit: str) -> str:
+        """The condition with the value's unit: '≤10%'."""
+        if self.op == "else":
+            return "其他情况"
+        b = self.bound
+        shown = format(b.normalize(), "f") if b == b.to_integral_value() else format(b, "f")
+        return {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}[self.op] + shown + unit
+
 
 @dataclass(frozen=True)
 class Item:
@@ -74,6 +82,7 @@ class Item:
     if_not_computable: str = "pending"
     note: str = ""
     line: int | None = None
+    kpis: tuple[str, ...] = ()  # rule kpi: only these named 履职目标 rows (default: every row)
 
 
 @dataclass(frozen=True)
@@ -270,7 +279,8 @@ def _item(d: dict, level1: str, level2: str, path: tuple, file: str, lines: _Lin
         threshold=_num(d["threshold"]) if "threshold" in d else None, direction=d.get("direction", "above"),
         per=_num(d.get("per", 1)), points=_num(d.get("points", 0)), step=d.get("step", "continuous"),
         levels=_levels(d.get("levels")), mode=d.get("mode", "average"),
-        if_not_computable=d.get("if_not_computable", "pending"), note=d.get("note", ""), line=lines.get(path))
+        if_not_computable=d.get("if_not_computable", "pending"), note=d.get("note", ""), line=lines.get(path),
+        kpis=tuple(str(k).strip() for k in d.get("kpis", ())))
 
 
 def _grades(raw) -> tuple[tuple[str, Decimal], ...]:
