@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from jixiao.evaluate import evaluate
+from jixiao.frameworks import load_framework
 from jixiao.workbook import load, schema
 
 FULL = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
@@ -212,7 +213,7 @@ def test_manual_rows_not_used_are_warned(tmp_path):
     rows = [{"指标": "不存在的指标", "得分": 3}, {"指标": "预算完成率", "得分": 5},
             {"指标": "管理制度健全性", "得分": 1.5}, {"指标": "budget_rules", "得分": 1}]
     res = load(make_workbook(tmp_path, {"定性评分": rows}, base="example"))
-    ev = evaluate(res.department, framework="mof-2013", issues=res.issues)
+    ev = evaluate(res.department, framework=load_framework("mof-2013"), issues=res.issues)
     assert _codes_at(ev.issues, "W-MANUAL-UNKNOWN") == [("定性评分", "A2")]
     assert _codes_at(ev.issues, "W-MANUAL-COMPUTED") == [("定性评分", "A3")]
     assert _codes_at(ev.issues, "W-MANUAL-DUPLICATE") == [("定性评分", "A5")]
