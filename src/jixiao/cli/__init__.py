@@ -41,7 +41,7 @@ def _root(
 def _register_all() -> None:
     import importlib
 
-    for name in ("workbook", "evaluate", "report", "audit", "batch", "web"):
+    for name in ("workbook", "evaluate", "report", "audit", "review", "batch", "web"):
         try:
             mod = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:  # a command group not built yet

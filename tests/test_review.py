@@ -1,0 +1,212 @@
+"""``jixiao review``: a submitted self-evaluation recomputed (issue 12, DESIGN §12.1).
+
+The department table is the real 部门整体绩效自评表 of a Chongqing unit (西部（重庆）科学城融媒体
+中心, 2021), published at https://m.yzwku.com/doc/98587.html — figures transcribed by hand from
+the page: 执行率 76% × 权重 10 = 7.6; 党性教育培训次数 目标 26次 完成 12次 得分系数 100% 权重 5 得分 5;
+政府采购执行率 目标 100% 完成 72.74% 得分系数 100% 权重 2 得分 2; 播发稿件数量 2200篇 / 2859篇 10/10;
+自评总分 97.6 (the page's remaining rows are cut; the total here is the sum of the rows kept).
+By the table's own rule (得分系数 = 完成值/目标值, capped) two rows are scored full although the
+target was missed: 12/26 × 5 = 2.31 and 72.74% × 2 = 1.45.
+
+The project table is the real 项目支出绩效自评表 of 廊坊市食品工程学校 (../shared/corpus/texts/07_*,
+http://www.lfsp.cn/newsinfo/1158053.html): 全年预算 43.2, 执行 37.24 (86.20%), 分值 10, 得分 9
+(= 8.62 rounded: no finding); 产出 rows 9+10+10+10 of 40 = 97.5% against 86.20% executed: more
+than 5 points above — a finding.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.review import read_submitted, review_file
+
+D = Decimal
+FUND_HEAD = ("资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+IND_HEAD = ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "单位", "分值", "得分")
+
+# (一级, 二级, 三级, 性质, 指标值, 完成值, 单位, 分值, 得分 as published)
+CQ_ROWS = [
+    ("产出指标", "数量指标", "党性教育培训次数", "≥", "26次", "12次", "次", 5, 5),
+    ("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2859篇", "篇", 10, 10),
+    ("产出指标", "质量指标", "政府采购执行率", "≥", "100%", "72.74%", "%", 2, 2),
+    ("产出指标", "质量指标", "公用经费控制率", "≤", "100%", "97%", "%", 2, 2),
+    ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "95%", "%", 10, 10),
+    ("效益指标", "社会效益指标", "资金使用合规性", "定性", "好", "好", "", 5, 5),
+]
+
+
+def _sheet(ws, name_label, name, funds, rows, total):
+    ws.append(["部门整体支出绩效自评表" if "部门" in name_label else "项目支出绩效自评表"])
+    ws.append([name_label, name])
+    ws.append(list(FUND_HEAD))
+    ws.append(["年度资金总额", *funds])
+    ws.append([])
+    ws.append(list(IND_HEAD))
+    for r in rows:
+        ws.append(list(r))
+    ws.append(["总分", None, None, None, None, None, None, None, total])
+
+
+def _write(path: Path, dept_rows, dept_total, proj_rows=None, proj_funds=None, proj_total=None,
+           dept_funds=(100, 100, 76, 10, "76%", "7.6")) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "部门整体支出绩效自评表"
+    _sheet(ws, "部门(单位)名称", "融媒体中心", dept_funds, dept_rows, dept_total)
+    if proj_rows is not None:
+        _sheet(wb.create_sheet("项目支出绩效自评表"), "项目名称", "办公宿舍楼、食堂及餐厅暖通改造经费", proj_funds,
+               proj_rows, proj_total)
+    wb.save(path)
+    return path
+
+
+LF_FUNDS = (43.2, 43.2, 37.24, 10, "86%", 9)
+LF_ROWS = [
+    ("产出指标", "数量指标", "工程资金金额", "", "43.2", "37.24", "万元", 10, 9),
+    ("产出指标", "质量指标", "工程完工率", "", "100", "100", "%", 10, 10),
+    ("产出指标", "质量指标", "工程验收合格率", "", "100", "100", "%", 10, 10),
+    ("产出指标", "时效指标", "项目完成及时率", "", "100", "100", "%", 10, 10),
+    ("效益指标", "经济效益", "安全率", "", "100", "100", "%", 10, 10),
+    ("效益指标", "社会效益", "学校发展能力", "", "100", "100", "%", 10, 10),
+]
+
+
+def _by(res):
+    out: dict[str, list] = {}
+    for i in res.items:
+        out.setdefault(i.status, []).append(i)
+    return out
+
+
+def test_real_published_tables_reviewed(tmp_path):
+    total = str(D("7.6") + sum(D(r[8]) for r in CQ_ROWS))
+    p = _write(tmp_path / "报送.xlsx", CQ_ROWS, total, LF_ROWS, LF_FUNDS, "68")
+    res = review_file(p)
+    by = _by(res)
+    full = {i.item: i for i in by.get("full_despite_shortfall", [])}
+    assert set(full) == {"融媒体中心/党性教育培训次数", "融媒体中心/政府采购执行率"}
+    assert full["融媒体中心/党性教育培训次数"].recomputed == D("2.31")   # 12/26 × 5
+    assert full["融媒体中心/政府采购执行率"].recomputed == D("1.45")     # 72.74% × 2
+    assert "12次" in full["融媒体中心/党性教育培训次数"].reason and "26次" in full["融媒体中心/党性教育培训次数"].reason
+    assert full["融媒体中心/党性教育培训次数"].location == {"sheet": "部门整体支出绩效自评表", "cell": "I7", "row": 7}
+    # the execution rows: 7.6 = 76% × 10 (ok); 9 = 86.20% × 10 = 8.62 at the table's precision (ok)
+    ok = {i.item: i for i in by["ok"]}
+    assert ok["融媒体中心/预算执行率"].recomputed == D("7.60")
+    assert ok["办公宿舍楼、食堂及餐厅暖通改造经费/预算执行率"].recomputed == D("8.62")
+    assert ok["融媒体中心/资金使用合规性"] if "融媒体中心/资金使用合规性" in ok else True
+    rates = {i.item: i for i in by["rate_inconsistent"]}
+    # 融媒体中心: 产出 19/19 = 100% > 76% + 5; 效益 15/15 = 100% > 81; 暖通: 产出 39/40 = 97.5% > 91.2
+    assert set(rates) == {"融媒体中心/产出指标得分率", "融媒体中心/效益指标得分率",
+                          "办公宿舍楼、食堂及餐厅暖通改造经费/产出指标得分率",
+                          "办公宿舍楼、食堂及餐厅暖通改造经费/效益指标得分率"}
+    assert rates["办公宿舍楼、食堂及餐厅暖通改造经费/产出指标得分率"].claimed == D("97.50")
+    assert "total_mismatch" not in by and "over_scored" not in by
+
+
+PLANTED = [
+    ("产出指标", "数量指标", "党性教育培训次数", "≥", "26次", "26次", "次", 5, 5),
+    ("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2000篇", "篇", 10, 10),      # full, 2000 < 2200
+    ("产出指标", "质量指标", "政府采购执行率", "≥", "100%", "72.74%", "%", 2, "1.8"),    # 1.45 by the rule
+    ("产出指标", "质量指标", "差错率", "≤", "2%", "4%", "%", 4, 5),                      # above its 分值
+    ("产出指标", "时效指标", "宣传覆盖面", "≥", "较广", "广", "", 4, 4),                  # not quantified
+    ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "95%", "%", 10, 10),
+]
+
+
+def test_planted_over_scores_all_found(tmp_path):
+    p = _write(tmp_path / "planted.xlsx", PLANTED, "50", dept_funds=(100, 100, 100, 10, "100%", 10))
+    by = _by(review_file(p))
+    found = {(i.status, i.item.split("/")[-1]) for i in review_file(p).items if i.status != "ok"}
+    assert found == {
+        ("full_despite_shortfall", "播发稿件数量"),
+        ("over_scored", "政府采购执行率"),
+        ("over_scored", "差错率"),
+        ("not_quantified", "宣传覆盖面"),
+        ("total_mismatch", "总分"),   # 10 + 5 + 10 + 1.8 + 5 + 4 + 10 = 45.8, not 50
+    }
+    assert by["total_mismatch"][0].recomputed == D("45.8")
+    assert by["over_scored"][0].location["cell"] in ("I9", "I10")
+
+
+CONSISTENT = [
+    ("产出指标", "数量指标", "党性教育培训次数", "≥", "26次", "12次", "次", 5, "2.31"),
+    ("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2859篇", "篇", 10, 10),
+    ("产出指标", "质量指标", "政府采购执行率", "≥", "100%", "72.74%", "%", 2, "1.45"),
+    ("产出指标", "质量指标", "公用经费控制率", "≤", "100%", "97%", "%", 2, 2),
+    ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "85%", "%", 10, "9.44"),
+    ("效益指标", "社会效益指标", "资金使用合规性", "定性", "好", "好", "", 5, 4),
+]
+
+
+def test_consistent_table_has_no_finding(tmp_path):
+    total = str(D("9.85") + sum(D(str(r[8])) for r in CONSISTENT))
+    p = _write(tmp_path / "ok.xlsx", CONSISTENT, total, dept_funds=(100, 100, "98.5", 10, "98.5%", "9.85"))
+    res = review_file(p)
+    assert not res.problems, [(i.status, i.item, i.reason) for i in res.problems]
+    assert res.exit_code == 0
+    assert {i.status for i in res.items} == {"ok", "unverifiable"}
+
+
+def test_docx_attachment_is_reviewed(tmp_path):
+    """The same 项目支出绩效自评表 as a Word table inside a report."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("附件3 项目支出绩效自评表")
+    rows = [["项目名称", "暖通改造", "", "", "", "", "", "", ""], list(FUND_HEAD) + ["", ""],
+            ["年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "10", "", ""], list(IND_HEAD)]
+    rows += [[str(x) for x in r] for r in LF_ROWS]
+    rows.append(["总分", "", "", "", "", "", "", "", "69"])
+    t = doc.add_table(rows=len(rows), cols=9)
+    for r, vals in enumerate(rows):
+        for c, v in enumerate(vals[:9]):
+            t.cell(r, c).text = v
+    p = tmp_path / "报告.docx"
+    doc.save(p)
+    tables = read_submitted(p)
+    assert len(tables) == 1 and tables[0].title == "暖通改造" and len(tables[0].rows) == 6
+    by = _by(review_file(p))
+    ex = by["full_despite_shortfall"][0]
+    assert ex.item == "暖通改造/预算执行率" and ex.recomputed == D("8.62") and ex.location["table"] == 0
+    assert ex.location["row"] == 2 and ex.location["column"] == 6
+
+
+def test_cli_json_and_template(tmp_path):
+    runner = CliRunner()
+    tpl = tmp_path / "格式.xlsx"
+    r = runner.invoke(app, ["review", "--template", str(tpl)])
+    assert r.exit_code == 0 and tpl.exists()
+    tables = read_submitted(tpl)  # the blank form reads: two tables, example rows, no score yet
+    assert [t.kind for t in tables] == ["department", "project"] and all(t.rows for t in tables)
+    assert review_file(tpl).items == []
+    p = _write(tmp_path / "planted.xlsx", PLANTED, "50", dept_funds=(100, 100, 100, 10, "100%", 10))
+    r = runner.invoke(app, ["review", str(p), "--format", "json"])
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert set(doc) >= {"file", "items", "summary"}
+    item = doc["items"][0]
+    assert set(item) == {"item", "claimed", "recomputed", "status", "reason", "location"}
+    assert all(isinstance(i["claimed"], (str, type(None))) for i in doc["items"])
+    assert doc["summary"]["full_despite_shortfall"] == 1
+    r = runner.invoke(app, ["review", str(p)])
+    assert r.exit_code == 1 and "未完成目标却得满分" in r.stdout and "播发稿件数量" in r.stdout
+
+
+def test_workbook_figures_compared(tmp_path, example_path):
+    """With the department's workbook, a table figure that differs from it is located."""
+    from jixiao.indicators import DEFAULT_OPTIONS, compute_all
+    from jixiao.workbook import load
+
+    inds = compute_all(load(example_path).department, DEFAULT_OPTIONS)
+    real = inds["procurement_execution_rate"].value  # 100.00 in the example
+    rows = [("产出指标", "质量指标", "政府采购执行率", "≥", "100%", "72.74%", "%", 2, "1.45")]
+    p = _write(tmp_path / "wb.xlsx", rows, "9.05")
+    res = review_file(p, workbook=example_path)
+    mism = [i for i in res.items if i.status == "data_mismatch"]
+    assert len(mism) == 1 and mism[0].recomputed == real and mism[0].location["cell"] == "F7"
