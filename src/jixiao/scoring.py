@@ -296,6 +296,8 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
     if it.mode == "count":
         s = it.weight * met / n
         return _Raw(it, s, f"{n}项履职目标完成{met}项，{met}/{n}×{pts(it.weight)}分={pts(s)}分")
+    if it.mode == "weighted_sum":
+        return _kpi_weighted_sum(it, rows, judged)
     weights = [k.weight for k, _, _ in judged]
     if all(w is not None for w in weights) and sum(weights, ZERO) > 0:
         wsum = sum(weights, ZERO)
@@ -308,6 +310,24 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
     note = "（部分行未填权重，按等权计算）" if any(w is not None for w in weights) else ""
     return _Raw(it, s, f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项）{note}，"
                        f"×{pts(it.weight)}分={pts(s)}分")
+
+
+def _kpi_weighted_sum(it: Item, rows, judged) -> _Raw:
+    """Σ 得分系数 × 权重 over the rows (Chongqing's 部门整体自评表): each row's 权重 is its points;
+    every row must have a 权重 and be comparable, else the item is 待评 (a row is never dropped)."""
+    missing = [k.name for k in rows if k.weight is None]
+    if missing:
+        return _Raw(it, None, f"履职目标“{'、'.join(missing)}”未填权重，待评", "pending")
+    judged_names = {id(k) for k, _, _ in judged}
+    unjudged = [k.name for k in rows if id(k) not in judged_names]
+    if unjudged:
+        return _Raw(it, None, f"履职目标“{'、'.join(unjudged)}”没有可比较的目标值和完成值，待评", "pending")
+    total_w = sum((k.weight for k in rows), ZERO)
+    s = sum((k.weight * r for k, r, _ in judged), ZERO)
+    met = sum(1 for _, _, m in judged if m)
+    capped = "，超过分值按分值计" if s > it.weight else ""
+    return _Raw(it, min(s, it.weight), f"{len(judged)}项履职目标（权重合计{pts(total_w)}分，完成{met}项）"
+                f"按 得分系数×权重 合计{pts(s)}分{capped}")
 
 
 def _kpi_show(x, unit: str) -> str:

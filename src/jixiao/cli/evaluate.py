@@ -159,8 +159,11 @@ def register(app: typer.Typer) -> None:
         infos = list_frameworks()
         if fmt.strip().lower() == "json":
             print_json({"frameworks": [{"id": f.id, "name": f.name, "kind": f.kind, "total": str(f.total),
-                                        "description": f.description, "path": f.path} for f in infos]})
+                                        "description": f.description, "path": f.path,
+                                        "source": {"title": f.source_title, "url": f.source_url}} for f in infos]})
             return
         for f in infos:
             kind = "部门整体" if f.kind == "department" else "项目支出"
-            console.print(f"{f.id}\t{f.name}（{kind}，满分{f.total}）\n\t{f.description}\n\t{f.path}", markup=False)
+            src = f"\n\t来源：{f.source_title} {f.source_url}" if f.source_url else "\n\t来源：jixiao 默认权重（见文件说明）"
+            console.print(f"{f.id}\t{f.name}（{kind}，满分{f.total}）\n\t{f.description}{src}\n\t{f.path}",
+                          markup=False)

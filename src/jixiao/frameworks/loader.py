@@ -108,6 +108,8 @@ class Framework:
     rescale: bool = True
     description: str = ""
     path: str = ""
+    #: the published scoring table this framework reproduces: (title, url, note)
+    reference: tuple[str, str, str] = ("", "", "")
     # project kind only
     execution: Item | None = None
     groups: tuple[Group, ...] = ()
@@ -298,8 +300,10 @@ def _build(data: dict, file: str, lines: _Lines) -> Framework:
         msg, path = _schema_message(err)
         _fail(file, lines, path, msg)
     total = _num(data["total"])
+    ref = data.get("reference") or {}
     common = dict(id=data["id"], name=data["name"], kind=kind, total=total, grades=_grades(data.get("grades")),
-                  rescale=data.get("rescale", True), description=data.get("description", ""), path=file)
+                  rescale=data.get("rescale", True), description=data.get("description", ""), path=file,
+                  reference=(ref.get("title", ""), ref.get("url", ""), ref.get("note", "")))
     if kind == "project":
         ex = data["execution"]
         execution = _item({"id": "execution", "source": PROJECT_EXECUTION, **ex}, ex["name"], ex["name"],
@@ -409,11 +413,13 @@ class FrameworkInfo:
     total: Decimal
     description: str
     path: str = field(default="")
+    source_title: str = ""
+    source_url: str = ""
 
 
 def list_frameworks() -> list[FrameworkInfo]:
     out = []
     for stem, p in _shipped().items():
         f = load_framework(stem)
-        out.append(FrameworkInfo(f.id, f.name, f.kind, f.total, f.description, str(p)))
+        out.append(FrameworkInfo(f.id, f.name, f.kind, f.total, f.description, str(p), f.reference[0], f.reference[1]))
     return out

@@ -45,7 +45,7 @@ RULE_PROPS = {
     "points": NUMBER,
     "step": {"enum": ["continuous", "each", "floor"]},
     "levels": {"type": "array", "minItems": 1, "items": LEVEL_BAND},
-    "mode": {"enum": ["average", "count"]},
+    "mode": {"enum": ["average", "count", "weighted_sum"]},
     "if_not_computable": {"enum": ["pending", "not_applicable", "zero", "full"]},
     "kpis": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
     "note": {"type": "string"},
@@ -83,6 +83,9 @@ COMMON = {
     "total": NUMBER,
     "grades": GRADES,
     "rescale": {"type": "boolean"},
+    "reference": {"type": "object", "additionalProperties": False, "required": ["title", "url"],
+                  "properties": {"title": {"type": "string", "minLength": 1}, "url": {"type": "string", "minLength": 1},
+                                 "note": {"type": "string"}}},
 }
 
 DEPARTMENT = {
