@@ -26,13 +26,29 @@ def _print_issues(issues) -> None:
         err_console.print(f"{SEVERITY_ZH[i.severity]} {i.code} {where}：{i.message}", markup=False)
 
 
-def _block(text: str, indent: int = 0, style: str | None = None) -> None:
-    """One paragraph, wrapped at the terminal's width under its indent — never cut."""
-    from rich.padding import Padding
-    from rich.text import Text
+def _fold(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal cells (a CJK character is two), breaking anywhere — a
+    formula has no spaces to break at — so nothing is ever cut."""
+    from rich.cells import cell_len
 
-    t = Text(text, style=style or "", overflow="fold", no_wrap=False)
-    console.print(Padding(t, (0, 0, 0, indent), expand=False), soft_wrap=False, overflow="fold", crop=False)
+    lines, cur, n = [], [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if cur and n + w > width:
+            lines.append("".join(cur))
+            cur, n = [], 0
+        cur.append(ch)
+        n += w
+    lines.append("".join(cur))
+    return lines
+
+
+def _block(text: str, indent: int = 0, style: str | None = None) -> None:
+    """One paragraph, folded at the terminal's width under its indent — never cut."""
+    width = max(20, (console.width or 80) - indent)
+    pad = " " * indent
+    for line in _fold(text, width):
+        console.print(pad + line, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def print_text(ev) -> None:
