@@ -210,3 +210,35 @@ def test_workbook_figures_compared(tmp_path, example_path):
     res = review_file(p, workbook=example_path)
     mism = [i for i in res.items if i.status == "data_mismatch"]
     assert len(mism) == 1 and mism[0].recomputed == real and mism[0].location["cell"] == "F7"
+
+
+def test_two_row_header_lijiang_table_is_consistent(tmp_path):
+    """丽江市古城区自然资源局 2020 项目支出绩效自评表 (../shared/corpus/texts/44_*,
+    http://m.jjiadianqingjie.com.cn/changyong/13241.html), its header in two rows as printed:
+    执行 7.29/7.29 → 10 of 10; every row scored at or below the rule (9, 19, 19, 27): no finding."""
+    from docx import Document
+
+    rows = [["项目名称", "2020年省级自然资源卫片执法补助经费", "", "", "", "", "", "", "", ""],
+            ["项目资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "", ""],
+            ["项目资金(万元)", "年度资金总额", "7.29", "7.29", "7.29", "10.00", "100%", "10.00", "", ""],
+            ["绩效指标", "绩效指标", "绩效指标", "绩效指标", "年度指标值", "年度指标值", "实际完成值", "分值", "得分",
+             "偏差原因分析及改进措施"],
+            ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "", "", "", ""],
+            ["产出指标", "数量指标", "卫片执法补助经费", "﹦", "72890", "元", "72890", "10.00", "9.00", ""],
+            ["产出指标", "质量指标", "项目验收合格率", "﹦", "100", "%", "100", "20", "19", ""],
+            ["产出指标", "时效指标", "项目完成及时率", "﹦", "100", "%", "100", "20.00", "19.00", ""],
+            ["效益指标", "社会效益指标", "违法行为责停率", "≥", "95", "%", "95", "30.00", "27.00", ""]]
+    doc = Document()
+    t = doc.add_table(rows=len(rows), cols=10)
+    for r, vals in enumerate(rows):
+        for c, v in enumerate(vals):
+            t.cell(r, c).text = v
+    p = tmp_path / "丽江.docx"
+    doc.save(p)
+    tables = read_submitted(p)
+    assert len(tables) == 1 and len(tables[0].rows) == 4
+    assert tables[0].rows[0].unit == "元" and tables[0].rows[0].nature.text == "﹦"
+    res = review_file(p)
+    assert not res.problems, [(i.status, i.item, i.reason) for i in res.problems]
+    ok = {i.item.split("/")[-1]: i for i in res.items}
+    assert ok["预算执行率"].recomputed == D("10.00") and ok["违法行为责停率"].recomputed == D("30.00")

@@ -108,6 +108,7 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
     carry = {"level1": "", "level2": ""}
     title_hint = ""
     kind_hint = default_kind
+    prev_head: dict[str, int] = {}
 
     def start(loc) -> SubmittedTable:
         nonlocal cur
@@ -145,6 +146,11 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
             ind = None
             continue
         m = _header_map(cells, _IND_HEADS)
+        if not _is_indicator_header(m) and prev_head and "level3" in {**prev_head, **m}:
+            both = {**prev_head, **m}  # a two-row header (绩效指标 | 年度指标值 … above 一级 | 二级 | 三级 …)
+            if _is_indicator_header(both) and len(m) >= 2:
+                m = both
+        prev_head = m
         if _is_indicator_header(m):
             ind = m
             if cur is None:

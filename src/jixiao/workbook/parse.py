@@ -184,14 +184,18 @@ class _Parser(SheetParsers):
         something filled below the header: one warning per column, at its first filled cell."""
         used = set(g.cols.values())
         rs = g.raw
-        first: dict[int, tuple[int, int]] = {}  # col → (first row, count)
-        for i in range(g.header_row, rs.max_row):
+        width = max((len(r) for r in rs.rows[g.header_row:]), default=0)
+        unused = [c for c in range(width) if c + 1 not in used]  # 0-based; usually none
+        first: dict[int, tuple[int, int]] = {}  # col (1-based) → (first row, count)
+        for i in range(g.header_row, rs.max_row) if unused else ():
             r = rs.rows[i]
-            for ci, v in enumerate(r, start=1):
-                if ci in used or v is None or v == "" or (isinstance(v, str) and not v.strip()):
+            n = len(r)
+            for c in unused:
+                v = r[c] if c < n else None
+                if v is None or v == "" or (isinstance(v, str) and not v.strip()):
                     continue
-                row0, n = first.get(ci, (i + 1, 0))
-                first[ci] = (row0, n + 1)
+                row0, k = first.get(c + 1, (i + 1, 0))
+                first[c + 1] = (row0, k + 1)
         for ci, (row0, n) in sorted(first.items()):
             head = cells.as_text(rs.value(g.header_row, ci))
             what = f"列“{head}”" if head else f"{cell_ref(g.header_row, ci)[:-len(str(g.header_row))]} 列（无列标题）"
