@@ -98,13 +98,13 @@ def baseline():
 HOW = ("spaces", "fullwidth", "unit", "yuan", "wrong")
 
 
-@settings(derandomize=True, max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(derandomize=True, max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_typed_numbers_same_result_or_located_error(baseline, data):
     base_path, cells, base_ev, base_issues = baseline
     assert len(cells) > 100  # every numeric cell of the example is a candidate
     picks = data.draw(st.lists(st.tuples(st.integers(0, len(cells) - 1), st.sampled_from(HOW)),
-                               min_size=1, max_size=8, unique_by=lambda t: t[0]))
+                               min_size=1, max_size=12, unique_by=lambda t: t[0]))
     wb = load_workbook(base_path)
     expect = {}
     for i, how in picks:
@@ -128,6 +128,27 @@ def test_typed_numbers_same_result_or_located_error(baseline, data):
         if v == "info":
             assert ("info", "I-CELL-UNIT") in at.get(k, set()), f"no note at {k}"
     assert not [i for i in res.issues if i.severity == "error"]
+    assert ev == base_ev
+
+
+@pytest.mark.parametrize("how", ["unit", "yuan", "fullwidth", "spaces"])
+def test_every_numeric_cell_typed_at_once(baseline, how, tmp_path):
+    """Every numeric cell of the example typed the same way at once: same evaluation, a note at
+    every cell that carried a unit."""
+    base_path, cells, base_ev, _ = baseline
+    wb = load_workbook(base_path)
+    noted = []
+    for sheet, coord, col, d, unit in cells:
+        text, outcome = _typed(col.kind, col, d, unit, how)
+        wb[sheet][coord].value = text
+        if outcome == "info":
+            noted.append((sheet, coord))
+    p = tmp_path / "all.xlsx"
+    wb.save(p)
+    res, ev = _result(p)
+    assert not [i for i in res.issues if i.severity == "error"]
+    notes = {(i.location.sheet, i.location.cell) for i in res.issues if i.code == "I-CELL-UNIT"}
+    assert set(noted) <= notes
     assert ev == base_ev
 
 
