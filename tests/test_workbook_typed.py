@@ -206,6 +206,7 @@ def test_kpi_text_that_cannot_be_compared_is_warned(tmp_path):
     ("0.5亿元", Decimal("5000.00"), "I-CELL-UNIT"),
     ("95%", None, "E-CELL-UNIT"),
     ("一千五百", None, "E-CELL-NOT-NUMBER"),
+    ("—", None, "I-CELL-DASH"),
     ("26次", None, "E-CELL-UNIT"),
 ])
 def test_amount_with_unit(tmp_path, text, expected, code):

@@ -34,6 +34,7 @@ CELL_ERROR = register("E-CELL-EXCEL-ERROR", "error", "单元格是 Excel 错误�
 CELL_IGNORED = register("W-CELL-IGNORED", "warning", "此单元格的数字未读取")
 AMOUNT_CONVERTED = register("I-AMOUNT-CONVERTED", "info", "金额单位为元，已换算为万元")
 NUMBER_WITH_UNIT = register("I-CELL-UNIT", "info", "数字带单位（已按单位读取）")
+CELL_DASH = register("I-CELL-DASH", "info", "单元格填的是“—”（按未填写处理）")
 UNIT_MISMATCH = register("E-CELL-UNIT", "error", "数字所带单位与本列（本行）不符")
 VALUE_NOT_NUMBER = register("W-VALUE-NOT-NUMBER", "warning", "定量指标的目标值或完成值不是数字（未参与计算）")
 

@@ -91,6 +91,17 @@ def split_unit(v: object) -> tuple[str, Decimal, str] | None:
     return _OPS.get(op, ""), d, u
 
 
+#: what published tables print for "none" in a number cell
+_DASHES = frozenset({"-", "--", "—", "——", "－", "－－", "/", "／", "—/—", "无"})
+
+
+def _dash(v: object) -> Err:
+    """A dash typed for "none": read as an empty cell, with a note (never silently)."""
+    if isinstance(v, str) and normalize_number_text(v) in _DASHES:
+        return (C.CELL_DASH, f"“{as_text(v)}”按未填写处理", "没有数据的单元格可以留空；数值为零请填 0。")
+    return None
+
+
 def _unit_note(v: object, shown: str) -> Err:
     return (C.NUMBER_WITH_UNIT, f"“{as_text(v)}”按 {shown} 读取", "数字列只填数字即可（单位写在列标题或“单位”列）。")
 
@@ -106,7 +117,7 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     if isinstance(v, (datetime, date, time, timedelta)):
         return None, (C.CELL_NOT_NUMBER, f"填的是日期/时间（{as_text(v)}），不是金额",
                       "请把单元格格式改为“数值”并填写金额。")
-    err = _excel_error(v)
+    err = _excel_error(v) or _dash(v)
     if err:
         return None, err
     note: Err = None
@@ -147,7 +158,7 @@ def _plain_number(v: object, what: str, hint: str, units: tuple[str, ...] = ()) 
     A number followed by one of ``units`` ('12 人') is read, with an info note."""
     if is_blank(v):
         return None, None
-    err = _excel_error(v)
+    err = _excel_error(v) or _dash(v)
     if err:
         return None, err
     try:
@@ -164,7 +175,7 @@ def _plain_number(v: object, what: str, hint: str, units: tuple[str, ...] = ()) 
 
 def keeps_value(err: Err) -> bool:
     """An 'error' slot that only carries an info note (the value is good)."""
-    return err is not None and err[0] == C.NUMBER_WITH_UNIT
+    return err is not None and err[0] in (C.NUMBER_WITH_UNIT, C.CELL_DASH)
 
 
 def to_count(v: object, unit: str = "人") -> tuple[int | None, Err]:
