@@ -84,15 +84,16 @@ def _nature(row: ScoredRow, target_op: str, natures: dict[str, str] | None = Non
     return "≥", "指标性质未填，按“≥”计"
 
 
-def rule_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal) -> tuple[Decimal, str]:
+def rule_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal, unit: str = "") -> tuple[Decimal, str]:
     """The score the national rule gives, unrounded, and how (Chinese)."""
+    u = unit
     if nature == "≤":
         if actual <= target:
-            return weight, f"完成值{_show(actual)}不高于指标值{_show(target)}，应得满分"
+            return weight, f"完成值{_show(actual, u)}不高于指标值{_show(target, u)}，应得满分"
         if actual <= 0:
             return weight, "完成值不高于0，应得满分"
         s = weight * target / actual
-        return s, f"指标值{_show(target)}/完成值{_show(actual)}×{_show(weight)}分={_show(q2(s))}分"
+        return s, f"指标值{_show(target, u)}/完成值{_show(actual, u)}×{_show(weight)}分={_show(q2(s))}分"
     if nature == "=":
         if actual == target:
             return weight, "完成值等于指标值，应得满分"
@@ -103,7 +104,7 @@ def rule_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal) -
     if target <= 0:
         return weight, "指标值不大于0，应得满分"
     s = weight * min(actual / target, D(1))
-    return s, f"完成值{_show(actual)}/指标值{_show(target)}×{_show(weight)}分={_show(q2(s))}分（不超过分值）"
+    return s, f"完成值{_show(actual, u)}/指标值{_show(target, u)}×{_show(weight)}分={_show(q2(s))}分（不超过分值）"
 
 
 def _name(table: SubmittedTable, what: str) -> str:
@@ -181,7 +182,7 @@ def _row(table: SubmittedTable, r: ScoredRow, out: list[ReviewItem], natures=Non
                               f"指标值单位“{t_unit}”与完成值单位“{a_unit}”不同，无法比较。", loc))
         return
     unit = t_unit or a_unit or unit
-    s, how = rule_score(nature, t_val, a_val, w)
+    s, how = rule_score(nature, t_val, a_val, w, unit)
     if inferred:
         how = f"{how}（{inferred}）"
     short = (a_val < t_val) if nature == "≥" else (a_val > t_val) if nature == "≤" else (a_val != t_val)
