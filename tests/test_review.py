@@ -242,3 +242,33 @@ def test_two_row_header_lijiang_table_is_consistent(tmp_path):
     assert not res.problems, [(i.status, i.item, i.reason) for i in res.problems]
     ok = {i.item.split("/")[-1]: i for i in res.items}
     assert ok["预算执行率"].recomputed == D("10.00") and ok["违法行为责停率"].recomputed == D("30.00")
+
+
+def test_chongqing_column_names(tmp_path):
+    """The Chongqing form's own headers (指标名称, 计量单位, 年初/调整指标值, 全年完成值, 得分系数,
+    指标权重, 指标得分; 全年(调整)预算数, 执行率权重, 执行率得分), 指标性质 written 定量/定性."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["部门整体绩效自评表"])
+    ws.append(["部门(单位)名称", "融媒体中心"])
+    ws.append(["部门预算执行情况", "年初预算数", "全年(调整)预算数", "全年执行数", "执行率(%)", "执行率权重", "执行率得分(分)"])
+    ws.append(["资金", 100, 100, 76, "76%", 10, "7.6"])
+    ws.append(["指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值", "得分系数(%)", "指标权重(分)",
+               "指标得分(分)", "是否核心指标"])
+    for n, u, nat, t, a, coef, w, s in [
+        ("财政供养人员控制率", "%", "定量指标", "100%", "92%", "100%", 2, 2),
+        ("党性教育培训次数", "次", "定量指标", "26次", "12次", "100%", 5, 5),
+        ("管理制度健全性", "", "定性指标", "高", "高", "100%", 3, 3),
+    ]:
+        ws.append([n, u, nat, t, None, a, coef, w, s, "否"])
+    ws.append(["自评总分(分)", "17.6"])
+    p = tmp_path / "cq.xlsx"
+    wb.save(p)
+    (t,) = read_submitted(p)
+    assert t.title == "融媒体中心" and t.funds.rate.text == "76%" and len(t.rows) == 3
+    res = review_file(p)
+    found = {(i.status, i.item.split("/")[-1]) for i in res.items if i.status != "ok"}
+    assert found == {("full_despite_shortfall", "党性教育培训次数"), ("full_despite_shortfall", "党性教育培训次数（得分系数）"),
+                     ("unverifiable", "管理制度健全性")}
+    ok = {i.item.split("/")[-1] for i in res.items if i.status == "ok"}
+    assert {"预算执行率", "财政供养人员控制率", "总分"} <= ok   # 92% ≤ 100% (控制率: ≤); 7.6+2+5+3 = 17.6

@@ -24,7 +24,7 @@ ZERO = D(0)
 HUNDRED = D(100)
 #: 产出/效益 score rate may exceed the execution rate by this many points before it is a finding
 RATE_MARGIN = D(5)
-_LESS_IS_BETTER = ("调整率", "结余率", "变动率", "成本", "投诉", "事故", "超支", "差错", "时间", "天数", "周期")
+_LESS_IS_BETTER = ("控制率", "调整率", "结余率", "变动率", "成本", "投诉", "事故", "超支", "差错", "时间", "天数", "周期")
 _NATURES = {">=": "≥", "≥": "≥", ">": "≥", "<=": "≤", "≤": "≤", "<": "≤", "=": "=", "==": "=", "﹦": "=",
             "＝": "="}
 

@@ -46,7 +46,7 @@ _FUND_HEADS = (
     ("initial", ("年初预算数", "年初预算")),
     ("full_year", ("全年(调整)预算数", "全年预算数", "调整后预算数", "全年预算")),
     ("actual", ("全年执行数", "执行数", "实际支出")),
-    ("rate", ("执行率(%)", "执行率",)),
+    ("rate", ("执行率(%)", "执行率")),
     ("weight", ("执行率权重", "分值")),
     ("score", ("执行率得分", "得分")),
 )
@@ -59,9 +59,12 @@ def _match(text: str, heads) -> str | None:
     if not t or len(t) > 24:
         return None
     t = re.sub(r"\((分|万元|%|\d+分)\)$", "", t)
-    for fld, words in heads:
+    for fld, words in heads:  # an exact header first ('执行率权重' is not '执行率' …)
+        if t in words:
+            return fld
+    for fld, words in heads:  # … then a header with a short suffix ('得分计算方法' is not one)
         for w in words:
-            if t == w or (t.startswith(w) and len(t) - len(w) <= 4 and not re.search(r"\d", t[len(w):])):
+            if t.startswith(w) and len(t) - len(w) <= 4 and not re.search(r"\d", t[len(w):]):
                 return fld
     return None
 
