@@ -272,3 +272,15 @@ def test_chongqing_column_names(tmp_path):
                      ("unverifiable", "管理制度健全性")}
     ok = {i.item.split("/")[-1] for i in res.items if i.status == "ok"}
     assert {"预算执行率", "财政供养人员控制率", "总分"} <= ok   # 92% ≤ 100% (控制率: ≤); 7.6+2+5+3 = 17.6
+
+
+def test_subtotal_rows_checked_not_counted(tmp_path):
+    rows = [("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2859篇", "篇", 10, 10),
+            ("产出指标", "小计", "小计", "", "", "", "", 10, 9),
+            ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "95%", "%", 10, 10)]
+    p = _write(tmp_path / "sub.xlsx", rows, "30", dept_funds=(100, 100, 100, 10, "100%", 10))
+    res = review_file(p)
+    (t,) = read_submitted(p)
+    assert [r.level3 for r in t.rows] == ["播发稿件数量", "业务保障能力提升"]
+    bad = [(i.status, i.item, i.location["cell"]) for i in res.problems]
+    assert bad == [("total_mismatch", "融媒体中心/产出指标小计", "I8")]

@@ -225,7 +225,21 @@ def _groups(table: SubmittedTable, rate: Decimal | None, out: list[ReviewItem]) 
                                   "请说明资金未执行完而产出、效益基本达成的原因。", rows[0].location))
 
 
+def _subtotals(table: SubmittedTable, out: list[ReviewItem]) -> None:
+    for level1, v in table.subtotals:
+        claimed = _num(v)
+        parts = [_num(r.score) for r in table.rows if r.level1 == level1 and _num(r.score) is not None]
+        if claimed is None or not parts:
+            continue
+        s = sum(parts, ZERO)
+        ok = abs(s - claimed) <= D("0.01") or _at_precision(s, claimed) == claimed
+        out.append(ReviewItem(_name(table, f"{level1 or '指标'}小计"), claimed, s, "ok" if ok else "total_mismatch",
+                              f"{level1}各项得分之和为{_show(s)}分" + ("。" if ok else f"，小计写{_show(claimed)}分。"),
+                              v.location))
+
+
 def _total(table: SubmittedTable, out: list[ReviewItem]) -> None:
+    _subtotals(table, out)
     if table.total is None:
         return
     claimed = _num(table.total)

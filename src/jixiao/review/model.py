@@ -74,6 +74,8 @@ class SubmittedTable:
     rows: list[ScoredRow] = field(default_factory=list)
     total: Value | None = None     # 自评总分 / 合计 as submitted
     location: dict = field(default_factory=dict)
+    #: 小计 rows: (一级指标 they close, the 得分 written)
+    subtotals: list[tuple[str, Value]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

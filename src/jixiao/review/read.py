@@ -160,6 +160,12 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
                 start(loc(0))
             carry = {"level1": "", "level2": ""}
             continue
+        # a 小计 row closes its 一级指标 group: checked, never counted as an indicator
+        if cur is not None and ind is not None and any(t in ("小计", "分项合计") for t in texts):
+            sv = _val(cells, loc, ind.get("score"))
+            if sv is not None:
+                cur.subtotals.append((carry["level1"], sv))
+            continue
         # a total row: 自评总分 | 97.6
         tot_at = next((i for i, t in enumerate(texts) if re.sub(r"\(.*?\)", "", t) in _TOTAL_WORDS), None)
         if tot_at is not None and cur is not None:
