@@ -284,3 +284,53 @@ def test_subtotal_rows_checked_not_counted(tmp_path):
     assert [r.level3 for r in t.rows] == ["播发稿件数量", "业务保障能力提升"]
     bad = [(i.status, i.item, i.location["cell"]) for i in res.problems]
     assert bad == [("total_mismatch", "融媒体中心/产出指标小计", "I8")]
+
+
+# ---------------------------------------------------------------- the corpus's real tables, flattened text
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "texts"
+
+
+def _corpus(prefix: str) -> Path:
+    from conftest import need
+
+    hits = sorted(CORPUS.glob(f"{prefix}*.txt")) if CORPUS.exists() else []
+    need(bool(hits), f"../shared/corpus/texts/{prefix}* is absent")
+    return hits[0]
+
+
+def test_corpus_langfang_project_table():
+    """07_*: 项目支出绩效自评表, one cell per line. Checked by hand: 执行 37.24/43.2 = 86.20% →
+    8.62, written 9 (whole points: no finding); 产出 5 rows 9+10+10+10+10 = 49 of 50 (98%),
+    效益 3 rows 30 of 30, both more than 5 points above 86.20% → two findings; 满意度 10 of 10."""
+    res = review_file(_corpus("07_"))
+    (t,) = read_submitted(_corpus("07_"))
+    assert t.title == "办公宿舍楼、食堂及餐厅暖通改造经费" and len(t.rows) == 9
+    assert [r.level3 for r in t.rows][:2] == ["工程资金金额", "工程完工率"]
+    assert {(i.status, i.item.split("/")[-1], i.claimed) for i in res.problems} == {
+        ("rate_inconsistent", "产出指标得分率", D("98.00")), ("rate_inconsistent", "效益指标得分率", D("100.00"))}
+    ex = next(i for i in res.items if i.item.endswith("/预算执行率"))
+    assert ex.status == "ok" and ex.recomputed == D("8.62") and ex.claimed == D("9")
+    assert all("paragraph" in i.location for i in res.items)
+
+
+def test_corpus_lijiang_project_table():
+    """44_*: '|' rows with pinyin inserted and merged cells left out. By hand: 7.29/7.29 → 10 of
+    10; 卫片执法补助经费 72890 = 72890 元 → 10, written 9; 验收合格率 100 = 100% → 20, written 19;
+    及时率 → 20, written 19; 责停率 95 ≥ 95% → 30, written 27 (all at or below the rule); the
+    满意度 row is cut before its 得分. No finding."""
+    res = review_file(_corpus("44_"))
+    (t,) = read_submitted(_corpus("44_"))
+    assert [r.level3 for r in t.rows] == ["卫片执法补助经费", "项目验收合格率", "项目完成及时率", "违法行为责停率"]
+    assert t.rows[0].unit == "元" and t.rows[0].nature.text == "﹦"
+    assert not res.problems
+    assert {i.item.split("/")[-1]: i.recomputed for i in res.items}["违法行为责停率"] == D("30.00")
+
+
+def test_corpus_suiyang_department_table():
+    """33_*: 部门整体支出绩效自评表 with only 年初预算数(A) and 全年执行数(B): 1268.72/1172.55 =
+    108.20% → capped at 10, written 10: no finding (the indicator part is cut in the source)."""
+    res = review_file(_corpus("33_"))
+    (t,) = read_submitted(_corpus("33_"))
+    assert t.kind == "department" and t.title == "绥阳县太白镇人民政府"
+    assert [(i.status, i.recomputed) for i in res.items] == [("ok", D("10.00"))]

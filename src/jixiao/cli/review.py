@@ -29,9 +29,13 @@ def render_text(result) -> str:
         lines.append(f"【{STATUS_ZH[status]}】{len(items)} 项")
         for n, i in enumerate(items, 1):
             loc = i.location
-            where = (f"{loc['sheet']}!{loc['cell']}" if "sheet" in loc
-                     else f"表{loc.get('table', 0) + 1}第{loc.get('row', 0) + 1}行第{loc.get('column', 0) + 1}列"
-                     + (f"（第{loc['page']}页）" if loc.get("page") else ""))
+            if "sheet" in loc:
+                where = f"{loc['sheet']}!{loc['cell']}"
+            elif "table" in loc:
+                where = f"表{loc['table'] + 1}第{loc.get('row', 0) + 1}行第{loc.get('column', 0) + 1}列"
+            else:
+                where = f"第{loc.get('paragraph', 0) + 1}段"
+            where += f"（第{loc['page']}页）" if loc.get("page") else ""
             claimed = "—" if i.claimed is None else format(i.claimed, "f")
             again = "" if i.recomputed is None else f"，复核 {format(i.recomputed, 'f')}"
             lines.append(f"{n}. ［{where}］{i.item}：自评 {claimed}{again}")

@@ -116,7 +116,9 @@ def _execution(table: SubmittedTable, out: list[ReviewItem]) -> Decimal | None:
     f = table.funds
     if f is None:
         return None
-    full, actual, w, claimed = _num(f.full_year), _num(f.actual), _num(f.weight), _num(f.score)
+    # a form with only 年初预算数(A) and 全年执行数(B) (得分 = B/A × 分值) takes A as the budget
+    full = _num(f.full_year) if f.full_year is not None else _num(f.initial)
+    actual, w, claimed = _num(f.actual), _num(f.weight), _num(f.score)
     loc = (f.score or f.full_year or Value("", f.location)).location
     item = _name(table, "预算执行率")
     if full is None or actual is None or full == 0:
@@ -129,7 +131,7 @@ def _execution(table: SubmittedTable, out: list[ReviewItem]) -> Decimal | None:
     if stated is not None and f.rate is not None:
         if abs(_at_precision(rate, stated) - stated) > 0:
             out.append(ReviewItem(_name(table, "执行率"), stated, q2(rate), "total_mismatch",
-                                  f"执行率应为 全年执行数{_show(actual)}/全年预算数{_show(full)}×100%={_show(q2(rate))}%，"
+                                  f"执行率应为 全年执行数{_show(actual)}/预算数{_show(full)}×100%={_show(q2(rate))}%，"
                                   f"表中填{f.rate.text}。", f.rate.location))
     if w is None or claimed is None:
         return rate

@@ -232,10 +232,7 @@ def _xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
     return out
 
 
-def _document_grid(path: Path) -> Grid:
-    from ..audit.readers import read_document
-
-    doc = read_document(path)
+def _document_grid_of(doc) -> Grid:
     grid: Grid = []
     for t in doc.tables:
         for r, row in enumerate(t.rows):
@@ -261,4 +258,173 @@ def read_submitted(path: str | Path) -> list[SubmittedTable]:
             kind = "department" if "部门" in title or "整体" in title else "project"
             tables.extend(parse_grid(grid, kind))
         return tables
-    return parse_grid(_document_grid(p))
+    from ..audit.readers import read_document
+
+    doc = read_document(p)
+    tables = parse_grid(_document_grid_of(doc)) if doc.tables else []
+    return tables or parse_stream(_cells_of(doc))
+
+
+# ---------------------------------------------------------------- flattened text
+
+
+#: pinyin inserted after characters by some copy sites: '指标(biāo)'
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+_NATURE_TOKENS = frozenset({"≥", "≤", "=", "﹦", "＝", ">", "<", ">=", "<=", "定性", "定量", "定性指标", "定量指标",
+                            "正向", "反向"})
+_L1_WORDS = ("产出", "效益", "满意度", "效果")
+_L2_WORDS = ("数量", "质量", "时效", "成本", "效益", "满意度", "影响")
+
+
+def _is_num(t: str) -> bool:
+    return bool(re.fullmatch(r"-?\d[\d,]*(\.\d+)?%?", t))
+
+
+def _cells_of(doc) -> list[tuple[str, dict]]:
+    """A document without tables as one stream of non-empty cells: a paragraph with '|' is a
+    flattened table row (its cells in order), any other paragraph is one cell."""
+    out = []
+    for p in doc.paragraphs:
+        loc = {"paragraph": p.index, **({"page": p.page} if p.page else {})}
+        text = _PINYIN.sub("", p.text)
+        parts = text.split("|") if "|" in text else [text]
+        for part in parts:
+            t = part.strip()
+            if t:
+                out.append((t, loc))
+    return out
+
+
+def parse_stream(cells: list[tuple[str, dict]]) -> list[SubmittedTable]:
+    """The national forms flattened one cell per line (or '|' rows with merged cells left out):
+    funds are read in header order from the numbers after 年度资金总额; each indicator row is a
+    三级指标 text followed by [指标性质] 指标值 [单位] 完成值 分值 得分."""
+    tables: list[SubmittedTable] = []
+    cur: SubmittedTable | None = None
+    kind = "project"
+    fund_order: list[str] = []
+    ind = False
+    has_unit = has_nature = False
+    l1 = l2 = ""
+    n = len(cells)
+
+    def texts(i: int, k: int = 1) -> str:
+        return "".join(norm(cells[j][0]) for j in range(i, min(i + k, n)))
+
+    def new_table(title: str, loc: dict) -> SubmittedTable:
+        nonlocal cur
+        cur = SubmittedTable(kind=kind, title=title, location=loc)
+        tables.append(cur)
+        return cur
+
+    i = 0
+    while i < n:
+        t, loc = norm(cells[i][0]), cells[i][1]
+        if "部门整体" in t and "自评" in t:
+            kind = "department"
+        if t.rstrip(":：") in _NAME_WORDS and i + 1 < n:
+            title = cells[i + 1][0].strip()
+            title = re.sub(r"(支出)?绩效自评表$", "", title) or title
+            new_table(title, loc)
+            fund_order, ind, l1, l2 = [], False, "", ""
+            i += 2
+            continue
+        # header words, possibly split over two cells ('年初' '预算数')
+        hit = None
+        for k in (1, 2):
+            f = _match(texts(i, k), _FUND_HEADS)
+            if f and not ind:
+                hit = ("fund", f, k)
+                break
+            g = _match(texts(i, k), _IND_HEADS)
+            if g:
+                hit = ("ind", g, k)
+                break
+        if hit and not _is_num(t):
+            what, f, k = hit
+            if what == "fund" and f not in fund_order:
+                fund_order.append(f)
+            elif what == "ind":
+                ind = ind or f == "level3"
+                has_unit = has_unit or f == "unit"
+                has_nature = has_nature or f == "nature"
+            i += k
+            continue
+        if t.rstrip(":：") == "年度资金总额" and fund_order:
+            if cur is None:
+                new_table("", loc)
+            nums = []
+            j = i + 1
+            while j < n and _is_num(norm(cells[j][0])) and len(nums) < len(fund_order):
+                nums.append(Value(cells[j][0].strip(), cells[j][1]))
+                j += 1
+            vals = dict(zip(fund_order, nums, strict=False))
+            if cur.funds is None:
+                cur.funds = Funds(**vals, location=loc)
+            i = j
+            continue
+        if re.sub(r"\(.*?\)", "", t) in _TOTAL_WORDS and cur is not None and i + 1 < n and _is_num(norm(cells[i + 1][0])):
+            cur.total = Value(cells[i + 1][0].strip(), cells[i + 1][1])
+            i += 2
+            continue
+        if not ind or cur is None or _is_num(t) or t in ("指标", "绩效指标") or _PLACEHOLDER.match(t):
+            i += 1
+            continue
+        if t in ("满意度", "满意度指标"):
+            l1, l2 = "满意度指标", ""
+            i += 1
+            continue
+        if i + 1 < n and norm(cells[i + 1][0]) == "指标" and len(t) <= 10:  # '可持续影响' '指标': a 二级指标
+            l2 = t
+            i += 2
+            continue
+        if t.endswith(("指标", "效益")) and any(w in t for w in _L1_WORDS) and len(t) <= 6 and t.startswith(_L1_WORDS):
+            l1, l2 = t, ""
+            i += 1
+            continue
+        if (t.endswith("指标") or t.endswith("效益")) and any(w in t for w in _L2_WORDS) and len(t) <= 10:
+            l2 = t
+            i += 1
+            continue
+        # an indicator row: 三级指标 [性质] 指标值 [单位] 完成值 分值 得分
+        row = _stream_row(cells, i, has_nature, has_unit)
+        if row is None:
+            i += 1
+            continue
+        r, i = row
+        r.level1, r.level2 = l1, l2
+        if r.level3:
+            cur.rows.append(r)
+    return [t for t in tables if t.rows or t.funds]
+
+
+def _stream_row(cells, i: int, has_nature: bool, has_unit: bool):
+    n = len(cells)
+    l3 = _strip_label(cells[i][0])
+    if not l3:
+        return None
+    j = i + 1
+
+    def take():
+        nonlocal j
+        if j >= n:
+            return None
+        v = Value(cells[j][0].strip(), cells[j][1])
+        j += 1
+        return v
+
+    nature = None
+    if has_nature and j < n and norm(cells[j][0]) in _NATURE_TOKENS:
+        nature = take()
+    target = take()
+    unit = ""
+    if has_unit and j < n and not _is_num(norm(cells[j][0])) and len(norm(cells[j][0])) <= 4:
+        unit = take().text
+    actual = take()
+    weight, score = take(), take()
+    if weight is None or score is None or not _is_num(norm(weight.text)) or not _is_num(norm(score.text)):
+        return None
+    if target is None or actual is None:
+        return None
+    return ScoredRow(level1="", level2="", level3=l3, nature=nature, target=target, actual=actual, unit=unit,
+                     weight=weight, score=score, location=cells[i][1]), j
