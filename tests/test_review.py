@@ -334,3 +334,15 @@ def test_corpus_suiyang_department_table():
     (t,) = read_submitted(_corpus("33_"))
     assert t.kind == "department" and t.title == "绥阳县太白镇人民政府"
     assert [(i.status, i.recomputed) for i in res.items] == [("ok", D("10.00"))]
+
+
+def test_a_report_jixiao_writes_passes_its_own_review(tmp_path, example_path):
+    """附件2 (the scored framework) and every 附件3 项目支出绩效自评表 of jixiao's own report are read
+    back from the .docx: no finding (scores follow the rules; totals add up)."""
+    r = CliRunner().invoke(app, ["report", str(example_path), "-o", str(tmp_path / "out"), "--format", "docx"])
+    assert r.exit_code == 0, r.output
+    docx = next(p for p in (tmp_path / "out").glob("*.docx") if "待办" not in p.name)
+    res = review_file(docx)
+    assert res.tables >= 2 and any(i.status == "ok" and i.item.endswith("/预算执行率") for i in res.items)
+    assert not res.problems, [(i.status, i.item, i.reason) for i in res.problems]
+    assert any(i.item == "总分" and i.claimed == D("61.76") and i.status == "ok" for i in res.items)

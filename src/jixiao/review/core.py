@@ -174,7 +174,8 @@ def _row(table: SubmittedTable, r: ScoredRow, out: list[ReviewItem], natures=Non
                               r.target.location))
         return
     if not (quantified and isinstance(a_val, Decimal)) or w is None:
-        why = ("定性指标，得分由评价人判断" if nature == "定性" or not quantified
+        why = ("表中未列指标值和完成值" if r.target is None and r.actual is None
+               else "定性指标，得分由评价人判断" if nature == "定性" or not quantified
                else "完成值不是数字" if r.actual is not None else "未填完成值")
         out.append(ReviewItem(item, claimed, None, "unverifiable", f"{why}，无法按规则复核。", loc))
         return

@@ -79,7 +79,10 @@ def _header_map(cells: list[str], heads) -> dict[str, int]:
 
 
 def _is_indicator_header(m: dict[str, int]) -> bool:
-    return "level3" in m and ("weight" in m or "score" in m) and ("target" in m or "actual" in m)
+    """三级指标 with 分值/得分, and 指标值/完成值 — or both 分值 and 得分 (a scored framework table
+    such as 附件2 部门整体支出绩效自评表, whose rows can still be checked for 得分 ≤ 分值 and totals)."""
+    return "level3" in m and ("weight" in m or "score" in m) and (
+        "target" in m or "actual" in m or ("weight" in m and "score" in m))
 
 
 def _is_fund_header(m: dict[str, int]) -> bool:
@@ -197,8 +200,6 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
         target = _val(cells, loc, ind.get("target_adjusted")) or _val(cells, loc, ind.get("target"))
         actual = _val(cells, loc, ind.get("actual"))
         if not l3 or _PLACEHOLDER.match(norm(l3)) or (weight is None and score is None):
-            continue
-        if l3 in carry.values() and target is None and actual is None:
             continue
         unit = _val(cells, loc, ind.get("unit"))
         cur.rows.append(ScoredRow(
