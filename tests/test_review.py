@@ -346,3 +346,40 @@ def test_a_report_jixiao_writes_passes_its_own_review(tmp_path, example_path):
     assert res.tables >= 2 and any(i.status == "ok" and i.item.endswith("/预算执行率") for i in res.items)
     assert not res.problems, [(i.status, i.item, i.reason) for i in res.problems]
     assert any(i.item == "总分" and i.claimed == D("61.76") and i.status == "ok" for i in res.items)
+
+
+# ---------------------------------------------------------------- property: consistent → none; one planted → found there
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from jixiao.money import q2  # noqa: E402
+from jixiao.review import parse_grid, review_tables, rule_score  # noqa: E402
+
+_row = st.tuples(st.sampled_from(["≥", "≤"]), st.integers(1, 1000), st.integers(0, 2000), st.sampled_from([5, 10, 20]))
+
+
+def _grid(rows, scores, total):
+    lines = [["项目名称", "甲项目"], list(FUND_HEAD), ["年度资金总额", "100", "100", "100", "10", "100%", "10"],
+             list(IND_HEAD)]
+    for (nat, t, a, w), s in zip(rows, scores, strict=True):
+        lines.append(["产出指标", "数量指标", f"考核项{len(lines)}", nat, f"{t}次", f"{a}次", "次", str(w), str(s)])
+    lines.append(["总分", "", "", "", "", "", "", "", str(total)])
+    return [(cells, lambda c, r=r: {"row": r, "column": c}) for r, cells in enumerate(lines)]
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=6), pick=st.integers(0, 5), extra=st.integers(1, 500))
+def test_consistent_tables_pass_and_a_planted_over_score_is_found(rows, pick, extra):
+    exact = [q2(rule_score(n, D(t), D(a), D(w))[0]) for n, t, a, w in rows]
+    res = review_tables(parse_grid(_grid(rows, exact, sum(exact) + 10)))
+    assert not res.problems, [(i.status, i.item, i.reason) for i in res.problems]
+    k = pick % len(rows)
+    w = D(rows[k][3])
+    if exact[k] >= w:
+        return  # already full marks: nothing above the rule to plant
+    planted = list(exact)
+    planted[k] = min(w, exact[k] + D(extra) / 100)
+    res = review_tables(parse_grid(_grid(rows, planted, sum(planted) + 10)))
+    assert [(i.status in ("over_scored", "full_despite_shortfall"), i.location["row"]) for i in res.problems] == \
+        [(True, 4 + k)]

@@ -146,7 +146,8 @@ def _compare(out, item, claimed, recomputed, weight, how, loc, *, short: bool, s
     if claimed > weight:
         out.append(ReviewItem(item, claimed, q2(recomputed), "over_scored",
                               f"得分{_show(claimed)}分超过分值{_show(weight)}分；{how}。", loc))
-    elif claimed > _at_precision(recomputed, claimed):
+    elif claimed > _at_precision(recomputed, claimed) or (short and claimed == weight and recomputed < weight):
+        # full marks for a target missed is a finding even where rounding to whole points reaches them
         status = "full_despite_shortfall" if short and claimed == weight else "over_scored"
         lead = f"{shortfall}却得满分；" if status == "full_despite_shortfall" else ""
         out.append(ReviewItem(item, claimed, q2(recomputed), status,
