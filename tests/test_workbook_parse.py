@@ -268,9 +268,15 @@ def test_row_order_changes_no_result(tmp_path_factory, rnd):
 
 
 def test_header_unit_disagreeing_with_declared_unit(tmp_path):
-    p = make_workbook(tmp_path, {"基本信息": {"单位名称": "某局", "年度": 2023}},
+    """A column headed （元） in a 万元 workbook holds 元: converted, never taken as 万元."""
+    p = make_workbook(tmp_path, {"基本信息": {"单位名称": "某局", "年度": 2023},
+                                 "部门项目": [{"项目名称": "甲", "年初预算": 123400, "全年预算": 12.34, "决算": 1}]},
                       cells={("部门项目", "B1"): "年初预算（元）"})
-    assert ("W-COLUMN-UNIT", "部门项目", "B1") in flatten(load(p).issues)
+    r = load(p)
+    assert ("W-COLUMN-UNIT", "部门项目", "B1") in flatten(r.issues)
+    assert r.department.dept_projects[0].initial == Decimal("12.34")   # 123,400 元
+    assert r.department.dept_projects[0].full_year == Decimal("12.34")  # the 万元 column as declared
+    assert "E-BUDGET-ROW" not in [i.code for i in r.issues]
 
 
 def test_empty_totals_are_computed_from_parts(tmp_path):

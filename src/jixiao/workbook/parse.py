@@ -36,6 +36,7 @@ class _Grid:
     filled: dict[tuple[int, int], object] = field(default_factory=dict)  # merged text fill
     kinds: dict[str, str] = field(default_factory=dict)
     special: bool = True  # merged, formula or error cells present: every cell takes the full path
+    units: dict[str, str] = field(default_factory=dict)  # money field → 元 where its header says （元）
 
     def __post_init__(self):
         self.kinds = {c.field: c.kind for c in self.spec.columns}
@@ -217,7 +218,7 @@ class _Parser(SheetParsers):
                 return "" if kind in TEXT_KINDS else None
             t = type(v)
             if t is float and kind in schema.MONEY_KINDS:
-                out = cells.float_amount(v, self.unit)
+                out = cells.float_amount(v, g.units.get(fld, self.unit))
                 if out is not None and (out >= 0 or kind == schema.SIGNED):
                     return out
             elif t is str and kind in TEXT_KINDS:
@@ -233,7 +234,7 @@ class _Parser(SheetParsers):
         if raw.errors and (row, col) in raw.errors:
             v = raw.errors[(row, col)]
         if kind in schema.MONEY_KINDS:
-            out, err = cells.to_amount(v, kind, self.unit)
+            out, err = cells.to_amount(v, kind, g.units.get(fld, self.unit))
         elif kind == schema.COUNT:
             spec_col = next((c for c in g.spec.columns if c.field == fld), None)
             out, err = cells.to_count(v, spec_col.unit if spec_col and spec_col.unit else "人")
@@ -306,8 +307,9 @@ class _Parser(SheetParsers):
         return ParseResult(d, self.issues, self.layout)
 
     def check_header_units(self) -> None:
-        """Money columns whose header says （元） in a 万元 workbook, or （万元） in a 元 one: one
-        warning per sheet, at the first such header."""
+        """Money columns whose header says （元） in a 万元 workbook are read in 元 and converted
+        (元 is never taken as 万元); a header saying （万元） in a 元 workbook (the template's own
+        header, 金额单位 changed) is read in 元. One warning per sheet, at the first such header."""
         for g in self.grids.values():
             bad = []
             for c in g.spec.columns:
@@ -317,11 +319,14 @@ class _Parser(SheetParsers):
                 u = schema.header_unit(head)
                 if u in schema.MONEY_UNITS and u != self.unit:
                     bad.append((g.cols[c.field], cells.as_text(head), u))
+                    if u == "元":
+                        g.units[c.field] = "元"
             if bad:
                 col, head, u = bad[0]
                 more = f"等 {len(bad)} 列" if len(bad) > 1 else ""
+                how = ("这些列按元读取，已除以 10000 换算为万元" if u == "元" else f"本表按{self.unit}读取")
                 self.add(C.COLUMN_UNIT, f"列标题“{head}”{more}写的是{u}，但基本信息中的金额单位是{self.unit}；"
-                         f"本表按{self.unit}读取。", self.sheet_loc(g.raw.title, g.header_row, col),
+                         f"{how}。", self.sheet_loc(g.raw.title, g.header_row, col),
                          "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
 
     def records(self, g: _Grid, key_field: str):
@@ -335,9 +340,9 @@ class _Parser(SheetParsers):
             if c.field in g.cols:
                 flag = (1 if c.kind == schema.AMOUNT else 2 if c.kind == schema.SIGNED
                         else 3 if c.kind in TEXT_KINDS else 0)
-                specs.append((c.field, g.cols[c.field] - 1, flag))
+                specs.append((c.field, g.cols[c.field] - 1, flag, g.units.get(c.field, self.unit)))
         kc = g.cols[key_field] - 1
-        rows, unit, special = g.raw.rows, self.unit, g.special
+        rows, special = g.raw.rows, g.special
         as_text, float_amount = cells.as_text, cells.float_amount
         for i in range(g.header_row, len(rows)):
             r = rows[i]
@@ -349,7 +354,7 @@ class _Parser(SheetParsers):
             kv = r[kc] if kc < n else None
             key = as_text(kv if kv != "" else (g.filled.get((row, kc + 1)) if special else None)) or None
             out = {}
-            for f, ci, flag in specs:
+            for f, ci, flag, unit in specs:
                 if not special:
                     v = r[ci] if ci < n else None
                     if v is None or v == "":
