@@ -307,3 +307,23 @@ def test_unknown_public_funds_row_is_a_warning_naming_it(tmp_path):
     res = load(make_workbook(tmp_path, {"公用经费": {"燃料费（自定义）": {"预算": 3, "决算": 3}}}, base="example"))
     w = [i for i in res.issues if i.code == "W-ROW-UNKNOWN"]
     assert len(w) == 1 and "燃料费（自定义）" in w[0].message and "未读取" in w[0].message
+
+
+def test_vehicle_parts_only_make_the_parent(tmp_path):
+    """A table giving only 公务用车运行维护费 (no 公务用车购置及运行费 row): the line is their sum,
+    with a warning at the part — never lost from the 三公 total."""
+    def edit(wb):
+        ws = wb["三公经费"]
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == "公务用车购置及运行费":
+                for c in range(1, 7):
+                    ws.cell(r, c).value = None
+            if ws.cell(r, 1).value == "公务用车运行维护费":
+                ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value = 5.97, 10.84, 7.88
+
+    base = load(make_workbook(tmp_path, base="example", name="base.xlsx"))
+    res = load(make_workbook(tmp_path, base="example", edit=edit))
+    tp, tb = res.department.three_public, base.department.three_public
+    assert tp.total("actual") == tb.total("actual") == Decimal("13.87")
+    w = [i for i in res.issues if i.code == "W-PARENT-FROM-PARTS"]
+    assert len(w) == 1 and w[0].location.cell == "A4"

@@ -68,6 +68,7 @@ COLUMN_IGNORED = register("W-COLUMN-IGNORED", "warning", "有内容的列未读�
 MANUAL_UNKNOWN = register("W-MANUAL-UNKNOWN", "warning", "定性评分行不对应评分框架中的指标（未使用）")
 MANUAL_COMPUTED = register("W-MANUAL-COMPUTED", "warning", "定性评分行对应的指标由数据计算（得分未使用）")
 MANUAL_DUPLICATE = register("W-MANUAL-DUPLICATE", "warning", "同一指标有两行定性评分（只用第一行）")
+PARENT_FROM_PARTS = register("W-PARENT-FROM-PARTS", "warning", "上级项目未填，按“其中”明细之和计")
 PARTS_OVER = register("E-PARTS-OVER", "error", "“其中”明细之和大于上级项目")
 PARTS_TOTAL = register("E-PARTS-TOTAL", "error", "“其中”明细已填全，但之和不等于上级项目")
 SATISFACTION_OVER = register("E-SATISFACTION-OVER", "error", "满意数大于问卷数")

@@ -164,6 +164,20 @@ class SheetParsers:
                     tp.details.append(item)
             else:
                 tp.items.append(item)
+        # a table giving only the 其中 rows (公务用车运行维护费 without 公务用车购置及运行费): the
+        # parent is their sum, said at the first part — a 三公 line is never lost
+        have = {i.name for i in tp.items}
+        for parent in dict.fromkeys(d_.parent for d_ in tp.details):
+            if parent in have:
+                continue
+            parts = [d_ for d_ in tp.details if d_.parent == parent]
+            sums = {f: _sum_present(getattr(p, f) for p in parts) for f in ("prior_budget", "prior_actual", "budget",
+                                                                           "actual")}
+            tp.items.append(ThreePublicItem(name=parent, src=parts[0].src, **sums))
+            names = "、".join(p.name for p in parts)
+            self.add(C.PARENT_FROM_PARTS, f"“{parent}”一行未填写，按其中明细（{names}）之和计入“三公”经费。",
+                     self.cell_loc(g, parts[0].src.row, "label", parts[0].name),
+                     f"请填写“{parent}”一行（明细不全时合计会偏小）。")
 
     def parse_public_funds(self, d: Department, g: _Grid) -> None:
         pf = d.public_funds
