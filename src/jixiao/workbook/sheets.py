@@ -193,6 +193,18 @@ class SheetParsers:
                 continue
             pf.budget, pf.actual, pf.prior_actual = vals["budget"], vals["actual"], vals["prior_actual"]
             pf.src = Src(g.raw.title, row)
+        if pf.lines and pf.budget is None and pf.actual is None:
+            first = pf.lines[0]
+            loc = self.cell_loc(g, first.src.row, "label", first.name)
+            if pf.complete:  # the lines include 其他商品和服务支出: their sum is 公用经费
+                for f in ("budget", "actual", "prior_actual"):
+                    setattr(pf, f, _sum_present(getattr(ln, f) for ln in pf.lines))
+                pf.src = first.src
+                self.add(C.PARENT_FROM_PARTS, "“公用经费”一行未填写，按其中明细（已含其他商品和服务支出）之和计。", loc,
+                         "请填写“公用经费”一行。")
+            else:
+                self.add(C.PARENT_FROM_PARTS, "“公用经费”一行未填写，其中明细不全（没有“其他商品和服务支出”行），"
+                         "未推算公用经费，相关指标无法计算。", loc, "请填写“公用经费”一行。")
 
     def parse_projects(self, d: Department, g: _Grid) -> None:
         kind = "department" if g.spec.name == "部门项目" else "public"
