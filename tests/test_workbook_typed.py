@@ -157,6 +157,8 @@ def test_every_numeric_cell_typed_at_once(baseline, how, tmp_path):
     (("26", "12次"), "次", Decimal(26), Decimal(12), "次"),
     (("２，２００篇", "2200 篇"), "篇", Decimal(2200), Decimal(2200), "篇"),
     (("100%", "72.74％"), "", Decimal(100), Decimal("72.74"), "%"),
+    (("不低于95%", "98%"), "", Decimal(95), Decimal(98), "%"),
+    (("30项以上", "108项"), "项", Decimal(30), Decimal(108), "项"),
 ])
 def test_kpi_values_with_units(tmp_path, text, unit_col, target, actual, unit):
     row = {"指标": "开展培训", "目标值": text[0], "完成值": text[1]}
@@ -204,6 +206,7 @@ def test_kpi_text_that_cannot_be_compared_is_warned(tmp_path):
     ("1,234.50万元", Decimal("1234.50"), "I-CELL-UNIT"),
     ("12,345元", Decimal("1.2345"), "I-CELL-UNIT"),
     ("0.5亿元", Decimal("5000.00"), "I-CELL-UNIT"),
+    ("6,880万", Decimal("6880.00"), "I-CELL-UNIT"),
     ("95%", None, "E-CELL-UNIT"),
     ("一千五百", None, "E-CELL-NOT-NUMBER"),
     ("—", None, "I-CELL-DASH"),

@@ -67,7 +67,8 @@ def float_amount(v: float, unit: str) -> Decimal | None:
 #: (on text already normalised: NFKC, spaces removed)
 _NUM_UNIT = re.compile(r"^(?P<op>[<>=≤≥]{0,2})(?P<num>[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))(?P<unit>[^\d\s,.+-][^\d]{0,7})?$")
 #: 万元 per unit of each money unit written in a cell
-MONEY_FACTORS = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1")}
+MONEY_FACTORS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000),
+                 "亿": Decimal(10000), "千元": Decimal("0.1")}
 #: units accepted after a count, by the column's own unit
 COUNT_UNITS = {"人": ("人", "名", "位"), "份": ("份", "个", "张", "人", "人次")}
 _OPS = {"<=": "≤", "≤": "≤", ">=": "≥", "≥": "≥", "=": "=", "==": "=", "<": "≤", ">": "≥"}
@@ -212,6 +213,10 @@ def to_value(v: object) -> Decimal | str | None:
         return t
 
 
+#: words for a comparison written around a target: '不低于95%', '30项以上', '5天以内'
+_OP_WORDS = ((("不低于", "不少于", "大于等于", "不小于"), "≥"), (("不高于", "不超过", "小于等于", "不大于", "控制在"), "≤"),
+             (("以上",), "≥"), (("以内", "以下"), "≤"))
+
 #: spellings of the same unit ('%' and '百分比'; '个' is the unit of '项' counts too)
 _UNIT_SAME = {"％": "%", "百分比": "%", "百分点": "%", "个百分点": "%", "万元": "万元"}
 
@@ -236,11 +241,23 @@ def to_measure(v: object) -> tuple[Decimal | str | None, str, str]:
         return d, "", ""
     except AmountError:
         pass
-    parts = split_unit(t)
+    words_op = ""
+    n = normalize_number_text(t)
+    for words, o in _OP_WORDS:  # a word before the number ('不低于95%') and/or after it ('30项以上')
+        for w in words:
+            if n.startswith(w) and len(n) > len(w):
+                n, words_op = n[len(w):], o
+            elif n.endswith(w) and len(n) > len(w):
+                if words_op and words_op != o:
+                    return t, "", ""
+                n, words_op = n[: -len(w)], o
+    parts = split_unit(n if words_op else t)
     if parts is None:
         return t, "", ""
     op, d, u = parts
-    return d, norm_unit(u), op
+    if words_op and u.endswith(("以上", "以内", "以下")):
+        return t, "", ""
+    return d, norm_unit(u), op or words_op
 
 
 def to_date(v: object) -> tuple[date | None, Err]:
