@@ -188,3 +188,73 @@ def test_mof_2013_budget_completion_row_scores_from_budget_completion_rate(examp
         assert row.basis.startswith(f"预算完成率{ind.value}%")
     else:
         assert row.status == "pending" and ind.reason in row.basis
+
+
+# ---------------------------------------------------------------- kpi and qualitative sentences, parsed back
+
+
+def _kpi_fw(mode: str, kpis: str = "") -> object:
+    extra = f", kpis: [{kpis}]" if kpis else ""
+    return parse_framework(f"id: k\nname: k\ntotal: 10\nlevels:\n  - name: a\n    children:\n      - name: b\n"
+                           f"        items:\n          - {{id: k, name: 履职, weight: 10, rule: kpi, mode: {mode}{extra}}}\n")
+
+
+kpi_rows = st.lists(st.tuples(st.integers(1, 500), st.integers(0, 800), st.integers(1, 9)), min_size=1, max_size=5)
+
+
+@settings(derandomize=True, max_examples=120, deadline=None)
+@given(rows=kpi_rows, mode=st.sampled_from(["average", "count", "weighted_sum"]))
+def test_kpi_basis_parses_back(rows, mode):
+    from jixiao.indicators import DEFAULT_OPTIONS, compute_all
+
+    d = Department(name="x", year=2023, kpis=[KPI(f"目标{i}", target=D(t), actual=D(a), unit="次", weight=D(w))
+                                             for i, (t, a, w) in enumerate(rows)])
+    it = score(_kpi_fw(mode), compute_all(d, DEFAULT_OPTIONS), d).items[0]
+    assert not GARBLED.search(it.basis), it.basis
+    n, met = len(rows), sum(1 for t, a, _ in rows if a >= t)
+    ratios = [min(D(a) / D(t), D(1)) for t, a, _ in rows]
+    if mode == "count":
+        m = re.fullmatch(rf"(\d+)项履职目标完成(\d+)项，(\d+)/(\d+)×10\.00分=({NUM})分", it.basis)
+        assert m and int(m[1]) == n and int(m[2]) == met
+        assert it.score == (D(10) * met / n).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    elif mode == "average":
+        m = re.fullmatch(rf"(\d+)项履职目标按权重加权的完成程度({NUM})%（完成(\d+)项），×10\.00分=({NUM})分", it.basis)
+        assert m and int(m[1]) == n and int(m[3]) == met
+        wsum = sum(D(w) for _, _, w in rows)
+        avg = sum(D(w) * r for (_, _, w), r in zip(rows, ratios, strict=True)) / wsum
+        assert D(m[2]) == (avg * 100).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+        assert it.score == (D(10) * avg).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    else:
+        m = re.fullmatch(rf"(\d+)项履职目标（权重合计({NUM})分，完成(\d+)项）按 得分系数×权重 合计({NUM})分(，超过分值按分值计)?",
+                         it.basis)
+        assert m and int(m[1]) == n
+        s = sum(D(w) * r for (_, _, w), r in zip(rows, ratios, strict=True))
+        assert D(m[4]) == s.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+        assert it.score == min(s, D(10)).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+        assert (m[5] is not None) == (s > 10)
+
+
+@pytest.mark.parametrize("t, a", [("26", "12"), ("26", "26"), ("26", "40"), ("1", "0")])
+def test_single_named_kpi_sentence(t, a):
+    from jixiao.indicators import DEFAULT_OPTIONS, compute_all
+
+    d = Department(name="x", year=2023, kpis=[KPI("开展培训", target=D(t), actual=D(a), unit="次")])
+    it = score(_kpi_fw("average", "开展培训"), compute_all(d, DEFAULT_OPTIONS), d).items[0]
+    m = re.fullmatch(rf"开展培训：目标值({NUM})次，完成值({NUM})次，得分系数({NUM})，×10\.00分=({NUM})分", it.basis)
+    assert m, it.basis
+    coef = min(D(a) / D(t), D(1))
+    assert D(m[3]) == coef.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    assert it.score == (coef * 10).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+@pytest.mark.parametrize("s, band", [("10", "好"), ("8", "好"), ("7.99", "中"), ("6", "中"), ("0", "差")])
+def test_qualitative_sentence(s, band):
+    from jixiao.indicators import DEFAULT_OPTIONS, compute_all
+    from jixiao.model import ManualScore
+
+    fw = parse_framework("id: q\nname: q\ntotal: 10\nlevels:\n  - name: a\n    children:\n      - name: b\n"
+                         "        items:\n          - {id: q1, name: 社会效益, weight: 10, rule: qualitative}\n")
+    d = Department(name="x", year=2023, manual_scores=[ManualScore("社会效益", D(s), "群众反映良好")])
+    it = score(fw, compute_all(d, DEFAULT_OPTIONS), d).items[0]
+    m = re.fullmatch(r"评价档次“(.)”（分值的(\d+)%–(\d+)%）；群众反映良好", it.basis)
+    assert m and m[1] == band and D(m[2]) * 10 / 100 <= D(s) <= D(m[3]) * 10 / 100
