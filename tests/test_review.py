@@ -383,3 +383,15 @@ def test_consistent_tables_pass_and_a_planted_over_score_is_found(rows, pick, ex
     res = review_tables(parse_grid(_grid(rows, planted, sum(planted) + 10)))
     assert [(i.status in ("over_scored", "full_despite_shortfall"), i.location["row"]) for i in res.problems] == \
         [(True, 4 + k)]
+
+
+def test_project_table_against_the_workbook(tmp_path, example_path):
+    """技术市场 in the example: 全年预算 29.84, 决算 19.37. A table stating 33.00 as 全年预算数 is located."""
+    wb = Workbook()
+    _sheet(wb.active, "项目名称", "技术市场", (33, 33, "19.37", 10, "58.70%", "5.87"),
+           [("产出指标", "数量指标", "技术合同登记", "≥", "100项", "120项", "项", 50, 50)], "55.87")
+    p = tmp_path / "技术市场.xlsx"
+    wb.save(p)
+    res = review_file(p, workbook=example_path)
+    mism = [(i.item, i.claimed, i.recomputed, i.location["cell"]) for i in res.items if i.status == "data_mismatch"]
+    assert mism == [("技术市场/全年预算数", D(33), D("29.84"), "C4")]
