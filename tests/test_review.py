@@ -177,6 +177,37 @@ def test_docx_attachment_is_reviewed(tmp_path):
     assert ex.location["row"] == 2 and ex.location["column"] == 6
 
 
+def test_pdf_attachment_is_reviewed(tmp_path):
+    """The same Word table printed to PDF by LibreOffice: read from the PDF's tables, page given."""
+    import os
+    import shutil
+    import subprocess
+
+    from conftest import need
+    from docx import Document
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    need(soffice is not None, "LibreOffice (soffice) is needed to print the .docx to PDF")
+    doc = Document()
+    rows = [["项目名称", "暖通改造", "", "", "", "", "", "", ""], list(FUND_HEAD) + ["", ""],
+            ["年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "10", "", ""], list(IND_HEAD)]
+    rows += [[str(x) for x in r] for r in LF_ROWS]
+    t = doc.add_table(rows=len(rows), cols=9)
+    t.style = "Table Grid"
+    for r, vals in enumerate(rows):
+        for c, v in enumerate(vals[:9]):
+            t.cell(r, c).text = v
+    src = tmp_path / "报告.docx"
+    doc.save(src)
+    env = dict(os.environ, HOME=str(tmp_path))  # a private LibreOffice profile: safe in parallel
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180, env=env)
+    res = review_file(tmp_path / "报告.pdf")
+    ex = next(i for i in res.items if i.item == "暖通改造/预算执行率")
+    assert ex.status == "full_despite_shortfall" and ex.recomputed == D("8.62")
+    assert ex.location["page"] == 1 and ex.location["table"] == 0
+
+
 def test_cli_json_and_template(tmp_path):
     runner = CliRunner()
     tpl = tmp_path / "格式.xlsx"
