@@ -77,8 +77,8 @@ def test_check_text_output_names_cells(tmp_path):
     ({("部门项目", "E3"): 38.5}, ("W-OVER-BUDGET", "部门项目", "E3")),              # 决算 > 全年
     ({("部门项目", "E3"): 38.5}, ("E-TOTAL-ROW", "部门项目", "E12")),
     ({("部门项目", "A3"): "对外科技合作与交流"}, ("E-PROJECT-DUPLICATE", "部门项目", "A3")),
-    ({("三公经费", "E4"): 2.0}, ("E-TOTAL-ROW", "三公经费", "E5")),                 # 公务接待 决算 → 合计
-    ({("三公经费", "E3"): 50}, ("W-OVER-BUDGET", "三公经费", "E3")),
+    ({("三公经费", "E6"): 2.0}, ("E-TOTAL-ROW", "三公经费", "E9")),                 # 公务接待 决算 → 合计
+    ({("三公经费", "E5"): 50}, ("W-OVER-BUDGET", "三公经费", "E5")),                 # 因公出国（境）费
     ({("公用经费", "C2"): 150}, ("W-OVER-BUDGET", "公用经费", "C2")),
     ({("公共项目", "G18"): 10001}, ("E-EXCLUDED-OVER", "公共项目", "G18")),         # 子基金1 剔除 > 全年
     ({("公共项目", "H18"): None}, ("W-EXCLUSION-REASON", "公共项目", "H18")),
@@ -147,7 +147,7 @@ def test_three_public_total_only_where_all_parts_present():
     assert not [i for i in check_department(d) if i.code == "E-TOTAL-ROW"]
     d.three_public.total_stated.budget = Decimal("60.00")         # parts known: 57.84
     hits = [i for i in check_department(d) if i.code == "E-TOTAL-ROW"]
-    assert len(hits) == 1 and hits[0].location.cell == "D5" and "57.84" in hits[0].message
+    assert len(hits) == 1 and hits[0].location.cell == "D9" and "57.84" in hits[0].message
 
 
 def test_perf_indicator_rules(tmp_path):

@@ -36,10 +36,15 @@ def test_shipped_frameworks():
 
 
 def test_shipped_files_say_weights_are_not_official():
+    """A department framework either reproduces a published scoring table (its address in the
+    header and in ``reference``) or says its weights are jixiao's defaults."""
     for f in list_frameworks():
         if f.kind == "department":
             text = Path(f.path).read_text(encoding="utf-8")
-            assert "不公布" in text or "没有公布权重" in text, f.id
+            if f.source_url:
+                assert f.source_url in text.split("\nid:")[0], f.id  # the address in the YAML header
+            else:
+                assert "不公布" in text or "没有公布权重" in text, f.id
 
 
 def test_load_by_path_and_unknown_name(tmp_path):

@@ -159,15 +159,16 @@ def test_synthetic_mof_2013_by_hand():
     sc = _score("mof-2013", synthetic_department())
     by = {i.id: i.score for i in sc.items}
     assert by["staff_control"] == D("1.50")      # 4 − 5 × 0.5
-    assert by["budget_completion"] == D("3.60")  # 90% × 4
+    # 预算完成率 (carry-over): (50 + 1000 + 150 − 40)/(50 + 1000 + 150) = 96.67% × 4
+    assert by["budget_completion"] == D("3.87")
     assert by["carryover"] == D("3.00")          # 40/1150 = 3.48% ≤ 5
     assert by["carryover_change"] == D("2.00")   # −33.33% ≤ 0
     assert by["public_funds_control"] == D("1.00")  # 3 − 4 × 0.5
     assert by["procurement_execution"] == D("2.25")
     assert by["kpi_completion"] == D("7.47")     # 0.9333 × 8
     assert by["satisfaction"] == D("6.40")       # 80% of 8
-    # 投入 16.00 + 过程 34.35 + 产出 18.97 + 效果 16.90
-    assert sc.total == D("86.22") and sc.grade == "良"
+    # 投入 16.00 + 过程 34.62 + 产出 18.97 + 效果 16.90
+    assert sc.total == D("86.49") and sc.grade == "良"
 
 
 def test_manual_items_left_empty_are_pending_never_made_up():

@@ -124,7 +124,7 @@ def test_yuan_workbook_is_converted_once(tmp_path):
 
 @pytest.mark.parametrize("text,expected", [
     ("19,550.00", "19550.00"), (" 19550 ", "19550"), ("１２３", "123"), ("－1,620", "-1620"),
-    ("12.5%", "12.5"), ("(1,620.00)", "-1620.00"), (1547.34, "1547.34"), (6880, "6880"),
+    ("1,234.50万元", "1234.50"), ("12,345,000元", "1234.50"), ("(1,620.00)", "-1620.00"), (1547.34, "1547.34"), (6880, "6880"),
 ])
 def test_amount_texts_accepted(tmp_path, text, expected):
     p = make_workbook(tmp_path, {"部门项目": [{"项目名称": "甲", "年初预算": 0, "预算调整": text}]})
@@ -268,9 +268,15 @@ def test_row_order_changes_no_result(tmp_path_factory, rnd):
 
 
 def test_header_unit_disagreeing_with_declared_unit(tmp_path):
-    p = make_workbook(tmp_path, {"基本信息": {"单位名称": "某局", "年度": 2023}},
+    """A column headed （元） in a 万元 workbook holds 元: converted, never taken as 万元."""
+    p = make_workbook(tmp_path, {"基本信息": {"单位名称": "某局", "年度": 2023},
+                                 "部门项目": [{"项目名称": "甲", "年初预算": 123400, "全年预算": 12.34, "决算": 1}]},
                       cells={("部门项目", "B1"): "年初预算（元）"})
-    assert ("W-COLUMN-UNIT", "部门项目", "B1") in flatten(load(p).issues)
+    r = load(p)
+    assert ("W-COLUMN-UNIT", "部门项目", "B1") in flatten(r.issues)
+    assert r.department.dept_projects[0].initial == Decimal("12.34")   # 123,400 元
+    assert r.department.dept_projects[0].full_year == Decimal("12.34")  # the 万元 column as declared
+    assert "E-BUDGET-ROW" not in [i.code for i in r.issues]
 
 
 def test_empty_totals_are_computed_from_parts(tmp_path):
@@ -295,17 +301,17 @@ def _dup_sheet(wb):
 
 
 def _dup_row(wb):
-    wb["三公经费"]["A6"] = "公务接待费"
-    wb["三公经费"]["E6"] = 9
+    wb["三公经费"]["A10"] = "公务接待费"
+    wb["三公经费"]["E10"] = 9
 
 
 @pytest.mark.parametrize("edit,expected", [
     (lambda wb: wb["支出总表"].delete_rows(10), ("W-ROW-MISSING", "支出总表", None)),        # 整体支出合计
-    (_dup_row, ("E-ROW-DUPLICATE", "三公经费", "A6")),
+    (_dup_row, ("E-ROW-DUPLICATE", "三公经费", "A10")),
     (_dup_sheet, ("E-SHEET-DUPLICATE", "公共项目 ", None)),
-    (lambda wb: wb["支出总表"].__setitem__("B11", 5), ("I-CELL-IGNORED", "支出总表", "B11")),  # 政府性基金 年初
+    (lambda wb: wb["支出总表"].__setitem__("B11", 5), ("W-CELL-IGNORED", "支出总表", "B11")),  # 政府性基金 年初
     (lambda wb: wb["部门项目"].__setitem__("J1", "决算"), ("W-COLUMN-DUPLICATE", "部门项目", "J1")),
-    (lambda wb: wb["三公经费"].__setitem__("A7", "会议费"), ("I-ROW-UNKNOWN", "三公经费", "A7")),
+    (lambda wb: wb["三公经费"].__setitem__("A7", "会议费"), ("W-ROW-UNKNOWN", "三公经费", "A7")),
 ])
 def test_structure_notes(tmp_path, edit, expected):
     f = flatten(load(make_workbook(tmp_path, base="example", edit=edit)).issues)

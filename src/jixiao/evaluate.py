@@ -15,7 +15,7 @@ from .issues import Issue
 from .model import Department
 from .options import DEFAULT_OPTIONS, EvalOptions
 from .results import Evaluation
-from .scoring import score, score_project
+from .scoring import manual_score_issues, score, score_project
 
 
 def evaluate(dept: Department, framework: Framework | None = None, *, issues: Iterable[Issue] = (),
@@ -40,7 +40,7 @@ def evaluate(dept: Department, framework: Framework | None = None, *, issues: It
         score=score(fw, inds, dept),
         project_scores=[score_project(p, dept, pfw) for p in dept.projects],
         findings=find(dept, inds, opts),
-        issues=list(issues),
+        issues=[*issues, *manual_score_issues(fw, dept, pfw)],
     )
 
 

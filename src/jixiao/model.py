@@ -89,11 +89,15 @@ class ThreePublicItem:
     actual: Amount = None
     reason: str = ""
     src: Src = field(default_factory=Src)
+    parent: str = ""  # a 其中 row: the item it details ('公务用车购置及运行费'); '' for the three items
 
 
 @dataclass
 class ThreePublic:
     items: list[ThreePublicItem] = field(default_factory=list)
+    #: 其中 rows (公务用车购置费, 公务用车运行维护费 under 公务用车购置及运行费 …), each with its
+    #: ``parent``; not part of the totals (their parent is).
+    details: list[ThreePublicItem] = field(default_factory=list)
     #: the 合计 row as typed; its figures are used where the items leave a column empty
     #: (e.g. a report that gives only last year's total budget).
     total_stated: ThreePublicItem | None = None
@@ -109,13 +113,27 @@ class ThreePublic:
 
 
 @dataclass
+class FundsLine:
+    """One 其中 line of 公用经费 (办公费, 水电费, 差旅费, 会议费, 培训费 …)."""
+
+    name: str
+    budget: Amount = None
+    actual: Amount = None
+    prior_actual: Amount = None
+    src: Src = field(default_factory=Src)
+
+
+@dataclass
 class PublicFunds:
-    """公用经费."""
+    """公用经费, with its 其中 lines when the workbook gives them (``complete``: the lines include
+    其他商品和服务支出, so they must add up to 公用经费)."""
 
     budget: Amount = None
     actual: Amount = None
     prior_actual: Amount = None
     src: Src = field(default_factory=Src)
+    lines: list[FundsLine] = field(default_factory=list)
+    complete: bool = False
 
 
 @dataclass
@@ -222,6 +240,7 @@ class KPI:
     nature: str = "≥"
     note: str = ""
     src: Src = field(default_factory=Src)
+    weight: Amount = None  # 权重/分值 of this row (optional; a framework's kpi item may use it)
 
 
 @dataclass
@@ -239,6 +258,7 @@ class ManualScore:
     score: Amount = None
     basis: str = ""  # 依据
     src: Src = field(default_factory=Src)
+    cell: str = ""   # the 指标 cell ('A5'), for warnings about the row
 
 
 @dataclass

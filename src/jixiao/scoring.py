@@ -47,22 +47,24 @@ def _clamp(x: Decimal, w: Decimal) -> Decimal:
 
 def rule_proportional(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
     if it.target == 0:
-        return it.weight, f"目标值为0，实际值{_show(v, unit)}，得满分"
+        return it.weight, f"{_show(v, unit)}，目标值为0，得满分"
     raw = it.weight * v / it.target
     s = min(raw, it.weight) if it.cap else raw
     s = max(s, ZERO)
-    formula = f"{_show(v, unit)}/{_show(it.target, unit)}×{pts(it.weight)}分={pts(raw)}分"
+    formula = f"{_show(v, unit)}，{_show(v, unit)}/{_show(it.target, unit)}×{pts(it.weight)}分={pts(raw)}分"
     if it.cap and raw > it.weight:  # state the true product, then the cap (an audit recomputes it)
         return s, f"{formula}，超过分值，按{pts(it.weight)}分计（封顶）"
+    if raw < 0:
+        return s, f"{formula}，低于0分，按0分计"
     return s, formula
 
 
 def rule_inverse(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
     if v <= 0:
-        return it.weight, f"实际值{_show(v, unit)}不高于0，优于目标值{_show(it.target, unit)}，得满分"
+        return it.weight, f"{_show(v, unit)}，不高于0，优于目标值{_show(it.target, unit)}，得满分"
     raw = it.weight * it.target / v
     s = min(raw, it.weight) if it.cap else raw
-    formula = f"{_show(it.target, unit)}/{_show(v, unit)}×{pts(it.weight)}分={pts(raw)}分"
+    formula = f"{_show(v, unit)}，{_show(it.target, unit)}/{_show(v, unit)}×{pts(it.weight)}分={pts(raw)}分"
     if it.cap and raw > it.weight:
         return s, f"{formula}，超过分值，按{pts(it.weight)}分计（封顶）"
     return max(s, ZERO), formula
@@ -71,11 +73,12 @@ def rule_inverse(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
 def rule_equal(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
     t = it.target
     if v == t:
-        return it.weight, f"完成值{_show(v, unit)}等于指标值，得满分"
+        return it.weight, f"{_show(v, unit)}，等于指标值，得满分"
     if v <= 0 or t <= 0:
-        return ZERO, f"完成值{_show(v, unit)}与指标值{_show(t, unit)}不符，不得分"
+        return ZERO, f"{_show(v, unit)}，与指标值{_show(t, unit)}不符，不得分"
     s = it.weight * min(v, t) / max(v, t)
-    return s, f"完成值{_show(v, unit)}与指标值{_show(t, unit)}不等，按较小值/较大值×{pts(it.weight)}分={pts(s)}分"
+    return s, (f"{_show(v, unit)}，与指标值{_show(t, unit)}不等，按较小值/较大值计："
+               f"{_show(min(v, t), unit)}/{_show(max(v, t), unit)}×{pts(it.weight)}分={pts(s)}分")
 
 
 def rule_bands(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
@@ -83,22 +86,42 @@ def rule_bands(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
         if b.matches(v):
             s = b.points if b.points is not None else it.weight * b.pct / 100
             label = f"（{b.label}）" if b.label else ""
-            return _clamp(s, it.weight), f"{_show(v, unit)}，落在“{b.describe()}”档{label}，得{pts(s)}分"
-    return ZERO, f"{_show(v, unit)}不在任何评分档内，得0分"
+            cond = "其他情况" if b.op == "else" else b.describe_in(unit)
+            return _clamp(s, it.weight), f"{_show(v, unit)}，落在“{cond}”档{label}，得{pts(s)}分"
+    return ZERO, f"{_show(v, unit)}，不在任何评分档内，得0分"
+
+
+def _amount_of(x: Decimal, unit: str) -> str:
+    """A difference as words: 0.73 with unit '%' → '0.73个百分点'; 3 with '次' → '3次'."""
+    if unit == "%":
+        return f"{format(q2(x), 'f')}个百分点" if x != x.to_integral_value() else f"{int(x)}个百分点"
+    return _show(x, unit)
 
 
 def rule_deduct(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
+    """Full marks up to ``threshold``; beyond it ``points`` off per ``per`` (continuous: in
+    proportion; each: every started step; floor: every full step, 每满N扣M), never below 0."""
     th = it.threshold
     excess = v - th if it.direction == "above" else th - v
     side = "超过" if it.direction == "above" else "低于"
     if excess <= 0:
-        return it.weight, f"{_show(v, unit)}未{side}{_show(th, unit)}，得满分"
+        return it.weight, f"{_show(v, unit)}，未{side}{_show(th, unit)}，得满分"
     units = excess / it.per
+    per = _amount_of(it.per, unit)
     if it.step == "each":
         units = D(math.ceil(units))
-    s = _clamp(it.weight - units * it.points, it.weight)
-    return s, (f"{_show(v, unit)}{side}{_show(th, unit)}{_show(excess, unit)}，每{_show(it.per, unit)}扣"
-               f"{pts(it.points)}分，得{pts(s)}分")
+        how = f"每{per}（不足{per}按{per}计）扣{pts(it.points)}分，计{int(units)}个"
+    elif it.step == "floor":
+        units = D(math.floor(units))
+        how = f"每满{per}扣{pts(it.points)}分，满{int(units)}个"
+    else:
+        how = f"每{per}扣{pts(it.points)}分"
+    off = units * it.points
+    s = _clamp(it.weight - off, it.weight)
+    capped = "（扣完为止）" if off > it.weight else ""
+    gap = "超出" if it.direction == "above" else "差"
+    return s, (f"{_show(v, unit)}，{side}{_show(th, unit)}，{gap}{_amount_of(excess, unit)}，{how}，"
+               f"扣{pts(min(off, it.weight))}分{capped}，得{pts(s)}分")
 
 
 RULES = {"proportional": rule_proportional, "inverse": rule_inverse, "equal": rule_equal, "bands": rule_bands,
@@ -123,10 +146,63 @@ class _Raw:
         self.item, self.score, self.basis, self.status = item, score, basis, status
 
 
+def _manual_rows(it: Item, dept: Department):
+    """The 定性评分 rows naming an item by its id or its 三级指标 name, in sheet order (the
+    first is used; manual_score_issues warns about the others)."""
+    return [m for m in dept.manual_scores if m.item.strip() in (it.id, it.level3)]
+
+
+def manual_score_issues(framework: Framework, dept: Department, project_rules: Framework | None = None) -> list:
+    """Warnings for 定性评分 rows that the scoring does not use — never ignored silently: a row
+    naming no item of the framework (nor a project's 三级指标), a row naming an item scored
+    from data, and a second row for the same item. Each at the row's 指标 cell."""
+    from .checks import codes as C
+    from .issues import Location, make
+
+    used: set[int] = set()
+    manual_items = [it for it in framework.items if it.rule in ("manual", "qualitative")]
+    for it in manual_items:
+        rows = _manual_rows(it, dept)
+        if rows:
+            used.add(id(rows[0]))
+    project_keys: dict[str, int] = {}
+    perf_names = {f"{r.project.strip()}/{r.level3}" for r in dept.perf_indicators}
+    if project_rules is not None:
+        perf_names |= {f"{g.level1}/{r.level3}" for r in dept.perf_indicators for g in project_rules.groups
+                       if g.matches(r.level1)}
+    computed = {k: it for it in framework.items if it.rule not in ("manual", "qualitative")
+                for k in (it.id, it.level3)}
+    known = {k: it for it in manual_items for k in (it.id, it.level3)}
+    out = []
+    for m in dept.manual_scores:
+        key = m.item.strip()
+        loc = Location(file=dept.source_file or None, sheet=m.src.sheet or "定性评分", cell=m.cell or None,
+                       row=m.src.row, key=key)
+        if id(m) in used:
+            continue
+        if key in known:
+            out.append(make(C.MANUAL_DUPLICATE, f"定性评分中“{key}”不止一行，本行未使用（使用的是第一行）。", loc,
+                            "同一指标只填一行；请删除多余的行。"))
+        elif key in perf_names:
+            if key in project_keys:
+                out.append(make(C.MANUAL_DUPLICATE, f"定性评分中“{key}”不止一行（另见第 {project_keys[key]} 行），"
+                                "本行未使用。", loc, "同一指标只填一行；请删除多余的行。"))
+            else:
+                project_keys[key] = m.src.row
+        elif key in computed:
+            it = computed[key]
+            out.append(make(C.MANUAL_COMPUTED, f"“{key}”在评分框架“{framework.name}”中由数据计算"
+                            f"（{it.rule}），定性评分中的得分未使用。", loc,
+                            "定性评分只填框架中的定性/手工指标；如要改变该项评分，请修改评分框架。"))
+        else:
+            out.append(make(C.MANUAL_UNKNOWN, f"定性评分中的“{key}”不是评分框架“{framework.name}”中的指标，未使用。", loc,
+                            "“指标”列填框架中的指标编号或三级指标名称（jixiao evaluate 的评分表中可以查到）。"))
+    return out
+
+
 def _manual(it: Item, dept: Department) -> tuple[Decimal | None, str]:
-    """The 定性评分 row for an item: matched by item id, then by 三级指标 name."""
-    rows = [m for m in dept.manual_scores if m.item.strip() == it.id] or \
-           [m for m in dept.manual_scores if m.item.strip() == it.level3]
+    """The 定性评分 row for an item: the first naming its id or its 三级指标 name."""
+    rows = _manual_rows(it, dept)
     if not rows:
         return None, "定性评分表未填写，待评"
     m = rows[0]
@@ -167,40 +243,97 @@ def _score_item(it: Item, indicators: dict[str, Indicator], dept: Department) ->
             return _Raw(it, None, f"指标无法计算（{why}），本项不适用", "not_applicable")
         if it.if_not_computable == "zero":
             return _Raw(it, ZERO, f"指标无法计算（{why}），按规则得0分")
+        if it.if_not_computable == "full":
+            return _Raw(it, it.weight, f"指标无法计算（{why}），按规则（无该项支出的得满分）得满分")
         return _Raw(it, None, f"指标无法计算（{why}），待评", "pending")
     s, basis = RULES[it.rule](ind.value, it, ind.unit)
     return _Raw(it, s, f"{ind.name}{basis}")
 
 
-def _score_kpi(it: Item, dept: Department) -> _Raw:
-    judged = []
-    for k in dept.kpis:
-        t, a = quantity(k.target), quantity(k.actual)
-        met = kpi_met(k)
-        if met is None:
-            continue
-        if it.mode == "count" or t is None or a is None:
-            ratio = D(1) if met else ZERO
+def _kpi_ratio(k, mode: str) -> tuple[Decimal, bool] | None:
+    """(degree of completion 0..1, met) of one 履职目标, or None when it cannot be judged."""
+    t, a = quantity(k.target), quantity(k.actual)
+    met = kpi_met(k)
+    if met is None:
+        return None
+    if mode == "count" or t is None or a is None:
+        ratio = D(1) if met else ZERO
+    else:
+        nature = kpi_nature(k)
+        if nature == "≤":
+            ratio = D(1) if a <= t else (t / a if a > 0 else ZERO)
+        elif nature == "=":
+            ratio = D(1) if a == t else (min(a, t) / max(a, t) if a > 0 and t > 0 else ZERO)
         else:
-            nature = kpi_nature(k)
-            if nature == "≤":
-                ratio = D(1) if a <= t else (t / a if a > 0 else ZERO)
-            elif nature == "=":
-                ratio = D(1) if a == t else (min(a, t) / max(a, t) if a > 0 and t > 0 else ZERO)
-            else:
-                ratio = D(1) if t <= 0 else min(a / t, D(1))
-        judged.append((k, max(ratio, ZERO), met))
+            ratio = D(1) if t <= 0 else min(a / t, D(1))
+    return max(ratio, ZERO), met
+
+
+def _score_kpi(it: Item, dept: Department) -> _Raw:
+    """履职目标: the average degree of completion × 分值 (weighted by the rows' 权重 when every
+    row has one), or the share of rows met (mode: count). ``kpis`` names the rows to use."""
+    rows = list(dept.kpis)
+    if it.kpis:
+        by_name = {k.name.strip(): k for k in dept.kpis}
+        missing = [n for n in it.kpis if n not in by_name]
+        if missing:
+            return _Raw(it, None, f"履职目标表中没有“{'、'.join(missing)}”，待评", "pending")
+        rows = [by_name[n] for n in it.kpis]
+    judged = [(k, *r) for k in rows if (r := _kpi_ratio(k, it.mode)) is not None]
     if not judged:
-        why = "没有填写履职目标" if not dept.kpis else "履职目标没有可比较的目标值和完成值"
+        if it.kpis:
+            why = f"履职目标“{'、'.join(it.kpis)}”没有可比较的目标值和完成值"
+        else:
+            why = "没有填写履职目标" if not dept.kpis else "履职目标没有可比较的目标值和完成值"
         return _Raw(it, None, f"{why}，待评", "pending")
     n = len(judged)
     met = sum(1 for _, _, m in judged if m)
+    if len(judged) == 1 and it.kpis:
+        k, ratio, m = judged[0]
+        s = it.weight * ratio
+        return _Raw(it, s, f"{k.name}：目标值{_kpi_show(k.target, k.unit)}，完成值{_kpi_show(k.actual, k.unit)}，"
+                           f"得分系数{format(q2(ratio), 'f')}，×{pts(it.weight)}分={pts(s)}分")
     if it.mode == "count":
         s = it.weight * met / n
         return _Raw(it, s, f"{n}项履职目标完成{met}项，{met}/{n}×{pts(it.weight)}分={pts(s)}分")
+    if it.mode == "weighted_sum":
+        return _kpi_weighted_sum(it, rows, judged)
+    weights = [k.weight for k, _, _ in judged]
+    if all(w is not None for w in weights) and sum(weights, ZERO) > 0:
+        wsum = sum(weights, ZERO)
+        avg = sum((w * r for w, (_, r, _) in zip(weights, judged, strict=True)), ZERO) / wsum
+        s = it.weight * avg
+        return _Raw(it, s, f"{n}项履职目标按权重加权的完成程度{fmt_rate(avg * 100)}（完成{met}项），"
+                           f"×{pts(it.weight)}分={pts(s)}分")
     avg = sum((r for _, r, _ in judged), ZERO) / n
     s = it.weight * avg
-    return _Raw(it, s, f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项），×{pts(it.weight)}分={pts(s)}分")
+    note = "（部分行未填权重，按等权计算）" if any(w is not None for w in weights) else ""
+    return _Raw(it, s, f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项）{note}，"
+                       f"×{pts(it.weight)}分={pts(s)}分")
+
+
+def _kpi_weighted_sum(it: Item, rows, judged) -> _Raw:
+    """Σ 得分系数 × 权重 over the rows (Chongqing's 部门整体自评表): each row's 权重 is its points;
+    every row must have a 权重 and be comparable, else the item is 待评 (a row is never dropped)."""
+    missing = [k.name for k in rows if k.weight is None]
+    if missing:
+        return _Raw(it, None, f"履职目标“{'、'.join(missing)}”未填权重，待评", "pending")
+    judged_names = {id(k) for k, _, _ in judged}
+    unjudged = [k.name for k in rows if id(k) not in judged_names]
+    if unjudged:
+        return _Raw(it, None, f"履职目标“{'、'.join(unjudged)}”没有可比较的目标值和完成值，待评", "pending")
+    total_w = sum((k.weight for k in rows), ZERO)
+    s = sum((k.weight * r for k, r, _ in judged), ZERO)
+    met = sum(1 for _, _, m in judged if m)
+    capped = "，超过分值按分值计" if s > it.weight else ""
+    return _Raw(it, min(s, it.weight), f"{len(judged)}项履职目标（权重合计{pts(total_w)}分，完成{met}项）"
+                f"按 得分系数×权重 合计{pts(s)}分{capped}")
+
+
+def _kpi_show(x, unit: str) -> str:
+    if isinstance(x, Decimal):
+        return _show(x, unit or "")
+    return str(x)
 
 
 def _allocate(weights: list[Decimal], factor: Decimal) -> list[Decimal]:
@@ -307,7 +440,7 @@ def _score_row(r: PerfIndicator, it: Item, rules: Framework, dept: Department, p
         return _Raw(it, None, f"{miss}不是数值，待评", "pending")
     it2 = Item(**{**it.__dict__, "target": t})
     s, basis = RULES[rule](a, it2, r.unit or "")
-    return _Raw(it, s, basis)
+    return _Raw(it, s, f"完成值{basis}")
 
 
 def score_project(project: Project, dept: Department, rules: Framework | str | None = None) -> ProjectScore:
@@ -322,7 +455,7 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
     ind = project_execution(project)
     if ind.computable:
         s, basis = RULES[ex.rule](ind.value, ex, "%")
-        raws.append(_Raw(ex, s, f"{ind.formula}；{basis}"))
+        raws.append(_Raw(ex, s, f"{ind.formula}；执行率{basis}"))
     else:
         raws.append(_Raw(ex, None, f"预算执行率无法计算（{ind.reason}），待评", "pending"))
     rows = [r for r in dept.perf_indicators if r.project.strip() == project.name.strip()]
@@ -361,4 +494,4 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
     return ProjectScore(project=project.name, kind=project.kind, score=sc)
 
 
-__all__ = ["score", "score_project", "grade_of", "RULES"]
+__all__ = ["score", "score_project", "grade_of", "manual_score_issues", "RULES"]

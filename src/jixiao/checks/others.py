@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..issues import make
 from ..model import Department
+from ..money import AMOUNT_TOLERANCE
 from . import codes as C
 from .common import compare, fmt, total
 
@@ -48,8 +51,46 @@ def three_public(dept: Department, lay):
                        lay.loc(S, "actual", label=i.name), "“三公”经费不得超预算支出；如为录入错误请更正。")
 
 
+def _parts(parent_name: str, parent, parts, heads: dict[str, str], complete: bool, sheet: str, lay):
+    """其中 rows against their parent, per column: the parts never exceed it; when the parts
+    are complete they equal it (within the rounding tolerance)."""
+    for f, head in heads.items():
+        stated = getattr(parent, f) if parent is not None else None
+        vals = [getattr(p, f) for p in parts]
+        present = [v for v in vals if v is not None]
+        if stated is None or not present:
+            continue
+        s = sum(present, Decimal(0))
+        names = "、".join(p.name for p, v in zip(parts, vals, strict=True) if v is not None)
+        loc = lay.loc(sheet, f, label=parent_name)
+        if complete and len(present) == len(vals):
+            iss = compare(stated, s, C.PARTS_TOTAL, f"“{parent_name}”的{head}", f"其中明细（{names}）之和", loc,
+                          "明细填全时，各明细之和须等于上级项目；请核对。")
+            if iss:
+                yield iss
+        elif s - stated > AMOUNT_TOLERANCE:
+            yield make(C.PARTS_OVER, f"“{parent_name}”的{head}为 {fmt(stated)} 万元，其中明细（{names}）之和为 "
+                       f"{fmt(s)} 万元，超过上级项目 {fmt(s - stated)} 万元。", loc, "“其中”明细之和不能大于上级项目；请核对。")
+
+
+def three_public_details(dept: Department, lay):
+    tp = dept.three_public
+    heads = {"prior_budget": "上年预算", "prior_actual": "上年决算", "budget": "本年预算", "actual": "本年决算"}
+    #: parents whose 其中 rows are complete when all of these are given
+    complete_sets = {"公务用车购置及运行费": {"公务用车购置费", "公务用车运行维护费"},
+                     "公务接待费": {"国内公务接待费", "外事接待费"}}
+    for parent in {d.parent for d in tp.details}:
+        parts = [d for d in tp.details if d.parent == parent]
+        item = next((i for i in tp.items if i.name == parent), None)
+        complete = {p.name for p in parts} >= complete_sets.get(parent, set())
+        yield from _parts(parent, item, parts, heads, complete, "三公经费", lay)
+
+
 def public_funds(dept: Department, lay):
     pf = dept.public_funds
+    if pf.lines:
+        yield from _parts("公用经费", pf, pf.lines, {"budget": "预算", "actual": "决算", "prior_actual": "上年决算"},
+                          pf.complete, "公用经费", lay)
     if pf.actual is not None and pf.budget is not None and pf.actual > pf.budget:
         yield make(C.OVER_BUDGET, f"公用经费决算 {fmt(pf.actual)} 万元大于预算 {fmt(pf.budget)} 万元。",
                    lay.loc("公用经费", "actual", label="公用经费"), "请核对公用经费预算与决算。")
@@ -112,4 +153,4 @@ def satisfaction(dept: Department, lay):
                    lay.loc("满意度", "value", label="满意数"), "满意数不能超过收回的问卷数。")
 
 
-RULES = (basic_info, staffing, three_public, public_funds, procurement, assets, satisfaction)
+RULES = (basic_info, staffing, three_public, three_public_details, public_funds, procurement, assets, satisfaction)

@@ -64,4 +64,18 @@ def perf_indicators(dept: Department, lay):
                        lay.loc("项目绩效指标", "score", row=pi.src.row, key=key), "得分不能超过分值。")
 
 
-RULES = (project_rows, undertakings, perf_indicators)
+def kpis(dept: Department, lay):
+    """A 履职目标 row whose 目标值 and 完成值 are filled but cannot be compared is left out of
+    the completion rate and the score: say so at the cell (never a silent 无法计算)."""
+    from ..indicators import kpi_met
+
+    for k in dept.kpis:
+        if k.target is None or k.actual is None or kpi_met(k) is not None:
+            continue
+        fld = "target" if isinstance(k.target, str) else "actual"
+        yield make(C.VALUE_NOT_NUMBER, f"履职目标“{k.name}”的目标值“{k.target}”与完成值“{k.actual}”无法比较，"
+                   "该行不参与完成率和评分。", lay.loc("履职目标", fld, row=k.src.row, key=k.name),
+                   "目标值、完成值请只填数字（如 26，单位写在“单位”列；写成“26次”也可以识别）。")
+
+
+RULES = (project_rows, undertakings, perf_indicators, kpis)

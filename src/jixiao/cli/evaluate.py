@@ -26,18 +26,41 @@ def _print_issues(issues) -> None:
         err_console.print(f"{SEVERITY_ZH[i.severity]} {i.code} {where}：{i.message}", markup=False)
 
 
-def print_text(ev) -> None:
-    """A readable summary: indicators with formulas, the score tree, the findings."""
-    from rich.table import Table
+def _fold(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal cells (a CJK character is two), breaking anywhere — a
+    formula has no spaces to break at — so nothing is ever cut."""
+    from rich.cells import cell_len
 
+    lines, cur, n = [], [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if cur and n + w > width:
+            lines.append("".join(cur))
+            cur, n = [], 0
+        cur.append(ch)
+        n += w
+    lines.append("".join(cur))
+    return lines
+
+
+def _block(text: str, indent: int = 0, style: str | None = None) -> None:
+    """One paragraph, folded at the terminal's width under its indent — never cut."""
+    width = max(20, (console.width or 80) - indent)
+    pad = " " * indent
+    for line in _fold(text, width):
+        console.print(pad + line, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def print_text(ev) -> None:
+    """A readable summary for a terminal: indicators with their formulas, the score tree, project
+    scores (left out when there are no projects), the findings. Long formulas and messages wrap
+    at the terminal's width under their heading — nothing is cut."""
     from ..money import fmt_amount, fmt_rate
 
     d = ev.department
-    console.print(f"[bold]{d.name} {d.year or ''}年度部门整体支出绩效评价[/]", markup=True)
-    t = Table(title="一、绩效指标", show_lines=False, title_justify="left")
-    t.add_column("指标")
-    t.add_column("值", justify="right")
-    t.add_column("计算过程")
+    _block(f"{d.name} {d.year or ''}年度部门整体支出绩效评价", style="bold")
+    n = iter("一二三四五六七八九十")
+    _block(f"{next(n)}、绩效指标", style="bold")
     for ind in ev.indicators.values():
         if ind.value is None:
             val = "—"
@@ -45,48 +68,50 @@ def print_text(ev) -> None:
             val = fmt_rate(ind.value)
         else:
             val = fmt_amount(ind.value) + ind.unit
-        t.add_row(ind.name, val, ind.formula if ind.computable else f"无法计算：{ind.reason}")
-    console.print(t)
+        _block(f"{ind.name}：{val}", 2)
+        _block(ind.formula if ind.computable else f"无法计算：{ind.reason}", 6)
 
     s = ev.score
-    st = Table(title=f"二、评分（{s.framework}）", title_justify="left")
-    for c in ("一级指标", "二级指标", "三级指标", "分值", "得分", "评分依据"):
-        st.add_column(c, justify="right" if c in ("分值", "得分") else "left")
+    _block(f"{next(n)}、评分（{s.framework}）", style="bold")
+    head = None
     for it in s.items:
-        score = "待评" if it.status == "pending" else ("不适用" if it.status == "not_applicable" else str(it.score))
-        st.add_row(it.level1, it.level2, it.level3, str(it.weight), score, it.basis)
-    console.print(st)
+        if (it.level1, it.level2) != head:
+            head = (it.level1, it.level2)
+            _block(" / ".join(x for x in head if x), 2)
+        score = "待评" if it.status == "pending" else ("不适用" if it.status == "not_applicable" else f"{it.score}分")
+        _block(f"{it.level3}（分值 {it.weight}）：{score}", 4)
+        if it.basis:
+            _block(it.basis, 8)
     total = "—" if s.total is None else str(s.total)
     if s.pending:
-        console.print(f"已评部分得分 {total} 分（满分 {s.max_total}），{len(s.pending)} 项待评："
-                      f"{'、'.join(s.pending)}；等级待定（按已评部分折算为“{s.provisional_grade or '—'}”，仅供参考）。",
-                      markup=False)
+        _block(f"已评部分得分 {total} 分（满分 {s.max_total}），{len(s.pending)} 项待评：{'、'.join(s.pending)}；"
+               f"等级待定（按已评部分折算为“{s.provisional_grade or '—'}”，仅供参考）。", 2)
     else:
-        console.print(f"总分 {total} 分（满分 {s.max_total}），等级：{s.grade or '—'}", markup=False)
+        _block(f"总分 {total} 分（满分 {s.max_total}），等级：{s.grade or '—'}", 2)
 
-    pt = Table(title="三、项目支出绩效自评", title_justify="left")
-    for c in ("项目", "类别", "得分", "待评项", "等级"):
-        pt.add_column(c)
-    for p in ev.project_scores:
-        ps = p.score
-        pt.add_row(p.project, "公共项目" if p.kind == "public" else "部门项目", "—" if ps.total is None else str(ps.total),
-                   str(len(ps.pending)), ps.grade or "待定")
-    console.print(pt)
+    if ev.project_scores:
+        _block(f"{next(n)}、项目支出绩效自评", style="bold")
+        for p in ev.project_scores:
+            ps = p.score
+            kind = "公共项目" if p.kind == "public" else "部门项目"
+            total = "—" if ps.total is None else f"{ps.total}分"
+            pend = f"，{len(ps.pending)} 项待评" if ps.pending else ""
+            _block(f"{p.project}（{kind}）：{total}，等级 {ps.grade or '待定'}{pend}", 2)
 
-    console.print("[bold]四、存在的问题[/]", markup=True)
+    _block(f"{next(n)}、存在的问题", style="bold")
     if not ev.findings:
-        console.print("未发现问题。")
+        _block("未发现问题。", 2)
     cat = None
-    for n, f in enumerate(ev.findings, 1):
+    for i, f in enumerate(ev.findings, 1):
         if f.category != cat:
             cat = f.category
-            console.print(f"（{cat}）", markup=False)
-        console.print(f"{n}. [{f.rule}] {f.message}", markup=False)
+            _block(f"（{cat}）", 2)
+        _block(f"{i}. [{f.rule}] {f.message}", 4)
     if ev.issues:
         from ..issues import summarize
 
         sm = summarize(ev.issues)
-        console.print(f"基础数据表检查：{sm['warning']} 个警告，{sm['info']} 个提示（详见 jixiao check）。", markup=False)
+        _block(f"基础数据表检查：{sm['warning']} 个警告，{sm['info']} 个提示（详见 jixiao check）。")
 
 
 def register(app: typer.Typer) -> None:
@@ -132,8 +157,11 @@ def register(app: typer.Typer) -> None:
         infos = list_frameworks()
         if fmt.strip().lower() == "json":
             print_json({"frameworks": [{"id": f.id, "name": f.name, "kind": f.kind, "total": str(f.total),
-                                        "description": f.description, "path": f.path} for f in infos]})
+                                        "description": f.description, "path": f.path,
+                                        "source": {"title": f.source_title, "url": f.source_url}} for f in infos]})
             return
         for f in infos:
             kind = "部门整体" if f.kind == "department" else "项目支出"
-            console.print(f"{f.id}\t{f.name}（{kind}，满分{f.total}）\n\t{f.description}\n\t{f.path}", markup=False)
+            src = f"\n\t来源：{f.source_title} {f.source_url}" if f.source_url else "\n\t来源：jixiao 默认权重（见文件说明）"
+            console.print(f"{f.id}\t{f.name}（{kind}，满分{f.total}）\n\t{f.description}{src}\n\t{f.path}",
+                          markup=False)

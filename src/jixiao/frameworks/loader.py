@@ -49,6 +49,14 @@ class Band:
             return "其他情况"
         return {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}[self.op] + format(self.bound, "f")
 
+    def describe_in(self, unit: str) -> str:
+        """The condition with the value's unit: '≤10%'."""
+        if self.op == "else":
+            return "其他情况"
+        b = self.bound
+        shown = format(b.normalize(), "f") if b == b.to_integral_value() else format(b, "f")
+        return {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}[self.op] + shown + unit
+
 
 @dataclass(frozen=True)
 class Item:
@@ -74,6 +82,7 @@ class Item:
     if_not_computable: str = "pending"
     note: str = ""
     line: int | None = None
+    kpis: tuple[str, ...] = ()  # rule kpi: only these named 履职目标 rows (default: every row)
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,8 @@ class Framework:
     rescale: bool = True
     description: str = ""
     path: str = ""
+    #: the published scoring table this framework reproduces: (title, url, note)
+    reference: tuple[str, str, str] = ("", "", "")
     # project kind only
     execution: Item | None = None
     groups: tuple[Group, ...] = ()
@@ -270,7 +281,8 @@ def _item(d: dict, level1: str, level2: str, path: tuple, file: str, lines: _Lin
         threshold=_num(d["threshold"]) if "threshold" in d else None, direction=d.get("direction", "above"),
         per=_num(d.get("per", 1)), points=_num(d.get("points", 0)), step=d.get("step", "continuous"),
         levels=_levels(d.get("levels")), mode=d.get("mode", "average"),
-        if_not_computable=d.get("if_not_computable", "pending"), note=d.get("note", ""), line=lines.get(path))
+        if_not_computable=d.get("if_not_computable", "pending"), note=d.get("note", ""), line=lines.get(path),
+        kpis=tuple(str(k).strip() for k in d.get("kpis", ())))
 
 
 def _grades(raw) -> tuple[tuple[str, Decimal], ...]:
@@ -288,8 +300,10 @@ def _build(data: dict, file: str, lines: _Lines) -> Framework:
         msg, path = _schema_message(err)
         _fail(file, lines, path, msg)
     total = _num(data["total"])
+    ref = data.get("reference") or {}
     common = dict(id=data["id"], name=data["name"], kind=kind, total=total, grades=_grades(data.get("grades")),
-                  rescale=data.get("rescale", True), description=data.get("description", ""), path=file)
+                  rescale=data.get("rescale", True), description=data.get("description", ""), path=file,
+                  reference=(ref.get("title", ""), ref.get("url", ""), ref.get("note", "")))
     if kind == "project":
         ex = data["execution"]
         execution = _item({"id": "execution", "source": PROJECT_EXECUTION, **ex}, ex["name"], ex["name"],
@@ -399,11 +413,13 @@ class FrameworkInfo:
     total: Decimal
     description: str
     path: str = field(default="")
+    source_title: str = ""
+    source_url: str = ""
 
 
 def list_frameworks() -> list[FrameworkInfo]:
     out = []
     for stem, p in _shipped().items():
         f = load_framework(stem)
-        out.append(FrameworkInfo(f.id, f.name, f.kind, f.total, f.description, str(p)))
+        out.append(FrameworkInfo(f.id, f.name, f.kind, f.total, f.description, str(p), f.reference[0], f.reference[1]))
     return out

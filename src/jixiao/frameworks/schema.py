@@ -43,10 +43,11 @@ RULE_PROPS = {
     "direction": {"enum": ["above", "below"]},
     "per": NUMBER,
     "points": NUMBER,
-    "step": {"enum": ["continuous", "each"]},
+    "step": {"enum": ["continuous", "each", "floor"]},
     "levels": {"type": "array", "minItems": 1, "items": LEVEL_BAND},
-    "mode": {"enum": ["average", "count"]},
-    "if_not_computable": {"enum": ["pending", "not_applicable", "zero"]},
+    "mode": {"enum": ["average", "count", "weighted_sum"]},
+    "if_not_computable": {"enum": ["pending", "not_applicable", "zero", "full"]},
+    "kpis": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
     "note": {"type": "string"},
 }
 
@@ -82,6 +83,9 @@ COMMON = {
     "total": NUMBER,
     "grades": GRADES,
     "rescale": {"type": "boolean"},
+    "reference": {"type": "object", "additionalProperties": False, "required": ["title", "url"],
+                  "properties": {"title": {"type": "string", "minLength": 1}, "url": {"type": "string", "minLength": 1},
+                                 "note": {"type": "string"}}},
 }
 
 DEPARTMENT = {

@@ -36,6 +36,7 @@ class _Grid:
     filled: dict[tuple[int, int], object] = field(default_factory=dict)  # merged text fill
     kinds: dict[str, str] = field(default_factory=dict)
     special: bool = True  # merged, formula or error cells present: every cell takes the full path
+    units: dict[str, str] = field(default_factory=dict)  # money field → 元 where its header says （元）
 
     def __post_init__(self):
         self.kinds = {c.field: c.kind for c in self.spec.columns}
@@ -173,10 +174,34 @@ class _Parser(SheetParsers):
                     if (r, c) != (r1, c1) and c in text_cols:
                         g.filled[(r, c)] = top
         g.special = bool(g.filled or rs.formulas_without_value or rs.errors)
+        self.unread_columns(g)
         if merged_n:
             self.add(C.MERGED_CELLS, f"工作表“{rs.title}”有 {merged_n} 处合并单元格：文字按合并区域首格填充，"
                      "数字只读取首格。", self.sheet_loc(rs.title), "如金额被合并，请拆分单元格后分别填写。")
         return g
+
+    def unread_columns(self, g: _Grid) -> None:
+        """A column the parser does not read (unknown or blank header, or a duplicate) that has
+        something filled below the header: one warning per column, at its first filled cell."""
+        used = set(g.cols.values())
+        rs = g.raw
+        width = max((len(r) for r in rs.rows[g.header_row:]), default=0)
+        unused = [c for c in range(width) if c + 1 not in used]  # 0-based; usually none
+        first: dict[int, tuple[int, int]] = {}  # col (1-based) → (first row, count)
+        for i in range(g.header_row, rs.max_row) if unused else ():
+            r = rs.rows[i]
+            n = len(r)
+            for c in unused:
+                v = r[c] if c < n else None
+                if v is None or v == "" or (isinstance(v, str) and not v.strip()):
+                    continue
+                row0, k = first.get(c + 1, (i + 1, 0))
+                first[c + 1] = (row0, k + 1)
+        for ci, (row0, n) in sorted(first.items()):
+            head = cells.as_text(rs.value(g.header_row, ci))
+            what = f"列“{head}”" if head else f"{cell_ref(g.header_row, ci)[:-len(str(g.header_row))]} 列（无列标题）"
+            self.add(C.COLUMN_IGNORED, f"{what}不是本表的列，其中 {n} 个有内容的单元格未读取。",
+                     self.sheet_loc(rs.title, row0, ci), "如需使用，请把内容移到模板中对应的列；仅作备注可忽略本警告。")
 
     # -- cell conversion --------------------------------------------------------------------
     def value(self, g: _Grid, row: int, fld: str, kind: str | None = None, key: str | None = None):
@@ -193,7 +218,7 @@ class _Parser(SheetParsers):
                 return "" if kind in TEXT_KINDS else None
             t = type(v)
             if t is float and kind in schema.MONEY_KINDS:
-                out = cells.float_amount(v, self.unit)
+                out = cells.float_amount(v, g.units.get(fld, self.unit))
                 if out is not None and (out >= 0 or kind == schema.SIGNED):
                     return out
             elif t is str and kind in TEXT_KINDS:
@@ -209,9 +234,10 @@ class _Parser(SheetParsers):
         if raw.errors and (row, col) in raw.errors:
             v = raw.errors[(row, col)]
         if kind in schema.MONEY_KINDS:
-            out, err = cells.to_amount(v, kind, self.unit)
+            out, err = cells.to_amount(v, kind, g.units.get(fld, self.unit))
         elif kind == schema.COUNT:
-            out, err = cells.to_count(v)
+            spec_col = next((c for c in g.spec.columns if c.field == fld), None)
+            out, err = cells.to_count(v, spec_col.unit if spec_col and spec_col.unit else "人")
         elif kind == schema.SCORE:
             out, err = cells.to_score(v)
         elif kind == schema.DATE:
@@ -230,7 +256,8 @@ class _Parser(SheetParsers):
             code, msg, hint = err
             head = g.spec.column(fld).name if fld in {c.field for c in g.spec.columns} else fld
             self.add(code, f"“{head}”：{msg}。", self.cell_loc(g, row, fld, key), hint)
-            return None
+            if not cells.keeps_value(err):
+                return None
         return out
 
     def labels(self, g: _Grid):
@@ -280,8 +307,9 @@ class _Parser(SheetParsers):
         return ParseResult(d, self.issues, self.layout)
 
     def check_header_units(self) -> None:
-        """Money columns whose header says （元） in a 万元 workbook, or （万元） in a 元 one: one
-        warning per sheet, at the first such header."""
+        """Money columns whose header says （元） in a 万元 workbook are read in 元 and converted
+        (元 is never taken as 万元); a header saying （万元） in a 元 workbook (the template's own
+        header, 金额单位 changed) is read in 元. One warning per sheet, at the first such header."""
         for g in self.grids.values():
             bad = []
             for c in g.spec.columns:
@@ -291,11 +319,14 @@ class _Parser(SheetParsers):
                 u = schema.header_unit(head)
                 if u in schema.MONEY_UNITS and u != self.unit:
                     bad.append((g.cols[c.field], cells.as_text(head), u))
+                    if u == "元":
+                        g.units[c.field] = "元"
             if bad:
                 col, head, u = bad[0]
                 more = f"等 {len(bad)} 列" if len(bad) > 1 else ""
+                how = ("这些列按元读取，已除以 10000 换算为万元" if u == "元" else f"本表按{self.unit}读取")
                 self.add(C.COLUMN_UNIT, f"列标题“{head}”{more}写的是{u}，但基本信息中的金额单位是{self.unit}；"
-                         f"本表按{self.unit}读取。", self.sheet_loc(g.raw.title, g.header_row, col),
+                         f"{how}。", self.sheet_loc(g.raw.title, g.header_row, col),
                          "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
 
     def records(self, g: _Grid, key_field: str):
@@ -309,9 +340,9 @@ class _Parser(SheetParsers):
             if c.field in g.cols:
                 flag = (1 if c.kind == schema.AMOUNT else 2 if c.kind == schema.SIGNED
                         else 3 if c.kind in TEXT_KINDS else 0)
-                specs.append((c.field, g.cols[c.field] - 1, flag))
+                specs.append((c.field, g.cols[c.field] - 1, flag, g.units.get(c.field, self.unit)))
         kc = g.cols[key_field] - 1
-        rows, unit, special = g.raw.rows, self.unit, g.special
+        rows, special = g.raw.rows, g.special
         as_text, float_amount = cells.as_text, cells.float_amount
         for i in range(g.header_row, len(rows)):
             r = rows[i]
@@ -323,7 +354,7 @@ class _Parser(SheetParsers):
             kv = r[kc] if kc < n else None
             key = as_text(kv if kv != "" else (g.filled.get((row, kc + 1)) if special else None)) or None
             out = {}
-            for f, ci, flag in specs:
+            for f, ci, flag, unit in specs:
                 if not special:
                     v = r[ci] if ci < n else None
                     if v is None or v == "":

@@ -194,19 +194,43 @@ THREE_PUBLIC = Sheet(
     ),
     rows=(
         Row("公务用车购置及运行费", "公务用车购置及运行费",
-            aliases=("公务用车购置及运行经费", "公务用车购置及运行维护费", "公务用车运行维护费")),
+            aliases=("公务用车购置及运行经费", "公务用车购置及运行维护费")),
+        Row("公务用车购置费", "detail:公务用车购置及运行费", aliases=("公务用车购置",),
+            note="其中行：公务用车购置及运行费的明细"),
+        Row("公务用车运行维护费", "detail:公务用车购置及运行费",
+            aliases=("公务用车运行费", "公务用车运行维护经费", "公务用车运行维护"),
+            note="其中行：公务用车购置及运行费的明细"),
         Row("因公出国（境）费", "因公出国（境）费", aliases=("因公出国（境）经费", "因公出国费")),
         Row("公务接待费", "公务接待费"),
+        Row("国内公务接待费", "detail:公务接待费", aliases=("国内接待费",), note="其中行：公务接待费的明细"),
+        Row("外事接待费", "detail:公务接待费", aliases=("国（境）外公务接待费", "外宾接待费"),
+            note="其中行：公务接待费的明细"),
         Row("合计", "total", note="可只填合计（分项不详时按合计使用）"),
     ),
-    note="“合计”行可不填；分项不详时（如只知道上年预算总数）可只填合计。",
+    note="“合计”行可不填；分项不详时（如只知道上年预算总数）可只填合计。“其中”行（公务用车购置费、"
+         "公务用车运行维护费、国内公务接待费、外事接待费）可不填；填写时各明细之和不超过上级项目，明细填全时等于上级项目。",
 )
+
+#: 公用经费的“其中”行: the usual lines of 商品和服务支出 (经济分类 302xx) that make up 公用经费
+PUBLIC_FUNDS_LINES = (
+    ("办公费", ()), ("印刷费", ()), ("咨询费", ()), ("手续费", ()), ("水费", ()), ("电费", ()),
+    ("水电费", ()), ("邮电费", ()), ("取暖费", ()), ("物业管理费", ()), ("差旅费", ()),
+    ("因公出国（境）费用", ("因公出国（境）费",)), ("维修（护）费", ("维修费", "维护费")), ("租赁费", ()),
+    ("会议费", ()), ("培训费", ()), ("公务接待费", ()), ("专用材料费", ()), ("劳务费", ()),
+    ("委托业务费", ()), ("工会经费", ()), ("福利费", ()), ("公务用车运行维护费", ()), ("其他交通费用", ()),
+    ("税金及附加费用", ()), ("其他商品和服务支出", ("其他",)),
+)
+#: a 公用经费 line whose presence says the lines are complete (they must then add up to 公用经费)
+PUBLIC_FUNDS_REST = "其他商品和服务支出"
 
 PUBLIC_FUNDS = Sheet(
     "公用经费", "public_funds", LABELED,
     columns=(Column("项目", "label", required=True, width=16), _amt("预算", "budget", required=True),
              _amt("决算", "actual", required=True), _amt("上年决算", "prior_actual")),
-    rows=(Row("公用经费", "public_funds"),),
+    rows=(Row("公用经费", "public_funds", aliases=("公用经费合计", "合计")),
+          *(Row(n, "detail", aliases=a, note="其中行：公用经费的明细") for n, a in PUBLIC_FUNDS_LINES)),
+    note="“公用经费”行必填；其下的“其中”明细行（办公费、水电费、差旅费、会议费、培训费 …）可不填，"
+         "填写时各明细之和不超过公用经费；填了“其他商品和服务支出”行即视为明细已填全，须等于公用经费。",
 )
 
 DEPT_PROJECTS = Sheet(
@@ -301,7 +325,9 @@ KPIS = Sheet(
     "履职目标", "kpis", TABLE,
     columns=(Column("指标", "name", required=True, width=34), Column("指标性质", "nature", NATURE, width=10),
              Column("目标值", "target", VALUE, width=12), Column("完成值", "actual", VALUE, width=12),
-             Column("单位", "unit", width=8), Column("说明", "note", width=36)),
+             Column("单位", "unit", width=8), Column("说明", "note", width=36),
+             Column("权重", "weight", SCORE, width=8, aliases=("分值",),
+                    note="可不填；评分框架按权重加权平均各行完成程度（不填则各行等权）")),
     required=False,
 )
 

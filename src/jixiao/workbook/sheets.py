@@ -17,6 +17,7 @@ from ..model import (
     AssetLine,
     BudgetLine,
     Department,
+    FundsLine,
     ManualScore,
     PerfIndicator,
     Project,
@@ -158,8 +159,26 @@ class SheetParsers:
             if spec.field == "total":
                 if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
                     tp.total_stated = item
+            elif spec.field.startswith("detail:"):
+                if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
+                    item.parent = spec.field.split(":", 1)[1]
+                    tp.details.append(item)
             else:
                 tp.items.append(item)
+        # a table giving only the 其中 rows (公务用车运行维护费 without 公务用车购置及运行费): the
+        # parent is their sum, said at the first part — a 三公 line is never lost
+        have = {i.name for i in tp.items}
+        for parent in dict.fromkeys(d_.parent for d_ in tp.details):
+            if parent in have:
+                continue
+            parts = [d_ for d_ in tp.details if d_.parent == parent]
+            sums = {f: _sum_present(getattr(p, f) for p in parts) for f in ("prior_budget", "prior_actual", "budget",
+                                                                           "actual")}
+            tp.items.append(ThreePublicItem(name=parent, src=parts[0].src, **sums))
+            names = "、".join(p.name for p in parts)
+            self.add(C.PARENT_FROM_PARTS, f"“{parent}”一行未填写，按其中明细（{names}）之和计入“三公”经费。",
+                     self.cell_loc(g, parts[0].src.row, "label", parts[0].name),
+                     f"请填写“{parent}”一行（明细不全时合计会偏小）。")
 
     def parse_public_funds(self, d: Department, g: _Grid) -> None:
         pf = d.public_funds
@@ -167,10 +186,26 @@ class SheetParsers:
             if spec is None:
                 self._unknown_row(g, row, text)
                 continue
-            pf.budget = self.value(g, row, "budget", key=spec.label)
-            pf.actual = self.value(g, row, "actual", key=spec.label)
-            pf.prior_actual = self.value(g, row, "prior_actual", key=spec.label)
+            vals = {f: self.value(g, row, f, key=spec.label) for f in ("budget", "actual", "prior_actual")}
+            if spec.field == "detail":
+                if any(v is not None for v in vals.values()):
+                    pf.lines.append(FundsLine(spec.label, src=Src(g.raw.title, row), **vals))
+                    pf.complete = pf.complete or spec.label == schema.PUBLIC_FUNDS_REST
+                continue
+            pf.budget, pf.actual, pf.prior_actual = vals["budget"], vals["actual"], vals["prior_actual"]
             pf.src = Src(g.raw.title, row)
+        if pf.lines and pf.budget is None and pf.actual is None:
+            first = pf.lines[0]
+            loc = self.cell_loc(g, first.src.row, "label", first.name)
+            if pf.complete:  # the lines include 其他商品和服务支出: their sum is 公用经费
+                for f in ("budget", "actual", "prior_actual"):
+                    setattr(pf, f, _sum_present(getattr(ln, f) for ln in pf.lines))
+                pf.src = first.src
+                self.add(C.PARENT_FROM_PARTS, "“公用经费”一行未填写，按其中明细（已含其他商品和服务支出）之和计。", loc,
+                         "请填写“公用经费”一行。")
+            else:
+                self.add(C.PARENT_FROM_PARTS, "“公用经费”一行未填写，其中明细不全（没有“其他商品和服务支出”行），"
+                         "未推算公用经费，相关指标无法计算。", loc, "请填写“公用经费”一行。")
 
     def parse_projects(self, d: Department, g: _Grid) -> None:
         kind = "department" if g.spec.name == "部门项目" else "public"
@@ -191,6 +226,12 @@ class SheetParsers:
                 self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
                          "请填写项目名称；不需要的行请整行删除。")
                 continue
+            if vals.get("full_year") is None and vals.get("initial") is not None and "full_year" in g.cols:
+                vals["full_year"] = vals["initial"] + (vals.get("adjustment") or 0)
+                adj = vals.get("adjustment")
+                how = f"年初预算 {vals['initial']:,} + 预算调整 {adj:,}" if adj is not None else f"年初预算 {vals['initial']:,}"
+                self.add(C.FULL_YEAR_INFERRED, f"“{name}”的全年预算未填写，按{how} = {vals['full_year']:,} 万元推算。",
+                         self.cell_loc(g, row, "full_year", name), "请填写全年预算（年初预算 + 预算调整）。")
             target.append(Project(name=name, kind=kind, src=Src(title, row), **vals))
         # a 合计 row a person typed is checked against the rows, not trusted
         for row, vals in total_rows:
@@ -211,6 +252,8 @@ class SheetParsers:
         for row in g.data_rows():
             project = cells.as_text(g.get(row, "project"))
             if schema.norm_text(project) in TOTAL_NAMES:
+                self.add(C.CELL_IGNORED, f"“{project}”行不读取（合计由工具计算）。", self.cell_loc(g, row, "project", project),
+                         "可以删除该行。")
                 continue
             u = Undertaking(project=project, unit=self.value(g, row, "unit") or "",
                             allocated=self.value(g, row, "allocated", key=project or None),
@@ -231,11 +274,12 @@ class SheetParsers:
                 else:
                     texts[f] = carry[f]
             key = f"{texts['project']}·{texts['level3']}" if texts["level3"] else texts["project"]
-            nature = self.value(g, row, "nature", key=key)
+            nature = self.value(g, row, "nature", key=key) or ""
+            target, actual, unit, nature = self.measures(g, row, key, texts["unit"], nature)
             pi = PerfIndicator(
                 project=texts["project"], level1=texts["level1"], level2=texts["level2"],
-                level3=texts["level3"], nature=nature or "", target=self.value(g, row, "target"),
-                unit=texts["unit"], actual=self.value(g, row, "actual"),
+                level3=texts["level3"], nature=nature, target=target,
+                unit=unit, actual=actual,
                 weight=self.value(g, row, "weight", key=key), score=self.value(g, row, "score", key=key),
                 deviation_reason=self.value(g, row, "deviation_reason") or "", src=Src(g.raw.title, row))
             if not pi.project or not pi.level3:
@@ -288,16 +332,57 @@ class SheetParsers:
             if any(getattr(line, f) is not None for f in ("prior_end", "added", "reduced", "end")):
                 d.assets.lines.append(line)
 
+    def measures(self, g: _Grid, row: int, key: str, unit: str, nature: str):
+        """目标值/完成值 of one 履职目标 or 绩效指标 row as people type them ('26次', '≥95%',
+        '2,200 篇'): the number is read when its unit fits the row's 单位 (or the 单位 is
+        empty: the unit typed is then kept as the row's unit), with an info note; a unit that
+        does not fit, or a comparison contradicting 指标性质, is a located error.
+
+        Returns (target, actual, unit, nature)."""
+        row_unit = cells.norm_unit(unit) if unit else ""
+        out = {}
+        for fld in ("target", "actual"):
+            v = g.get(row, fld)
+            if not cells.is_blank(v):
+                v = self.value(g, row, fld, schema.TEXT, key=key) if isinstance(v, str) else self.value(g, row, fld, key=key)
+            val, u, op = cells.to_measure(v)
+            if isinstance(val, Decimal) and (u or op):
+                head = g.spec.column(fld).name
+                loc = self.cell_loc(g, row, fld, key)
+                if u and not row_unit:
+                    row_unit, unit = u, u
+                elif u and u != row_unit:
+                    self.add(C.UNIT_MISMATCH, f"“{head}”：“{cells.as_text(v)}”的单位“{u}”与本行的单位“{unit}”不符，"
+                             "未读取。", loc, "请统一单位：数字列只填数字，单位写在“单位”列。")
+                    val = None
+                if val is not None and op:
+                    if not nature:
+                        nature = op
+                    elif nature != op and nature != "定性":
+                        self.add(C.UNIT_MISMATCH, f"“{head}”：“{cells.as_text(v)}”写的是“{op}”，与指标性质“{nature}”"
+                                 "不符，未读取。", loc, "请核对指标性质，数字列只填数字。")
+                        val = None
+                if val is not None:
+                    shown = format(val, "f") + (f"（单位：{u}" if u else "（") + (f"，指标性质 {op}" if op else "") + "）"
+                    shown = shown.replace("（，", "（").replace("（）", " ")
+                    self.add(C.NUMBER_WITH_UNIT, f"“{head}”：“{cells.as_text(v)}”按 {shown}读取。", loc,
+                             "数字列只填数字即可，单位写在“单位”列。")
+            out[fld] = val
+        return out["target"], out["actual"], unit, nature
+
     def parse_kpis(self, d: Department, g: _Grid) -> None:
         for row in g.data_rows():
             name = cells.as_text(g.get(row, "name"))
             if not name:
                 self.add(C.PROJECT_NO_NAME, "这一行履职目标没有指标名称。", self.cell_loc(g, row, "name"))
                 continue
-            d.kpis.append(KPI(name=name, target=self.value(g, row, "target"), actual=self.value(g, row, "actual"),
-                              unit=self.value(g, row, "unit") or "",
-                              nature=self.value(g, row, "nature", key=name) or "≥",
-                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row)))
+            nature = self.value(g, row, "nature", key=name) or ""
+            target, actual, unit, nature = self.measures(g, row, name, self.value(g, row, "unit") or "", nature)
+            extra = {}
+            if "weight" in g.cols:
+                extra["weight"] = self.value(g, row, "weight", key=name)
+            d.kpis.append(KPI(name=name, target=target, actual=actual, unit=unit, nature=nature or "≥",
+                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row), **extra))
 
     def parse_satisfaction(self, d: Department, g: _Grid) -> None:
         s = d.satisfaction
@@ -316,7 +401,8 @@ class SheetParsers:
                 continue
             d.manual_scores.append(ManualScore(item=item, score=self.value(g, row, "score", key=item),
                                                basis=self.value(g, row, "basis") or "",
-                                               src=Src(g.raw.title, row)))
+                                               src=Src(g.raw.title, row),
+                                               cell=self.cell_loc(g, row, "item").cell or ""))
 
 
 _LINE_COLS = ("initial", "adjustment", "full_year", "actual", "prior_actual")
