@@ -44,7 +44,7 @@ def test_every_template_formats_with_its_own_fields():
 def test_reconciliation_codes_are_a_registered_group():
     assert codes_in("reconciliation") == {C.ROUNDING, C.BUDGET_ROW, C.TOTAL_ROW, C.BASIC_PARTS, C.PROJECTS_TOTAL,
                                           C.SPENDING_TOTAL, C.SHEET_VS_SUMMARY, C.ASSET_ROLL, C.ASSET_NET,
-                                          C.ASSET_TOTAL}
+                                          C.ASSET_TOTAL, C.PARTS_TOTAL}
 
 
 def test_batch_codes_are_registered_with_the_others():

@@ -31,7 +31,9 @@ def _fold(text: str, width: int) -> list[str]:
     formula has no spaces to break at — so nothing is ever cut."""
     from rich.cells import cell_len
 
-    lines, cur, n = [], [], 0
+    lines: list[str] = []
+    cur: list[str] = []
+    n = 0
     for ch in text:
         w = cell_len(ch)
         if cur and n + w > width:

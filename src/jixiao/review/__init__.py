@@ -19,10 +19,10 @@ def review_file(path: str | Path, *, workbook: str | Path | None = None,
     tables = read_submitted(path)
     dept = inds = None
     if workbook is not None:
+        from ..api import check
         from ..indicators import DEFAULT_OPTIONS, compute_all
-        from ..workbook import load
 
-        res = load(workbook)
+        res = check(workbook)
         if res.department is not None:
             dept = res.department
             inds = compute_all(dept, DEFAULT_OPTIONS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..errors import ExitCode
 from ..money import dec_str
 
 #: statuses of a reviewed item, worst first (the text output groups by them)
@@ -111,7 +112,7 @@ class ReviewResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.problems else 0
+        return ExitCode.DATA if self.problems else ExitCode.OK
 
     def to_dict(self) -> dict:
         return {"file": self.file, "tables": self.tables, "items": [i.to_dict() for i in self.items],
