@@ -50,8 +50,25 @@ def _label(v: Decimal) -> str:
     return fmt_amount(v)
 
 
-def _short(s: str, width: int = 20) -> str:
-    return s if len(s) <= width else s[: width - 1] + "…"
+#: characters per line of a bar label (the label column holds 18 CJK characters at 11 pt) and the
+#: line height: a long project name wraps onto more lines, it is never cut
+LABEL_CHARS = 18
+LINE_H = 13
+
+
+def wrap_label(s: str, width: int = LABEL_CHARS) -> list[str]:
+    """A label in lines of at most ``width`` characters (CJK text breaks anywhere; a line never
+    starts with a closing bracket or punctuation)."""
+    out: list[str] = []
+    rest = s
+    while len(rest) > width:
+        cut = width
+        while cut > 1 and rest[cut] in "）)】」』，、。；：%":
+            cut -= 1
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    out.append(rest)
+    return out
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,7 @@ class _Layout:
     plot_w: int = 400
     right: int = 110
     bar_h: int = 12
-    top: int = 34
+    top: int = 12
     bottom: int = 46
 
     @property
@@ -72,7 +89,8 @@ class _Layout:
 
     @property
     def group_h(self) -> int:
-        return self.bar_h * self.k + 8
+        lines = max((len(wrap_label(x)) for x in self.spec.labels), default=1)
+        return max(self.bar_h * self.k + 8, lines * LINE_H + 4)
 
     @property
     def width(self) -> int:
@@ -114,12 +132,11 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
     def f(size: float):
         return ImageFont.truetype(font[1], int(size * sc), index=font[2])
 
-    f_title, f_label, f_small, f_bar = f(14), f(11), f(10), f(9.5)
+    f_label, f_small, f_bar = f(11), f(10), f(9.5)
     img = Image.new("RGB", (lay.width * sc, lay.height * sc), "white")
     d = ImageDraw.Draw(img)
     n = len(spec.labels)
     plot_bottom = lay.top + lay.group_h * n
-    d.text((lay.width * sc // 2, 20 * sc), spec.title, font=f_title, fill="black", anchor="ms")
     step, axis_max = lay.axis
     for t in range(int(axis_max / step) + 1):
         v = step * t
@@ -129,8 +146,10 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
         d.text((int(x), (plot_bottom + 14) * sc), fmt_amount(v, places=0), font=f_small, fill="black", anchor="ms")
     for i, label in enumerate(spec.labels):
         y0 = lay.top + lay.group_h * i + 4
-        d.text(((lay.label_w - 6) * sc, int((y0 + lay.group_h / 2 - 2) * sc)), _short(label), font=f_label,
-               fill="black", anchor="rm")
+        lines = wrap_label(label)
+        for li, line in enumerate(lines):
+            yc = y0 + lay.group_h / 2 - 2 + (li - (len(lines) - 1) / 2) * LINE_H
+            d.text(((lay.label_w - 6) * sc, int(yc * sc)), line, font=f_label, fill="black", anchor="rm")
         for si, (_, vals) in enumerate(spec.series):
             v = vals[i]
             if v is None:
@@ -161,9 +180,12 @@ def _svg_cached(digest: str, spec: ChartSpec) -> str:
     """The chart as inline SVG (text stays text, so it is searchable and crisp; ~1 ms), drawn by
     :mod:`jixiao.svgcharts` with the same labels and values as the PNG."""
     lay = _Layout(spec)
+    # the label column grows with the longest name (13 px a character), so no name is cut
+    longest = max((len(x) for x in spec.labels), default=1)
+    label_w = max(lay.label_w, min(480, 13 * longest + 12))
     return svgcharts.hbars(spec.title, spec.labels, spec.series, unit=spec.unit, colors=_COLORS,
-                           value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=lay.label_w,
-                           plot_w=lay.plot_w, value_w=lay.right, bar_h=lay.bar_h, gap=8, clip_at=20)
+                           value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=label_w,
+                           plot_w=lay.plot_w, value_w=lay.right, bar_h=lay.bar_h, gap=8, clip_at=max(16, longest))
 
 
 def render_png(spec: ChartSpec) -> bytes:

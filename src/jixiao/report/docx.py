@@ -44,9 +44,15 @@ def _fonts(east: str, latin: str = LATIN) -> str:
             f'w:hint="eastAsia"/>')
 
 
+#: a minus sign before a figure: written as Word's non-breaking hyphen so '-21.84%' never splits
+_SIGN = re.compile(r"-(?=\d)")
+_NB_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
 def _run(text: str, rpr: str = "") -> str:
     lines = esc(text).split("\n")
-    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{ln}</w:t>' for ln in lines)
+    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{_SIGN.sub(_NB_HYPHEN, ln) if "-" in ln else ln}</w:t>'
+                           for ln in lines)
     return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
 
 
@@ -85,8 +91,8 @@ def _para(text: str, style: str = "", jc: str = "", bold: bool = False, size: in
     return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, bold, size)}</w:p>"
 
 
-_PARA_STYLE = {"body": "a0Body", "title": "Title", "subtitle": "Subtitle", "note": "a0Note",
-               "right": "a0Right", "center": "a0Center"}
+_PARA_STYLE = {"body": "a0Body", "formula": "a0BodyLeft", "title": "Title", "subtitle": "Subtitle",
+               "note": "a0Note", "right": "a0Right", "center": "a0Center"}
 
 
 class _Images:
@@ -138,7 +144,7 @@ def _table(t: Table) -> str:
     if t.caption:
         out.append(_para(t.caption, "a0TableCaption"))
     if t.unit:
-        out.append(_para(t.unit, "a0Right", size=sz))
+        out.append(_para(t.unit, "a0Unit", size=sz))
     out.append('<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
                f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
@@ -165,6 +171,8 @@ def _table(t: Table) -> str:
                 tcpr += f'<w:gridSpan w:val="{span}"/>'
             if cell.rowspan > 1:
                 tcpr += '<w:vMerge w:val="restart"/>' if role == "origin" else "<w:vMerge/>"
+            if cell.value is not None and role == "origin":
+                tcpr += "<w:noWrap/>"   # a figure never wraps inside its cell
             tcpr += '<w:vAlign w:val="center"/>'
             if role == "origin":
                 jc = {"left": "left", "right": "right"}.get(cell.align, "center")
@@ -195,7 +203,8 @@ def document_xml(ctx: ReportContext, images: _Images, charts: bool = True) -> st
                 parts.append(_figure(b, images, nfig))
         elif isinstance(b, PageBreak):
             parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/>'
+    head = '<w:headerReference w:type="default" r:id="rIdHeader1"/>' if ctx.draft else ""
+    sect = (f'<w:sectPr>{head}<w:footerReference w:type="default" r:id="rIdFooter1"/>'
             f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
             f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
             f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/>'
@@ -227,29 +236,37 @@ def styles_xml() -> str:
         '<w:pPrDefault><w:pPr>' + line + '</w:pPr></w:pPrDefault></w:docDefaults>',
         _style("Normal", "Normal", line + '<w:jc w:val="both"/>', _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
                based="", extra="<w:qFormat/>"),
-        _style("Title", "Title", '<w:spacing w:before="0" w:after="300" w:line="700" w:lineRule="exact"/>'
-               '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
+        _style("Title", "Title", '<w:keepNext/><w:keepLines/><w:spacing w:before="0" w:after="300" w:line="700" '
+               'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
                _fonts(TITLE_FONT) + '<w:sz w:val="44"/><w:szCs w:val="44"/>', extra="<w:qFormat/>"),
         _style("Subtitle", "Subtitle", '<w:keepNext/><w:spacing w:before="120" w:after="120" w:line="440" '
                'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/>',
                _fonts(HEI) + '<w:sz w:val="28"/><w:szCs w:val="28"/>', extra="<w:qFormat/>"),
-        _style("Heading1", "heading 1", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:outlineLvl w:val="0"/>', _fonts(HEI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
+        # headings keep with the next paragraph, are left-aligned (never justified) and stay distinct
+        # where the GB fonts are missing: 一、 in 黑体 bold, （一） in 楷体 bold, 1. in 仿宋 bold
+        _style("Heading1", "heading 1", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/><w:outlineLvl w:val="0"/>',
+               _fonts(HEI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
                extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("Heading2", "heading 2", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:outlineLvl w:val="1"/>', _fonts(KAI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
+        _style("Heading2", "heading 2", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/><w:outlineLvl w:val="1"/>',
+               _fonts(KAI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
                extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("Heading3", "heading 3", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:outlineLvl w:val="2"/>', _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+        _style("Heading3", "heading 3", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/><w:outlineLvl w:val="2"/>',
+               _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
                extra='<w:next w:val="a0Body"/><w:qFormat/>'),
         _style("a0Body", "正文缩进", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>', "",
                extra="<w:qFormat/>"),
+        _style("a0BodyLeft", "正文算式", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="left"/>', ""),
+        _style("a0Unit", "表格单位", '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="360" '
+               'w:lineRule="exact"/><w:jc w:val="right"/>', ""),
         _style("a0Note", "附件说明", '<w:ind w:left="1600"/>', ""),
         _style("a0Right", "右对齐", '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'
                '<w:jc w:val="right"/>', ""),
         _style("a0Center", "居中", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
                '<w:jc w:val="center"/>', ""),
-        _style("a0Caption", "图题", '<w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
+        _style("a0Caption", "图题", '<w:keepLines/><w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
                '<w:jc w:val="center"/>', _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
         _style("a0TableCaption", "表题", '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="440" '
                'w:lineRule="exact"/><w:jc w:val="center"/>', _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
@@ -281,6 +298,27 @@ FOOTER = (_XML + '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessi
           '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
           '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
 
+def _header(mark: str) -> str:
+    return (_XML + '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>'
+            f'<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'
+            f'<w:t xml:space="preserve">{esc(mark)}</w:t></w:r></w:p></w:hdr>')
+
+
+#: the fonts the styles name, with the names Windows/WPS/LibreOffice know them by (altName) and
+#: their PANOSE class, so a machine without the GB fonts substitutes 仿宋/楷体/黑体 (or a serif /
+#: sans face) instead of one default face for everything
+FONT_TABLE = (_XML + '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + "".join(
+    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+    f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+    for name, alt, panose, family in (
+        (BODY_FONT, "仿宋", "02010609030101010101", "modern"),
+        (KAI, "楷体", "02010609030101010101", "modern"),
+        (HEI, "SimHei", "02010609060101010101", "modern"),
+        (TITLE_FONT, "宋体", "02000000000000000000", "auto"),
+        ("宋体", "SimSun", "02010600030101010101", "auto"),
+        (LATIN, "Times", "02020603050405020304", "roman"))) + "</w:fonts>")
+
 SETTINGS = (_XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
             '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
             '<w:characterSpacingControl w:val="compressPunctuation"/>'
@@ -299,6 +337,10 @@ CONTENT_TYPES = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package
                  'officedocument.wordprocessingml.settings+xml"/>'
                  '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-'
                  'officedocument.wordprocessingml.footer+xml"/>'
+                 '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.header+xml"/>'
+                 '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.fontTable+xml"/>'
                  '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
                  'package.core-properties+xml"/>'
                  '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
@@ -326,11 +368,14 @@ def _core(title: str) -> str:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
 
 
-def _doc_rels(images: _Images) -> str:
+def _doc_rels(images: _Images, header: bool = False) -> str:
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
     out = [f'<Relationship Id="rIdStyles" Type="{rel}styles" Target="styles.xml"/>',
            f'<Relationship Id="rIdSettings" Type="{rel}settings" Target="settings.xml"/>',
+           f'<Relationship Id="rIdFonts" Type="{rel}fontTable" Target="fontTable.xml"/>',
            f'<Relationship Id="rIdFooter1" Type="{rel}footer" Target="footer1.xml"/>']
+    if header:
+        out.append(f'<Relationship Id="rIdHeader1" Type="{rel}header" Target="header1.xml"/>')
     out += [f'<Relationship Id="{rid}" Type="{rel}image" Target="media/{name}"/>' for rid, name, _ in images.items]
     return (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(out) + "</Relationships>")
@@ -358,6 +403,9 @@ def normalize_zip(data: bytes, fix=None) -> bytes:
     return zip_parts(parts)
 
 
+_NO_HEADER = re.compile(r'<Override PartName="/word/header1.xml"[^>]*/>')
+
+
 def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
     images = _Images()
     if charts:
@@ -370,15 +418,18 @@ def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
     else:
         body = document_xml(ctx, images, charts=False)
     parts = [
-        ("[Content_Types].xml", CONTENT_TYPES.encode()),
+        ("[Content_Types].xml", (CONTENT_TYPES if ctx.draft else _NO_HEADER.sub("", CONTENT_TYPES)).encode()),
         ("_rels/.rels", ROOT_RELS.encode()),
         ("docProps/core.xml", _core(ctx.title).encode()),
         ("docProps/app.xml", APP.encode()),
         ("word/document.xml", body.encode()),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", SETTINGS.encode()),
+        ("word/fontTable.xml", FONT_TABLE.encode()),
         ("word/footer1.xml", FOOTER.encode()),
-        ("word/_rels/document.xml.rels", _doc_rels(images).encode()),
+        ("word/_rels/document.xml.rels", _doc_rels(images, ctx.draft).encode()),
     ]
+    if ctx.draft:
+        parts.append(("word/header1.xml", _header(ctx.draft_mark).encode()))
     parts += [(f"word/media/{name}", data) for _, name, data in images.items]
     return zip_parts(parts)

@@ -110,3 +110,23 @@ def composition(total: Decimal | None, parts: list[tuple[str, Decimal | None]], 
 def paragraphs(text: str) -> list[str]:
     """Narrative text as typed → paragraphs (one per non-empty line)."""
     return [ln.strip() for ln in (text or "").replace("\r\n", "\n").split("\n") if ln.strip()]
+
+
+def fmt_qty(v) -> str:
+    """A quantity as a department writes it: 21120 → '21,120', 57.51 → '57.51', text as typed."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, Decimal)):
+        d = Decimal(v)
+        if d == d.to_integral_value():
+            return f"{int(d):,}"
+        whole, _, frac = format(d.normalize(), "f").partition(".")
+        return f"{int(whole):,}" + ("." + frac if frac else "") if not whole.startswith("-") else format(d, "f")
+    return str(v)
+
+
+def fmt_date(d) -> str:
+    """2023-02-03 → '2023年2月3日'."""
+    return f"{d.year}年{d.month}月{d.day}日"
