@@ -52,8 +52,8 @@ def _label(v: Decimal) -> str:
 
 #: characters per line of a bar label (the label column holds 18 CJK characters at 11 pt) and the
 #: line height: a long project name wraps onto more lines, it is never cut
-LABEL_CHARS = 18
-LINE_H = 13
+LABEL_CHARS = 17
+LINE_H = 11
 
 
 def wrap_label(s: str, width: int = LABEL_CHARS) -> list[str]:
@@ -76,12 +76,13 @@ class _Layout:
     """Geometry shared by the SVG and PNG renderers (SVG user units; the PNG is drawn at 2×)."""
 
     spec: ChartSpec
-    label_w: int = 230
-    plot_w: int = 400
-    right: int = 110
-    bar_h: int = 12
+    # drawn 1:1 on the page (440 units = the text width, 1 unit = 1 pt): labels print at 9 pt
+    label_w: int = 170
+    plot_w: int = 190
+    right: int = 80
+    bar_h: int = 11
     top: int = 12
-    bottom: int = 46
+    bottom: int = 40
 
     @property
     def k(self) -> int:
@@ -90,7 +91,7 @@ class _Layout:
     @property
     def group_h(self) -> int:
         lines = max((len(wrap_label(x)) for x in self.spec.labels), default=1)
-        return max(self.bar_h * self.k + 8, lines * LINE_H + 4)
+        return max(self.bar_h * self.k + 6, lines * LINE_H + 4)
 
     @property
     def width(self) -> int:
@@ -132,7 +133,7 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
     def f(size: float):
         return ImageFont.truetype(font[1], int(size * sc), index=font[2])
 
-    f_label, f_small, f_bar = f(11), f(10), f(9.5)
+    f_label, f_small, f_bar = f(9), f(8), f(7.5)
     img = Image.new("RGB", (lay.width * sc, lay.height * sc), "white")
     d = ImageDraw.Draw(img)
     n = len(spec.labels)
@@ -161,17 +162,16 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
                 d.rectangle([x0, y * sc, int(x0 + w * sc), (y + lay.bar_h - 2) * sc], fill=_COLORS[si % len(_COLORS)])
             d.text((int(x0 + (w + 3) * sc), int((y + lay.bar_h / 2 - 1) * sc)), lay.bar_text(v), font=f_bar,
                    fill="black", anchor="lm")
-    ly = lay.height - 14
-    d.text(((lay.label_w + lay.plot_w // 2) * sc, ly * sc), f"单位：{spec.unit}", font=f_small, fill="black",
-           anchor="ms")
+    ly = lay.height - 12
+    d.text(((lay.label_w - 6) * sc, ly * sc), f"单位：{spec.unit}", font=f_small, fill="black", anchor="rs")
     if lay.k > 1:
-        lx = lay.label_w + lay.plot_w - 40
+        lx = lay.label_w
         for si, (name, _) in enumerate(spec.series):
             d.rectangle([(lx + si * 80) * sc, (ly - 9) * sc, (lx + si * 80 + 10) * sc, (ly + 1) * sc],
                         fill=_COLORS[si % len(_COLORS)])
             d.text(((lx + si * 80 + 14) * sc, ly * sc), name, font=f_small, fill="black", anchor="ls")
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=False, dpi=(192, 192))
+    img.save(buf, format="PNG", optimize=False, dpi=(144, 144))
     return buf.getvalue()
 
 

@@ -116,7 +116,7 @@ def _figure(fig: Figure, images: _Images, n: int) -> str:
     w, h = _png_size(data)
     max_w = TEXT_W * EMU_PER_TWIP
     max_h = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) * EMU_PER_TWIP * 8 // 10  # leave room for the caption
-    cx = min(max_w, w * 914400 // 150)
+    cx = min(max_w, w * 914400 // 144)   # 144 px an inch: the chart prints 1:1 (labels at 9 pt)
     cy = h * cx // w
     if cy > max_h:
         cx, cy = cx * max_h // cy, max_h

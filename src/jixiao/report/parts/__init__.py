@@ -46,7 +46,7 @@ def build_body(ev: Evaluation) -> tuple[list[Block], list[TodoItem]]:
     if pre:
         doc.paras(pre)
     else:
-        notice = getattr(d, "notice_no", "") or ""
+        notice = d.notice_no
         basis = f"按照财政部门关于开展部门整体支出绩效自评工作的通知（{notice}）要求" if notice else \
             "按照财政部门关于开展部门整体支出绩效自评工作的要求"
         if not notice:
