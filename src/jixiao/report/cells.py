@@ -43,7 +43,8 @@ def triple(p) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     adj = None if p.adjustment is None else q2(p.adjustment)
     full = None if p.full_year is None else q2(p.full_year)
     if full is None and ini is not None:
-        full = ini + (adj or 0)
+        adj = adj if adj is not None else Decimal(0)   # no 全年 typed: nothing was adjusted
+        full = ini + adj
     elif adj is None and ini is not None and full is not None:
         adj = full - ini
     elif ini is None and full is not None and adj is not None:

@@ -17,7 +17,7 @@ def three_public_table(d: Department, ys: str, prior: str) -> Table:
             Cell("与上年决算数相比变动比例", bold=True), Cell("变动原因", bold=True))
     rows = [head]
     for i, it in enumerate(tp.items, 1):
-        rows.append((Cell(str(i)), Cell(it.name, align="left"), amount_cell(it.prior_actual), amount_cell(it.budget),
+        rows.append((Cell(str(i), value=i, number_format="0"), Cell(it.name, align="left"), amount_cell(it.prior_actual), amount_cell(it.budget),
                      amount_cell(it.actual), rate_cell(change(it.actual, it.prior_actual)),
                      Cell(it.reason, align="left")))
     pa, b, a = (full_sum(getattr(i, k) for i in tp.items) for k in ("prior_actual", "budget", "actual"))
@@ -34,7 +34,7 @@ def public_table(pp: list[Project]) -> Table:
                                                 "实际分配资金", "指标文号"))
     rows = [head]
     for i, p in enumerate(pp, 1):
-        rows.append((Cell(str(i)), Cell(p.name, align="left"), amount_cell(initial(p)), adj_cell(p),
+        rows.append((Cell(str(i), value=i, number_format="0"), Cell(p.name, align="left"), amount_cell(initial(p)), adj_cell(p),
                      amount_cell(full_year(p)), amount_cell(p.actual), Cell(p.doc_no, align="left")))
     rows.append((Cell("合计", colspan=2, bold=True), amount_cell(full_sum(initial(p) for p in pp)),
                  amount_cell(_adj_total(pp)), amount_cell(full_sum(full_year(p) for p in pp)),
@@ -57,7 +57,7 @@ def dept_table(dp: list[Project]) -> Table:
     for i, p in enumerate(dp, 1):
         full = full_year(p)
         diff = None if full is None or p.actual is None else q2(full) - q2(p.actual)
-        rows.append((Cell(str(i)), Cell(p.name, align="left"), amount_cell(initial(p)), adj_cell(p),
+        rows.append((Cell(str(i), value=i, number_format="0"), Cell(p.name, align="left"), amount_cell(initial(p)), adj_cell(p),
                      amount_cell(full), amount_cell(p.actual), amount_cell(diff), Cell(p.variance_reason, align="left")))
     full = full_sum(full_year(p) for p in dp)
     act = col(dp, "actual")
@@ -75,7 +75,7 @@ def low_execution_table(rows_in: list[tuple[Project, object]]) -> Table:
     rows = [head]
     for i, (p, _) in enumerate(rows_in, 1):
         full = full_year(p)
-        rows.append((Cell(str(i)), Cell(p.name, align="left"), Cell("公共项目" if p.kind == "public" else "部门项目"),
+        rows.append((Cell(str(i), value=i, number_format="0"), Cell(p.name, align="left"), Cell("公共项目" if p.kind == "public" else "部门项目"),
                      amount_cell(full), amount_cell(p.actual), rate_cell(exact_rate(p.actual, full)),
                      amount_cell(None if full is None or p.actual is None else q2(full) - q2(p.actual))))
     return Table("low_execution", tuple(rows), (6, 34, 12, 12, 12, 10, 14), caption="执行率偏低的项目",

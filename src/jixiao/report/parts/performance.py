@@ -158,7 +158,7 @@ def kpi_block(doc: Doc, ev: Evaluation):
             n += 1
             m = kpi_met(k)
             state = "已完成" if m else ("未完成" if m is False else "—")
-            rows.append((Cell(str(n)), Cell(k.name, align="left"), _qty_cell(k.target, k.unit),
+            rows.append((Cell(str(n), value=n, number_format="0"), Cell(k.name, align="left"), _qty_cell(k.target, k.unit),
                          _qty_cell(k.actual, k.unit), Cell(state)))
     no_target = [k.name for k in others if k.target is None or k.target == ""]
     if no_target:
