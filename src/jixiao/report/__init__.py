@@ -24,13 +24,22 @@ from .xlsx import render_xlsx_bytes
 
 FORMATS = ("docx", "html", "xlsx", "json")
 
-__all__ = ["FORMATS", "SCHEMA_VERSION", "ReportContext", "TodoItem", "evaluation_document", "render_todo_md", "ReportWarning", "build_context", "output_names", "render", "render_docx_bytes",
+__all__ = ["FORMATS", "SCHEMA_VERSION", "ReportContext", "TodoItem", "evaluation_document", "evaluation_schema",
+           "render_todo_md", "ReportWarning", "build_context", "output_names", "render", "render_docx_bytes",
            "render_html", "render_json", "render_xlsx_bytes", "safe_name"]
 
 
 #: version of the evaluation JSON's layout (``schema_version``); the JSON Schema ships as
 #: ``jixiao/report/evaluation.schema.json`` and is documented in docs/report.md
 SCHEMA_VERSION = "1.0"
+
+
+SCHEMA_PATH = Path(__file__).with_name("evaluation.schema.json")
+
+
+def evaluation_schema() -> dict:
+    """The JSON Schema of the evaluation JSON (shipped as package data)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def evaluation_document(ctx: ReportContext) -> dict:

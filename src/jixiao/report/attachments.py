@@ -200,7 +200,8 @@ def _self_eval(ev: Evaluation, ys: str) -> list[Block]:
         if s2[k]:
             row.append(Cell(it.level2, rowspan=s2[k]))
         row += [_t(it.level3), Cell(fmt_amount(it.weight), align="right", value=it.weight, number_format="0.00"),
-                Cell(_score_text(it), align="right", value=it.score, number_format="0.00"), _t(it.basis)]
+                Cell(_score_text(it), align="right", value=it.score, number_format="0.00"),
+                _t(it.basis if it.score is not None else "")]   # a pending item's note is for the preparer
         rows.append(tuple(row))
     rows += _total_rows(sc, 3, 1)
     out.append(Table("self_eval", tuple(rows), (11, 13, 20, 8, 8, 40), caption="部门整体支出绩效自评表",

@@ -124,7 +124,9 @@ def _budget_sentence(label: str, ys: str, projects, actual_word: str, adj_word: 
     facts = []
     if ini is not None:
         facts.append(f"年初预算{amt(ini)}")
-    if adj is not None and ini is not None and full is not None:
+    # an adjustment is stated when one was typed or 年初 and 全年 differ: blank cells are not 0.00
+    typed = any(p.adjustment is not None for p in projects)
+    if adj is not None and ini is not None and full is not None and (typed or adj != 0):
         facts.append(f"{adj_word}{fmt_amount(adj)}万元")
     if full is not None:
         facts.append(f"全年预算{amt(full)}")

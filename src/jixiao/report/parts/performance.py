@@ -139,13 +139,14 @@ def kpi_block(doc: Doc, ev: Evaluation):
     targeted = [(k, m) for k, m in judged if m is not None]
     others = [k for k, m in judged if m is None]
     met = sum(1 for _, m in targeted if m)
-    s = f"全年共填报履职目标{len(kpis)}项"
+    # counts in separate clauses (never '其中'): they are not parts of one total
+    parts = []
     if targeted:
-        s += f"，其中设定年度目标值的{len(targeted)}项，完成{met}项"
-        if met < len(targeted):
-            s += f"、未完成{len(targeted) - met}项"
+        parts.append(f"设定年度目标值的履职目标{len(targeted)}项，" + (
+            "已全部完成" if met == len(targeted) else f"已完成{met}项、未完成{len(targeted) - met}项"))
     if others:
-        s += f"；另有{len(others)}项履职成果未设年度目标值"
+        parts.append(f"未设年度目标值的履职成果{len(others)}项")
+    s = f"{ev.department.year or '本'}年度" + "；".join(parts)
     doc.para(s + "。主要完成情况见下表：")
     rows = [tuple(Cell(t, bold=True) for t in ("序号", "履职目标", "年度目标值", "实际完成值", "完成情况"))]
     n = 0
