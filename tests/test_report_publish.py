@@ -18,7 +18,14 @@ from lxml import etree
 from test_report import W, dump_docx
 
 from jixiao.evaluate import evaluate
-from jixiao.report import build_context, evaluation_schema, render, render_docx_bytes, render_html, render_json
+from jixiao.report import (
+    build_context,
+    evaluation_schema,
+    render,
+    render_docx_bytes,
+    render_html,
+    render_json,
+)
 from jixiao.report.docx import MARGIN_BOTTOM, MARGIN_TOP, PAGE_H, TEXT_W
 from jixiao.workbook import load
 
