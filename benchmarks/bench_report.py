@@ -4,7 +4,8 @@
 
 Prints best-of-N and median milliseconds for
   * build_context                      (pure: Evaluation → ReportContext)
-  * docx / html / json / xlsx          (warm: fonts loaded, chart images cached in-process)
+  * docx / html / json / xlsx          (warm: fonts loaded, chart images cached in-process; the docx
+                                        row rebuilds the table grids each time, as a fresh context does)
   * full report = context + docx + html + json   (goal: < 150 ms)
   * floor = zipping the same, already-built document parts (no work at all)
   * charts cold (cache cleared): the three PNG + three SVG
@@ -83,9 +84,14 @@ def main() -> int:
                         cells[c].text = slot[0].text
         d.save(io.BytesIO())
 
+    def docx_fresh_grids():
+        for t in ctx.tables:          # the table grids are built once per context: rebuild them too
+            t.__dict__.pop("_grid", None)
+        render_docx_bytes(ctx)
+
     rows = [
         ("build_context", timed(lambda: build_context(ev), n)),
-        ("docx (warm)", timed(lambda: render_docx_bytes(ctx), n)),
+        ("docx (warm)", timed(docx_fresh_grids, n)),
         ("html (warm)", timed(lambda: render_html(ctx), n)),
         ("json", timed(lambda: render_json(ctx), n)),
         ("xlsx", timed(lambda: render_xlsx_bytes(ctx), max(3, n // 4))),
@@ -99,8 +105,10 @@ def main() -> int:
     for name, (best, med) in rows:
         print(f"  {name:<40} {best:8.1f} ms {med:8.1f} ms")
     full_ms = rows[5][1][0]
+    ratio = rows[1][1][0] / rows[6][1][0]
     print(f"  goal: full report < 150 ms → {'OK' if full_ms < 150 else 'TOO SLOW'}")
-    return 0 if full_ms < 150 else 1
+    print(f"  goal: docx within 3× the zip floor → {ratio:.1f}× {'OK' if ratio <= 3 else 'TOO SLOW'}")
+    return 0 if full_ms < 150 and ratio <= 3 else 1
 
 
 if __name__ == "__main__":

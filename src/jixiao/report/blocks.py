@@ -41,18 +41,30 @@ class Table:
     def grid(self) -> list[list[tuple[Cell, str] | None]]:
         """The table as a full grid: (cell, role) where role is 'origin' or 'covered-v'/'covered-h'.
 
-        Renderers that need every position (Word's vMerge continuation cells) use this.
+        Renderers that need every position (Word's vMerge continuation cells) use this. Computed
+        once per table (the Word and xlsx writers both lay it out); treat it as read-only.
         """
+        got = self.__dict__.get("_grid")
+        if got is None:
+            got = self.__dict__["_grid"] = self._grid()
+        return got
+
+    def _grid(self) -> list[list[tuple[Cell, str] | None]]:
         nrows = len(self.rows)
         ncols = self.ncols
         grid: list[list[tuple[Cell, str] | None]] = [[None] * ncols for _ in range(nrows)]
         for r, row in enumerate(self.rows):
+            g = grid[r]
             c = 0
             for cell in row:
-                while c < ncols and grid[r][c] is not None:
+                while c < ncols and g[c] is not None:
                     c += 1
                 if c >= ncols:
                     raise ValueError(f"table {self.key}: row {r} has too many cells")
+                if cell.colspan == 1 and cell.rowspan == 1:   # the common case, without the span loops
+                    g[c] = (cell, "origin")
+                    c += 1
+                    continue
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         if r + dr >= nrows or c + dc >= ncols:

@@ -8,6 +8,7 @@ footer, real tables with merged cells (gridSpan / vMerge) and repeated header ro
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -85,6 +86,7 @@ def _placeholder_runs(text: str, bold: bool = False, size: int | None = None) ->
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)   # table cells repeat ('', 0.00, labels of 30 blank forms)
 def _para(text: str, style: str = "", jc: str = "", bold: bool = False, size: int | None = None) -> str:
     st = f'<w:pStyle w:val="{style}"/>' if style else ""
     ppr = f'<w:jc w:val="{jc}"/>' if jc else ""
@@ -135,6 +137,26 @@ def _figure(fig: Figure, images: _Images, n: int) -> str:
     return out
 
 
+_JC = {"left": "left", "right": "right"}
+
+
+@functools.lru_cache(maxsize=16384)
+def _tc(w: int, span: int, merged: bool, origin: bool, nowrap: bool, text: str, jc: str, bold: bool,
+        sz: int) -> str:
+    """One table cell (memoised: the 30 blank forms and the '' / 0.00 cells repeat)."""
+    tcpr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
+    if span > 1:
+        tcpr += f'<w:gridSpan w:val="{span}"/>'
+    if merged:
+        tcpr += '<w:vMerge w:val="restart"/>' if origin else "<w:vMerge/>"
+    if nowrap:
+        tcpr += "<w:noWrap/>"   # a figure never wraps inside its cell
+    tcpr += '<w:vAlign w:val="center"/>'
+    body = (_para(text, "a0TableText", jc, bold, sz) if origin
+            else '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>')
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
+
+
 def _table(t: Table) -> str:
     total = sum(t.widths)
     widths = [TEXT_W * w // total for w in t.widths]
@@ -153,6 +175,9 @@ def _table(t: Table) -> str:
     out.append("</w:tblGrid>")
     grid = t.grid()
     ncols = t.ncols
+    edges = [0]
+    for w in widths:
+        edges.append(edges[-1] + w)
     for r in range(len(grid)):
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < t.header_rows else "")
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
@@ -165,21 +190,11 @@ def _table(t: Table) -> str:
                 continue
             cell, role = slot
             span = cell.colspan
-            w = sum(widths[c:c + span])
-            tcpr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
-            if span > 1:
-                tcpr += f'<w:gridSpan w:val="{span}"/>'
-            if cell.rowspan > 1:
-                tcpr += '<w:vMerge w:val="restart"/>' if role == "origin" else "<w:vMerge/>"
-            if cell.value is not None and role == "origin":
-                tcpr += "<w:noWrap/>"   # a figure never wraps inside its cell
-            tcpr += '<w:vAlign w:val="center"/>'
             if role == "origin":
-                jc = {"left": "left", "right": "right"}.get(cell.align, "center")
-                body = _para(cell.text, "a0TableText", jc, cell.bold, sz)
+                out.append(_tc(edges[c + span] - edges[c], span, cell.rowspan > 1, True, cell.value is not None,
+                               cell.text, _JC.get(cell.align, "center"), cell.bold, sz))
             else:
-                body = '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>'
-            out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>")
+                out.append(_tc(edges[c + span] - edges[c], span, cell.rowspan > 1, False, False, "", "", False, sz))
             c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
