@@ -85,6 +85,7 @@ class Heading:
 class Para:
     text: str
     #: body | formula (a body line holding a long calculation: left-aligned, never letter-spaced)
+    #: | intro / formula_intro (a line introducing the table or chart below: kept with it)
     #: | title | subtitle | note | right | center | lead (a bold run-in title of a numbered point)
     kind: str = "body"
 

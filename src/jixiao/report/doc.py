@@ -69,8 +69,11 @@ class Doc:
         self.blocks.append(Heading(level, text))
 
     def para(self, text: str, kind: str = "body"):
-        if kind == "body" and _FORMULA.search(text):
-            kind = "formula"
+        if kind == "body":
+            # a calculation is laid out left-aligned; a line ending in '：' introduces the table or
+            # chart below and keeps with it on the page
+            formula, intro = bool(_FORMULA.search(text)), text.endswith("：")
+            kind = ("formula_intro" if intro else "formula") if formula else ("intro" if intro else "body")
         self.blocks.append(Para(text, kind))
 
     def paras(self, texts: list[str]):

@@ -93,7 +93,8 @@ def _para(text: str, style: str = "", jc: str = "", bold: bool = False, size: in
     return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, bold, size)}</w:p>"
 
 
-_PARA_STYLE = {"body": "a0Body", "formula": "a0BodyLeft", "title": "Title", "subtitle": "Subtitle",
+_PARA_STYLE = {"body": "a0Body", "formula": "a0BodyLeft", "intro": "a0BodyNext", "formula_intro": "a0BodyLeftNext",
+               "title": "Title", "subtitle": "Subtitle",
                "note": "a0Note", "right": "a0Right", "center": "a0Center"}
 
 
@@ -274,9 +275,13 @@ def styles_xml() -> str:
         _style("a0Body", "正文缩进", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>', "",
                extra="<w:qFormat/>"),
         _style("a0BodyLeft", "正文算式", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="left"/>', ""),
+        _style("a0BodyNext", "正文引表", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="both"/>', ""),
+        _style("a0BodyLeftNext", "正文算式引表", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/>', ""),
         _style("a0Unit", "表格单位", '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="360" '
                'w:lineRule="exact"/><w:jc w:val="right"/>', ""),
-        _style("a0Note", "附件说明", '<w:ind w:left="1600"/>', ""),
+        _style("a0Note", "附件说明", '<w:keepNext/><w:keepLines/><w:ind w:left="1600"/>', ""),
         _style("a0Right", "右对齐", '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'
                '<w:jc w:val="right"/>', ""),
         _style("a0Center", "居中", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'

@@ -6,6 +6,7 @@ list's reference part; indicators that could not be computed go to the to-do lis
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -87,10 +88,8 @@ def _item(doc: Doc, ev: Evaluation, item: ScoreItem, ys: str):
         return
     if "公开" in item.level3:
         s = disclosure_sentence(d, ys)
-        if s:
+        if s:   # the dates say it; the evaluator's note would repeat them
             doc.para(s)
-            if item.basis and item.status == "scored":
-                doc.para(_basis(item.basis))
             return
     if item.basis and item.status == "scored":
         doc.para(_basis(item.basis))
@@ -98,8 +97,13 @@ def _item(doc: Doc, ev: Evaluation, item: ScoreItem, ys: str):
         doc.para(doc.placeholder(f"{item.level3}情况"))
 
 
+#: the scorer's band label ('评价档次“好”（分值的80%–100%）；') that prefixes a qualitative basis
+_BAND = re.compile(r"^评价档次“[^”]*”（[^）]*）[；;，,]?")
+
+
 def _basis(text: str) -> str:
-    t = text.strip()
+    """The evaluator's 依据 as the department's sentence (without the scorer's band label)."""
+    t = _BAND.sub("", text.strip()).strip()
     return t if t.endswith(("。", "！", "；")) else t + "。"
 
 
