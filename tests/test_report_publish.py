@@ -223,10 +223,12 @@ def test_figures_never_wrap_and_images_fit_the_page(changsha):
 def test_chart_labels_are_wrapped_never_cut():
     from jixiao.report.charts import LABEL_CHARS, wrap_label
 
-    name = "长沙市技术创新平台后补助资金（含新一代人工智能开放创新平台）"
-    lines = wrap_label(name)
-    assert "".join(lines) == name and all(len(x) <= LABEL_CHARS for x in lines)
-    assert not any(x[0] in "）)，、" for x in lines[1:])
+    for name in ("长沙市技术创新平台后补助资金（含新一代人工智能开放创新平台）", "省级以上科技平台配套（2018-2020年）",
+                 "科技成果转化子基金1"):
+        lines = wrap_label(name)
+        assert "".join(lines) == name and all(len(x) <= LABEL_CHARS + 1 for x in lines)
+        assert not any(x[0] in "）)，、" for x in lines[1:]) and not any(x[-1] == "（" for x in lines)
+    assert wrap_label("省级以上科技平台配套（2018-2020年）") == ["省级以上科技平台配套", "（2018-2020年）"]
 
 
 def test_dimension_chart_never_draws_a_pending_dimension(changsha):

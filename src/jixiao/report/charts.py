@@ -11,6 +11,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,18 +58,23 @@ LINE_H = 11
 
 
 def wrap_label(s: str, width: int = LABEL_CHARS) -> list[str]:
-    """A label in lines of at most ``width`` characters (CJK text breaks anywhere; a line never
-    starts with a closing bracket or punctuation)."""
-    out: list[str] = []
-    rest = s
-    while len(rest) > width:
-        cut = width
-        while cut > 1 and rest[cut] in "）)】」』，、。；：%":
-            cut -= 1
-        out.append(rest[:cut])
-        rest = rest[cut:]
-    out.append(rest)
-    return out
+    """A label in lines of at most ``width`` characters (one more for a closing mark). CJK text
+    breaks between characters; a run of digits or Latin letters ('2018-2020', 'AI') is never split;
+    a line never starts with a closing bracket or punctuation, nor ends with an opening one."""
+    tokens = re.findall(r"[0-9A-Za-z.%\-]+|.", s)
+    lines: list[str] = []
+    cur = ""
+    for tok in tokens:
+        if cur and len(cur) + len(tok) > width and tok not in "）)】」』，、。；：%":
+            carry = ""
+            while cur and cur[-1] in "（(【「『“":   # an opening bracket goes down with its text
+                carry, cur = cur[-1] + carry, cur[:-1]
+            if cur:
+                lines.append(cur)
+            cur = carry
+        cur += tok
+    lines.append(cur)
+    return lines
 
 
 @dataclass(frozen=True)
