@@ -97,6 +97,28 @@ def _reason(doc: Doc, known: list[str]) -> str:
     return "主要原因：" + doc.placeholder("原因", kind="reason", task=f"写明问题“{doc.problem}”的原因") + "。"
 
 
+def _reasons_by_project(doc: Doc, pairs: list[tuple[str, str]]) -> str:
+    """'主要原因：年度内未分配（甲、乙）；…' — projects grouped by the reason the workbook gives;
+    projects without one get a single 【待补充：…】 naming them."""
+    by_reason: OrderedDict[str, list[str]] = OrderedDict()
+    missing = []
+    for name, why in pairs:
+        why = (why or "").strip().rstrip("。")
+        if why:
+            by_reason.setdefault(why, []).append(name)
+        else:
+            missing.append(name)
+    if not by_reason:
+        return _reason(doc, [])
+    parts = [f"{why}（{'、'.join(names)}）" if len(pairs) > 1 else why for why, names in by_reason.items()]
+    text = "主要原因：" + "；".join(parts)
+    if missing:
+        text += "；" + doc.placeholder(f"其余{len(missing)}个项目的原因", kind="reason",
+                                       task=f"写明问题“{doc.problem}”中{len(missing)}个项目的原因："
+                                            + "、".join(missing))
+    return text + "。"
+
+
 def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
     d = ev.department
     ev0 = fs[0].evidence
@@ -107,11 +129,7 @@ def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
         doc.para(f"{ys}年度有{len(projs)}个项目预算执行率低于{fmt_rate(th)}，详见下表：" if th is not None else
                  f"{ys}年度有{len(projs)}个项目预算执行率偏低，详见下表：")
         doc.add(low_execution_table([(p, None) for p in projs]))
-        reasons = [f"{p.name}：{p.variance_reason.rstrip('。')}" for p in projs if p.variance_reason]
-        if len(reasons) == len(projs):
-            doc.para(_reason(doc, reasons))
-        else:
-            doc.para(_reason(doc, []))
+        doc.para(_reasons_by_project(doc, [(p.name, p.variance_reason) for p in projs]))
         return
     if rule == "project_unspent":
         names = [n for f in fs for n in f.evidence.get("项目", {})]
@@ -120,9 +138,8 @@ def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
         doc.para(f"{ys}年度有{len(names)}个{kinds}全年未形成支出，涉及全年预算{fmt_amount(total)}万元："
                  f"{'、'.join(names)}。")
         byname = {p.name: p for p in d.projects}
-        reasons = [f"{n}：{(byname[n].variance_reason or byname[n].exclusion_reason).rstrip('。')}"
-                   for n in names if n in byname and (byname[n].variance_reason or byname[n].exclusion_reason)]
-        doc.para(_reason(doc, reasons if len(reasons) == len(names) else []))
+        doc.para(_reasons_by_project(doc, [(n, byname[n].variance_reason or byname[n].exclusion_reason
+                                            if n in byname else "") for n in names]))
         return
     if rule == "budget_moved_between_projects":
         for f in fs:
