@@ -39,7 +39,7 @@ def public_table(pp: list[Project]) -> Table:
     rows.append((Cell("合计", colspan=2, bold=True), amount_cell(full_sum(initial(p) for p in pp)),
                  amount_cell(_adj_total(pp)), amount_cell(full_sum(full_year(p) for p in pp)),
                  amount_cell(col(pp, "actual")), Cell("")))
-    return Table("public_projects", tuple(rows), (6, 21, 11, 11, 11, 11, 29), caption="公共项目资金安排及投入情况表",
+    return Table("public_projects", tuple(rows), (6, 24, 11, 11, 11, 11, 26), caption="公共项目资金安排及投入情况表",
                  small=True, sheet="公共项目")
 
 
