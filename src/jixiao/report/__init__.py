@@ -92,7 +92,8 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
             written.append(write_bytes_atomic(path, render_xlsx_bytes(ctx), protect=protect))
         elif f == "json":
             written.append(write_text_atomic(path, render_json(ctx), protect=protect))
-    if formats:  # the preparer's to-do list goes beside every report
+    if "docx" in formats or "html" in formats:  # the preparer's to-do list goes beside every report
+        # (with the JSON alone it is the JSON's "todo" list)
         written.append(write_text_atomic(outdir / names["todo"], render_todo_md(ctx), protect=protect))
     for w in dict.fromkeys(ctx.warnings):  # e.g. no CJK font: charts skipped
         warnings.warn(w, ReportWarning, stacklevel=2)

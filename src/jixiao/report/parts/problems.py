@@ -94,7 +94,9 @@ def _reason(doc: Doc, known: list[str]) -> str:
     known = [r.strip().rstrip("。") for r in known if r and r.strip()]
     if known:
         return "主要原因：" + "；".join(dict.fromkeys(known)) + "。"
-    return "主要原因：" + doc.placeholder("原因", kind="reason", task=f"写明问题“{doc.problem}”的原因") + "。"
+    # the placeholder names its problem: no two paragraphs of the report read the same
+    return "主要原因：" + doc.placeholder(f"{doc.problem}的原因", kind="reason",
+                                        task=f"写明问题“{doc.problem}”的原因") + "。"
 
 
 def _reasons_by_project(doc: Doc, pairs: list[tuple[str, str]]) -> str:
