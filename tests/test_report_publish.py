@@ -290,3 +290,20 @@ def test_only_total_authorised_staff_passes_own_audit():
     assert not _audit(data)
     text = dump_docx(data)
     assert "编制数合计" not in text and "| 编制数 | 143 |" in text
+
+
+def test_charts_use_the_packaged_cjk_font(monkeypatch):
+    """Noto Sans CJK SC from the mplfonts package comes first: charts render the same everywhere,
+    also on a machine without any CJK font installed."""
+    from jixiao.report import fonts
+
+    monkeypatch.setattr(fonts, "_font_dirs", lambda: [])      # a machine without system fonts
+    fonts.find_cjk_font.cache_clear()
+    try:
+        got = fonts.find_cjk_font()
+    finally:
+        fonts.find_cjk_font.cache_clear()
+    assert got is not None and got[0] == "Noto Sans CJK SC" and "mplfonts" in got[1]
+    from PIL import ImageFont
+
+    assert fonts._has_glyphs(ImageFont.truetype(got[1], 12, index=got[2]))
