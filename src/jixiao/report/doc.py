@@ -48,6 +48,17 @@ def narrative(d: Department, key: str) -> list[str]:
     return []
 
 
+def _where(row: str) -> str:
+    """Where a narrative block is typed: its preset row of 基本信息, or a row to add there."""
+    if not row:
+        return "直接在报告中撰写"
+    from ..workbook.schema import NARRATIVE_KEYS as PRESET
+
+    if row in PRESET:
+        return f"基础数据表“基本信息”中“{row}”一行，或直接在报告中撰写"
+    return f"基础数据表“基本信息”末尾新增一行“{row}”（左列写名称，右列写内容），或直接在报告中撰写"
+
+
 class Doc:
     """Blocks of the public text, numbering of 一、/（一）/1., and the to-do items."""
 
@@ -94,7 +105,7 @@ class Doc:
 
     def placeholder(self, what: str, row: str = "", kind: str = "narrative", task: str = "") -> str:
         """A highlighted 【待补充：what】 for the public text, and its to-do item."""
-        where = f"基础数据表“基本信息”中“{row}”一行，或直接在报告中撰写" if row else "直接在报告中撰写"
+        where = _where(row)
         self.todo.append(TodoItem(kind, self.section, task or f"撰写：{what}", where))
         return ph(what)
 
