@@ -68,8 +68,8 @@ def problems(doc: Doc, ev: Evaluation, ys: str) -> OrderedDict[str, list[Finding
     doc.heading1("存在的问题及原因分析")
     groups = public_findings(doc, ev)
     own = narrative(ev.department, "problems")
-    if own:
-        doc.paras(own)
+    if own:   # the department's own summary opens the section and leads into the details
+        doc.paras(_lead_in(own, "具体情况如下：") if groups else own)
     by_cat: OrderedDict[str, list[str]] = OrderedDict((c, []) for c in CATEGORIES)
     for rule, fs in groups.items():
         by_cat.setdefault(fs[0].category or "其他", []).append(rule)
@@ -192,11 +192,21 @@ def _strip_advice(text: str) -> str:
     return text
 
 
+def _lead_in(paras: list[str], tail: str) -> list[str]:
+    """The last paragraph of a summary, ending in '具体情况如下：' (unless it already leads in)."""
+    last = paras[-1].rstrip()
+    if last.endswith(("：", ":")):
+        return paras
+    if not last.endswith(("。", "！", "；")):
+        last += "。"
+    return [*paras[:-1], last + tail]
+
+
 def measures(doc: Doc, ev: Evaluation, groups: OrderedDict[str, list[Finding]]):
     doc.heading1("下一步改进措施")
     own = narrative(ev.department, "measures")
     if own:
-        doc.paras(own)
+        doc.paras(_lead_in(own, "具体措施如下：") if any(fs[0].improvement for fs in groups.values()) else own)
     n = 0
     for rule, fs in groups.items():
         text = fs[0].improvement
