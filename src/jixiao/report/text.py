@@ -85,26 +85,22 @@ def _item(name: str, v: Decimal) -> str:
 
 
 def composition(total: Decimal | None, parts: list[tuple[str, Decimal | None]], joiner: str = "、") -> str:
-    """'52,878.93万元，其中：基本支出2,032.72万元、…' when the printed parts add up exactly to the
-    printed total; otherwise the parts are listed with their own sum and the difference stated."""
+    """'52,878.93万元，其中：基本支出2,032.72万元、…' when every part is known and the printed parts add
+    up exactly to the printed total; otherwise the total alone (an incomplete or disagreeing 其中 list
+    is not printed — `check` reports the disagreement to the preparer). Without a total, the parts
+    make it only when every one is known (a total is never the sum of what happens to be filled)."""
     known = [(n, q2(v)) for n, v in parts if v is not None]
+    complete = bool(parts) and len(known) == len(parts)
     listed = joiner.join(_item(n, v) for n, v in known)
-    if total is None:
-        if not known:
-            return ph("金额")
-        s = sum((v for _, v in known), Decimal(0))
-        return f"{fmt_amount(s)}万元，其中：{listed}"
-    t = q2(total)
-    if not known:
-        return amt(t)
     s = sum((v for _, v in known), Decimal(0))
-    missing = [n for n, v in parts if v is None]
-    if s == t and not missing:
+    if total is None:
+        if complete:
+            return f"{fmt_amount(s)}万元，其中：{listed}"
+        return listed or ph("金额")
+    t = q2(total)
+    if complete and s == t:
         return f"{fmt_amount(t)}万元，其中：{listed}"
-    note = f"（分项为{listed}，分项之和{fmt_amount(s)}万元，与总额相差{fmt_amount(abs(t - s))}万元"
-    if missing:
-        note += f"；{joiner.join(missing)}未填列"
-    return f"{fmt_amount(t)}万元{note}）"
+    return amt(t)
 
 
 def paragraphs(text: str) -> list[str]:
