@@ -90,6 +90,16 @@ class _Layout:
     top: int = 12
     bottom: int = 40
 
+    @functools.cached_property
+    def longest_value(self) -> int:
+        """Characters of the longest value label ('50,547.80（95.59%）')."""
+        return max((len(self.bar_text(v)) for _, vals in self.spec.series for v in vals if v is not None), default=1)
+
+    @property
+    def value_w(self) -> int:
+        """Room right of the plot for the value labels (7.5 pt digits ≈ 4.6 units, CJK ≈ 7.5): never cut."""
+        return max(self.right, int(self.longest_value * 5.2) + 10)
+
     @property
     def k(self) -> int:
         return max(1, len(self.spec.series))
@@ -101,7 +111,7 @@ class _Layout:
 
     @property
     def width(self) -> int:
-        return self.label_w + self.plot_w + self.right
+        return self.label_w + self.plot_w + self.value_w
 
     @property
     def height(self) -> int:
@@ -191,7 +201,7 @@ def _svg_cached(digest: str, spec: ChartSpec) -> str:
     label_w = max(lay.label_w, min(480, 13 * longest + 12))
     return svgcharts.hbars(spec.title, spec.labels, spec.series, unit=spec.unit, colors=_COLORS,
                            value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=label_w,
-                           plot_w=lay.plot_w, value_w=lay.right, bar_h=lay.bar_h, gap=8, clip_at=max(16, longest))
+                           plot_w=lay.plot_w, value_w=max(lay.value_w, lay.longest_value * 7 + 10), bar_h=lay.bar_h, gap=8, clip_at=max(16, longest))
 
 
 def render_png(spec: ChartSpec) -> bytes:
