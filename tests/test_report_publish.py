@@ -307,3 +307,19 @@ def test_charts_use_the_packaged_cjk_font(monkeypatch):
     from PIL import ImageFont
 
     assert fonts._has_glyphs(ImageFont.truetype(got[1], 12, index=got[2]))
+
+
+@pytest.mark.parametrize("which", ["changsha", "complete"])
+def test_chart_images_cut_nothing_at_their_edges(which, request):
+    """Every chart PNG leaves a white margin on all four sides: no label or bar runs off the image."""
+    from PIL import Image
+
+    from jixiao.report.charts import render_png
+
+    _, ctx, _ = request.getfixturevalue(which)
+    for spec in ctx.charts:
+        img = Image.open(io.BytesIO(render_png(spec))).convert("L")
+        w, h = img.size
+        edges = [img.crop((0, 0, w, 2)), img.crop((0, h - 2, w, h)), img.crop((0, 0, 2, h)),
+                 img.crop((w - 2, 0, w, h))]
+        assert all(e.getextrema()[0] >= 250 for e in edges), spec.key
