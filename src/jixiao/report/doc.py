@@ -103,9 +103,10 @@ class Doc:
             return got
         return [self.placeholder(what, row or NARRATIVE_KEYS[key][0])]
 
-    def placeholder(self, what: str, row: str = "", kind: str = "narrative", task: str = "") -> str:
+    def placeholder(self, what: str, row: str = "", kind: str = "narrative", task: str = "",
+                    where: str = "") -> str:
         """A highlighted 【待补充：what】 for the public text, and its to-do item."""
-        where = _where(row)
+        where = where or _where(row)
         self.todo.append(TodoItem(kind, self.section, task or f"撰写：{what}", where))
         return ph(what)
 

@@ -93,8 +93,9 @@ def _item(doc: Doc, ev: Evaluation, item: ScoreItem, ys: str):
             return
     if item.basis and item.status == "scored":
         doc.para(_basis(item.basis))
-    else:
-        doc.para(doc.placeholder(f"{item.level3}情况"))
+    else:   # the evaluator's 依据 becomes this paragraph once the item is scored
+        doc.para(doc.placeholder(f"{item.level3}情况", where=f"基础数据表“定性评分”中“{item.level3}”一行的“依据”"
+                                                          "（评分后自动写入此处），或直接在报告中撰写"))
 
 
 #: the scorer's band label ('评价档次“好”（分值的80%–100%）；') that prefixes a qualitative basis
