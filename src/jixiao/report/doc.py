@@ -69,6 +69,7 @@ class Doc:
         self.h1 = 0
         self.section = ""
         self.problem = ""   # the problem being written in 九 (names its to-do item)
+        self.kpis_shown = False   # the 履职目标 table is printed once
 
     # public text ----------------------------------------------------------------------
     def heading1(self, text: str):

@@ -76,7 +76,11 @@ def _item(doc: Doc, ev: Evaluation, item: ScoreItem, ys: str):
         doc.note("score", f"“{item.level1}—{item.level3}”（分值{points(item.weight)}分）待评分", where_score)
     ind = ev.indicators.get(item.source)
     if item.rule == "kpi" or item.source.startswith("kpi"):
-        kpi_block(doc, ev)
+        if doc.kpis_shown:   # one table, once: a second kpi item refers to it
+            doc.para("履职目标完成情况见上表。")
+        else:
+            kpi_block(doc, ev)
+            doc.kpis_shown = True
         return
     if ind is not None:
         if ind.computable and ind.value is not None:
