@@ -161,6 +161,8 @@ def test_attachment3_forms_are_blank_not_placeholders(changsha):
     assert "【待补充" not in att3 and "待评" not in att3
     assert att3.count("| 数量指标 |") == 30 and att3.count("服务对象满意度指标") == 30   # blank standard rows
     assert "湖南大学" not in att3                                  # not a project of this table list
+    with zipfile.ZipFile(io.BytesIO(data)) as z:                  # rows tall enough to write in by hand
+        assert z.read("word/document.xml").decode().count('<w:trHeight w:val="510" w:hRule="atLeast"/>') > 30 * 15
 
 
 # --- typography, as the XML shows it ---------------------------------------------------------

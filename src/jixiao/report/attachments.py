@@ -303,7 +303,8 @@ def _project_table(d: Department, p: Project, ps: ProjectScore | None, k: int) -
                  Cell(_grade_text(ps) if scored else "", align="left")))
     short = p.name if len(p.name) <= 18 else p.name[:17] + "…"
     table = Table(f"project_{k}", tuple(rows), (10, 10, 10, 14, 12, 12, 9, 9, 14), header_rows=0,
-                  caption="", unit="单位：万元", small=True, sheet=f"附3-{k}{short}")
+                  caption="", unit="单位：万元", small=True, sheet=f"附3-{k}{short}",
+                  row_height=0 if inds else 510)   # a blank form: rows tall enough to write in by hand
     return table, bool(inds), bool(unit) or p.kind == "department"
 
 

@@ -33,6 +33,7 @@ class Table:
     unit: str = "单位：万元"        # right-aligned line above the table ('' for none)
     small: bool = False            # smaller font (attachments)
     sheet: str = ""                # short sheet name in the attachments workbook (≤ 31 chars)
+    row_height: int = 0            # minimum row height in twips (a blank form leaves room to write)
 
     @property
     def ncols(self) -> int:

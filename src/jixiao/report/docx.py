@@ -180,7 +180,8 @@ def _table(t: Table) -> str:
     for w in widths:
         edges.append(edges[-1] + w)
     for r in range(len(grid)):
-        trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < t.header_rows else "")
+        trpr = "<w:cantSplit/>" + (f'<w:trHeight w:val="{t.row_height}" w:hRule="atLeast"/>' if t.row_height else "") \
+            + ("<w:tblHeader/>" if r < t.header_rows else "")
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
         c = 0
         while c < ncols:
