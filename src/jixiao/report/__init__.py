@@ -3,8 +3,10 @@
 Public API (used by the CLI, batch and the web app)::
 
     ctx = build_context(evaluation)          # pure
-    render_docx_bytes(ctx) / render_html(ctx) / render_xlsx_bytes(ctx)   # in memory
-    render(evaluation, outdir, formats=("docx", "html", "xlsx", "json"))  # files, atomically
+    render_docx_bytes(ctx) / render_html(ctx) / render_xlsx_bytes(ctx)   # in memory: the public report
+    ctx.todo / render_todo_md(ctx)           # the preparer's to-do list (never in the public text)
+    render(evaluation, outdir, formats=("docx", "html", "xlsx", "json"))  # files, atomically, with
+                                                                         # …待办清单.md beside the report
 """
 
 from __future__ import annotations
