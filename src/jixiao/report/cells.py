@@ -90,3 +90,10 @@ def change(cur, prior) -> Decimal | None:
     if cur is None or prior is None or q2(prior) == 0:
         return None
     return change_rate(q2(cur), q2(prior))
+
+
+def project_actuals(d) -> tuple[Decimal | None, Decimal | None]:
+    """(部门项目, 公共项目) 决算: from the project rows when there are any, else the 支出总表 line."""
+    dept = col(d.dept_projects, "actual") if d.dept_projects else d.spending.dept_projects.actual
+    pub = col(d.public_projects, "actual") if d.public_projects else d.spending.public_projects.actual
+    return dept, pub

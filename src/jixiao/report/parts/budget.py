@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...money import fmt_amount, fmt_rate, q2
 from ..blocks import Figure
-from ..cells import col, full_sum, full_year, initial
+from ..cells import adjustment, col, full_sum, full_year, initial
 from ..doc import Doc, narrative
 from ..text import amt, change_phrase, composition, exact_rate, rate_trace
 from .figures import budget_chart, dept_table, public_table, three_public_table
@@ -115,8 +115,6 @@ def _arrangement(doc: Doc, ys: str):
 def _budget_sentence(label: str, ys: str, projects, actual_word: str, adj_word: str) -> str:
     """'部门项目：2023年度部门项目年初预算…，预算调整…，全年预算…，全年支出…' — each figure only when
     every project has it (a total is never the sum of what happens to be filled)."""
-    from ..cells import adjustment
-
     ini = full_sum(initial(p) for p in projects)
     adj = full_sum(adjustment(p) for p in projects)
     full = full_sum(full_year(p) for p in projects)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from ...model import Department, Project
 from ...money import q2
 from ..blocks import Cell, Table
-from ..cells import adj_cell, amount_cell, change, col, full_sum, full_year, initial, rate_cell
+from ..cells import (
+    adj_cell,
+    adjustment,
+    amount_cell,
+    change,
+    col,
+    full_sum,
+    full_year,
+    initial,
+    project_actuals,
+    rate_cell,
+)
 from ..charts import ChartSpec
 from ..text import exact_rate
 
@@ -45,8 +56,6 @@ def public_table(pp: list[Project]) -> Table:
 
 def _adj_total(pp: list[Project]):
     """调整 合计: blank cells that mean 'nothing adjusted' count as 0 when 年初 and 全年 agree."""
-    from ..cells import adjustment
-
     return full_sum(adjustment(p) for p in pp)
 
 
@@ -68,12 +77,12 @@ def dept_table(dp: list[Project]) -> Table:
                  small=True, sheet="部门项目")
 
 
-def low_execution_table(rows_in: list[tuple[Project, object]]) -> Table:
+def low_execution_table(projects: list[Project]) -> Table:
     """Projects below the execution threshold: 全年预算, 实际支出, 执行率, 未支出, 原因."""
     head = tuple(Cell(t, bold=True) for t in ("序号", "项目名称", "类别", "全年预算", "实际支出", "执行率",
                                                 "未支出金额"))
     rows = [head]
-    for i, (p, _) in enumerate(rows_in, 1):
+    for i, p in enumerate(projects, 1):
         full = full_year(p)
         rows.append((Cell(str(i), value=i, number_format="0"), Cell(p.name, align="left"), Cell("公共项目" if p.kind == "public" else "部门项目"),
                      amount_cell(full), amount_cell(p.actual), rate_cell(exact_rate(p.actual, full)),
@@ -100,8 +109,6 @@ def budget_chart(key: str, title: str, projects: list[Project], actual_label: st
 
 
 def structure_chart(d: Department) -> ChartSpec | None:
-    from .overview import project_actuals
-
     sp = d.spending
     dept, pub = project_actuals(d)
     items = [(b.name, b.actual) for b in sp.basic_parts]

@@ -6,7 +6,9 @@ import re
 
 from ...model import Department
 from ...money import fmt_count
-from ..doc import Doc
+from ..blocks import Figure
+from ..cells import project_actuals
+from ..doc import Doc, narrative
 from ..text import amt, composition
 from .figures import structure_chart
 
@@ -20,7 +22,7 @@ def overview(doc: Doc, ys: str):
     doc.heading(3, "2.机构设置情况")
     doc.paras(doc.narrative("structure", "内设机构和所属单位"))
     doc.heading(3, "3.人员编制情况")
-    note = _staff_note(d)
+    note = narrative(d, "staffing")
     total = d.staffing.authorized_total
     # a note that states the 编制数 itself is a full description; otherwise it adds to the figures
     if not (note and total is not None and re.search(rf"(?<!\d){total}(?!\d)", "".join(note))):
@@ -46,31 +48,12 @@ def overview(doc: Doc, ys: str):
         doc.note("data", "支出总表“整体支出”决算未填写，报告未写整体支出规模", "基础数据表“支出总表”")
     chart = structure_chart(d)
     if chart:
-        from ..blocks import Figure
-
         doc.add(Figure(chart))
     doc.heading(3, "2.使用方向和主要内容、涉及范围")
     doc.paras(_usage(doc, d))
 
 
-def _staff_note(d: Department) -> list[str]:
-    from ..doc import narrative
-
-    return narrative(d, "staffing")
-
-
-def project_actuals(d: Department):
-    """(部门项目, 公共项目) 决算: from the project rows when there are any, else the 支出总表 line."""
-    from ..cells import col
-
-    dept = col(d.dept_projects, "actual") if d.dept_projects else d.spending.dept_projects.actual
-    pub = col(d.public_projects, "actual") if d.public_projects else d.spending.public_projects.actual
-    return dept, pub
-
-
 def _usage(doc: Doc, d: Department) -> list[str]:
-    from ..doc import narrative
-
     out = list(narrative(d, "usage"))
     sp = d.spending
     dept_actual, pub_actual = project_actuals(d)

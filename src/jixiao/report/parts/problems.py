@@ -130,7 +130,7 @@ def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
         th = ev0.get("阈值")
         doc.para(f"{ys}年度有{len(projs)}个项目预算执行率低于{fmt_rate(th)}，详见下表：" if th is not None else
                  f"{ys}年度有{len(projs)}个项目预算执行率偏低，详见下表：")
-        doc.add(low_execution_table([(p, None) for p in projs]))
+        doc.add(low_execution_table(projs))
         doc.para(_reasons_by_project(doc, [(p.name, p.variance_reason) for p in projs]))
         return
     if rule == "project_unspent":
