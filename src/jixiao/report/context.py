@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from ..money import fmt_amount, fmt_rate
 from ..results import Evaluation
 from ..safety import safe_filename
+from .attachments import build_attachments
 from .blocks import Attachment, Block, Cell, Figure, Heading, PageBreak, Para, Table
 from .charts import ChartSpec
+from .parts import build_body
+from .parts.performance import chosen_indicator_ids
 from .todo import TodoItem
 
 
@@ -70,10 +73,6 @@ def safe_name(text: str, fallback: str = "未命名单位") -> str:
 
 def build_context(evaluation: Evaluation) -> ReportContext:
     """Pure: the whole report (body, attachments and the preparer's to-do list) from one Evaluation."""
-    from .attachments import build_attachments
-    from .parts import build_body
-    from .parts.performance import chosen_indicator_ids
-
     d = evaluation.department
     name = d.name or "未命名单位"
     year = d.year
