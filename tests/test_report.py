@@ -207,7 +207,8 @@ def test_tables_charts_and_one_sheet_per_project(ref_docx, ref_eval):
     assert [t.rows[0].cells[1].text for t in project_tables] == [p.name for p in ref_eval.department.projects]
     assert len(d.tables) >= 3 + 1 + n_projects
     with zipfile.ZipFile(io.BytesIO(ref_docx)) as z:
-        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        media = [n for n in z.namelist() if n.startswith("word/media/chart")]
+        assert "word/media/draft.png" in z.namelist()          # the drawn draft mark of the header
         assert len(media) == 4 and all(z.read(m)[:8] == b"\x89PNG\r\n\x1a\n" for m in media)
 
 

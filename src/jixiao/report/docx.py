@@ -319,11 +319,34 @@ FOOTER = (_XML + '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessi
           '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
           '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
 
-def _header(mark: str) -> str:
-    return (_XML + '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>'
-            f'<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'
-            f'<w:t xml:space="preserve">{esc(mark)}</w:t></w:r></w:p></w:hdr>')
+def _header(mark: str, stamp: bytes | None) -> str:
+    """The draft mark, right-aligned in the page header: a drawn stamp (its text in the picture's
+    description) when a CJK font is at hand, else red text."""
+    head = (_XML + '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>')
+    if stamp is None:
+        return (head + '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'
+                f'<w:t xml:space="preserve">{esc(mark)}</w:t></w:r></w:p></w:hdr>')
+    w, h = _png_size(stamp)
+    cx, cy = w * 914400 // 300, h * 914400 // 300
+    pic = (f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+           f'<pic:nvPicPr><pic:cNvPr id="900" name="draft.png" descr="{esc(mark)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+           f'<pic:blipFill><a:blip r:embed="rIdDraft"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+           f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>')
+    return (head + f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="900" name="草稿标记" descr="{esc(mark)}"/>'
+            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">{pic}'
+            f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:hdr>')
+
+
+_HEADER_RELS = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rIdDraft" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships/image" Target="media/draft.png"/></Relationships>')
 
 
 #: the fonts the styles name, with the names Windows/WPS/LibreOffice know them by (altName) and
@@ -451,6 +474,11 @@ def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
         ("word/_rels/document.xml.rels", _doc_rels(images, ctx.draft).encode()),
     ]
     if ctx.draft:
-        parts.append(("word/header1.xml", _header(ctx.draft_mark).encode()))
+        from .charts import stamp_png
+
+        stamp = stamp_png(ctx.draft_mark)
+        parts.append(("word/header1.xml", _header(ctx.draft_mark, stamp).encode()))
+        if stamp is not None:
+            parts += [("word/_rels/header1.xml.rels", _HEADER_RELS.encode()), ("word/media/draft.png", stamp)]
     parts += [(f"word/media/{name}", data) for _, name, data in images.items]
     return zip_parts(parts)
