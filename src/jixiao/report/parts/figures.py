@@ -55,8 +55,12 @@ def public_table(pp: list[Project]) -> Table:
 
 
 def _adj_total(pp: list[Project]):
-    """调整 合计: blank cells that mean 'nothing adjusted' count as 0 when 年初 and 全年 agree."""
-    return full_sum(adjustment(p) for p in pp)
+    """调整 合计: blank cells that mean 'nothing adjusted' count as 0 when 年初 and 全年 agree; with
+    no adjustment typed anywhere and none to derive, the 合计 stays blank like its column."""
+    total = full_sum(adjustment(p) for p in pp)
+    if total == 0 and all(p.adjustment is None for p in pp):
+        return None
+    return total
 
 
 def dept_table(dp: list[Project]) -> Table:
