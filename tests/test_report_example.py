@@ -150,6 +150,7 @@ def test_xlsx_attachments_workbook(example_eval):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     tp = wb["三公经费"]
     assert tp.freeze_panes == "A4" and tp.print_title_rows == "$1:$3"
+    assert tp.row_dimensions[3].height == 30          # the wrapped header row is tall enough for its 2 lines
     # 公务用车 31.99% is the fraction 0.3199 shown as 0.00%; amounts are numbers
     row = next(r for r in tp.iter_rows(min_row=4) if r[1].value == "公务用车购置及运行费")
     assert row[5].value == 0.3199 and row[5].number_format == "0.00%"

@@ -96,6 +96,7 @@ class _Sheet:
         self.widths: dict[int, float] = {}
         self.freeze = 0          # rows above the first data row (frozen and printed on every page)
         self.landscape = False
+        self.wrapped: list[tuple[int, int, int, int, str]] = []   # (row, col, colspan, rowspan, text)
 
     def text(self, r: int, c: int, text: str, xf: int):
         body = f'<is><t xml:space="preserve">{esc(safe_sheet_text(text))}</t></is>' if text else ""
@@ -131,16 +132,33 @@ class _Sheet:
                     self.number(rr, cc, src.value, st.xf(font=int(src.bold), align=align, fmt=src.number_format))
                 else:
                     self.text(rr, cc, src.text, st.xf(font=int(src.bold), align=align))
+                    if src.text:
+                        self.wrapped.append((rr, cc, src.colspan, src.rowspan, src.text))
                 if src.colspan > 1 or src.rowspan > 1:
                     self.merges.append(f"{_col(cc)}{rr}:{_col(cc + src.colspan - 1)}{rr + src.rowspan - 1}")
         for i, w in enumerate(t.widths, 1):
             self.widths[i] = max(self.widths.get(i, 0), min(60.0, w * 0.9 + 4))
         return r + len(grid) + 1
 
+    def heights(self) -> dict[int, int]:
+        """Lines a row needs for its wrapped text (a CJK character is two width units): written as the
+        row height, since not every spreadsheet program fits rows to wrapped text on opening."""
+        need: dict[int, int] = {}
+        for r, c, span, rspan, text in self.wrapped:
+            room = max(1.0, sum(self.widths.get(i, 10.0) for i in range(c, c + span)) - 1.5)
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+            lines = -(-int(units * 1.05) // int(room))
+            per_row = -(-lines // rspan)
+            for k in range(rspan):
+                need[r + k] = max(need.get(r + k, 1), per_row)
+        return need
+
     def xml(self) -> str:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w:.2f}" customWidth="1"/>'
                        for i, w in sorted(self.widths.items()))
-        rows = "".join(f'<row r="{r}">{"".join(self.rows[r])}</row>' for r in sorted(self.rows))
+        need = self.heights()
+        ht = {r: f' ht="{15 * n}" customHeight="1"' for r, n in need.items() if n > 1}
+        rows = "".join(f'<row r="{r}"{ht.get(r, "")}>{"".join(self.rows[r])}</row>' for r in sorted(self.rows))
         merges = (f'<mergeCells count="{len(self.merges)}">'
                   + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>") if self.merges else ""
         if self.freeze:
