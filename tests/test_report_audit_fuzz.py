@@ -190,6 +190,14 @@ def test_random_blanks_that_pass_check_pass_our_own_audit(dept, data):
     event("report written and audited")
     ctx = build_context(evaluate(dept))
     jsonschema.validate(json.loads(render_json(ctx)), evaluation_schema())
+    # the public text never addresses the preparer; each 【待补充】 has its to-do item
+    from jixiao.report.blocks import Heading, Para, Table
+
+    texts = [b.text for b in ctx.all_blocks() if isinstance(b, (Heading, Para))]
+    texts += [c.text for b in ctx.all_blocks() if isinstance(b, Table) for row in b.rows for c in row]
+    public = "\n".join(texts)
+    assert not [p for p in ("补齐数据", "重新生成", "定性评分表", "需说明原因", "请在", "None", "nan") if p in public]
+    assert public.count("【待补充：") == len([t for t in ctx.todo if t.kind in ("narrative", "reason")])
     data_docx = render_docx_bytes(ctx, charts=False)
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "r.docx"
