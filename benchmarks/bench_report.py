@@ -24,15 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "changsha-kjj-2023.xlsx"
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:
-    """(best, median) in ms. Best-of-N (as timeit does) is what the code costs; the median shows
-    how much a busy machine adds."""
-    times = []
+def timed(fn, repeat: int) -> tuple[float, float, float]:
+    """(best wall, median wall, best CPU) in ms. Best-of-N (as timeit does) is what the code costs;
+    the median shows how much a busy machine adds; CPU time (process_time) is what the code costs
+    even when other processes share the cores, so the docx/floor ratio is taken on it."""
+    times, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t)
-    return min(times) * 1000, statistics.median(times) * 1000
+        cpu.append(time.process_time() - c)
+    return min(times) * 1000, statistics.median(times) * 1000, min(cpu) * 1000
 
 
 def main() -> int:
@@ -102,12 +104,13 @@ def main() -> int:
     ]
     print(f"jixiao report benchmark — {EXAMPLE.name}: {len(ctx.tables)} tables, {len(ctx.charts)} charts, "
           f"{len(ev.department.projects)} project sheets, docx {len(data) // 1024} KiB; best / median of {n}")
-    for name, (best, med) in rows:
-        print(f"  {name:<40} {best:8.1f} ms {med:8.1f} ms")
+    print(f"  {'':<40} {'best':>11} {'median':>11} {'best CPU':>11}")
+    for name, (best, med, cpu) in rows:
+        print(f"  {name:<40} {best:8.1f} ms {med:8.1f} ms {cpu:8.1f} ms")
     full_ms = rows[5][1][0]
-    ratio = rows[1][1][0] / rows[6][1][0]
+    ratio = rows[1][1][2] / rows[6][1][2]
     print(f"  goal: full report < 150 ms → {'OK' if full_ms < 150 else 'TOO SLOW'}")
-    print(f"  goal: docx within 3× the zip floor → {ratio:.1f}× {'OK' if ratio <= 3 else 'TOO SLOW'}")
+    print(f"  goal: docx within 3× the zip floor (CPU) → {ratio:.1f}× {'OK' if ratio <= 3 else 'TOO SLOW'}")
     return 0 if full_ms < 150 and ratio <= 3 else 1
 
 
