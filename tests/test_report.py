@@ -65,6 +65,11 @@ def ref_docx(ref_eval) -> bytes:
 
 # -- dumps used by the golden tests -------------------------------------------------------------
 
+def _wtext(el) -> str:
+    """Text of an element as Word shows it: <w:t> runs, and Word's non-breaking hyphen as '-'."""
+    return "".join((t.text or "") if t.tag == f"{W}t" else "-" for t in el.iter(f"{W}t", f"{W}noBreakHyphen"))
+
+
 def dump_docx(data: bytes) -> str:
     """Paragraphs and tables in document order; merged cells shown as ⟨span n⟩ / ⟨↑⟩."""
     from lxml import etree
@@ -76,7 +81,7 @@ def dump_docx(data: bytes) -> str:
     for el in body:
         if el.tag == f"{W}p":
             style = el.find(f"{W}pPr/{W}pStyle")
-            text = "".join(t.text or "" for t in el.iter(f"{W}t"))
+            text = _wtext(el)
             if el.find(f".//{W}drawing") is not None:
                 text = "[图片]"
             if text:
@@ -88,7 +93,7 @@ def dump_docx(data: bytes) -> str:
                 for tc in tr.findall(f"{W}tc"):
                     span = tc.find(f"{W}tcPr/{W}gridSpan")
                     vm = tc.find(f"{W}tcPr/{W}vMerge")
-                    text = "".join(t.text or "" for t in tc.iter(f"{W}t"))
+                    text = _wtext(tc)
                     if vm is not None and vm.get(f"{W}val") != "restart":
                         text = "⟨↑⟩"
                     if span is not None:
@@ -193,8 +198,9 @@ def test_tables_charts_and_one_sheet_per_project(ref_docx, ref_eval):
     assert [t.rows[0].cells[1].text for t in project_tables] == [p.name for p in ref_eval.department.projects]
     assert len(d.tables) >= 3 + 1 + n_projects
     with zipfile.ZipFile(io.BytesIO(ref_docx)) as z:
-        media = [n for n in z.namelist() if n.startswith("word/media/")]
-        assert len(media) == 3 and all(z.read(m)[:8] == b"\x89PNG\r\n\x1a\n" for m in media)
+        media = [n for n in z.namelist() if n.startswith("word/media/chart")]
+        assert "word/media/draft.png" in z.namelist()          # the drawn draft mark of the header
+        assert len(media) == 4 and all(z.read(m)[:8] == b"\x89PNG\r\n\x1a\n" for m in media)
 
 
 def test_three_public_table_computes_change_and_total(ref_docx):
@@ -206,7 +212,8 @@ def test_three_public_table_computes_change_and_total(ref_docx):
     assert rows[1][1:6] == ["公务用车购置及运行费", "5.97", "10.84", "7.88", "31.99%"]
     assert rows[2][5] == ""            # 上年决算 0.00: not computable, left empty rather than invented
     assert rows[3][5] == "65.38%"
-    assert rows[4][:6] == ["合计", "合计", "6.75", "57.84", "13.87", "105.48%"]
+    # the 合计 row states totals only: its change (105.48%) is not the figure the department chose
+    assert rows[4][:6] == ["合计", "合计", "6.75", "57.84", "13.87", ""]
 
 
 def test_project_self_eval_table_layout(ref_docx):
@@ -266,7 +273,8 @@ def test_two_renders_are_byte_identical(ref_eval, tmp_path):
 def test_output_names_and_json(ref_eval, tmp_path):
     paths = render(ref_eval, tmp_path, formats=("json", "docx"))
     assert [p.name for p in paths] == ["长沙市科学技术局2023年度部门整体支出绩效自评评价结果.json",
-                                       "长沙市科学技术局2023年度部门整体支出绩效自评报告.docx"]
+                                       "长沙市科学技术局2023年度部门整体支出绩效自评报告.docx",
+                                       "长沙市科学技术局2023年度部门整体支出绩效自评报告待办清单.md"]
     doc = json.loads(paths[0].read_text(encoding="utf-8"))
     assert doc["indicators"]["staff_control_rate"]["value"] == "86.76"
     assert doc["department"] == "长沙市科学技术局"
@@ -306,7 +314,7 @@ def test_hostile_names_are_escaped_everywhere(tmp_path):
 
 def test_html_is_self_contained_and_printable(ref_eval):
     html = render_html(build_context(ref_eval))
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4
     assert not re.search(r'(src|href)\s*=\s*"?(https?:)?//', html)
     assert "@import" not in html and not re.search(r"url\((?!#)", html)
     assert "@media print" in html and "page-break-after: always" in html
@@ -320,7 +328,7 @@ def test_missing_data_gives_placeholders_not_inventions():
     ctx = build_context(evaluation_of(d))
     text = dump_docx(render_docx_bytes(ctx))
     assert "【待补充：部门主要职能职责】" in text
-    assert "【待补充：编制数、实有在职人数、离退休人数】" in text
+    assert "【待补充：编制数、实有在职人数和离退休人数】" in text
     assert "2024年度某某局无政府性基金预算支出。" in text
     assert "nan" not in text.lower() and "None" not in text
 
@@ -381,7 +389,7 @@ def test_user_template_renders_the_same_content(ref_eval, tmp_path):
     text = "\n".join(p.text for p in d.paragraphs)
     assert "一、部门概况" in text and "八、部门整体支出绩效情况" in text and "86.76%" in text
     assert len(d.tables) == len(build_context(ref_eval).tables)
-    assert len(d.inline_shapes) == 3
+    assert len(d.inline_shapes) == 4
     assert [p.style.name for p in d.paragraphs if p.text == "一、部门概况"] == ["Heading 1"]
 
 
@@ -408,7 +416,7 @@ PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl
              "ind", "jc", "outlineLvl", "rPr"]
 RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "sz", "szCs", "highlight", "u",
              "lang"]
-TCPR_ORDER = ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "vAlign"]
+TCPR_ORDER = ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "vAlign"]
 
 
 @pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "word/footer1.xml"])

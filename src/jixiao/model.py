@@ -270,6 +270,7 @@ class Department:
     budget_disclosed: date | None = None        # 预算公开日期
     final_disclosed: date | None = None         # 决算公开日期
     prior_report_disclosed: date | None = None  # 上年自评报告公开日期
+    notice_no: str = ""                         # 评价通知文号 (the finance bureau's notice)
     #: narrative blocks by key: 主要职能, 机构设置, 重点工作, 绩效情况, 存在问题, 改进措施,
     #: 结果应用, 其他说明 … (each optional, text as typed)
     narratives: dict[str, str] = field(default_factory=dict)

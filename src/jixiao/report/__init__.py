@@ -3,8 +3,10 @@
 Public API (used by the CLI, batch and the web app)::
 
     ctx = build_context(evaluation)          # pure
-    render_docx_bytes(ctx) / render_html(ctx) / render_xlsx_bytes(ctx)   # in memory
-    render(evaluation, outdir, formats=("docx", "html", "xlsx", "json"))  # files, atomically
+    render_docx_bytes(ctx) / render_html(ctx) / render_xlsx_bytes(ctx)   # in memory: the public report
+    ctx.todo / render_todo_md(ctx)           # the preparer's to-do list (never in the public text)
+    render(evaluation, outdir, formats=("docx", "html", "xlsx", "json"))  # files, atomically, with
+                                                                         # …待办清单.md beside the report
 """
 
 from __future__ import annotations
@@ -19,21 +21,45 @@ from ..results import Evaluation
 from .context import ReportContext, build_context, safe_name
 from .docx import render_docx_bytes
 from .html import render_html
+from .todo import TodoItem, render_todo_md
 from .xlsx import render_xlsx_bytes
 
 FORMATS = ("docx", "html", "xlsx", "json")
 
-__all__ = ["FORMATS", "ReportContext", "ReportWarning", "build_context", "output_names", "render", "render_docx_bytes",
+__all__ = ["FORMATS", "SCHEMA_VERSION", "ReportContext", "TodoItem", "evaluation_document", "evaluation_schema",
+           "render_todo_md", "ReportWarning", "build_context", "output_names", "render", "render_docx_bytes",
            "render_html", "render_json", "render_xlsx_bytes", "safe_name"]
 
 
+#: version of the evaluation JSON's layout (``schema_version``); the JSON Schema ships as
+#: ``jixiao/report/evaluation.schema.json`` and is documented in docs/report.md
+SCHEMA_VERSION = "1.0"
+
+
+SCHEMA_PATH = Path(__file__).with_name("evaluation.schema.json")
+
+
+def evaluation_schema() -> dict:
+    """The JSON Schema of the evaluation JSON (shipped as package data)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def evaluation_document(ctx: ReportContext) -> dict:
+    """The evaluation JSON: schema and jixiao versions first, then Evaluation.to_dict() and the to-do list."""
+    from .. import __version__
+
+    return {"schema_version": SCHEMA_VERSION, "jixiao_version": __version__, **ctx.evaluation,
+            "draft": ctx.draft, "todo": ctx.todo_dicts()}
+
+
 def render_json(ctx: ReportContext) -> str:
-    return json.dumps(ctx.evaluation, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(evaluation_document(ctx), ensure_ascii=False, indent=2) + "\n"
 
 
 def output_names(ctx: ReportContext) -> dict[str, str]:
     return {"docx": ctx.file_stem + ".docx", "html": ctx.file_stem + ".html",
-            "xlsx": ctx.base_stem + "报告附件.xlsx", "json": ctx.base_stem + "评价结果.json"}
+            "xlsx": ctx.base_stem + "报告附件.xlsx", "json": ctx.base_stem + "评价结果.json",
+            "todo": ctx.file_stem + "待办清单.md"}
 
 
 def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path | None = None,
@@ -68,6 +94,9 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
             written.append(write_bytes_atomic(path, render_xlsx_bytes(ctx), protect=protect))
         elif f == "json":
             written.append(write_text_atomic(path, render_json(ctx), protect=protect))
+    if "docx" in formats or "html" in formats:  # the preparer's to-do list goes beside every report
+        # (with the JSON alone it is the JSON's "todo" list)
+        written.append(write_text_atomic(outdir / names["todo"], render_todo_md(ctx), protect=protect))
     for w in dict.fromkeys(ctx.warnings):  # e.g. no CJK font: charts skipped
         warnings.warn(w, ReportWarning, stacklevel=2)
     return written

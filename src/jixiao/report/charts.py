@@ -11,6 +11,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,8 +51,30 @@ def _label(v: Decimal) -> str:
     return fmt_amount(v)
 
 
-def _short(s: str, width: int = 20) -> str:
-    return s if len(s) <= width else s[: width - 1] + "…"
+#: characters per line of a bar label (the label column holds 18 CJK characters at 11 pt) and the
+#: line height: a long project name wraps onto more lines, it is never cut
+LABEL_CHARS = 17
+LINE_H = 11
+
+
+def wrap_label(s: str, width: int = LABEL_CHARS) -> list[str]:
+    """A label in lines of at most ``width`` characters (one more for a closing mark). CJK text
+    breaks between characters; a run of digits or Latin letters ('2018-2020', 'AI') is never split;
+    a line never starts with a closing bracket or punctuation, nor ends with an opening one."""
+    tokens = re.findall(r"[0-9A-Za-z.%\-]+|.", s)
+    lines: list[str] = []
+    cur = ""
+    for tok in tokens:
+        if cur and len(cur) + len(tok) > width and tok not in "）)】」』，、。；：%":
+            carry = ""
+            while cur and cur[-1] in "（(【「『“":   # an opening bracket goes down with its text
+                carry, cur = cur[-1] + carry, cur[:-1]
+            if cur:
+                lines.append(cur)
+            cur = carry
+        cur += tok
+    lines.append(cur)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -59,12 +82,23 @@ class _Layout:
     """Geometry shared by the SVG and PNG renderers (SVG user units; the PNG is drawn at 2×)."""
 
     spec: ChartSpec
-    label_w: int = 230
-    plot_w: int = 400
-    right: int = 110
-    bar_h: int = 12
-    top: int = 34
-    bottom: int = 46
+    # drawn 1:1 on the page (440 units = the text width, 1 unit = 1 pt): labels print at 9 pt
+    label_w: int = 170
+    plot_w: int = 190
+    right: int = 80
+    bar_h: int = 11
+    top: int = 12
+    bottom: int = 40
+
+    @functools.cached_property
+    def longest_value(self) -> int:
+        """Characters of the longest value label ('50,547.80（95.59%）')."""
+        return max((len(self.bar_text(v)) for _, vals in self.spec.series for v in vals if v is not None), default=1)
+
+    @property
+    def value_w(self) -> int:
+        """Room right of the plot for the value labels (7.5 pt digits ≈ 4.6 units, CJK ≈ 7.5): never cut."""
+        return max(self.right, int(self.longest_value * 5.2) + 10)
 
     @property
     def k(self) -> int:
@@ -72,11 +106,12 @@ class _Layout:
 
     @property
     def group_h(self) -> int:
-        return self.bar_h * self.k + 8
+        lines = max((len(wrap_label(x)) for x in self.spec.labels), default=1)
+        return max(self.bar_h * self.k + 6, lines * LINE_H + 4)
 
     @property
     def width(self) -> int:
-        return self.label_w + self.plot_w + self.right
+        return self.label_w + self.plot_w + self.value_w
 
     @property
     def height(self) -> int:
@@ -114,12 +149,11 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
     def f(size: float):
         return ImageFont.truetype(font[1], int(size * sc), index=font[2])
 
-    f_title, f_label, f_small, f_bar = f(14), f(11), f(10), f(9.5)
+    f_label, f_small, f_bar = f(9), f(8), f(7.5)
     img = Image.new("RGB", (lay.width * sc, lay.height * sc), "white")
     d = ImageDraw.Draw(img)
     n = len(spec.labels)
     plot_bottom = lay.top + lay.group_h * n
-    d.text((lay.width * sc // 2, 20 * sc), spec.title, font=f_title, fill="black", anchor="ms")
     step, axis_max = lay.axis
     for t in range(int(axis_max / step) + 1):
         v = step * t
@@ -129,8 +163,10 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
         d.text((int(x), (plot_bottom + 14) * sc), fmt_amount(v, places=0), font=f_small, fill="black", anchor="ms")
     for i, label in enumerate(spec.labels):
         y0 = lay.top + lay.group_h * i + 4
-        d.text(((lay.label_w - 6) * sc, int((y0 + lay.group_h / 2 - 2) * sc)), _short(label), font=f_label,
-               fill="black", anchor="rm")
+        lines = wrap_label(label)
+        for li, line in enumerate(lines):
+            yc = y0 + lay.group_h / 2 - 2 + (li - (len(lines) - 1) / 2) * LINE_H
+            d.text(((lay.label_w - 6) * sc, int(yc * sc)), line, font=f_label, fill="black", anchor="rm")
         for si, (_, vals) in enumerate(spec.series):
             v = vals[i]
             if v is None:
@@ -142,17 +178,16 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
                 d.rectangle([x0, y * sc, int(x0 + w * sc), (y + lay.bar_h - 2) * sc], fill=_COLORS[si % len(_COLORS)])
             d.text((int(x0 + (w + 3) * sc), int((y + lay.bar_h / 2 - 1) * sc)), lay.bar_text(v), font=f_bar,
                    fill="black", anchor="lm")
-    ly = lay.height - 14
-    d.text(((lay.label_w + lay.plot_w // 2) * sc, ly * sc), f"单位：{spec.unit}", font=f_small, fill="black",
-           anchor="ms")
+    ly = lay.height - 12
+    d.text(((lay.label_w - 6) * sc, ly * sc), f"单位：{spec.unit}", font=f_small, fill="black", anchor="rs")
     if lay.k > 1:
-        lx = lay.label_w + lay.plot_w - 40
+        lx = lay.label_w
         for si, (name, _) in enumerate(spec.series):
             d.rectangle([(lx + si * 80) * sc, (ly - 9) * sc, (lx + si * 80 + 10) * sc, (ly + 1) * sc],
                         fill=_COLORS[si % len(_COLORS)])
             d.text(((lx + si * 80 + 14) * sc, ly * sc), name, font=f_small, fill="black", anchor="ls")
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=False, dpi=(192, 192))
+    img.save(buf, format="PNG", optimize=False, dpi=(144, 144))
     return buf.getvalue()
 
 
@@ -161,9 +196,33 @@ def _svg_cached(digest: str, spec: ChartSpec) -> str:
     """The chart as inline SVG (text stays text, so it is searchable and crisp; ~1 ms), drawn by
     :mod:`jixiao.svgcharts` with the same labels and values as the PNG."""
     lay = _Layout(spec)
+    # the label column grows with the longest name (13 px a character), so no name is cut
+    longest = max((len(x) for x in spec.labels), default=1)
+    label_w = max(lay.label_w, min(480, 13 * longest + 12))
     return svgcharts.hbars(spec.title, spec.labels, spec.series, unit=spec.unit, colors=_COLORS,
-                           value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=lay.label_w,
-                           plot_w=lay.plot_w, value_w=lay.right, bar_h=lay.bar_h, gap=8, clip_at=20)
+                           value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=label_w,
+                           plot_w=lay.plot_w, value_w=max(lay.value_w, lay.longest_value * 7 + 10), bar_h=lay.bar_h, gap=8, clip_at=max(16, longest))
+
+
+def stamp_png(text: str) -> bytes | None:
+    """A short red line of text ('草稿：尚有7项指标待评') as a 300-dpi PNG for the Word page header, or
+    None without a CJK font. Drawn, not typed: a running header of text would read, to a PDF text
+    extractor, as a paragraph in the middle of every table that goes on over a page break."""
+    font = find_cjk_font()
+    return None if font is None else _stamp_cached(text, font)
+
+
+@functools.lru_cache(maxsize=8)
+def _stamp_cached(text: str, font: tuple[str, str, int]) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    f = ImageFont.truetype(font[1], 50, index=font[2])        # 12 pt at 300 dpi
+    x0, y0, x1, y1 = f.getbbox(text)
+    img = Image.new("RGB", (x1 - x0 + 8, y1 - y0 + 8), "white")
+    ImageDraw.Draw(img).text((4 - x0, 4 - y0), text, font=f, fill="#c00000", stroke_width=1, stroke_fill="#c00000")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=False, dpi=(300, 300))
+    return buf.getvalue()
 
 
 def render_png(spec: ChartSpec) -> bytes:

@@ -8,96 +8,16 @@ renderers only lay these blocks out, so the outputs never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from ..money import fmt_amount, fmt_rate
 from ..results import Evaluation
 from ..safety import safe_filename
+from .attachments import build_attachments
+from .blocks import Attachment, Block, Cell, Figure, Heading, PageBreak, Para, Table
 from .charts import ChartSpec
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A table cell. ``colspan``/``rowspan`` > 1 merge cells; covered positions are omitted."""
-
-    text: str
-    colspan: int = 1
-    rowspan: int = 1
-    align: str = "center"   # left | center | right
-    bold: bool = False
-    #: a number (Decimal) for the xlsx export; text otherwise
-    value: Decimal | int | None = None
-    number_format: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    rows: tuple[tuple[Cell, ...], ...]
-    widths: tuple[int, ...]        # relative column widths; len == number of grid columns
-    header_rows: int = 1
-    caption: str = ""              # a line above the table (bold, centred)
-    unit: str = "单位：万元"        # right-aligned line above the table ('' for none)
-    small: bool = False            # smaller font (attachments)
-
-    @property
-    def ncols(self) -> int:
-        return len(self.widths)
-
-    def grid(self) -> list[list[tuple[Cell, str] | None]]:
-        """The table as a full grid: (cell, role) where role is 'origin' or 'covered-v'/'covered-h'.
-
-        Renderers that need every position (Word's vMerge continuation cells) use this.
-        """
-        nrows = len(self.rows)
-        ncols = self.ncols
-        grid: list[list[tuple[Cell, str] | None]] = [[None] * ncols for _ in range(nrows)]
-        for r, row in enumerate(self.rows):
-            c = 0
-            for cell in row:
-                while c < ncols and grid[r][c] is not None:
-                    c += 1
-                if c >= ncols:
-                    raise ValueError(f"table {self.key}: row {r} has too many cells")
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        if r + dr >= nrows or c + dc >= ncols:
-                            raise ValueError(f"table {self.key}: span out of range at row {r}")
-                        role = "origin" if (dr, dc) == (0, 0) else ("covered-h" if dr == 0 else "covered-v")
-                        grid[r + dr][c + dc] = (cell, role)
-                c += cell.colspan
-        return grid
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int      # 1 一、 2 （一） 3 1.
-    text: str
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-    kind: str = "body"   # body | title | subtitle | note | right | center
-
-
-@dataclass(frozen=True)
-class Figure:
-    chart: ChartSpec
-
-
-@dataclass(frozen=True)
-class PageBreak:
-    pass
-
-
-Block = Heading | Para | Table | Figure | PageBreak
-
-
-@dataclass
-class Attachment:
-    key: str
-    title: str
-    blocks: list[Block]
+from .parts import build_body
+from .parts.performance import chosen_indicator_ids
+from .todo import TodoItem
 
 
 @dataclass
@@ -111,6 +31,24 @@ class ReportContext:
     attachments: list[Attachment]
     evaluation: dict                # Evaluation.to_dict()
     warnings: list[str] = field(default_factory=list)
+    #: the preparer's to-do list (never printed in the public report); the web page shows it too
+    todo: list[TodoItem] = field(default_factory=list)
+    #: items still 待评: while > 0 the report is a draft and says so in its header
+    pending: int = 0
+    #: computed indicators the framework does not use (the to-do list's reference part)
+    extra_indicators: list[str] = field(default_factory=list)
+
+    @property
+    def draft(self) -> bool:
+        return self.pending > 0
+
+    @property
+    def draft_mark(self) -> str:
+        """The header line of a draft: '草稿：尚有7项指标待评'; '' when every item is scored."""
+        return f"草稿：尚有{self.pending}项指标待评" if self.pending else ""
+
+    def todo_dicts(self) -> list[dict]:
+        return [t.to_dict() for t in self.todo]
 
     def all_blocks(self) -> list[Block]:
         out = list(self.blocks)
@@ -134,18 +72,30 @@ def safe_name(text: str, fallback: str = "未命名单位") -> str:
 
 
 def build_context(evaluation: Evaluation) -> ReportContext:
-    """Pure: the whole report (body and attachments) as blocks, from one Evaluation."""
-    from .attachments import build_attachments
-    from .sections import build_body
-
+    """Pure: the whole report (body, attachments and the preparer's to-do list) from one Evaluation."""
     d = evaluation.department
-    name = d.name or "【待补充：单位名称】"
+    name = d.name or "未命名单位"
     year = d.year
-    ytxt = str(year) if year else "【待补充：年度】"
+    ytxt = str(year) if year else ""
     title = f"{name}{ytxt}年度部门整体支出绩效自评报告"
     base = f"{safe_name(d.name)}{year if year else ''}年度部门整体支出绩效自评"
-    blocks = build_body(evaluation)
-    attachments = build_attachments(evaluation)
+    blocks, todo = build_body(evaluation)
+    attachments, att_todo = build_attachments(evaluation)
+    chosen = chosen_indicator_ids(evaluation)
+    extra = []
+    for k, ind in evaluation.indicators.items():
+        if k in chosen:
+            continue
+        if ind.computable and ind.value is not None:
+            value = fmt_rate(ind.value) if ind.unit == "%" else f"{fmt_amount(ind.value)}{ind.unit}"
+            extra.append(f"{ind.name}：{value}（{ind.formula}）" if ind.formula else f"{ind.name}：{value}")
+        else:
+            extra.append(f"{ind.name}：未计算（{(ind.reason or '缺少数据').rstrip('。')}）")
     return ReportContext(title=title, department=d.name, year=year, file_stem=base + "报告",
                          base_stem=base, blocks=blocks, attachments=attachments,
-                         evaluation=evaluation.to_dict())
+                         evaluation=evaluation.to_dict(), todo=todo + att_todo,
+                         pending=len(evaluation.score.pending), extra_indicators=extra)
+
+
+__all__ = ["Attachment", "Block", "Cell", "ChartSpec", "Figure", "Heading", "PageBreak", "Para", "ReportContext",
+           "Table", "build_context", "safe_name"]

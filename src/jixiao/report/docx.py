@@ -8,6 +8,7 @@ footer, real tables with merged cells (gridSpan / vMerge) and repeated header ro
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -44,9 +45,15 @@ def _fonts(east: str, latin: str = LATIN) -> str:
             f'w:hint="eastAsia"/>')
 
 
+#: a minus sign before a figure: written as Word's non-breaking hyphen so '-21.84%' never splits
+_SIGN = re.compile(r"-(?=\d)")
+_NB_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
 def _run(text: str, rpr: str = "") -> str:
     lines = esc(text).split("\n")
-    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{ln}</w:t>' for ln in lines)
+    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{_SIGN.sub(_NB_HYPHEN, ln) if "-" in ln else ln}</w:t>'
+                           for ln in lines)
     return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
 
 
@@ -79,14 +86,16 @@ def _placeholder_runs(text: str, bold: bool = False, size: int | None = None) ->
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)   # table cells repeat ('', 0.00, labels of 30 blank forms)
 def _para(text: str, style: str = "", jc: str = "", bold: bool = False, size: int | None = None) -> str:
     st = f'<w:pStyle w:val="{style}"/>' if style else ""
     ppr = f'<w:jc w:val="{jc}"/>' if jc else ""
     return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, bold, size)}</w:p>"
 
 
-_PARA_STYLE = {"body": "a0Body", "title": "Title", "subtitle": "Subtitle", "note": "a0Note",
-               "right": "a0Right", "center": "a0Center"}
+_PARA_STYLE = {"body": "a0Body", "formula": "a0BodyLeft", "intro": "a0BodyNext", "formula_intro": "a0BodyLeftNext",
+               "title": "Title", "subtitle": "Subtitle",
+               "note": "a0Note", "right": "a0Right", "center": "a0Center"}
 
 
 class _Images:
@@ -110,7 +119,7 @@ def _figure(fig: Figure, images: _Images, n: int) -> str:
     w, h = _png_size(data)
     max_w = TEXT_W * EMU_PER_TWIP
     max_h = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) * EMU_PER_TWIP * 8 // 10  # leave room for the caption
-    cx = min(max_w, w * 914400 // 150)
+    cx = min(max_w, w * 914400 // 144)   # 144 px an inch: the chart prints 1:1 (labels at 9 pt)
     cy = h * cx // w
     if cy > max_h:
         cx, cy = cx * max_h // cy, max_h
@@ -129,6 +138,26 @@ def _figure(fig: Figure, images: _Images, n: int) -> str:
     return out
 
 
+_JC = {"left": "left", "right": "right"}
+
+
+@functools.lru_cache(maxsize=16384)
+def _tc(w: int, span: int, merged: bool, origin: bool, nowrap: bool, text: str, jc: str, bold: bool,
+        sz: int) -> str:
+    """One table cell (memoised: the 30 blank forms and the '' / 0.00 cells repeat)."""
+    tcpr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
+    if span > 1:
+        tcpr += f'<w:gridSpan w:val="{span}"/>'
+    if merged:
+        tcpr += '<w:vMerge w:val="restart"/>' if origin else "<w:vMerge/>"
+    if nowrap:
+        tcpr += "<w:noWrap/>"   # a figure never wraps inside its cell
+    tcpr += '<w:vAlign w:val="center"/>'
+    body = (_para(text, "a0TableText", jc, bold, sz) if origin
+            else '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>')
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
+
+
 def _table(t: Table) -> str:
     total = sum(t.widths)
     widths = [TEXT_W * w // total for w in t.widths]
@@ -138,7 +167,7 @@ def _table(t: Table) -> str:
     if t.caption:
         out.append(_para(t.caption, "a0TableCaption"))
     if t.unit:
-        out.append(_para(t.unit, "a0Right", size=sz))
+        out.append(_para(t.unit, "a0Unit", size=sz))
     out.append('<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
                f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
@@ -147,8 +176,12 @@ def _table(t: Table) -> str:
     out.append("</w:tblGrid>")
     grid = t.grid()
     ncols = t.ncols
+    edges = [0]
+    for w in widths:
+        edges.append(edges[-1] + w)
     for r in range(len(grid)):
-        trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < t.header_rows else "")
+        trpr = "<w:cantSplit/>" + (f'<w:trHeight w:val="{t.row_height}" w:hRule="atLeast"/>' if t.row_height else "") \
+            + ("<w:tblHeader/>" if r < t.header_rows else "")
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
         c = 0
         while c < ncols:
@@ -159,19 +192,11 @@ def _table(t: Table) -> str:
                 continue
             cell, role = slot
             span = cell.colspan
-            w = sum(widths[c:c + span])
-            tcpr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
-            if span > 1:
-                tcpr += f'<w:gridSpan w:val="{span}"/>'
-            if cell.rowspan > 1:
-                tcpr += '<w:vMerge w:val="restart"/>' if role == "origin" else "<w:vMerge/>"
-            tcpr += '<w:vAlign w:val="center"/>'
             if role == "origin":
-                jc = {"left": "left", "right": "right"}.get(cell.align, "center")
-                body = _para(cell.text, "a0TableText", jc, cell.bold, sz)
+                out.append(_tc(edges[c + span] - edges[c], span, cell.rowspan > 1, True, cell.value is not None,
+                               cell.text, _JC.get(cell.align, "center"), cell.bold, sz))
             else:
-                body = '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>'
-            out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>")
+                out.append(_tc(edges[c + span] - edges[c], span, cell.rowspan > 1, False, False, "", "", False, sz))
             c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
@@ -195,7 +220,8 @@ def document_xml(ctx: ReportContext, images: _Images, charts: bool = True) -> st
                 parts.append(_figure(b, images, nfig))
         elif isinstance(b, PageBreak):
             parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/>'
+    head = '<w:headerReference w:type="default" r:id="rIdHeader1"/>' if ctx.draft else ""
+    sect = (f'<w:sectPr>{head}<w:footerReference w:type="default" r:id="rIdFooter1"/>'
             f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
             f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
             f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/>'
@@ -227,29 +253,41 @@ def styles_xml() -> str:
         '<w:pPrDefault><w:pPr>' + line + '</w:pPr></w:pPrDefault></w:docDefaults>',
         _style("Normal", "Normal", line + '<w:jc w:val="both"/>', _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
                based="", extra="<w:qFormat/>"),
-        _style("Title", "Title", '<w:spacing w:before="0" w:after="300" w:line="700" w:lineRule="exact"/>'
-               '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
+        _style("Title", "Title", '<w:keepNext/><w:keepLines/><w:spacing w:before="0" w:after="300" w:line="700" '
+               'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
                _fonts(TITLE_FONT) + '<w:sz w:val="44"/><w:szCs w:val="44"/>', extra="<w:qFormat/>"),
         _style("Subtitle", "Subtitle", '<w:keepNext/><w:spacing w:before="120" w:after="120" w:line="440" '
                'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/>',
                _fonts(HEI) + '<w:sz w:val="28"/><w:szCs w:val="28"/>', extra="<w:qFormat/>"),
-        _style("Heading1", "heading 1", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:outlineLvl w:val="0"/>', _fonts(HEI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
+        # headings keep with the next paragraph, are left-aligned (never justified) and stay distinct
+        # where the GB fonts are missing: 一、 in 黑体 bold, （一） in 楷体 bold, 1. in 仿宋 bold
+        _style("Heading1", "heading 1", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/><w:outlineLvl w:val="0"/>',
+               _fonts(HEI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
                extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("Heading2", "heading 2", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:outlineLvl w:val="1"/>', _fonts(KAI) + '<w:sz w:val="32"/><w:szCs w:val="32"/>',
+        _style("Heading2", "heading 2", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/><w:outlineLvl w:val="1"/>',
+               _fonts(KAI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
                extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("Heading3", "heading 3", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:outlineLvl w:val="2"/>', _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+        _style("Heading3", "heading 3", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/><w:outlineLvl w:val="2"/>',
+               _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
                extra='<w:next w:val="a0Body"/><w:qFormat/>'),
         _style("a0Body", "正文缩进", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>', "",
                extra="<w:qFormat/>"),
-        _style("a0Note", "附件说明", '<w:ind w:left="1600"/>', ""),
+        _style("a0BodyLeft", "正文算式", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="left"/>', ""),
+        _style("a0BodyNext", "正文引表", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="both"/>', ""),
+        _style("a0BodyLeftNext", "正文算式引表", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+               '<w:jc w:val="left"/>', ""),
+        _style("a0Unit", "表格单位", '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="360" '
+               'w:lineRule="exact"/><w:jc w:val="right"/>', ""),
+        _style("a0Note", "附件说明", '<w:keepNext/><w:keepLines/><w:ind w:left="1600"/>', ""),
         _style("a0Right", "右对齐", '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'
                '<w:jc w:val="right"/>', ""),
         _style("a0Center", "居中", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
                '<w:jc w:val="center"/>', ""),
-        _style("a0Caption", "图题", '<w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
+        _style("a0Caption", "图题", '<w:keepLines/><w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
                '<w:jc w:val="center"/>', _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
         _style("a0TableCaption", "表题", '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="440" '
                'w:lineRule="exact"/><w:jc w:val="center"/>', _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
@@ -281,6 +319,50 @@ FOOTER = (_XML + '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessi
           '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
           '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
 
+def _header(mark: str, stamp: bytes | None) -> str:
+    """The draft mark, right-aligned in the page header: a drawn stamp (its text in the picture's
+    description) when a CJK font is at hand, else red text."""
+    head = (_XML + '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>')
+    if stamp is None:
+        return (head + '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'
+                f'<w:t xml:space="preserve">{esc(mark)}</w:t></w:r></w:p></w:hdr>')
+    w, h = _png_size(stamp)
+    cx, cy = w * 914400 // 300, h * 914400 // 300
+    pic = (f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+           f'<pic:nvPicPr><pic:cNvPr id="900" name="draft.png" descr="{esc(mark)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+           f'<pic:blipFill><a:blip r:embed="rIdDraft"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+           f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>')
+    return (head + f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="900" name="草稿标记" descr="{esc(mark)}"/>'
+            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">{pic}'
+            f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:hdr>')
+
+
+_HEADER_RELS = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rIdDraft" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships/image" Target="media/draft.png"/></Relationships>')
+
+
+#: the fonts the styles name, with the names Windows/WPS/LibreOffice know them by (altName) and
+#: their PANOSE class, so a machine without the GB fonts substitutes 仿宋/楷体/黑体 (or a serif /
+#: sans face) instead of one default face for everything
+FONT_TABLE = (_XML + '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + "".join(
+    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+    f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+    for name, alt, panose, family in (
+        (BODY_FONT, "仿宋", "02010609030101010101", "modern"),
+        (KAI, "楷体", "02010609030101010101", "modern"),
+        (HEI, "SimHei", "02010609060101010101", "modern"),
+        (TITLE_FONT, "宋体", "02000000000000000000", "auto"),
+        ("宋体", "SimSun", "02010600030101010101", "auto"),
+        (LATIN, "Times", "02020603050405020304", "roman"))) + "</w:fonts>")
+
 SETTINGS = (_XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
             '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
             '<w:characterSpacingControl w:val="compressPunctuation"/>'
@@ -299,6 +381,10 @@ CONTENT_TYPES = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package
                  'officedocument.wordprocessingml.settings+xml"/>'
                  '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-'
                  'officedocument.wordprocessingml.footer+xml"/>'
+                 '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.header+xml"/>'
+                 '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.fontTable+xml"/>'
                  '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
                  'package.core-properties+xml"/>'
                  '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
@@ -326,11 +412,14 @@ def _core(title: str) -> str:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
 
 
-def _doc_rels(images: _Images) -> str:
+def _doc_rels(images: _Images, header: bool = False) -> str:
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
     out = [f'<Relationship Id="rIdStyles" Type="{rel}styles" Target="styles.xml"/>',
            f'<Relationship Id="rIdSettings" Type="{rel}settings" Target="settings.xml"/>',
+           f'<Relationship Id="rIdFonts" Type="{rel}fontTable" Target="fontTable.xml"/>',
            f'<Relationship Id="rIdFooter1" Type="{rel}footer" Target="footer1.xml"/>']
+    if header:
+        out.append(f'<Relationship Id="rIdHeader1" Type="{rel}header" Target="header1.xml"/>')
     out += [f'<Relationship Id="{rid}" Type="{rel}image" Target="media/{name}"/>' for rid, name, _ in images.items]
     return (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(out) + "</Relationships>")
@@ -358,6 +447,9 @@ def normalize_zip(data: bytes, fix=None) -> bytes:
     return zip_parts(parts)
 
 
+_NO_HEADER = re.compile(r'<Override PartName="/word/header1.xml"[^>]*/>')
+
+
 def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
     images = _Images()
     if charts:
@@ -370,15 +462,23 @@ def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
     else:
         body = document_xml(ctx, images, charts=False)
     parts = [
-        ("[Content_Types].xml", CONTENT_TYPES.encode()),
+        ("[Content_Types].xml", (CONTENT_TYPES if ctx.draft else _NO_HEADER.sub("", CONTENT_TYPES)).encode()),
         ("_rels/.rels", ROOT_RELS.encode()),
         ("docProps/core.xml", _core(ctx.title).encode()),
         ("docProps/app.xml", APP.encode()),
         ("word/document.xml", body.encode()),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", SETTINGS.encode()),
+        ("word/fontTable.xml", FONT_TABLE.encode()),
         ("word/footer1.xml", FOOTER.encode()),
-        ("word/_rels/document.xml.rels", _doc_rels(images).encode()),
+        ("word/_rels/document.xml.rels", _doc_rels(images, ctx.draft).encode()),
     ]
+    if ctx.draft:
+        from .charts import stamp_png
+
+        stamp = stamp_png(ctx.draft_mark)
+        parts.append(("word/header1.xml", _header(ctx.draft_mark, stamp).encode()))
+        if stamp is not None:
+            parts += [("word/_rels/header1.xml.rels", _HEADER_RELS.encode()), ("word/media/draft.png", stamp)]
     parts += [(f"word/media/{name}", data) for _, name, data in images.items]
     return zip_parts(parts)

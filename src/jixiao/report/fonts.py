@@ -79,19 +79,49 @@ def _face(path: str, prefer: str) -> tuple[str, int] | None:
 def _has_glyphs(font) -> bool:
     """A glyph-less character renders as .notdef: compare each with a surely-missing code point."""
     try:
-        missing = font.getmask("\U0010fffd").getbbox()
+        def shape(ch):
+            m = font.getmask(ch)
+            return m.getbbox(), bytes(m)
+
+        missing = shape("\U0010fffd")
         for ch in PROBE:
-            box = font.getmask(ch).getbbox()
-            if box is None or box == missing:
+            got = shape(ch)
+            if got[0] is None or got == missing:   # same box *and* same pixels: the .notdef glyph
                 return False
         return True
     except Exception:  # noqa: BLE001 - an unreadable font is simply not a candidate
         return False
 
 
+#: the OFL font shipped by the ``mplfonts`` package (a dependency): charts render the same on every
+#: machine, even one without any CJK font installed
+PACKAGED = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+
+
+def packaged_font() -> str | None:
+    """Path of Noto Sans CJK SC inside the installed ``mplfonts`` package (found without importing
+    it: its import pulls in matplotlib), or None."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(PACKAGED[0])
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        path = os.path.join(root, PACKAGED[1])
+        if os.path.isfile(path):
+            return path
+    return None
+
+
 @functools.lru_cache(maxsize=1)
 def find_cjk_font() -> tuple[str, str, int] | None:
-    """(family, file path, face index) of an installed font with Chinese glyphs, or None."""
+    """(family, file path, face index) of a font with Chinese glyphs: the packaged Noto Sans CJK SC
+    first, then the installed fonts; None when there is none at all."""
+    path = packaged_font()
+    if path:
+        face = _face(path, "Noto Sans CJK SC")
+        if face:
+            return face[0], path, face[1]
     files = _index_files()
     for fname, prefer in CJK_FILES:
         path = files.get(fname.lower())

@@ -23,8 +23,22 @@ def _env():
                        trim_blocks=True, lstrip_blocks=True)
 
 
+_SIGNED = re.compile(r"-\d[\d,.]*%?")
+
+
+def _nowrap_signs(m: Markup) -> Markup:
+    """A minus sign stays with its figure: '-21.84%' in a no-wrap span."""
+    if "-" not in m:
+        return m
+    return Markup(_SIGNED.sub(lambda x: f'<span class="nw">{x.group(0)}</span>', str(m)))
+
+
 def _text(t: str) -> Markup:
-    """Escape, then mark 【待补充：…】 placeholders so a person sees them."""
+    """Escape, keep signs with their figures, break the title's lines, and mark 【待补充：…】."""
+    return _nowrap_signs(_marked(t)).replace("\n", Markup("<br>"))
+
+
+def _marked(t: str) -> Markup:
     if "【待补充" not in t:
         return escape(t)
     out = []

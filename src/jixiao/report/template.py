@@ -25,7 +25,9 @@ from ..money import fmt_amount, fmt_rate
 from .charts import NoCJKFont, render_png
 from .context import Figure, Heading, PageBreak, Para, ReportContext, Table
 from .docx import (
+    _NO_HEADER,
     CONTENT_TYPES,
+    FONT_TABLE,
     FOOTER,
     ROOT_RELS,
     SETTINGS,
@@ -190,7 +192,7 @@ def make_default_template() -> bytes:
            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
            f'<w:body>{"".join(body)}{sect}</w:body></w:document>')
     parts = [
-        ("[Content_Types].xml", CONTENT_TYPES.encode()),
+        ("[Content_Types].xml", _NO_HEADER.sub("", CONTENT_TYPES).encode()),
         ("_rels/.rels", ROOT_RELS.encode()),
         ("docProps/core.xml", _core("部门整体支出绩效自评报告模板").encode()),
         ("docProps/app.xml", b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
@@ -199,6 +201,7 @@ def make_default_template() -> bytes:
         ("word/document.xml", doc.encode()),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", SETTINGS.encode()),
+        ("word/fontTable.xml", FONT_TABLE.encode()),
         ("word/footer1.xml", FOOTER.encode()),
         ("word/_rels/document.xml.rels", _doc_rels(_Images()).encode()),
     ]

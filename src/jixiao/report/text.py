@@ -85,28 +85,44 @@ def _item(name: str, v: Decimal) -> str:
 
 
 def composition(total: Decimal | None, parts: list[tuple[str, Decimal | None]], joiner: str = "、") -> str:
-    """'52,878.93万元，其中：基本支出2,032.72万元、…' when the printed parts add up exactly to the
-    printed total; otherwise the parts are listed with their own sum and the difference stated."""
+    """'52,878.93万元，其中：基本支出2,032.72万元、…' when every part is known and the printed parts add
+    up exactly to the printed total; otherwise the total alone (an incomplete or disagreeing 其中 list
+    is not printed — `check` reports the disagreement to the preparer). Without a total, the parts
+    make it only when every one is known (a total is never the sum of what happens to be filled)."""
     known = [(n, q2(v)) for n, v in parts if v is not None]
+    complete = bool(parts) and len(known) == len(parts)
     listed = joiner.join(_item(n, v) for n, v in known)
-    if total is None:
-        if not known:
-            return ph("金额")
-        s = sum((v for _, v in known), Decimal(0))
-        return f"{fmt_amount(s)}万元，其中：{listed}"
-    t = q2(total)
-    if not known:
-        return amt(t)
     s = sum((v for _, v in known), Decimal(0))
-    missing = [n for n, v in parts if v is None]
-    if s == t and not missing:
+    if total is None:
+        if complete:
+            return f"{fmt_amount(s)}万元，其中：{listed}"
+        return listed or ph("金额")
+    t = q2(total)
+    if complete and s == t:
         return f"{fmt_amount(t)}万元，其中：{listed}"
-    note = f"（分项为{listed}，分项之和{fmt_amount(s)}万元，与总额相差{fmt_amount(abs(t - s))}万元"
-    if missing:
-        note += f"；{joiner.join(missing)}未填列"
-    return f"{fmt_amount(t)}万元{note}）"
+    return amt(t)
 
 
 def paragraphs(text: str) -> list[str]:
     """Narrative text as typed → paragraphs (one per non-empty line)."""
     return [ln.strip() for ln in (text or "").replace("\r\n", "\n").split("\n") if ln.strip()]
+
+
+def fmt_qty(v) -> str:
+    """A quantity as a department writes it: 21120 → '21,120', 57.51 → '57.51', text as typed."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, Decimal)):
+        d = Decimal(v)
+        if d == d.to_integral_value():
+            return f"{int(d):,}"
+        whole, _, frac = format(d.normalize(), "f").partition(".")
+        return f"{int(whole):,}" + ("." + frac if frac else "") if not whole.startswith("-") else format(d, "f")
+    return str(v)
+
+
+def fmt_date(d) -> str:
+    """2023-02-03 → '2023年2月3日'."""
+    return f"{d.year}年{d.month}月{d.day}日"

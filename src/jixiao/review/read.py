@@ -128,11 +128,13 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
         if not joined:
             continue
         if "部门整体" in joined and "自评" in joined and len(joined) < 40:
-            kind_hint = "department"
+            kind_hint, title_hint = "department", ""    # a new form's title: names read before are not its own
         elif "项目支出" in joined and "自评" in joined and len(joined) < 40:
-            kind_hint = "project"
+            kind_hint, title_hint = "project", ""
         # a name row: 项目名称 | X  (a new table)
         name_at = next((i for i, t in enumerate(texts) if t in _NAME_WORDS or t.rstrip(":：") in _NAME_WORDS), None)
+        if name_at is not None and len({t for t in texts[name_at + 1:] if t}) > 3:
+            name_at = None      # a header row of a list of projects (序号 | 项目名称 | 类别 | 全年预算 …), not a form's name row
         if name_at is not None:
             name = next((cells[j].strip() for j in range(name_at + 1, len(cells))
                          if texts[j] and texts[j] not in _NAME_WORDS), "")

@@ -115,6 +115,7 @@ BASIC_INFO = Sheet(
         Row("预算公开日期", "budget_disclosed", DATE, note="本年度部门预算公开日期"),
         Row("决算公开日期", "final_disclosed", DATE, note="上年度部门决算公开日期"),
         Row("上年绩效自评报告公开日期", "prior_report_disclosed", DATE),
+        Row("评价通知文号", "notice_no", TEXT, note="财政部门开展本次自评的通知文号，如 某财绩〔2024〕2号"),
         Row("主要职能", "主要职能", LONGTEXT),
         Row("机构设置", "机构设置", LONGTEXT),
         Row("人员情况说明", "人员情况说明", LONGTEXT),
