@@ -21,6 +21,8 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
             if not pdf.pages:
                 raise InputError(f"{name} 没有页面。")
             pending: list[str] = []
+            running = _running_lines(pdf.pages)
+            last_piece = None           # the page the last table piece was on
             start = 1                       # the page the pending paragraph started on
             for pno, page in enumerate(pdf.pages, start=1):
                 chars_total += len(page.chars)
@@ -31,8 +33,7 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
                     found = []
                 boxes = [t.bbox for t in found]
                 for t in found:
-                    rows = [[c or "" for c in r] for r in (t.extract() or [])]
-                    blocks.append((t.bbox[1], "table", rows))
+                    blocks.append((t.bbox[1], "table", _filled_rows(t)))
 
                 def outside(obj, boxes=boxes):
                     cx = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
@@ -42,6 +43,7 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
                 text_page = page.filter(outside) if boxes else page
                 lines = text_page.extract_text_lines() if hasattr(text_page, "extract_text_lines") else []
                 lines = [ln for ln in lines if not _PAGE_NO.match(ln["text"])]
+                lines = _drop_running(lines, page.height, pno, running)
                 right = max((ln["x1"] for ln in lines), default=0)
                 widths = sorted((ln["x1"] - ln["x0"]) / len(ln["text"]) for ln in lines if len(ln["text"]) > 10)
                 em = widths[len(widths) // 2] if widths else 10.0
@@ -58,14 +60,21 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
                         full = True           # the page ends mid-sentence: the paragraph goes on
                     blocks.append((ln["top"], "line", (ln["text"], full)))
                 blocks.sort(key=lambda x: (x[0], 0 if x[1] == "table" else 1))
+                unit = None             # the last unit banner (单位：万元) seen above a table on this page
                 for _, kind, payload in blocks:
                     if kind == "table":
                         if pending:
                             b.paragraph("".join(pending), start)
                             pending = []
-                        _pdf_table(b, payload, pno)
+                        _pdf_table(b, payload, pno, unit, last_piece)
+                        last_piece, unit = pno, None
                         continue
                     text, full = payload
+                    m = _UNIT.search(text)
+                    if m:
+                        unit = m.group(1)
+                        if len(_UNIT.sub("", text).strip()) <= 30:
+                            continue        # a banner line (or a table title with its banner) is no prose
                     if pending and _starts_heading(text):
                         b.paragraph("".join(pending), start)
                         pending = []
@@ -87,21 +96,100 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
     return b.doc
 
 
-def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int | None = None) -> None:
+def _filled_rows(t) -> list[list[str]]:
+    """A pdfplumber table's rows with every merged cell's text repeated across its span (the
+    document model's logical cells), so that a column's header reads top-down in every column."""
+    rows = [[c or "" for c in r] for r in (t.extract() or [])]
+    try:
+        xs = [(col.bbox[0], col.bbox[2]) for col in t.columns]
+        ys = [(row.bbox[1], row.bbox[3]) for row in t.rows]
+        origin = {}
+        for r, row in enumerate(t.rows):
+            for c, box in enumerate(row.cells):
+                if box is not None:
+                    origin[tuple(box)] = (r, c)
+        boxes = list(origin)
+    except (AttributeError, TypeError, IndexError):
+        return rows
+    if len(ys) != len(rows) or any(len(r) != len(xs) for r in rows):
+        return rows
+    for r, row in enumerate(t.rows):
+        for c, box in enumerate(row.cells):
+            if box is not None:
+                continue
+            cx, cy = (xs[c][0] + xs[c][1]) / 2, (ys[r][0] + ys[r][1]) / 2
+            inside = [bx for bx in boxes if bx[0] <= cx <= bx[2] and bx[1] <= cy <= bx[3]]
+            if inside:
+                r0, c0 = origin[min(inside, key=lambda bx: (bx[2] - bx[0]) * (bx[3] - bx[1]))]
+                rows[r][c] = rows[r0][c0]
+    return rows
+
+
+def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int, unit: str | None,
+               last_piece: int | None) -> None:
     """A table that goes on over a page break comes back as two: join them (a repeated header
-    row is dropped)."""
+    is dropped). A table continues its predecessor when nothing came between them, the previous
+    piece ended on the page before, it has as many columns and no unit banner of its own."""
     from .document import Table
 
     last = b.doc.blocks[-1] if b.doc.blocks else None
     rows = [[(c or "").replace("\n", "") for c in r] for r in rows]
-    if isinstance(last, Table) and rows and len(rows[0]) == len(last.rows[0]):
-        head = tuple(c.strip() for c in rows[0])
-        body = rows[1:] if head == last.rows[0] else rows
+    if unit is None and rows:
+        for cell in rows[0][:3]:
+            m = _UNIT.search(cell or "")
+            if m:
+                unit = m.group(1)
+    if isinstance(last, Table) and rows and len(rows[0]) == len(last.rows[0]) and unit in (None, last.unit) \
+            and last_piece is not None and page == last_piece + 1:
+        k = 0
+        while k < len(rows) and k < len(last.rows) and tuple(c.strip() for c in rows[k]) == last.rows[k]:
+            k += 1
         b.doc.blocks.pop()
         b._nt -= 1
-        b.table([list(r) for r in last.rows] + body, last.page)
+        b.table([list(r) for r in last.rows] + rows[k:], last.page, last.unit)
         return
-    b.table(rows, page)
+    b.table(rows, page, unit)
+
+
+_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|亿元|元)")
+
+
+def _norm_running(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _running_lines(pages) -> set:
+    """Lines printed at the same place on most pages (running headers and footers), as their
+    text with digits masked: a page number inside them does not make them differ."""
+    if len(pages) < 4:
+        return set()
+    seen: dict = {}
+    for page in pages:
+        h = page.height or 1
+        try:
+            words = page.extract_words()
+        except Exception:  # noqa: BLE001 - best effort
+            continue
+        bands: dict = {}
+        for w in words:
+            if w["top"] < 0.08 * h or w["bottom"] > 0.92 * h:
+                bands.setdefault(round(w["top"]), []).append(w["text"])
+        for top, ws in bands.items():
+            key = (top // 8, _norm_running("".join(ws)))
+            seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
+
+
+def _drop_running(lines: list, height: float, pno: int, running: set) -> list:
+    if not running:
+        return lines
+    out = []
+    for ln in lines:
+        edge = ln["top"] < 0.08 * height or ln["bottom"] > 0.92 * height
+        if edge and (round(ln["top"]) // 8, _norm_running(ln["text"])) in running:
+            continue
+        out.append(ln)
+    return out
 
 
 _PAGE_NO = re.compile(r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from . import table_structure as ts
+from . import table_template as tt
 from .document import Table
 from .recompute import Claim, fmt, judge, unverifiable
 
@@ -72,13 +74,15 @@ class Grid:
     pct_cols: list[int]
     total_rows: dict          # row → '合计' | '小计'
     roles: dict               # column → role
+    header_cells: list = None     # column → its header cells top-down
+    codes: dict = None            # row → 科目编码 (digits), where the rows carry codes
 
     def label(self, r: int) -> str:
         row = self.table.rows[r]
         for c, t in enumerate(row):
             if c in self.numeric_cols or not t.strip():
                 continue
-            if any(k in self.headers[c] for k in _SEQ):
+            if any(k in self.headers[c] for k in _SEQ) or t.strip().isdigit():
                 continue
             return t.strip()
         return f"第{r + 1}行"
@@ -129,7 +133,14 @@ def analyse(t: Table) -> Grid | None:
                 totals[r] = "小计" if "小" in x else "合计"
                 break
     roles = {c: _role(headers[c], c in pct) for c in numeric}
-    return Grid(t, h, headers, cells, numeric, pct, totals, roles)
+    g = Grid(t, h, headers, cells, numeric, pct, totals, roles,
+             [[rows[r][c].strip() for r in range(h)] for c in range(width)], {})
+    ccols = ts.code_columns(headers, rows, body, numeric)
+    g.codes = ts.row_codes(rows, body, ccols, g.label)
+    for r in list(totals):
+        if r in g.codes:
+            del totals[r]               # a coded row named …合计 is a 科目, not the table's total
+    return g
 
 
 _AMOUNT_ROLES = {
@@ -332,75 +343,188 @@ def _column_total(g: Grid, c: int) -> Decimal | None:
 
 @extractor("total_rows")
 def total_rows(g: Grid) -> list[Claim]:
+    """合计 / 总计 / 小计 rows and coded parents, each added up only from the rows the table's
+    structure shows it holds (``table_structure``)."""
+    if g.codes and len(g.codes) >= 2:
+        return _coded_totals(g)
     out: list[Claim] = []
     body = list(_body_rows(g))
-    details = [r for r in body if r not in g.total_rows]
-    for tr, kind in g.total_rows.items():
-        if kind == "小计":
-            prev = [r for r in g.total_rows if r < tr]
-            lo = max(prev) if prev else g.header_rows - 1
-            rows = [r for r in details if lo < r < tr]
-        elif tr == body[0]:                       # 合计 first, details below it
-            nxt = [r for r in g.total_rows if r > tr and g.total_rows[r] == "合计"]
+    totals = sorted(g.total_rows)
+    for tr in totals:
+        kind = g.total_rows[tr]
+        label = re.sub(r"\s+", "", g.label(tr))
+        if tr == body[0] and kind == "合计":             # 合计 first, details below it
+            nxt = [r for r in totals if r > tr]
             hi = min(nxt) if nxt else len(g.table.rows)
-            rows = [r for r in details if tr < r < hi]
+            seg = [r for r in body if tr < r < hi]
         else:
-            prev = [r for r in g.total_rows if r < tr and g.total_rows[r] == "合计"]
+            prev = [r for r in totals if r < tr and (kind == "小计" or g.total_rows[r] != "小计")]
             lo = max(prev) if prev else g.header_rows - 1
-            rows = [r for r in details if lo < r < tr]
-        rows = _top_level(g, rows)
-        if len(rows) < 2:
+            seg = [r for r in body if lo < r < tr]
+        prior = [r for r in totals if r < tr and g.total_rows[r] == "合计"]
+        if "总计" in label and prior and kind == "合计" and not any(
+                "总计" in re.sub(r"\s+", "", g.label(r)) for r in prior):
+            # 总计 = 本年合计 + the unnumbered rows below it (年初结转和结余 …); numbered rows
+            # there are parts of the unnumbered row above them
+            base = max(prior)
+            seg = [r for r in body if base < r < tr]
+            parts = [base] + [r for r in seg if ts.numbering(g.label(r)) is None
+                              and not ts.is_sub(g.label(r))]
+            out += _parents_of_numbered(g, seg)
+            out += _sum_claims(g, tr, parts, None)
             continue
-        for c in g.numeric_cols:
-            if c in g.pct_cols:
-                continue
-            cell = g.cells[tr][c]
-            if cell is None:
-                continue
-            parts = [r for r in rows if g.cells[r][c] is not None]
-            if not parts:
-                continue
-            cl = _claim(g, "table_total", tr, c, [(r, c) for r in parts])
-            exact = sum((g.val(r, c) for r in rows), Decimal(0))
-            judge(cl, exact, cell.decimals)
-            cl.formula = "+".join(fmt(g.val(r, c)) for r in parts) + f"={fmt(exact)}"
-            out.append(cl)
+        parts, why = _segment_parts(g, seg)
+        out += _parents_of_numbered(g, seg)
+        if len(parts) < 2 and why is None:
+            continue
+        out += _sum_claims(g, tr, parts, why, flat=why is None and all(
+            ts.numbering(g.label(r)) is None for r in parts))
     return out
 
 
-def _top_level(g: Grid, rows: list[int]) -> list[int]:
-    """The rows a 合计 adds up: "其中：…" sub-rows are left out, and in a table of 科目编码
-    (201 / 20101 / 2010101) only the rows with the shortest code count."""
-    rows = [r for r in rows if not re.match(r"^\s*(其中|含|包括)", g.label(r))]
-    code_cols = [c for c, h in enumerate(g.headers) if re.search(r"编码|代码|科目", h)]
-    for c in code_cols:
-        codes = {r: g.table.rows[r][c].strip() for r in rows}
-        lengths = {len(v) for v in codes.values() if v.isdigit()}
-        if len(lengths) > 1:
-            top = min(lengths)
-            return [r for r in rows if not codes[r].isdigit() or len(codes[r]) == top]
-    return rows
+def _segment_parts(g: Grid, seg: list[int]) -> tuple[list[int], str | None]:
+    """The rows of a segment a total adds up, or a reason why they cannot be told."""
+    rows = [r for r in seg if not ts.is_sub(g.label(r))]
+    levels = {r: ts.numbering(g.label(r)) for r in rows}
+    numbered = [lv for lv in levels.values() if lv is not None]
+    if not numbered:
+        return rows, None
+    top = min(numbered)
+    parts = [r for r in rows if levels[r] == top]
+    loose = [r for r in rows if levels[r] is None and g.label(r) and not g.label(r).startswith("第")
+             and any(g.cells[r][c] is not None and g.cells[r][c].value for c in g.numeric_cols)]
+    if loose:
+        return parts, "表中既有编号行又有未编号的行，无法确定合计包含哪些行"
+    return parts, None
+
+
+def _parents_of_numbered(g: Grid, seg: list[int]) -> list[Claim]:
+    """An unnumbered row followed by numbered rows (年初结转和结余 / 一、… 二、…) is their sum;
+    so is a numbered row followed by rows numbered one level deeper."""
+    out: list[Claim] = []
+    for i, r in enumerate(seg):
+        lv = ts.numbering(g.label(r))
+        kids: list[int] = []
+        kid_lv = None
+        for k in seg[i + 1:]:
+            klv = ts.numbering(g.label(k))
+            if ts.is_sub(g.label(k)):
+                continue
+            if klv is None or (lv is not None and klv <= lv):
+                break
+            if kid_lv is None:
+                kid_lv = klv
+            if klv == kid_lv:
+                kids.append(k)
+        if len(kids) >= 1 and (lv is not None or kid_lv is not None):
+            if lv is None and kid_lv != 1:
+                continue
+            out += _sum_claims(g, r, kids, None, need_two=False)
+    return out
+
+
+def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decimal) -> bool:
+    """Whether the list holds an unmarked level that explains the difference: rows each equal
+    to the sum of the rows right after them, and the total of the others matches ``stated``."""
+    vals = [g.val(r, c) for r in rows]
+    parents = Decimal(0)
+    i = 0
+    while i < len(vals) - 1:
+        acc, j = Decimal(0), i + 1
+        while j < len(vals) and acc < vals[i]:
+            acc += vals[j]
+            j += 1
+        if vals[i] and acc == vals[i]:
+            parents += vals[i]
+            i = j
+        else:
+            i += 1
+    return bool(parents) and abs(sum(vals, Decimal(0)) - parents - stated) <= tol
+
+
+def _sum_claims(g: Grid, tr: int, parts: list[int], why: str | None, *, flat: bool = False,
+                need_two: bool = True) -> list[Claim]:
+    out: list[Claim] = []
+    for c in g.numeric_cols:
+        if c in g.pct_cols:
+            continue
+        cell = g.cells[tr][c]
+        if cell is None:
+            continue
+        have = [r for r in parts if g.cells[r][c] is not None]
+        if not have or (need_two and len(parts) < 2):
+            continue
+        cl = _claim(g, "table_total", tr, c, [(r, c) for r in have])
+        if why:
+            out.append(unverifiable(cl, why))
+            continue
+        exact = sum((g.val(r, c) for r in parts), Decimal(0))
+        judge_sum(cl, exact, cell.decimals, len(have))
+        cl.formula = "+".join(fmt(g.val(r, c)) for r in have) + f"={fmt(exact)}"
+        if flat and cl.status == "mismatch" and _hidden_parent(g, parts, c, cell.value,
+                                                                Decimal(1).scaleb(-cell.decimals) * len(have)):
+            unverifiable(cl, "合计与各行之和不符，但表中有的行等于其下几行之和（可能是未标明的分级），无法确定合计的组成")
+        out.append(cl)
+    return out
+
+
+def judge_sum(cl: Claim, exact: Decimal, decimals: int, n: int) -> Claim:
+    """Judge a total of ``n`` printed parts: each part was rounded to the printed digits before it
+    was printed, so the total of the printed parts may stray from the printed total by up to
+    (n + 1) / 2 units of the last digit without any slip (尾差)."""
+    judge(cl, exact, decimals)
+    if cl.status == "mismatch" and decimals > 0 and cl.stated is not None:
+        unit = Decimal(1).scaleb(-decimals)
+        if abs(cl.stated - exact) <= unit * (n + 1) / 2:
+            cl.status = "rounding"
+            cl.reason = f"{n}个分项各自四舍五入，合计允许{fmt(unit * (n + 1) / 2, decimals + 1)}以内的尾差"
+    return cl
+
+
+def _coded_totals(g: Grid) -> list[Claim]:
+    """A coded table: each 类 is the sum of its 款, each 款 of its 项, 合计 of the 类 only."""
+    out: list[Claim] = []
+    for parent, kids in ts.code_children(g.codes).items():
+        out += _sum_claims(g, parent, kids, None, need_two=False)
+    top = ts.top_codes(g.codes)
+    for tr, kind in g.total_rows.items():
+        label = re.sub(r"\s+", "", g.label(tr))
+        if label.startswith(("人员经费", "公用经费")):
+            continue                      # added up across the table's blocks (table_template)
+        if kind == "小计":
+            c0 = _sum_claims(g, tr, [], "小计行的组成无法从科目编码确定", need_two=False)
+            out += c0
+            continue
+        out += _sum_claims(g, tr, top, None, need_two=False)
+    return out
 
 
 @extractor("total_columns")
 def total_columns(g: Grid) -> list[Claim]:
+    """A 合计 column adds up the block's other amount columns where the header is flat (each
+    column has a heading of its own); anything else is left to the template rules."""
     out: list[Claim] = []
     amount_cols = [c for c in g.numeric_cols if c not in g.pct_cols]
-    for sc in [c for c in amount_cols if g.roles[c] == "sum"]:
-        right = [c for c in amount_cols if c > sc and g.roles[c] != "sum"]
-        left = [c for c in amount_cols if c < sc and g.roles[c] != "sum"]
-        parts = right if (right and (sc == amount_cols[0] or not left)) else left
-        if len(parts) < 2:
+    sums = [c for c in amount_cols if g.roles[c] == "sum" or
+            re.fullmatch(r"(本年|全年|本期)?[^\d]{0,6}?(合计|总计)", g.headers[c] or "")]
+    if len(sums) != 1 or not g.header_cells:
+        return out
+    sc = sums[0]
+    others = [c for c in amount_cols if c != sc]
+    if len(others) < 2 or not ts.flat_header(g.header_cells, amount_cols) or \
+            not (sc == amount_cols[0] or sc == amount_cols[-1]) or \
+            any(re.search(r"上年|增减|变动|比|率|结转|结余", g.headers[c]) for c in others):
+        return out
+    parts = others
+    for r in _body_rows(g):
+        cell = g.cells[r][sc]
+        if cell is None or all(g.cells[r][c] is None for c in parts):
             continue
-        for r in _body_rows(g):
-            cell = g.cells[r][sc]
-            if cell is None or all(g.cells[r][c] is None for c in parts):
-                continue
-            cl = _claim(g, "table_total", r, sc, [(r, c) for c in parts])
-            exact = sum((g.val(r, c) for c in parts), Decimal(0))
-            judge(cl, exact, cell.decimals)
-            cl.formula = "+".join(fmt(g.val(r, c)) for c in parts) + f"={fmt(exact)}"
-            out.append(cl)
+        cl = _claim(g, "table_total", r, sc, [(r, c) for c in parts])
+        exact = sum((g.val(r, c) for c in parts), Decimal(0))
+        judge(cl, exact, cell.decimals)
+        cl.formula = "+".join(fmt(g.val(r, c)) for c in parts) + f"={fmt(exact)}"
+        out.append(cl)
     return out
 
 
@@ -428,13 +552,45 @@ def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
     return out
 
 
+def _grid_claims(g: Grid) -> list[Claim]:
+    if tt.is_three_public(g):
+        return [c for name, fn in TABLE_EXTRACTORS if name not in ("total_rows", "total_columns")
+                for c in fn(g)] + tt.three_public_claims(g)
+    return [c for _, fn in TABLE_EXTRACTORS for c in fn(g)]
+
+
+def _texty(t: Table, g: Grid) -> list[int]:
+    """Columns holding labels or codes (text in the body, not figures)."""
+    out = []
+    for c in range(len(t.rows[0])):
+        if c in g.numeric_cols:
+            continue
+        vals = [t.rows[r][c].strip() for r in range(g.header_rows, len(t.rows))]
+        if any(v and parse_cell(v) is None for v in vals) or \
+                any(k in g.headers[c] for k in ("编码", "代码", "类", "款")):
+            out.append(c)
+    return out
+
+
 def table_claims(tables: list[Table]) -> list[Claim]:
     out: list[Claim] = []
     for t in tables:
         g = analyse(t)
         if g is not None and g.numeric_cols:
-            for _, fn in TABLE_EXTRACTORS:
-                out.extend(fn(g))
+            blocks = ts.column_blocks(len(t.rows[0]), g.numeric_cols, _texty(t, g))
+            if len(blocks) == 1:
+                out.extend(_grid_claims(g))
+            else:
+                grids = []
+                for cols in blocks:
+                    sub = Table(t.index, tuple(tuple(row[c] for c in cols) for row in t.rows), t.page, t.unit)
+                    sg = analyse(sub)
+                    if sg is None or not sg.numeric_cols:
+                        continue
+                    grids.append((cols, sg))
+                    out.extend(tt.remap(c, cols) for c in _grid_claims(sg))
+                out.extend(tt.staff_public_claims(grids))
+                out.extend(tt.grand_total_claims(grids))
         out.extend(_record_rows(t, g))
     # a cell read both ways (whole table, and as a form row) keeps its checked reading
     checked = {(c.kind, tuple(c.location.items())) for c in out if c.status != "unverifiable"}
