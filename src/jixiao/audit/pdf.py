@@ -130,10 +130,23 @@ def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int, unit: str |
     """A table that goes on over a page break comes back as two: join them (a repeated header
     is dropped). A table continues its predecessor when nothing came between them, the previous
     piece ended on the page before, it has as many columns and no unit banner of its own."""
-    from .document import Table
+    from .document import Paragraph, Table
 
-    last = b.doc.blocks[-1] if b.doc.blocks else None
     rows = [[(c or "").replace("\n", "") for c in r] for r in rows]
+    # a title repeated over the continued table (表3 / 支出总表) is no paragraph of its own
+    k = len(b.doc.blocks)
+    while k and isinstance(b.doc.blocks[k - 1], Paragraph) and len(b.doc.blocks[k - 1].text) <= 40 \
+            and b.doc.blocks[k - 1].page == page:
+        k -= 1
+    last = b.doc.blocks[k - 1] if k else None
+    between = [x.text for x in b.doc.blocks[k:]]
+    if k < len(b.doc.blocks) and isinstance(last, Table) and rows and len(rows[0]) == len(last.rows[0]) \
+            and last_piece is not None and page == last_piece + 1 \
+            and tuple(c.strip() for c in rows[0]) == last.rows[0] \
+            and set(between) <= _titles_before(b.doc.blocks, k - 1):
+        del b.doc.blocks[k:]
+        b._np = sum(isinstance(x, Paragraph) for x in b.doc.blocks)
+    last = b.doc.blocks[-1] if b.doc.blocks else None
     if unit is None and rows:
         for cell in rows[0][:3]:
             m = _UNIT.search(cell or "")
@@ -149,6 +162,20 @@ def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int, unit: str |
         b.table([list(r) for r in last.rows] + rows[k:], last.page, last.unit)
         return
     b.table(rows, page, unit)
+
+
+def _titles_before(blocks: list, i: int) -> set:
+    """The short paragraphs right before the table that ends at block ``i`` (its title)."""
+    out = set()
+    from .document import Paragraph, Table
+
+    j = i
+    while j > 0 and isinstance(blocks[j], Table):
+        j -= 1
+    while j >= 0 and isinstance(blocks[j], Paragraph) and len(blocks[j].text) <= 40 and len(out) < 4:
+        out.add(blocks[j].text)
+        j -= 1
+    return out
 
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|亿元|元)")

@@ -92,11 +92,22 @@ class Grid:
         return cell.value if cell else Decimal(0)
 
 
+def _column_numbers(row, cells) -> bool:
+    """A row numbering the columns (栏次 1 2 3 …, or ** 1 2 3): part of the header."""
+    if any(re.sub(r"\s+", "", x) in ("栏次", "行次", "**", "*") for x in row):
+        return True
+    nums = [x for x in cells if x is not None]
+    return len(nums) >= 3 and all(x.decimals == 0 and not x.pct and "," not in x.text for x in nums) and \
+        [int(x.value) for x in nums] == list(range(int(nums[0].value), int(nums[0].value) + len(nums))) \
+        and nums[0].value in (0, 1)
+
+
 def analyse(t: Table) -> Grid | None:
     rows = t.rows
     cells = [[parse_cell(x) for x in row] for row in rows]
     h = 0
-    while h < len(rows) and not any(x is not None and not _is_year(x) for x in cells[h]):
+    while h < len(rows) and (not any(x is not None and not _is_year(x) for x in cells[h])
+                             or _column_numbers(rows[h], cells[h])):
         h += 1
     if h >= len(rows):
         return None
@@ -368,13 +379,18 @@ def total_rows(g: Grid) -> list[Claim]:
             # there are parts of the unnumbered row above them
             base = max(prior)
             seg = [r for r in body if base < r < tr]
-            parts = [base] + [r for r in seg if ts.numbering(g.label(r)) is None
-                              and not ts.is_sub(g.label(r))]
-            out += _parents_of_numbered(g, seg)
+            blv = ts.numbering(g.label(base))
+            if blv is not None:         # 一、本年支出合计 … 二、年终结转结余 … 支出总计
+                parts = [base] + [r for r in seg if ts.numbering(g.label(r)) == blv]
+            else:
+                parts = [base] + [r for r in seg if ts.numbering(g.label(r)) is None
+                                  and not ts.is_sub(g.label(r))]
+                out += _parents_of_numbered(g, seg, 0)
             out += _sum_claims(g, tr, parts, None)
             continue
         parts, why = _segment_parts(g, seg)
-        out += _parents_of_numbered(g, seg)
+        lvls = [ts.numbering(g.label(r)) for r in seg]
+        out += _parents_of_numbered(g, seg, min((x for x in lvls if x is not None), default=0))
         if len(parts) < 2 and why is None:
             continue
         out += _sum_claims(g, tr, parts, why, flat=why is None and all(
@@ -391,14 +407,15 @@ def _segment_parts(g: Grid, seg: list[int]) -> tuple[list[int], str | None]:
         return rows, None
     top = min(numbered)
     parts = [r for r in rows if levels[r] == top]
-    loose = [r for r in rows if levels[r] is None and g.label(r) and not g.label(r).startswith("第")
+    first = min(r for r in rows if levels[r] == top)
+    loose = [r for r in rows if r < first and levels[r] is None and g.label(r) and not g.label(r).startswith("第")
              and any(g.cells[r][c] is not None and g.cells[r][c].value for c in g.numeric_cols)]
     if loose:
         return parts, "表中既有编号行又有未编号的行，无法确定合计包含哪些行"
     return parts, None
 
 
-def _parents_of_numbered(g: Grid, seg: list[int]) -> list[Claim]:
+def _parents_of_numbered(g: Grid, seg: list[int], top: int) -> list[Claim]:
     """An unnumbered row followed by numbered rows (年初结转和结余 / 一、… 二、…) is their sum;
     so is a numbered row followed by rows numbered one level deeper."""
     out: list[Claim] = []
@@ -416,30 +433,31 @@ def _parents_of_numbered(g: Grid, seg: list[int]) -> list[Claim]:
                 kid_lv = klv
             if klv == kid_lv:
                 kids.append(k)
+        if lv is None and kid_lv is not None and kid_lv <= top:
+            continue                    # unnumbered rows sit below the list's top level
         if len(kids) >= 1 and (lv is not None or kid_lv is not None):
-            if lv is None and kid_lv != 1:
-                continue
             out += _sum_claims(g, r, kids, None, need_two=False)
     return out
 
 
 def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decimal) -> bool:
-    """Whether the list holds an unmarked level that explains the difference: rows each equal
-    to the sum of the rows right after them, and the total of the others matches ``stated``."""
+    """Whether the list shows unmarked levels: a row equal to the sum of two or more rows right
+    after it, or a sum that is two or three times the total (each level counted again)."""
     vals = [g.val(r, c) for r in rows]
-    parents = Decimal(0)
-    i = 0
-    while i < len(vals) - 1:
-        acc, j = Decimal(0), i + 1
-        while j < len(vals) and acc < vals[i]:
-            acc += vals[j]
-            j += 1
-        if vals[i] and acc == vals[i]:
-            parents += vals[i]
-            i = j
-        else:
-            i += 1
-    return bool(parents) and abs(sum(vals, Decimal(0)) - parents - stated) <= tol
+    total = sum(vals, Decimal(0))
+    if stated and any(abs(total - k * stated) <= tol * k for k in (2, 3, 4)):
+        return True
+    for i in range(len(vals) - 2):
+        if not vals[i]:
+            continue
+        acc = vals[i + 1]
+        for v in vals[i + 2:]:
+            acc += v
+            if acc == vals[i]:
+                return True
+            if acc > vals[i]:
+                break
+    return False
 
 
 def _sum_claims(g: Grid, tr: int, parts: list[int], why: str | None, *, flat: bool = False,
@@ -484,10 +502,28 @@ def judge_sum(cl: Claim, exact: Decimal, decimals: int, n: int) -> Claim:
 def _coded_totals(g: Grid) -> list[Claim]:
     """A coded table: each 类 is the sum of its 款, each 款 of its 项, 合计 of the 类 only."""
     out: list[Claim] = []
-    for parent, kids in ts.code_children(g.codes).items():
-        out += _sum_claims(g, parent, kids, None, need_two=False)
-    top = ts.top_codes(g.codes)
+    last = len(g.table.rows) - 1
+    totals = sorted(g.total_rows)
+    first_coded = min(g.codes)
+    top_first = bool(totals) and totals[0] < first_coded
+    segs: dict[int, dict] = {}          # total row (or -1) → the coded rows it adds up
+    for r, code in g.codes.items():
+        if top_first:
+            owner = max((t for t in totals if t < r), default=-1)
+        else:
+            owner = min((t for t in totals if t > r), default=-1)
+        segs.setdefault(owner, {})[r] = code
+    families = {}
+    for seg in segs.values():
+        families.update(ts.code_children(seg))
+    for parent, kids in families.items():
+        cut = None
+        code = g.codes[parent]
+        if g.codes.get(last, "").startswith(code) and not g.total_rows:
+            cut = "该科目的下级科目排到表格末尾，可能在下一页续表，无法确认子项完整"
+        out += _sum_claims(g, parent, kids, cut, need_two=False)
     for tr, kind in g.total_rows.items():
+        top = ts.top_codes(segs.get(tr, {}))
         label = re.sub(r"\s+", "", g.label(tr))
         if label.startswith(("人员经费", "公用经费")):
             continue                      # added up across the table's blocks (table_template)
