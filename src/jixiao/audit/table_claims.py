@@ -602,8 +602,9 @@ def _texty(t: Table, g: Grid) -> list[int]:
         if c in g.numeric_cols:
             continue
         vals = [t.rows[r][c].strip() for r in range(g.header_rows, len(t.rows))]
-        if any(v and parse_cell(v) is None for v in vals) or \
-                any(k in g.headers[c] for k in ("编码", "代码", "类", "款")):
+        if any(v and parse_cell(v) is None and v not in ("-", "—", "－", "/") for v in vals) or \
+                ts._CODE_HEAD.search(g.headers[c]) or (g.header_cells and any(
+                    x in ("类", "款", "项") for x in g.header_cells[c])):
             out.append(c)
     return out
 

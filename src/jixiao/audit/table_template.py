@@ -33,8 +33,13 @@ def three_public_item(text: str) -> str | None:
 
 
 def is_three_public(g) -> bool:
-    text = "".join(g.headers) + "".join(g.label(r) for r in range(g.header_rows, len(g.table.rows)))
-    return "接待" in text and ("出国" in text or "出境" in text) and "公务用车" in text
+    if g.codes:
+        return False                    # a 经济分类 table lists 公务接待费 etc. among its 科目
+    head = "".join(g.headers)
+    text = head + "".join(g.label(r) for r in range(g.header_rows, len(g.table.rows)))
+    if not ("接待" in text and ("出国" in text or "出境" in text) and "公务用车" in text):
+        return False
+    return "三公" in text or ("接待" in head and "公务用车" in head) or len(g.table.rows) - g.header_rows <= 8
 
 
 def _claim(g, kind, r, c, refs):
