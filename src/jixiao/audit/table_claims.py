@@ -441,23 +441,27 @@ def _parents_of_numbered(g: Grid, seg: list[int], top: int) -> list[Claim]:
 
 
 def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decimal) -> bool:
-    """Whether the list shows unmarked levels: a row equal to the sum of two or more rows right
-    after it, or a sum that is two or three times the total (each level counted again)."""
+    """Whether unmarked levels explain the difference: the sum is two to four times the total
+    (each level adds up to it again), or leaving out the rows that each equal the sum of two or
+    more rows right after them leaves the total."""
     vals = [g.val(r, c) for r in rows]
     total = sum(vals, Decimal(0))
     if stated and any(abs(total - k * stated) <= tol * k for k in (2, 3, 4)):
         return True
-    for i in range(len(vals) - 2):
-        if not vals[i]:
-            continue
-        acc = vals[i + 1]
-        for v in vals[i + 2:]:
-            acc += v
-            if acc == vals[i]:
-                return True
-            if acc > vals[i]:
-                break
-    return False
+    parents = Decimal(0)
+    i = 0
+    while i < len(vals) - 1:
+        acc, j, n = Decimal(0), i + 1, 0
+        while j < len(vals) and acc < vals[i]:
+            acc += vals[j]
+            n += 1 if vals[j] else 0
+            j += 1
+        if vals[i] and acc == vals[i] and n >= 2:
+            parents += vals[i]
+            i = j
+        else:
+            i += 1
+    return bool(parents) and abs(total - parents - stated) <= tol
 
 
 def _sum_claims(g: Grid, tr: int, parts: list[int], why: str | None, *, flat: bool = False,

@@ -49,8 +49,8 @@ def _claim(g, kind, r, c, refs):
 
 def _add(g, r, c, parts: list[tuple[int, int]], names: list[str]) -> Claim | None:
     cell = g.cells[r][c]
-    if cell is None or not parts:
-        return None
+    if cell is None or not parts or all(g.cells[pr][pc] is None for pr, pc in parts):
+        return None                     # no part printed at all: nothing to add up
     cl = _claim(g, "table_total", r, c, parts)
     exact = sum((g.val(pr, pc) for pr, pc in parts), Decimal(0))
     from .table_claims import judge_sum
