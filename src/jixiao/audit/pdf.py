@@ -10,30 +10,63 @@ from .document import Document, DocumentBuilder
 
 
 def read_pdf_bytes(data: bytes, name: str = "") -> Document:
+    """Read with pypdfium2 (text runs and ruling lines → paragraphs and ruled tables); where it
+    is not installed, with pdfplumber."""
+    try:
+        pages = _pages_pdfium(data, name)
+    except ImportError:  # pragma: no cover - pypdfium2 is a declared dependency
+        pages = _pages_plumber(data, name)
+    if not pages:
+        raise InputError(f"{name} 没有页面。")
+    if sum(p[3] for p in pages) == 0:
+        raise InputError(f"{name} 没有文字层（可能是扫描件），无法审核。",
+                         "请使用带文字层的 PDF，或原始的 .docx 文件。")
+    return _build(pages, name)
+
+
+def _pages_pdfium(data: bytes, name: str) -> list:
+    """Per page: (height, text lines outside tables, [(top, rows)] tables, characters)."""
+    import pypdfium2 as pdfium
+
+    from .pdf_layout import page_layout
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:  # noqa: BLE001 - pdfium raises PdfiumError on bad files
+        raise InputError(f"{name} 已损坏或加密，无法作为 PDF 读取（{type(exc).__name__}）。") from None
+    out = []
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                lines, tables, nchars = page_layout(page)
+                out.append((page.get_height(), lines, tables, nchars))
+            finally:
+                page.close()
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken page stream
+        raise InputError(f"{name} 已损坏，无法作为 PDF 读取（{type(exc).__name__}）。") from None
+    finally:
+        pdf.close()
+    return out
+
+
+def _pages_plumber(data: bytes, name: str) -> list:
     try:
         import pdfplumber
     except ImportError:  # pragma: no cover - a declared dependency
-        raise InputError("读取 PDF 需要 pdfplumber。") from None
-    b = DocumentBuilder(name)
-    chars_total = 0
+        raise InputError("读取 PDF 需要 pypdfium2 或 pdfplumber。") from None
+    out = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if not pdf.pages:
-                raise InputError(f"{name} 没有页面。")
-            pending: list[str] = []
-            running = _running_lines(pdf.pages)
-            last_piece = None           # the page the last table piece was on
-            start = 1                       # the page the pending paragraph started on
-            for pno, page in enumerate(pdf.pages, start=1):
-                chars_total += len(page.chars)
-                blocks = []
+            for page in pdf.pages:
                 try:
                     found = page.find_tables()
                 except Exception:  # noqa: BLE001 - table detection is best effort
                     found = []
                 boxes = [t.bbox for t in found]
-                for t in found:
-                    blocks.append((t.bbox[1], "table", _filled_rows(t)))
+                tables = [(t.bbox[1], _filled_rows(t)) for t in found]
 
                 def outside(obj, boxes=boxes):
                     cx = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
@@ -42,57 +75,69 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
 
                 text_page = page.filter(outside) if boxes else page
                 lines = text_page.extract_text_lines() if hasattr(text_page, "extract_text_lines") else []
-                lines = [ln for ln in lines if not _PAGE_NO.match(ln["text"])]
-                lines = _drop_running(lines, page.height, pno, running)
-                right = max((ln["x1"] for ln in lines), default=0)
-                widths = sorted((ln["x1"] - ln["x0"]) / len(ln["text"]) for ln in lines if len(ln["text"]) > 10)
-                em = widths[len(widths) // 2] if widths else 10.0
-                for k, ln in enumerate(lines):
-                    # a line stopping short ends its paragraph; a wrapped line stops early when the
-                    # next run of digits (50,846.21万元) did not fit, unless a sentence ended there
-                    gap = right - ln["x1"]
-                    ended = ln["text"].rstrip().endswith(("。", "：", ":", "！", "？", "；"))
-                    nxt = lines[k + 1]["text"] if k + 1 < len(lines) else ""
-                    m = re.match(r"[-\d,.%]+", nxt)
-                    room = (len(m.group(0)) * 0.6 + 2.5) * em if m else 2.5 * em
-                    full = gap < (0.8 * em if ended else room)
-                    if k + 1 == len(lines) and not ended:
-                        full = True           # the page ends mid-sentence: the paragraph goes on
-                    blocks.append((ln["top"], "line", (ln["text"], full)))
-                blocks.sort(key=lambda x: (x[0], 0 if x[1] == "table" else 1))
-                unit = None             # the last unit banner (单位：万元) seen above a table on this page
-                for _, kind, payload in blocks:
-                    if kind == "table":
-                        if pending:
-                            b.paragraph("".join(pending), start)
-                            pending = []
-                        _pdf_table(b, payload, pno, unit, last_piece)
-                        last_piece, unit = pno, None
-                        continue
-                    text, full = payload
-                    m = _UNIT.search(text)
-                    if m:
-                        unit = m.group(1)
-                        if len(_UNIT.sub("", text).strip()) <= 30:
-                            continue        # a banner line (or a table title with its banner) is no prose
-                    if pending and _starts_heading(text):
-                        b.paragraph("".join(pending), start)
-                        pending = []
-                    if not pending:
-                        start = pno
-                    pending.append(text.strip())
-                    if not full:
-                        b.paragraph("".join(pending), start)
-                        pending = []
-            if pending:
-                b.paragraph("".join(pending), start)
+                out.append((page.height, lines, tables, len(page.chars)))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on bad files
         raise InputError(f"{name} 已损坏或加密，无法作为 PDF 读取（{type(exc).__name__}）。") from None
-    if chars_total == 0:
-        raise InputError(f"{name} 没有文字层（可能是扫描件），无法审核。",
-                         "请使用带文字层的 PDF，或原始的 .docx 文件。")
+    return out
+
+
+def _build(pages: list, name: str) -> Document:
+    """Paragraphs and tables in reading order, with their pages: lines joined into paragraphs
+    (across pages too), running headers/footers and page numbers dropped, unit banners given to
+    the table below them, tables continued over a page break joined."""
+    b = DocumentBuilder(name)
+    running = _running_lines(pages)
+    pending: list[str] = []
+    last_piece = None           # the page the last table piece was on
+    start = 1                   # the page the pending paragraph started on
+    for pno, (height, lines, tables, _n) in enumerate(pages, start=1):
+        blocks = [(top, "table", rows) for top, rows in tables]
+        lines = [ln for ln in lines if not _PAGE_NO.match(ln["text"])]
+        lines = _drop_running(lines, height, running)
+        right = max((ln["x1"] for ln in lines), default=0)
+        widths = sorted((ln["x1"] - ln["x0"]) / len(ln["text"]) for ln in lines if len(ln["text"]) > 10)
+        em = widths[len(widths) // 2] if widths else 10.0
+        for k, ln in enumerate(lines):
+            # a line stopping short ends its paragraph; a wrapped line stops early when the
+            # next run of digits (50,846.21万元) did not fit, unless a sentence ended there
+            gap = right - ln["x1"]
+            ended = ln["text"].rstrip().endswith(("。", "：", ":", "！", "？", "；"))
+            nxt = lines[k + 1]["text"] if k + 1 < len(lines) else ""
+            m = re.match(r"[-\d,.%]+", nxt)
+            room = (len(m.group(0)) * 0.6 + 2.5) * em if m else 2.5 * em
+            full = gap < (0.8 * em if ended else room)
+            if k + 1 == len(lines) and not ended:
+                full = True           # the page ends mid-sentence: the paragraph goes on
+            blocks.append((ln["top"], "line", (ln["text"], full)))
+        blocks.sort(key=lambda x: (x[0], 0 if x[1] == "table" else 1))
+        unit = None             # the last unit banner (单位：万元) seen above a table on this page
+        for _, kind, payload in blocks:
+            if kind == "table":
+                if pending:
+                    b.paragraph("".join(pending), start)
+                    pending = []
+                _pdf_table(b, payload, pno, unit, last_piece)
+                last_piece, unit = pno, None
+                continue
+            text, full = payload
+            m = _UNIT.search(text)
+            if m:
+                unit = m.group(1)
+                if len(_UNIT.sub("", text).strip()) <= 30:
+                    continue        # a banner line (or a table title with its banner) is no prose
+            if pending and _starts_heading(text):
+                b.paragraph("".join(pending), start)
+                pending = []
+            if not pending:
+                start = pno
+            pending.append(text.strip())
+            if not full:
+                b.paragraph("".join(pending), start)
+                pending = []
+    if pending:
+        b.paragraph("".join(pending), start)
     return b.doc
 
 
@@ -185,29 +230,23 @@ def _norm_running(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _running_lines(pages) -> set:
+def _running_lines(pages: list) -> set:
     """Lines printed at the same place on most pages (running headers and footers), as their
     text with digits masked: a page number inside them does not make them differ."""
     if len(pages) < 4:
         return set()
     seen: dict = {}
-    for page in pages:
-        h = page.height or 1
-        try:
-            words = page.extract_words()
-        except Exception:  # noqa: BLE001 - best effort
-            continue
-        bands: dict = {}
-        for w in words:
-            if w["top"] < 0.08 * h or w["bottom"] > 0.92 * h:
-                bands.setdefault(round(w["top"]), []).append(w["text"])
-        for top, ws in bands.items():
-            key = (top // 8, _norm_running("".join(ws)))
+    for height, lines, _t, _n in pages:
+        keys = set()
+        for ln in lines:
+            if ln["top"] < 0.08 * height or ln["bottom"] > 0.92 * height:
+                keys.add((round(ln["top"]) // 8, _norm_running(ln["text"])))
+        for key in keys:
             seen[key] = seen.get(key, 0) + 1
     return {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
 
 
-def _drop_running(lines: list, height: float, pno: int, running: set) -> list:
+def _drop_running(lines: list, height: float, running: set) -> list:
     if not running:
         return lines
     out = []

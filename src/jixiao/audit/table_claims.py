@@ -442,12 +442,24 @@ def _parents_of_numbered(g: Grid, seg: list[int], top: int) -> list[Claim]:
 
 def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decimal) -> bool:
     """Whether unmarked levels explain the difference: the sum is two to four times the total
-    (each level adds up to it again), or leaving out the rows that each equal the sum of two or
-    more rows right after them leaves the total."""
+    (each level adds up to it again), two or more rows each equal the sum of two or more rows
+    right after them, or leaving such rows out leaves the total."""
     vals = [g.val(r, c) for r in rows]
     total = sum(vals, Decimal(0))
-    if stated and any(abs(total - k * stated) <= tol * k for k in (2, 3, 4)):
-        return True
+    if stated and any(abs(total - k * stated) <= max(tol * k, abs(stated) * k / 200) for k in (2, 3, 4)):
+        return True                     # within 0.5 %: a slip inside a level does not hide the levels
+    sums_of_following = 0
+    for i in range(len(vals) - 2):
+        acc, n = Decimal(0), 0
+        for v in vals[i + 1:]:
+            acc += v
+            n += 1 if v else 0
+            if acc >= vals[i]:
+                break
+        if vals[i] and acc == vals[i] and n >= 2:
+            sums_of_following += 1
+    if sums_of_following >= 2:
+        return True                     # several rows each the sum of the rows after them
     parents = Decimal(0)
     i = 0
     while i < len(vals) - 1:
