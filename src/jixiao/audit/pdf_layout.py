@@ -29,7 +29,7 @@ class Run:
         return (self.top + self.bottom) / 2
 
 
-def text_runs(page, textpage) -> list[Run]:
+def text_runs(page, textpage, vs=()) -> list[Run]:
     """The page's text as runs (pdfium's text rectangles: a run of characters on one line).
     Where the rectangles miss characters (glyphs without a box, as in fonts that are not
     embedded), the page is read character by character instead."""
@@ -46,13 +46,14 @@ def text_runs(page, textpage) -> list[Run]:
             continue
         out.append(Run(left, right, h - top, h - bottom, t))
     if sum(1 for r in out for ch in r.text if not ch.isspace()) < visible:
-        return _char_runs(textpage, h)
+        return _char_runs(textpage, h, vs)
     return out
 
 
-def _char_runs(textpage, h: float) -> list[Run]:
+def _char_runs(textpage, h: float, vs=()) -> list[Run]:
     """Runs built from single characters (a box from the origin and font size where pdfium
-    gives none): consecutive characters on one baseline, close together, make a run."""
+    gives none): consecutive characters on one baseline, close together and with no ruling
+    line between them, make a run."""
     import ctypes
 
     import pypdfium2.raw as pc
@@ -73,7 +74,8 @@ def _char_runs(textpage, h: float) -> list[Run]:
         bottom, top = y.value - 0.2 * size, y.value + 0.8 * size     # from the baseline: one line, one extent
         box = Run(left, right, h - top, h - bottom, ch)
         if cur is not None and abs(box.cy - cur.cy) < 0.5 * (cur.bottom - cur.top) and \
-                -1 <= box.x0 - cur.x1 <= 1.2 * (box.bottom - box.top) and ch != " ":
+                -1 <= box.x0 - cur.x1 <= 1.0 * (box.bottom - box.top) and ch != " " and \
+                not any(cur.x1 - SNAP <= vx <= box.x0 + SNAP and y0 <= box.cy <= y1 for vx, y0, y1 in vs):
             cur.text += ch
             cur.x1 = max(cur.x1, box.x1)
             cur.top, cur.bottom = min(cur.top, box.top), max(cur.bottom, box.bottom)
@@ -257,13 +259,13 @@ def line_dicts(runs: list[Run]) -> list[dict]:
 
 def page_layout(page) -> tuple[list[dict], list[tuple[float, list[list[str]]]], int]:
     """(lines outside tables, [(top, rows)] of the ruled tables, number of characters)."""
+    hs, vs = ruling_lines(page)
     tp = page.get_textpage()
     try:
         nchars = tp.count_chars()
-        runs = text_runs(page, tp)
+        runs = text_runs(page, tp, vs)
     finally:
         tp.close()
-    hs, vs = ruling_lines(page)
     tables = []
     used: set = set()
     for gh, gv in find_tables(hs, vs):

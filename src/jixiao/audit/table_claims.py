@@ -41,6 +41,9 @@ _CELL = re.compile(r"^[-－+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 @lru_cache(maxsize=65536)
 def parse_cell(text: str) -> Cell | None:
     t = text.strip().replace(" ", "").replace("－", "-")
+    m = re.fullmatch(r"[(（]([\d,]*\d\.\d+)[)）]", t)
+    if m:
+        t = "-" + m.group(1)            # accountants' (12.00) is −12.00
     if not t or not _CELL.match(t):
         return None
     pct = t.endswith("%")

@@ -1,0 +1,83 @@
+"""The PDF reader on PDFs written here: unit banners, tables continued over a page break under a
+repeated title, running headers and page numbers, accountants' negatives, merged header cells,
+and the facts read from a "三公" table in 元 (converted to 万元)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from audit_corpus.pdf import make_pdf
+
+from jixiao.audit import audit_file, read_document
+from jixiao.audit.facts import table_facts
+from jixiao.audit.table_claims import parse_cell
+
+HEADER = ("text", 200, 815, "某某局2024年度部门决算公开", 9)     # a running header on every page
+
+
+def _page(n: int, *items) -> list:
+    return [HEADER, *items, ("text", 290, 30, str(n), 9)]
+
+
+def test_continued_table_unit_banner_running_header_and_page_numbers(tmp_path):
+    head = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+    first = [head, ["合计", "", "30.00", "18.00", "12.00"], ["201", "一般公共服务支出", "20.00", "10.00", "10.00"],
+             ["20101", "人大事务", "12.00", "6.00", "6.00"]]
+    rest = [head, ["20102", "政协事务", "8.00", "4.00", "4.00"], ["208", "社会保障和就业支出", "10.00", "8.00", "2.00"],
+            ["20805", "行政事业单位养老支出", "10.00", "8.00", "2.00"]]
+    widths = [60, 150, 70, 70, 70]
+    pages = [
+        _page(1, ("text", 50, 760, "支出决算表", 12), ("text", 450, 740, "单位：万元", 9),
+              ("table", 50, 720, widths, 20, first)),
+        _page(2, ("text", 50, 760, "支出决算表", 12), ("text", 450, 740, "单位：万元", 9),
+              ("table", 50, 720, widths, 20, rest),
+              ("text", 50, 600, "本年支出合计30.00万元，其中：基本支出18.00万元，项目支出12.00万元。", 10)),
+        _page(3, ("text", 50, 760, "说明", 12)),
+        _page(4, ("text", 50, 760, "名词解释", 12)),
+    ]
+    p = tmp_path / "决算.pdf"
+    p.write_bytes(make_pdf(pages))
+    doc = read_document(p)
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert (t.page, t.unit, len(t.rows)) == (1, "万元", 7)          # the repeated header is dropped
+    texts = [x.text for x in doc.paragraphs]
+    assert "某某局2024年度部门决算公开" not in texts and not any(x.strip().isdigit() for x in texts)
+    assert texts.count("支出决算表") == 1                         # the repeated title is gone too
+    r = audit_file(p)
+    assert r.summary["mismatch"] == 0
+    by_cell: dict = {}
+    for c in (c for c in r.claims if "table" in c.location):
+        by_cell.setdefault((c.location["row"], c.location["column"]), []).append((c.formula, c.status))
+    # 合计 = 201 + 208 (not every row); the 类 201 = 20101 + 20102 over the page break; the
+    # 合计 column = 基本支出 + 项目支出
+    assert ("20.00+10.00=30.00", "ok") in by_cell[(1, 2)] and ("18.00+12.00=30.00", "ok") in by_cell[(1, 2)]
+    assert ("12.00+8.00=20.00", "ok") in by_cell[(2, 2)]
+    assert all(c.location["page"] in (1, 2) for c in r.claims)
+
+
+def test_three_public_table_in_yuan_gives_facts_in_wan_yuan(tmp_path):
+    rows = [["合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置及运行费", "公务用车购置及运行费", "公务接待费"],
+            ["合计", "因公出国（境）费", "小计", "公务用车购置费", "公务用车运行费", "公务接待费"],
+            ["123,400.00", "20,000.00", "93,400.00", "60,000.00", "33,400.00", "10,000.00"]]
+    pages = [[("text", 50, 780, "2024年“三公”经费财政拨款预算表", 12), ("text", 450, 760, "单位：元", 9),
+              ("table", 40, 740, [85] * 6, 20, rows)]]
+    p = tmp_path / "三公.pdf"
+    p.write_bytes(make_pdf(pages))
+    doc = read_document(p)
+    assert doc.tables[0].unit == "元"
+    r = audit_file(p)
+    got = sorted((c.location["column"], c.status, c.formula) for c in r.claims)
+    # 合计 = 出国 + 公务用车(小计) + 接待; 小计 = 购置 + 运行 — the 其中 columns never add into 合计
+    assert got == [(0, "ok", "因公出国（境）费 20,000.00 + 公务用车购置及运行费 93,400.00 + 公务接待费 10,000.00 = 123,400.00"),
+                   (2, "ok", "公务用车购置费 60,000.00 + 公务用车运行维护费 33,400.00 = 93,400.00")]
+    facts = {(f.subject, f.role): f.value for f in table_facts(doc)}
+    assert facts[("three_public_total", "budget")] == D("12.34")
+    assert facts[("three_public_vehicle_operation", "budget")] == D("3.34")
+
+
+def test_accountants_negatives_and_dashes():
+    assert parse_cell("(12.00)").value == D("-12.00")
+    assert parse_cell("（1,234.50）").value == D("-1234.50")
+    assert parse_cell("-") is None and parse_cell("—") is None
+    assert parse_cell("（1）") is None                  # a list number, not a figure
