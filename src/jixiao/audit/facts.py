@@ -11,6 +11,8 @@ different documents meet under one key; a figure whose subject is unclear is not
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -54,8 +56,9 @@ _THREE_SUBJECT = {"total": "three_public_total", "abroad": "three_public_abroad"
                   "reception": "three_public_reception"}
 
 
-def _role_of(text: str, default: str) -> str:
-    if "上年" in text:
+def _role_of(text: str, default: str, year: str = "") -> str:
+    years = re.findall(r"((?:19|20)\d{2})\s*年", text)
+    if "上年" in text or (year and years and years[-1] < year):
         return "previous_budget" if "预算" in text else "previous_actual"
     if "决算" in text or "实际" in text or "执行" in text:
         return "actual"
@@ -69,15 +72,15 @@ def table_facts(doc) -> list[Fact]:
     支出合计, 基本 / 项目支出 (支出决算表 / 支出总表), 一般公共预算财政拨款支出, 财政拨款收入, the "三公"
     total and items by 预算数 / 决算数, 机关运行经费 and 政府采购 totals. A table's title is the
     short paragraph right before it; the document's kind (决算 / 预算) gives the default role."""
-    import re
-
     from . import table_template as tt
     from .document import Paragraph, Table
     from .table_claims import analyse
 
     blocks = doc.blocks
     head = "".join(b.text for b in blocks[:8] if isinstance(b, Paragraph)) + (doc.name or "")
-    default = "actual" if "决算" in head else "budget"
+    default = "actual" if "决算" in head or "自评" in head else ("budget" if "预算" in head else "actual")
+    years = Counter(y for b in blocks if isinstance(b, Paragraph) for y in re.findall(r"((?:19|20)\d{2})\s*年", b.text))
+    year = years.most_common(1)[0][0] if years else ""
     out: list[Fact] = []
     seen: set = set()
 
@@ -108,13 +111,13 @@ def table_facts(doc) -> list[Fact]:
                     for k in _THREE_SUBJECT.values():
                         add(k, role, Decimal(0), b, 0, 0, "“三公”经费表未填数")
             continue
-        role0 = _role_of(title, default)
+        role0 = _role_of(title, default, year)
         if tt.is_three_public(g) and "三公" in title + "".join(g.headers):
             for grp in tt.three_public_cells(g):
-                role = _role_of(str(grp.get("_role", "")), role0)
+                role = _role_of(str(grp.get("_role", "")), role0, year)
                 for item, rc in grp.items():
-                    if item in _THREE_SUBJECT and rc:
-                        r, c = rc
+                    if item in _THREE_SUBJECT and rc and g.cells[rc[0]][rc[1]] is not None:
+                        r, c = rc           # a blank cell beside printed ones states nothing
                         add(_THREE_SUBJECT[item], role, g.val(r, c), b, r, c, b.rows[r][c])
             continue
         amount = [c for c in g.numeric_cols if c not in g.pct_cols]
