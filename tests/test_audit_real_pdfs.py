@@ -112,7 +112,9 @@ def test_clean_juesuan_table_facts():
             ("basic_expense", "actual"): "2336.91", ("project_expense", "actual"): "603.14",
             ("fiscal_appropriation_income", "actual"): "2940.05",
             ("general_public_budget_expense", "actual"): "2940.05",
-            ("three_public_total", "budget"): "0.95", ("three_public_reception", "budget"): "0.95"}
+            ("three_public_total", "budget"): "0.95", ("three_public_reception", "budget"): "0.95",
+            # 收入支出决算总表 p.7 总计; 财政拨款收入支出决算总表 p.13 总计 (the text's "0.3万元" is a slip)
+            ("grand_total", "actual"): "2995.39", ("fiscal_grand_total", "actual"): "2961.68"}
     for key, value in want.items():
         assert facts[key].value == D(value), key
     # its 决算数 cells are blank beside printed 预算数 ones: they state nothing

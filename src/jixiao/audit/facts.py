@@ -131,6 +131,12 @@ def table_facts(doc) -> list[Fact]:
         if "政府采购" in title and tot:
             c = next((c for c in amount if re.search(r"合计|总计", col[c])), amount[0])
             add("procurement_total", role0, g.val(tot[0], c), b, tot[0], c, b.rows[tot[0]][c])
+        if "总表" in title:             # 收入支出(决算)总表 / 财政拨款收入支出(决算)总表: 收入总计
+            subj = "fiscal_grand_total" if "财政拨款" in title else "grand_total"
+            for r in range(g.header_rows, len(b.rows)):
+                if re.fullmatch(r"(收入)?总计", re.sub(r"\s+", "", g.label(r))) and g.cells[r][amount[0]]:
+                    add(subj, role0, g.val(r, amount[0]), b, r, amount[0], b.rows[r][amount[0]])
+                    break
         if not tot:
             continue
         r = tot[0]
@@ -151,3 +157,8 @@ def table_facts(doc) -> list[Fact]:
             if fin is not None:
                 add("fiscal_appropriation_income", role0, g.val(r, fin), b, r, fin, b.rows[r][fin])
     return out
+
+
+# subjects the template's 总表 state (the text's 收入支出总计 / 财政拨款收入支出总计 meet them here)
+SUBJECTS.setdefault("grand_total", "收入支出总计")
+SUBJECTS.setdefault("fiscal_grand_total", "财政拨款收入支出总计")
