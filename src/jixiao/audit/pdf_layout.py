@@ -180,6 +180,8 @@ def table_cells(gh, gv, runs: list[Run]):
     if len(ys) < 2 or len(xs) < 2:
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
+    if nr * nc < 2:
+        return None                     # a frame round a text block is no table
     root = list(range(nr * nc))
 
     def find(i):
