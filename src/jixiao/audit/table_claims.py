@@ -90,6 +90,11 @@ class Grid:
             return t.strip()
         return f"第{r + 1}行"
 
+    def codes_cols(self) -> list[int]:
+        """Columns that hold 科目编码 or sequence numbers (never summed)."""
+        return [c for c, h in enumerate(self.headers) if any(k in h for k in _SEQ) or
+                (self.header_cells and any(x in ("类", "款", "项") for x in self.header_cells[c]))]
+
     def val(self, r: int, c: int) -> Decimal:
         cell = self.cells[r][c]
         return cell.value if cell else Decimal(0)
@@ -562,8 +567,13 @@ def total_columns(g: Grid) -> list[Claim]:
     amount_cols = [c for c in g.numeric_cols if c not in g.pct_cols]
     sums = [c for c in amount_cols if g.roles[c] == "sum" or
             re.fullmatch(r"(本年|全年|本期)?[^\d]{0,6}?(合计|总计)", g.headers[c] or "")]
-    if len(sums) != 1 or not g.header_cells:
+    if not g.header_cells:
         return out
+    out += _group_totals(g) + _carry_over(g)
+    if len(sums) != 1:
+        return out
+    if out:
+        return out                      # the header has groups: the flat rule does not hold
     sc = sums[0]
     others = [c for c in amount_cols if c != sc]
     if len(others) < 2 or not ts.flat_header(g.header_cells, amount_cols) or \
@@ -579,6 +589,86 @@ def total_columns(g: Grid) -> list[Claim]:
         exact = sum((g.val(r, c) for c in parts), Decimal(0))
         judge(cl, exact, cell.decimals)
         cl.formula = "+".join(fmt(g.val(r, c)) for c in parts) + f"={fmt(exact)}"
+        out.append(cl)
+    return out
+
+
+_TOTAL_WORD = re.compile(r"(本年|全年|本期)?[^\d]{0,6}?(合计|小计|总计)")
+
+
+def _path(g: Grid, c: int) -> list[str]:
+    """A column's header cells top-down, repeats (a merged cell) and blanks left out."""
+    out: list[str] = []
+    for x in g.header_cells[c]:
+        x = re.sub(r"\s+", "", x)
+        if x and (not out or out[-1] != x):
+            out.append(x)
+    return out
+
+
+def _money_cols(g: Grid) -> list[int]:
+    """Columns whose body holds figures or nothing (a blank column of a template is zeros)."""
+    rows = g.table.rows
+    body = range(g.header_rows, len(rows))
+    return [c for c in range(len(rows[0])) if c not in g.pct_cols and any(g.cells[r][c] for r in body) is not None
+            and all(g.cells[r][c] is not None or rows[r][c].strip() in ("", "-", "—", "－", "/") for r in body)
+            and c not in g.codes_cols()]
+
+
+def _group_totals(g: Grid) -> list[Claim]:
+    """A 小计 / 合计 column under a heading spanning several columns (本年支出: 小计 | 基本支出 |
+    项目支出) adds up the other columns under that heading."""
+    out: list[Claim] = []
+    money = _money_cols(g)
+    paths = {c: _path(g, c) for c in money}
+    for sc in money:
+        p = paths[sc]
+        if len(p) < 2 or not _TOTAL_WORD.fullmatch(p[-1]) or g.cells and all(
+                g.cells[r][sc] is None for r in _body_rows(g)):
+            continue
+        parts = [c for c in money if c != sc and len(paths[c]) == len(p) and paths[c][:-1] == p[:-1]
+                 and not _TOTAL_WORD.fullmatch(paths[c][-1])]
+        if len(parts) < 2:
+            continue
+        for r in _body_rows(g):
+            cell = g.cells[r][sc]
+            if cell is None or all(g.cells[r][c] is None for c in parts):
+                continue
+            cl = _claim(g, "table_total", r, sc, [(r, c) for c in parts])
+            exact = sum((g.val(r, c) for c in parts), Decimal(0))
+            judge_sum(cl, exact, cell.decimals, len(parts))
+            cl.formula = " + ".join(f"{paths[c][-1]} {fmt(g.val(r, c))}" for c in parts) + f" = {fmt(exact)}"
+            if cl.status == "mismatch" and any(ts.is_sub(paths[c][-1]) or ts.is_sub(paths[c][0]) for c in parts):
+                unverifiable(cl, "“其中”各列可能只列出一部分（或互相包含），不一定合成小计")
+            out.append(cl)
+    return out
+
+
+def _carry_over(g: Grid) -> list[Claim]:
+    """年末结转和结余 = 年初结转和结余 + 本年收入 − 本年支出, where the columns are named so."""
+    money = _money_cols(g)
+    names = {c: "".join(_path(g, c)) for c in money}
+
+    def one(rx, extra=None):
+        cs = [c for c in money if re.search(rx, names[c]) and (extra is None or extra(c))]
+        return cs[0] if len(cs) == 1 else None
+
+    start = one(r"年初.*结转")
+    end = one(r"年末.*结转")
+    inc = one(r"本年收入")
+    exp = one(r"本年支出", lambda c: len(_path(g, c)) == 1 or bool(_TOTAL_WORD.fullmatch(_path(g, c)[-1])))
+    if None in (start, end, inc, exp):
+        return []
+    out = []
+    for r in _body_rows(g):
+        cell = g.cells[r][end]
+        if cell is None or all(g.cells[r][c] is None for c in (start, inc, exp)):
+            continue
+        cl = _claim(g, "table_identity", r, end, [(r, start), (r, inc), (r, exp)])
+        exact = g.val(r, start) + g.val(r, inc) - g.val(r, exp)
+        judge(cl, exact, cell.decimals)
+        cl.formula = (f"年初结转和结余 {fmt(g.val(r, start))} + 本年收入 {fmt(g.val(r, inc))} − 本年支出 "
+                      f"{fmt(g.val(r, exp))} = {fmt(exact)}")
         out.append(cl)
     return out
 
