@@ -81,3 +81,32 @@ def test_accountants_negatives_and_dashes():
     assert parse_cell("（1,234.50）").value == D("-1234.50")
     assert parse_cell("-") is None and parse_cell("—") is None
     assert parse_cell("（1）") is None                  # a list number, not a figure
+
+
+def _claims(rows):
+    from jixiao.audit import audit_document
+    from jixiao.audit.document import DocumentBuilder
+
+    b = DocumentBuilder("t")
+    b.table(rows)
+    return audit_document(b.doc).claims
+
+
+def test_subtotal_under_a_spanning_heading_and_carry_over():
+    # 政府性基金 table of the template: 本年支出 spans 小计 | 基本支出 | 项目支出 (merged cell repeated)
+    head1 = ["科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", "本年支出", "本年支出", "年末结转和结余"]
+    head2 = ["科目编码", "科目名称", "年初结转和结余", "本年收入", "小计", "基本支出", "项目支出", "年末结转和结余"]
+    rows = [head1, head2,
+            ["212", "城乡社区支出", "10.00", "50.00", "45.00", "5.00", "40.00", "15.00"],
+            ["229", "其他支出", "0.00", "20.00", "20.00", "", "20.00", "1.00"]]    # 0 + 20 − 20 ≠ 1
+    got = {(c.location["row"], c.location["column"], c.kind): c.status for c in _claims(rows)}
+    assert got[(2, 4, "table_total")] == "ok" and got[(3, 4, "table_total")] == "ok"
+    assert got[(2, 7, "table_identity")] == "ok" and got[(3, 7, "table_identity")] == "mismatch"
+
+
+def test_subset_columns_under_qizhong_are_not_a_sum():
+    # 政府采购 小计 with "其中：预留给中小企业 / 其中：小微企业" — subsets, not parts
+    head1 = ["项目", "政府采购", "政府采购", "政府采购"]
+    head2 = ["项目", "小计", "其中：预留中小企业", "其中：预留小微企业"]
+    cs = _claims([head1, head2, ["甲", "100.00", "60.00", "20.00"]])
+    assert [(c.location["column"], c.status) for c in cs] == [(1, "unverifiable")]
