@@ -110,3 +110,12 @@ def test_subset_columns_under_qizhong_are_not_a_sum():
     head2 = ["项目", "小计", "其中：预留中小企业", "其中：预留小微企业"]
     cs = _claims([head1, head2, ["甲", "100.00", "60.00", "20.00"]])
     assert [(c.location["column"], c.status) for c in cs] == [(1, "unverifiable")]
+
+
+def test_codes_split_over_columns_written_in_full():
+    # 类 | 款 | 项 columns each holding the full code (201 | 20106 | 2010601), a 款 slip of 1.00
+    rows = [["类", "款", "项", "科目名称", "金额"], ["合计", "", "", "", "30.00"],
+            ["201", "", "", "一般公共服务支出", "30.00"], ["201", "20106", "", "财政事务", "31.00"],
+            ["201", "20106", "2010601", "行政运行", "10.00"], ["201", "20106", "2010602", "一般行政管理事务", "20.00"]]
+    got = [(c.location["row"], c.status, c.formula) for c in _claims(rows)]
+    assert got == [(1, "ok", "30.00=30.00"), (2, "mismatch", "31.00=31.00"), (3, "mismatch", "10.00+20.00=30.00")]

@@ -131,7 +131,7 @@ def analyse(t: Table) -> Grid | None:
     numeric, pct = [], []
     body = range(h, len(rows))
     for c in range(width):
-        if any(k in headers[c] for k in _SEQ):
+        if any(k in headers[c] for k in _SEQ) or any(rows[r][c].strip() in ("类", "款", "项") for r in range(h)):
             continue
         filled = [rows[r][c].strip() for r in body if rows[r][c].strip() not in ("", "-", "—", "/", "－")]
         nums = [cells[r][c] for r in body if cells[r][c] is not None]

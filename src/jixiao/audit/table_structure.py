@@ -66,7 +66,10 @@ def row_codes(rows, body: range, code_cols: list[int], label_of) -> dict[int, st
             parts = [rows[r][c].strip() for c in code_cols]
             if parts and all(p.isdigit() or not p for p in parts):
                 joined = [p for p in parts if p]
-                if joined and (len(joined) == 1 or all(_CODE_PART.match(p) for p in joined)):
+                if joined and all(b.startswith(a) for a, b in zip(joined, joined[1:], strict=False)) \
+                        and len(joined) > 1 and len(joined[-1]) > len(joined[0]):
+                    code = joined[-1]           # 201 | 20106 | 2010601: each column the full code
+                elif joined and (len(joined) == 1 or all(_CODE_PART.match(p) for p in joined)):
                     code = "".join(joined)
         if not code:
             m = _LABEL_CODE.match(label_of(r))
