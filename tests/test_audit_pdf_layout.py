@@ -119,3 +119,15 @@ def test_codes_split_over_columns_written_in_full():
             ["201", "20106", "2010601", "行政运行", "10.00"], ["201", "20106", "2010602", "一般行政管理事务", "20.00"]]
     got = [(c.location["row"], c.status, c.formula) for c in _claims(rows)]
     assert got == [(1, "ok", "30.00=30.00"), (2, "mismatch", "31.00=31.00"), (3, "mismatch", "10.00+20.00=30.00")]
+
+
+def test_landscape_page_written_with_rotate_reads_as_shown(tmp_path):
+    # an upright A4 page with /Rotate 90 and its content turned: read in the order it is shown
+    rows = [["a", "1.00"], ["b", "2.00"], ["c", "3.00"]]
+    page = [("table", 50, 520, [80, 80], 20, rows),
+            ("text", 50, 400, "支出合计3.00万元，其中：甲1.00万元，乙2.00万元。", 10)]
+    p = tmp_path / "横向.pdf"
+    p.write_bytes(make_pdf([page], rotate=90))
+    doc = read_document(p)
+    assert [r[1] for r in doc.tables[0].rows] == ["1.00", "2.00", "3.00"]
+    assert doc.paragraphs[0].text == "支出合计3.00万元，其中：甲1.00万元，乙2.00万元。"

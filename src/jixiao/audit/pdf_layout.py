@@ -29,11 +29,29 @@ class Run:
         return (self.top + self.bottom) / 2
 
 
+def visual(page):
+    """A function mapping a box in PDF user space (left, bottom, right, top) to the page as it
+    is shown — (x0, x1, top, bottom) from the top-left — whatever the page's /Rotate."""
+    rot = page.get_rotation() % 360
+    w, h = page.get_width(), page.get_height()          # as shown
+    if rot in (90, 270):
+        w0, h0 = h, w                                   # unrotated width and height
+    else:
+        w0, h0 = w, h
+    if rot == 90:
+        return lambda lft, b, r, t: (b, t, lft, r)
+    if rot == 180:
+        return lambda lft, b, r, t: (w0 - r, w0 - lft, b, t)
+    if rot == 270:
+        return lambda lft, b, r, t: (h0 - t, h0 - b, w0 - r, w0 - lft)
+    return lambda lft, b, r, t: (lft, r, h0 - t, h0 - b)
+
+
 def text_runs(page, textpage, vs=()) -> list[Run]:
     """The page's text as runs (pdfium's text rectangles: a run of characters on one line).
     Where the rectangles miss characters (glyphs without a box, as in fonts that are not
     embedded), the page is read character by character instead."""
-    h = page.get_height()
+    vis = visual(page)
     out = []
     n = textpage.count_rects()
     whole = textpage.get_text_range()
@@ -44,13 +62,13 @@ def text_runs(page, textpage, vs=()) -> list[Run]:
         t = t.replace("\r", "").replace("\n", "")
         if not t.strip():
             continue
-        out.append(Run(left, right, h - top, h - bottom, t))
+        out.append(Run(*vis(left, bottom, right, top), t))
     if sum(1 for r in out for ch in r.text if not ch.isspace()) < visible:
-        return _char_runs(textpage, h, vs)
+        return _char_runs(textpage, vis, vs)
     return out
 
 
-def _char_runs(textpage, h: float, vs=()) -> list[Run]:
+def _char_runs(textpage, vis, vs=()) -> list[Run]:
     """Runs built from single characters (a box from the origin and font size where pdfium
     gives none): consecutive characters on one baseline, close together and with no ruling
     line between them, make a run."""
@@ -69,10 +87,13 @@ def _char_runs(textpage, h: float, vs=()) -> list[Run]:
         left, bottom, right, top = textpage.get_charbox(i)
         size = pc.FPDFText_GetFontSize(textpage.raw, i) or 10.0
         pc.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
-        if right - left < 0.01:
-            left, right = x.value, x.value + size
-        bottom, top = y.value - 0.2 * size, y.value + 0.8 * size     # from the baseline: one line, one extent
-        box = Run(left, right, h - top, h - bottom, ch)
+        vx, _, vy, _ = vis(x.value, y.value, x.value, y.value)
+        if right - left > 0.01 or top - bottom > 0.01:
+            x0, x1, _, _ = vis(left, bottom, right, top)
+        else:
+            x0, x1 = vx, vx + size
+        # one line, one extent: from the baseline as shown
+        box = Run(x0, max(x1, x0 + 0.1), vy - 0.8 * size, vy + 0.2 * size, ch)
         if cur is not None and abs(box.cy - cur.cy) < 0.5 * (cur.bottom - cur.top) and \
                 -1 <= box.x0 - cur.x1 <= 1.0 * (box.bottom - box.top) and ch != " " and \
                 not any(cur.x1 - SNAP <= vx <= box.x0 + SNAP and y0 <= box.cy <= y1 for vx, y0, y1 in vs):
@@ -93,14 +114,13 @@ def ruling_lines(page) -> tuple[list[tuple[float, float, float]], list[tuple[flo
     of drawn rectangles."""
     import pypdfium2.raw as pc
 
-    h = page.get_height()
+    vis = visual(page)
     hs, vs = [], []
     for obj in page.get_objects(filter=[pc.FPDF_PAGEOBJ_PATH], max_depth=4):
         try:
-            left, bottom, right, top = obj.get_bounds()
+            left, right, y0, y1 = vis(*obj.get_bounds())
         except Exception:  # noqa: BLE001 - an odd path is skipped
             continue
-        y0, y1 = h - top, h - bottom
         w, ht = right - left, y1 - y0
         if w < 0.5 and ht < 0.5:
             continue
