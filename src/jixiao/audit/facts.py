@@ -57,9 +57,11 @@ _THREE_SUBJECT = {"total": "three_public_total", "abroad": "three_public_abroad"
 
 
 def _role_of(text: str, default: str, year: str = "") -> str:
+    text = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", text)    # fund names are no roles
     years = re.findall(r"((?:19|20)\d{2})\s*年", text)
     if "上年" in text or (year and years and years[-1] < year):
-        return "previous_budget" if "预算" in text else "previous_actual"
+        budget = "预算" in text or (default == "budget" and "决算" not in text and "实际" not in text)
+        return "previous_budget" if budget else "previous_actual"
     if "决算" in text or "实际" in text or "执行" in text:
         return "actual"
     if "预算" in text:
@@ -114,7 +116,11 @@ def table_facts(doc) -> list[Fact]:
         role0 = _role_of(title, default, year)
         if tt.is_three_public(g) and "三公" in title + "".join(g.headers):
             for grp in tt.three_public_cells(g):
-                role = _role_of(str(grp.get("_role", "")), role0, year)
+                r0 = next(v for k, v in grp.items() if k != "_role" and v)[0]
+                row_text = "".join(x for c, x in enumerate(b.rows[r0]) if g.cells[r0][c] is None)
+                if re.search(r"增减|变化|变动|差额|比上年|较上年", row_text):
+                    continue                # a row of changes states no level
+                role = _role_of(row_text + str(grp.get("_role", "")), role0, year)
                 for item, rc in grp.items():
                     if item in _THREE_SUBJECT and rc and g.cells[rc[0]][rc[1]] is not None:
                         r, c = rc           # a blank cell beside printed ones states nothing

@@ -87,7 +87,7 @@ def three_public_cells(g) -> list[dict]:
         if item:
             col_items[c] = (item, role)
     if len({it for it, _ in col_items.values()}) >= 3:
-        roles = {role for _, role in col_items.values()}
+        roles = list(dict.fromkeys(role for _, role in col_items.values()))     # left to right
         for r in body:
             for role in roles:
                 grp: dict = {}
