@@ -176,10 +176,32 @@ def test_budget_totals_verify(name, table, row, column, formula):
     assert cs and cs[0].status == "ok"
 
 
-@pytest.mark.parametrize("name", ["02_深圳_2026年深圳市信访局部门预算.pdf", "05_苏州_审计局_2026年部门预算.pdf",
-                                  "09_无锡_发展和改革局_2026年部门预算.pdf", "11_珠海_2026年珠海市商务局部门预算.pdf"])
+# the tables of all 11 budgets: no 不符 (before this work they gave 1,206, all false — a total
+# added to itself, 类 + 款 + 项 all added, 其中 columns added in); the least each verifies
+BUDGET_TABLES = {
+    "01_深圳_2026年深圳市卫生健康委员会部门预算.pdf": 300, "02_深圳_2026年深圳市信访局部门预算.pdf": 200,
+    "03_广州_交通运输局_2026年部门预算.pdf": 600, "04_广州_2026年广州市卫生健康委员会部门预算.pdf": 1000,
+    "05_苏州_审计局_2026年部门预算.pdf": 200, "06_苏州_2026年苏州市交通运输局部门预算.pdf": 250,
+    "07_杭州_交通运输局_2026年部门预算.pdf": 5, "08_无锡_水务局_2026年部门预算.pdf": 250,
+    "09_无锡_发展和改革局_2026年部门预算.pdf": 250, "10_泉州_公安局_2026年部门预算.pdf": 50,
+    "11_珠海_2026年珠海市商务局部门预算.pdf": 300,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUDGET_TABLES))
 def test_budget_tables_give_no_mismatch(name):
-    # before this work these four gave 35 + 34 + 47 + 105 不符, all false; none was a real slip
     r = audit_file(_need(BUDGETS / name))
     assert [c.where for c in r.mismatches if "table" in c.location] == []
-    assert sum(1 for c in r.claims if "table" in c.location and c.status in ("ok", "rounding")) >= 100
+    verified = sum(1 for c in r.claims if "table" in c.location and c.status in ("ok", "rounding"))
+    assert verified >= BUDGET_TABLES[name]
+    assert all(c.location.get("page") for c in r.claims)
+
+
+def test_budget_with_unmarked_levels_stays_unverifiable():
+    # 杭州交通 p.22 收支总表: 类, 款 and 项 names without codes or numbers. Checked by hand: the
+    # list is not consistent inside — 一般公共服务支出 6,651.38 over 1.98 + 6,700.00 = 6,701.98 — but
+    # no total of it is provable from the layout, so 本年支出合计 is 无法核实, never 不符
+    r = audit_file(_need(BUDGETS / "07_杭州_交通运输局_2026年部门预算.pdf"))
+    c = [c for c in r.claims if c.location.get("table") == 0 and c.location["row"] == 47
+         and c.location["column"] == 3]
+    assert c and c[0].status == "unverifiable" and "分级" in c[0].reason
