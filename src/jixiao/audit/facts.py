@@ -79,8 +79,9 @@ def table_facts(doc) -> list[Fact]:
     from .table_claims import analyse
 
     blocks = doc.blocks
-    head = "".join(b.text for b in blocks[:8] if isinstance(b, Paragraph)) + (doc.name or "")
-    default = "actual" if "决算" in head or "自评" in head else ("budget" if "预算" in head else "actual")
+    head = "".join(b.text for b in blocks[:12] if isinstance(b, Paragraph)) + (doc.name or "")
+    head = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", head)
+    default = "actual" if head.count("决算") + head.count("自评") >= head.count("预算") else "budget"
     years = Counter(y for b in blocks if isinstance(b, Paragraph) for y in re.findall(r"((?:19|20)\d{2})\s*年", b.text))
     year = years.most_common(1)[0][0] if years else ""
     out: list[Fact] = []
@@ -100,10 +101,10 @@ def table_facts(doc) -> list[Fact]:
             continue
         title = ""
         j = i - 1
-        while j >= 0 and isinstance(blocks[j], Paragraph) and len(blocks[j].text) <= 60 and len(title) < 80:
+        while j >= 0 and isinstance(blocks[j], Paragraph) and len(blocks[j].text) <= 80 and len(title) < 80:
             title = blocks[j].text + title
             j -= 1
-        title = re.sub(r"\s+", "", title)
+        title = re.sub(r"\s+", "", title).split("。")[-1]     # a note ending the table before is no title
         g = analyse(b)
         if g is None:
             allt = "".join("".join(r) for r in b.rows)
@@ -113,7 +114,7 @@ def table_facts(doc) -> list[Fact]:
                     for k in _THREE_SUBJECT.values():
                         add(k, role, Decimal(0), b, 0, 0, "“三公”经费表未填数")
             continue
-        role0 = _role_of(title, default, year)
+        role0 = _role_of(re.sub(r"实际|执行", "", title), default, year)
         if tt.is_three_public(g) and "三公" in title + "".join(g.headers):
             for grp in tt.three_public_cells(g):
                 r0 = next(v for k, v in grp.items() if k != "_role" and v)[0]
