@@ -205,3 +205,16 @@ def test_budget_with_unmarked_levels_stays_unverifiable():
     c = [c for c in r.claims if c.location.get("table") == 0 and c.location["row"] == 47
          and c.location["column"] == 3]
     assert c and c[0].status == "unverifiable" and "分级" in c[0].reason
+
+
+def test_seeded_version_mismatches_exactly_at_the_seeded_places(seeded):
+    """With the sentence audit of issue 10 (``jixiao.audit.compare``, branch h/text) in place, the
+    测试问题版本 gives 不符 at each seeded arithmetic problem and nowhere else: p.18 下降1.87% of a
+    total stated as 0; p.19 and p.20 "决算数大于预算数" (1,511.89 < 1,560.05; 80.38 < 80.81); p.21
+    "决算数等于预算数" (60.99 ≠ 62.29); p.22 三公 预算 0.95 against the blank table of p.15 — and at
+    the one real slip it shares with the clean document, p.19 "占71.73%" (2,106.66 / 2,940.05 =
+    71.65%). Until that module is merged this integration check cannot run."""
+    pytest.importorskip("jixiao.audit.compare", reason="the sentence audit of issue 10 is not merged yet")
+    got = sorted((c.location.get("page"), "table" in c.location) for c in seeded.mismatches)
+    assert got == [(18, False), (19, False), (19, False), (20, False), (21, False), (22, False)], \
+        [(c.where, c.kind, c.text[:40]) for c in seeded.mismatches]
