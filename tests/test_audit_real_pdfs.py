@@ -49,8 +49,12 @@ def _at(result, table, row, column, kind="table_total"):
 # --- the clean 2024 部门决算 of 上海市普陀区财政局 (25 pages) ------------------------------------
 
 def test_clean_juesuan_has_no_mismatch_and_is_verified_from_its_tables(clean):
-    s = clean.summary
-    assert s["mismatch"] == 0, [(c.where, c.text, c.formula) for c in clean.mismatches]
+    # the tables give none; a sentence may give one, the document's real slip on p.21:
+    # "一般公共服务支出（类）2106.66万元，占71.73%" — 2,106.66 / 2,940.05 = 71.65% (hand-checked; the
+    # four shares it lists add to 100.07%)
+    assert [c.where for c in clean.mismatches if "table" in c.location] == []
+    assert all(c.location.get("page") == 21 and "71.73%" in c.text for c in clean.mismatches), \
+        [(c.where, c.text, c.formula) for c in clean.mismatches]
     verified = [c for c in clean.claims if c.status in ("ok", "rounding")]
     assert len(verified) >= 60
     assert sum(1 for c in verified if "table" in c.location) >= 0.8 * len(verified)
