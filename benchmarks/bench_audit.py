@@ -3,6 +3,7 @@ published .txt at run time) and a ~100-page generated .docx.
 
     python benchmarks/bench_audit.py [--sections 70] [--repeat 5]
     python benchmarks/bench_audit.py --accuracy     # the full mutation corpus: recall, false mismatches
+    python benchmarks/bench_audit.py --pdf           # real published PDFs: audit time ÷ pypdfium2 text time
 
 Prints one line per case: pages (estimated), claims, seconds (median of the runs, read + audit)
 and the CLI wall time (new process, imports included).
@@ -120,12 +121,54 @@ def read_and_audit(doc):
     return audit_document(doc)
 
 
+CORPUS = ROOT.parent / "shared" / "corpus"
+PDFS = [CORPUS / "juesuan" / "上海市普陀区财政局2024年度部门决算.pdf",
+        CORPUS / "budgets" / "05_苏州_审计局_2026年部门预算.pdf"]
+
+
+def pdf_floor(path: Path) -> float:
+    """Seconds pypdfium2 needs to extract every page's text: the floor a PDF audit is measured against."""
+    import pypdfium2 as pdfium
+
+    t = time.perf_counter()
+    pdf = pdfium.PdfDocument(str(path))
+    for i in range(len(pdf)):
+        pdf[i].get_textpage().get_text_range()
+    pdf.close()
+    return time.perf_counter() - t
+
+
+def pdf_ratio(repeat: int) -> int:
+    """In one run, per PDF: median audit time (read + audit, in-process), median pypdfium2 text
+    time, and their ratio (goal: ≤ 8×)."""
+    for path in PDFS:
+        if not path.exists():
+            print(f"{path.name}: absent (../shared/corpus)")
+            continue
+        audit_t, floor_t = [], []
+        result = None
+        for _ in range(repeat):
+            for f in (find_numbers, sentences, parse_cell):
+                f.cache_clear()
+            t = time.perf_counter()
+            result = audit_file(path)
+            audit_t.append(time.perf_counter() - t)
+            floor_t.append(pdf_floor(path))
+        a, f = statistics.median(audit_t), statistics.median(floor_t)
+        print(f"{path.name}: {result.tables} tables, {len(result.claims)} claims {result.summary}; "
+              f"audit {a:.3f} s, pypdfium2 text {f:.3f} s, ratio {a / f:.1f}× (median of {repeat})")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sections", type=int, default=70, help="generated report: sections (~1.4 pages each)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--accuracy", action="store_true", help="run the full mutation corpus instead (minutes)")
+    ap.add_argument("--pdf", action="store_true", help="real PDFs of ../shared/corpus: ratio to pypdfium2's text time")
     a = ap.parse_args(argv)
+    if a.pdf:
+        return pdf_ratio(a.repeat)
     if a.accuracy:
         with tempfile.TemporaryDirectory() as tmp:
             accuracy(Path(tmp))

@@ -384,7 +384,9 @@ def test_hierarchical_tables_add_up_their_top_level_rows():
              ["208", "社会保障", "3.00", "4.00"], ["合计", "合计", "13.00", "16.00"]]
     sub = [["项目", "金额"], ["基本支出", "10.00"], ["其中：人员经费", "6.00"], ["项目支出", "5.00"], ["合计", "15.00"]]
     cs = claims_of(tables=[codes, sub])
-    assert [(c.location["table"], c.status) for c in cs] == [(0, "ok"), (0, "ok"), (1, "ok")]
+    # the 类 201 is checked against its 款 (6 + 4, 7 + 5), the 合计 against the 类 only
+    assert [(c.location["table"], c.location["row"], c.status) for c in cs] == [
+        (0, 1, "ok"), (0, 1, "ok"), (0, 5, "ok"), (0, 5, "ok"), (1, 4, "ok")]
 
 
 def test_change_sentence_opening_with_the_comparison():

@@ -8,9 +8,12 @@ def _hex(text: str) -> str:
     return "".join(f"{ord(ch):04X}" for ch in text)
 
 
-def make_pdf(pages: list[list[tuple]], *, with_text: bool = True) -> bytes:
+def make_pdf(pages: list[list[tuple]], *, with_text: bool = True, rotate: int = 0) -> bytes:
     """``pages``: each a list of ('text', x, y, string, size) and ('table', x, y, col_widths,
-    row_height, rows). Coordinates in points from the bottom left of an A4 page."""
+    row_height, rows). Coordinates in points from the bottom left of an A4 page. ``rotate=90``
+    writes a landscape page as many publishers do: an upright A4 MediaBox with /Rotate 90 and
+    the content turned so that it shows upright (coordinates are then those of the page as
+    shown, 842 wide and 595 high)."""
     objs: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -57,10 +60,13 @@ def make_pdf(pages: list[list[tuple]], *, with_text: bool = True) -> bytes:
             elif it[0] == "rect":
                 _, x, y, w, h = it
                 ops.append(f"{x} {y} {w} {h} re f")
+        if rotate == 90:
+            ops = ["q 0 1 -1 0 595 0 cm", *ops, "Q"]
         content = "\n".join(ops).encode()
         cid_ = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-                            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_id_placeholder, cid_, font)))
+        rot = b" /Rotate %d" % rotate if rotate else b""
+        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842]%s /Contents %d 0 R "
+                            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_id_placeholder, rot, cid_, font)))
     kids = " ".join(f"{p} 0 R" for p in page_ids).encode()
     pages_id = add(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(page_ids))
     assert pages_id == pages_id_placeholder

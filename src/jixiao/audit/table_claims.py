@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from . import table_structure as ts
+from . import table_template as tt
 from .document import Table
 from .recompute import Claim, fmt, judge, unverifiable
 
@@ -39,6 +41,9 @@ _CELL = re.compile(r"^[-－+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 @lru_cache(maxsize=65536)
 def parse_cell(text: str) -> Cell | None:
     t = text.strip().replace(" ", "").replace("－", "-")
+    m = re.fullmatch(r"[(（]([\d,]*\d\.\d+)[)）]", t)
+    if m:
+        t = "-" + m.group(1)            # accountants' (12.00) is −12.00
     if not t or not _CELL.match(t):
         return None
     pct = t.endswith("%")
@@ -72,27 +77,45 @@ class Grid:
     pct_cols: list[int]
     total_rows: dict          # row → '合计' | '小计'
     roles: dict               # column → role
+    header_cells: list = None     # column → its header cells top-down
+    codes: dict = None            # row → 科目编码 (digits), where the rows carry codes
 
     def label(self, r: int) -> str:
         row = self.table.rows[r]
         for c, t in enumerate(row):
             if c in self.numeric_cols or not t.strip():
                 continue
-            if any(k in self.headers[c] for k in _SEQ):
+            if any(k in self.headers[c] for k in _SEQ) or t.strip().isdigit():
                 continue
             return t.strip()
         return f"第{r + 1}行"
+
+    def codes_cols(self) -> list[int]:
+        """Columns that hold 科目编码 or sequence numbers (never summed)."""
+        return [c for c, h in enumerate(self.headers) if any(k in h for k in _SEQ) or
+                (self.header_cells and any(x in ("类", "款", "项") for x in self.header_cells[c]))]
 
     def val(self, r: int, c: int) -> Decimal:
         cell = self.cells[r][c]
         return cell.value if cell else Decimal(0)
 
 
+def _column_numbers(row, cells) -> bool:
+    """A row numbering the columns (栏次 1 2 3 …, or ** 1 2 3): part of the header."""
+    if any(re.sub(r"\s+", "", x) in ("栏次", "行次", "**", "*") for x in row):
+        return True
+    nums = [x for x in cells if x is not None]
+    return len(nums) >= 3 and all(x.decimals == 0 and not x.pct and "," not in x.text for x in nums) and \
+        [int(x.value) for x in nums] == list(range(int(nums[0].value), int(nums[0].value) + len(nums))) \
+        and nums[0].value in (0, 1)
+
+
 def analyse(t: Table) -> Grid | None:
     rows = t.rows
     cells = [[parse_cell(x) for x in row] for row in rows]
     h = 0
-    while h < len(rows) and not any(x is not None and not _is_year(x) for x in cells[h]):
+    while h < len(rows) and (not any(x is not None and not _is_year(x) for x in cells[h])
+                             or _column_numbers(rows[h], cells[h])):
         h += 1
     if h >= len(rows):
         return None
@@ -108,7 +131,7 @@ def analyse(t: Table) -> Grid | None:
     numeric, pct = [], []
     body = range(h, len(rows))
     for c in range(width):
-        if any(k in headers[c] for k in _SEQ):
+        if any(k in headers[c] for k in _SEQ) or any(rows[r][c].strip() in ("类", "款", "项") for r in range(h)):
             continue
         filled = [rows[r][c].strip() for r in body if rows[r][c].strip() not in ("", "-", "—", "/", "－")]
         nums = [cells[r][c] for r in body if cells[r][c] is not None]
@@ -129,7 +152,14 @@ def analyse(t: Table) -> Grid | None:
                 totals[r] = "小计" if "小" in x else "合计"
                 break
     roles = {c: _role(headers[c], c in pct) for c in numeric}
-    return Grid(t, h, headers, cells, numeric, pct, totals, roles)
+    g = Grid(t, h, headers, cells, numeric, pct, totals, roles,
+             [[rows[r][c].strip() for r in range(h)] for c in range(width)], {})
+    ccols = ts.code_columns(headers, rows, body, numeric)
+    g.codes = ts.row_codes(rows, body, ccols, g.label)
+    for r in list(totals):
+        if r in g.codes:
+            del totals[r]               # a coded row named …合计 is a 科目, not the table's total
+    return g
 
 
 _AMOUNT_ROLES = {
@@ -330,80 +360,6 @@ def _column_total(g: Grid, c: int) -> Decimal | None:
 
 # --- 合计 rows and columns -----------------------------------------------------------------
 
-@extractor("total_rows")
-def total_rows(g: Grid) -> list[Claim]:
-    out: list[Claim] = []
-    body = list(_body_rows(g))
-    details = [r for r in body if r not in g.total_rows]
-    for tr, kind in g.total_rows.items():
-        if kind == "小计":
-            prev = [r for r in g.total_rows if r < tr]
-            lo = max(prev) if prev else g.header_rows - 1
-            rows = [r for r in details if lo < r < tr]
-        elif tr == body[0]:                       # 合计 first, details below it
-            nxt = [r for r in g.total_rows if r > tr and g.total_rows[r] == "合计"]
-            hi = min(nxt) if nxt else len(g.table.rows)
-            rows = [r for r in details if tr < r < hi]
-        else:
-            prev = [r for r in g.total_rows if r < tr and g.total_rows[r] == "合计"]
-            lo = max(prev) if prev else g.header_rows - 1
-            rows = [r for r in details if lo < r < tr]
-        rows = _top_level(g, rows)
-        if len(rows) < 2:
-            continue
-        for c in g.numeric_cols:
-            if c in g.pct_cols:
-                continue
-            cell = g.cells[tr][c]
-            if cell is None:
-                continue
-            parts = [r for r in rows if g.cells[r][c] is not None]
-            if not parts:
-                continue
-            cl = _claim(g, "table_total", tr, c, [(r, c) for r in parts])
-            exact = sum((g.val(r, c) for r in rows), Decimal(0))
-            judge(cl, exact, cell.decimals)
-            cl.formula = "+".join(fmt(g.val(r, c)) for r in parts) + f"={fmt(exact)}"
-            out.append(cl)
-    return out
-
-
-def _top_level(g: Grid, rows: list[int]) -> list[int]:
-    """The rows a 合计 adds up: "其中：…" sub-rows are left out, and in a table of 科目编码
-    (201 / 20101 / 2010101) only the rows with the shortest code count."""
-    rows = [r for r in rows if not re.match(r"^\s*(其中|含|包括)", g.label(r))]
-    code_cols = [c for c, h in enumerate(g.headers) if re.search(r"编码|代码|科目", h)]
-    for c in code_cols:
-        codes = {r: g.table.rows[r][c].strip() for r in rows}
-        lengths = {len(v) for v in codes.values() if v.isdigit()}
-        if len(lengths) > 1:
-            top = min(lengths)
-            return [r for r in rows if not codes[r].isdigit() or len(codes[r]) == top]
-    return rows
-
-
-@extractor("total_columns")
-def total_columns(g: Grid) -> list[Claim]:
-    out: list[Claim] = []
-    amount_cols = [c for c in g.numeric_cols if c not in g.pct_cols]
-    for sc in [c for c in amount_cols if g.roles[c] == "sum"]:
-        right = [c for c in amount_cols if c > sc and g.roles[c] != "sum"]
-        left = [c for c in amount_cols if c < sc and g.roles[c] != "sum"]
-        parts = right if (right and (sc == amount_cols[0] or not left)) else left
-        if len(parts) < 2:
-            continue
-        for r in _body_rows(g):
-            cell = g.cells[r][sc]
-            if cell is None or all(g.cells[r][c] is None for c in parts):
-                continue
-            cl = _claim(g, "table_total", r, sc, [(r, c) for c in parts])
-            exact = sum((g.val(r, c) for c in parts), Decimal(0))
-            judge(cl, exact, cell.decimals)
-            cl.formula = "+".join(fmt(g.val(r, c)) for c in parts) + f"={fmt(exact)}"
-            out.append(cl)
-    return out
-
-
 def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
     """Form-like tables (a 项目支出绩效自评表): a row of figures under a row of its own headings
     is read as a small table of its own; locations point into the real table."""
@@ -428,13 +384,46 @@ def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
     return out
 
 
+def _grid_claims(g: Grid) -> list[Claim]:
+    if tt.is_three_public(g):
+        return [c for name, fn in TABLE_EXTRACTORS if name not in ("total_rows", "total_columns")
+                for c in fn(g)] + tt.three_public_claims(g)
+    return [c for _, fn in TABLE_EXTRACTORS for c in fn(g)]
+
+
+def _texty(t: Table, g: Grid) -> list[int]:
+    """Columns holding labels or codes (text in the body, not figures)."""
+    out = []
+    for c in range(len(t.rows[0])):
+        if c in g.numeric_cols:
+            continue
+        vals = [t.rows[r][c].strip() for r in range(g.header_rows, len(t.rows))]
+        if any(v and parse_cell(v) is None and v not in ("-", "—", "－", "/") for v in vals) or \
+                ts._CODE_HEAD.search(g.headers[c]) or (g.header_cells and any(
+                    x in ("类", "款", "项") for x in g.header_cells[c])):
+            out.append(c)
+    return out
+
+
 def table_claims(tables: list[Table]) -> list[Claim]:
     out: list[Claim] = []
     for t in tables:
         g = analyse(t)
         if g is not None and g.numeric_cols:
-            for _, fn in TABLE_EXTRACTORS:
-                out.extend(fn(g))
+            blocks = ts.column_blocks(len(t.rows[0]), g.numeric_cols, _texty(t, g))
+            if len(blocks) == 1:
+                out.extend(_grid_claims(g))
+            else:
+                grids = []
+                for cols in blocks:
+                    sub = Table(t.index, tuple(tuple(row[c] for c in cols) for row in t.rows), t.page, t.unit)
+                    sg = analyse(sub)
+                    if sg is None or not sg.numeric_cols:
+                        continue
+                    grids.append((cols, sg))
+                    out.extend(tt.remap(c, cols) for c in _grid_claims(sg))
+                out.extend(tt.staff_public_claims(grids))
+                out.extend(tt.grand_total_claims(grids))
         out.extend(_record_rows(t, g))
     # a cell read both ways (whole table, and as a form row) keeps its checked reading
     checked = {(c.kind, tuple(c.location.items())) for c in out if c.status != "unverifiable"}
@@ -447,3 +436,7 @@ def table_claims(tables: list[Table]) -> list[Claim]:
         seen.add(key)
         kept.append(c)
     return kept
+
+
+# the 合计 extractors live in their own module; importing it registers them (after the two above)
+from .table_totals import judge_sum, total_columns, total_rows  # noqa: E402,F401
