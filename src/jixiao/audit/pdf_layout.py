@@ -229,15 +229,23 @@ def table_cells(gh, gv, runs: list[Run]):
         used.add(k)
     cell_text = {}
     for key, rs in texts.items():
-        cell_text[key] = "".join(x.text for x in _reading_order(rs)).strip()
+        cell_text[key] = _cell_text(rs)
     rows = [[cell_text.get(find(r * nc + c), "") for c in range(nc)] for r in range(nr)]
     return (x_lo, y_lo, x_hi, y_hi), rows, used
 
 
-def _reading_order(runs: list[Run]) -> list[Run]:
-    """Runs top to bottom by line, left to right within a line."""
-    lines = group_lines(runs)
-    return [r for ln in lines for r in ln]
+def _cell_text(runs: list[Run]) -> str:
+    """A cell's lines joined in reading order: a line wrapped inside a Chinese word or figure joins
+    the next without a space ("项目名" + "称"); only two Latin words keep one between them."""
+    out = ""
+    for ln in group_lines(runs):
+        text = "".join(r.text for r in ln).strip()
+        if not text:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and text[0].isascii() and text[0].isalpha():
+            out += " "
+        out += text
+    return out
 
 
 def group_lines(runs: list[Run]) -> list[list[Run]]:
