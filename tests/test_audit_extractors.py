@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from jixiao.audit import audit_document, audit_text
 from jixiao.audit.document import DocumentBuilder
 from jixiao.audit.numbers import find_numbers
+from jixiao.audit.pipeline import PARAGRAPH_EXTRACTORS
 from jixiao.audit.table_claims import TABLE_EXTRACTORS
-from jixiao.audit.text_claims import PARAGRAPH_EXTRACTORS
 
 
 def claims_of(*paragraphs: str, tables=()):
@@ -128,9 +128,14 @@ def test_change_to_a_level_is_not_a_claim():
     assert claims_of("奖励资金由上年的268.00万元减少至本年的2.00万元。") == []
 
 
-def test_change_rate_over_zero_prior_is_unverifiable():
+def test_change_rate_over_zero_prior_is_a_mismatch():
+    # issue 10.4: a growth rate stated on a zero base is wrong, whether the base is stated
+    # or follows from the level and the change (0.40 − 0.40 = 0)
     c = one(claims_of("无形资产50.00万元，较上年0.00万元增加50.00万元，增长率100.00%。"), "change_rate")
-    assert c.status == "unverifiable"
+    assert (c.status, c.computed) == ("mismatch", None) and "为0" in c.reason
+    c = one(claims_of("公务接待费0.40万元，比上年增加0.40万元，增长100%。"), "change_rate")
+    assert (c.status, c.computed) == ("mismatch", None) and "为0" in c.reason
+    assert one(claims_of("公务接待费0.00万元，比上年增加0.00万元，增长0%。"), "change_rate").status == "unverifiable"
 
 
 # --- parts and totals -----------------------------------------------------------------------

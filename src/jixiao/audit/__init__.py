@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import Document, DocumentBuilder, Paragraph, Table
+from .pipeline import paragraph_claims
 from .readers import parse_txt, read_document
 from .recompute import KIND_NAMES, STATUSES, AuditResult, Claim
 from .table_claims import table_claims
-from .text_claims import paragraph_claims
 
 __all__ = ["AuditResult", "Claim", "Document", "DocumentBuilder", "KIND_NAMES", "Paragraph", "STATUSES",
            "Table", "audit_document", "audit_file", "audit_text", "read_document"]

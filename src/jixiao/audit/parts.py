@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .context import CMP, ParaContext, is_change_label, measure, to_unit
 from .numbers import (
     Num,
     clause_end,
@@ -17,13 +18,6 @@ from .numbers import (
     sentences,
 )
 from .recompute import Claim, fmt, judge, unverifiable
-from .text_claims import (
-    _CMP,
-    ParaContext,
-    _measure,
-    extractor,
-    to_unit,
-)
 
 # --- 3. parts and totals (其中 / 包括 / 以上…共计) ----------------------------------------------
 
@@ -33,7 +27,7 @@ _STOP_ITEM = re.compile(r"^(全年|合计|共计|总计|以上|另|此外|同时
 _NET = ("净值", "账面价值", "余额", "净额")
 
 
-@extractor("parts")
+
 def parts_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
@@ -51,6 +45,12 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
             if not lead:
                 continue
             total, gap = lead[0], ""
+            first_item = next((n.start for n in nums if n.start >= m.end()), m.end())
+            if role_of(label_of(text, total, nums)) == "budget" and "预算" not in text[m.end():first_item]:
+                # "预算为44.52万元，实际支出…决算为22.62万元。其中…": the list breaks down what was spent
+                acts = [n for n in lead if role_of(label_of(text, n, nums)) == "actual"
+                        and not is_change_label(label_of(text, n, nums))]
+                total = acts[0] if acts else total
         if total.kind == "rate" or (total.kind in ("amount", "count") and _in_comparison(text, total, s_s)):
             # "年末实有人数60人，比上年减少2人（，下降3.23%），其中：…": the list hangs under the level
             # figure before the comparison, not under the change
@@ -58,7 +58,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
                    and not _in_comparison(text, n, s_s)]
             between = [n for n in nums if lvl and lvl[-1].end <= n.start < m.start()]
             if lvl and between and all(n.kind == "rate" or _in_comparison(text, n, s_s) for n in between) and \
-                    _CMP.search(text, lvl[-1].unit_end, m.start()) and \
+                    CMP.search(text, lvl[-1].unit_end, m.start()) and \
                     not re.search(r"[；;]", text[lvl[-1].unit_end:m.start()]):
                 total, gap = lvl[-1], ""
         if gap.strip(" ，,：:") or total.kind not in ("amount", "count") or ctx.is_used(total):
@@ -94,7 +94,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
 
 def _in_comparison(text: str, n: Num, floor: int) -> bool:
     cs = clause_start(text, n.start, floor, marks="，,；;")
-    return bool(_CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs:n.start]))
+    return bool(CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs:n.start]))
 
 
 def _list_items(text: str, nums, a: int, b: int, total: Num):
@@ -165,7 +165,7 @@ def _lead_amounts_after(ctx: ParaContext, s_e: int, total: Num, so_far: Decimal)
             continue
         first = clause_end(text, s, e)
         lead = [n for n in nums if s <= n.start < first and n.kind == total.kind]
-        if len(lead) != 1 or _CMP.search(text, s, first):
+        if len(lead) != 1 or CMP.search(text, s, first):
             break
         extra.append(lead[0])
         acc += lead[0].wan
@@ -224,7 +224,14 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     if ambiguous:
         return unverifiable(c, "分项中有多个金额（如原值与净值），无法确定应加总哪一个")
     exact = sum((p.wan for p in parts), Decimal(0))
-    judge(c, to_unit(exact, total), total.decimals, **_measure(total))
+    judge(c, to_unit(exact, total), total.decimals, **measure(total))
+    run = Decimal(0)
+    for k, p in enumerate(parts[:-1]):
+        run += p.wan
+        if c.status == "mismatch" and k >= 1 and run == total.wan:
+            c.formula = "+".join(fmt(q.value, q.decimals, q.unit) for q in parts[:k + 1]) + \
+                f"={fmt(to_unit(run, total), total.decimals, total.unit)}"
+            return unverifiable(c, f"分项之和超过总数，但前{k + 1}项之和恰等于总数，其后各项可能不属于该总数")
     if c.status == "mismatch" and partial and exact < total.wan:
         unverifiable(c, "分项以“等”结尾，可能未列全")
     elif c.status == "mismatch" and not complete and exact < total.wan:
@@ -278,7 +285,7 @@ def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
 
 # --- 4. 年初 + 调整 = 全年 in prose; 原值 − 累计折旧 = 净值 --------------------------------------
 
-@extractor("budget_identity")
+
 def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
@@ -318,7 +325,7 @@ def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
     return out
 
 
-@extractor("net_value")
+
 def net_value_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []

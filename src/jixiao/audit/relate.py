@@ -1,0 +1,279 @@
+"""Relate stage: the relations among the tagged figures of a statement (``tag.statements``),
+each recomputed and judged:
+
+- now − before = change (against last year, a named year, or the budget);
+- change ÷ before = rate (the base is the stated previous level, or now − change);
+- actual ÷ budget = completion (完成预算的Y%);
+- part ÷ whole = share (占…的X%; the whole looked up by its name, in this paragraph or the six
+  before it).
+
+A growth rate stated on a zero base (增加0.40万元，增长100% when last year's level is 0) is a
+mismatch: there is no rate to state. A figure another extractor already judged is left alone;
+one it left unverifiable may be settled here (``pipeline._settle``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .context import ParaContext, measure, to_unit
+from .numbers import Num, sentence_of
+from .recompute import MISMATCH, Claim, fmt, judge, unverifiable
+from .tag import Statement, Tag, statements
+
+_LOOK_BACK = 6
+
+
+def relation_claims(ctx: ParaContext) -> list[Claim]:
+    out: list[Claim] = []
+    for st in statements(ctx.text):
+        for t in st.tags:
+            n = t.num
+            if (n.start, n.end) in ctx.settled:
+                continue
+            c = None
+            if t.role == "change":
+                c = _change(ctx, st, t)
+            elif t.role == "rate":
+                c = _rate(ctx, st, t)
+            elif t.role == "completion":
+                c = _completion(ctx, st, t)
+            elif t.role == "share":
+                c = _share(ctx, st, t)
+            if c is not None:
+                ctx.mark(n)
+                ctx.settled.add((n.start, n.end))
+                out.append(c)
+    return out
+
+
+def _s(n: Num) -> str:
+    return fmt(n.value, n.decimals, n.unit)
+
+
+def _now(st: Statement, against: str) -> Tag | None:
+    lvl = st.first("level")
+    if lvl is None and against == "prev":
+        return st.first("budget")       # a budget document compares this year's budget with last year's
+    return lvl
+
+
+def _base(st: Statement, against: str) -> Tag | None:
+    if against == "prev":
+        return st.first("previous")
+    if against == "budget":
+        return st.first("budget")
+    return None
+
+
+def _change(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
+    if not t.against or t.direction == 0:
+        return None
+    now, base = _now(st, t.against), _base(st, t.against)
+    if now is None or base is None or now.num.start > t.num.start and base.num.start > t.num.start:
+        return None
+    n = t.num
+    c = ctx.claim("saving" if t.against == "budget" else "change", n)
+    c.refs = c.refs + (ctx.ref(now.num), ctx.ref(base.num))
+    exact = to_unit((now.num.wan - base.num.wan) * t.direction, n)
+    judge(c, exact if n.value >= 0 else -exact, n.decimals, **measure(n))
+    c.formula = f"{_s(now.num)}−{_s(base.num)}={fmt(to_unit(now.num.wan - base.num.wan, n), n.decimals, n.unit)}"
+    return c
+
+
+def _change_before(st: Statement, t: Tag) -> Tag | None:
+    """The change this rate is the percentage of: the nearest change before it, same comparison."""
+    best = None
+    for x in st.tags:
+        if x is t:
+            break
+        if x.role == "change" and x.against == t.against:
+            best = x
+        elif x.role == "rate" and x.against == t.against:
+            best = None                 # that change already has its rate
+    return best
+
+
+def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
+    if not t.against:
+        return None
+    n = t.num
+    now, base, delta = _now(st, t.against), _base(st, t.against), _change_before(st, t)
+    c = ctx.claim("saving" if t.against == "budget" else "change_rate", n)
+    if now is not None and base is not None:
+        b, diff = base.num.wan, now.num.wan - base.num.wan
+        c.refs = c.refs + (ctx.ref(now.num), ctx.ref(base.num))
+        how = f"({_s(now.num)}−{_s(base.num)})/{_s(base.num)}"
+        signed = True
+    elif base is not None and delta is not None:
+        b, diff = base.num.wan, abs(delta.num.wan) * delta.direction
+        c.refs = c.refs + (ctx.ref(delta.num), ctx.ref(base.num))
+        how = f"{_s(delta.num)}/{_s(base.num)}"
+        signed = False
+    elif now is not None and delta is not None and now.num.start < delta.num.start:
+        d = abs(delta.num.wan) * delta.direction
+        b, diff = now.num.wan - d, d
+        c.refs = c.refs + (ctx.ref(now.num), ctx.ref(delta.num))
+        how = f"{_s(delta.num)}/({_s(now.num)}{'−' if d >= 0 else '+'}{_s(delta.num)})"
+        signed = False
+        if b < 0:
+            return None                 # not this statement's level: the figures do not belong together
+    else:
+        return None
+    if b == 0:
+        if n.value == 0 or diff == 0:
+            return unverifiable(c, "基数为0，变动率无意义")
+        c.computed, c.status = None, MISMATCH
+        c.reason = "基数（上年数或预算数）为0，变动率无从计算，不应写作具体百分比"
+        c.formula = f"{how}：分母为0"
+        return c
+    exact = diff * 100 / b
+    shown = exact * t.direction if n.value >= 0 else exact
+    judge(c, shown, n.decimals)
+    c.formula = f"{how}×100%={fmt(exact, n.decimals, '%')}"
+    if c.status == MISMATCH:
+        _within_input_rounding(c, n, t.direction, b, diff, base, now, delta, signed)
+    if c.status == MISMATCH and exact != 0 and (exact > 0) != (t.direction > 0) and \
+            abs(abs(exact) - abs(n.value)) <= Decimal(1).scaleb(-max(n.decimals, 0)):
+        c.reason = f"增减方向矛盾：按数据应为{'增长' if exact > 0 else '下降'}，文字写作{'增长' if t.direction > 0 else '下降'}"
+    elif c.status == MISMATCH and not signed and delta is not None and delta.direction != t.direction:
+        c.reason = "增减方向矛盾：金额与变动率的增减写法相反"
+    return c
+
+
+def _completion(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
+    act, bud = st.first("level"), st.first("budget")
+    if act is None or bud is None or act.num.start > t.num.start or bud.num.start > t.num.start:
+        return None
+    n = t.num
+    c = ctx.claim("rate", n)
+    c.refs = c.refs + (ctx.ref(act.num), ctx.ref(bud.num))
+    if bud.num.wan == 0:
+        return unverifiable(c, "预算数为0，完成率无意义")
+    exact = act.num.wan * 100 / bud.num.wan
+    judge(c, exact, n.decimals)
+    c.formula = f"{_s(act.num)}/{_s(bud.num)}×100%={fmt(exact, n.decimals, '%')}"
+    return c
+
+
+_WHOLE_GENERIC = ("", "总额", "总数", "比", "比重", "比例", "全部", "总量", "合计", "总计", "总支出", "总收入")
+
+
+def _share(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
+    part = None
+    for x in st.tags:
+        if x is t:
+            break
+        if x.num.kind == "amount" and x.role in ("level", "budget", "previous"):
+            part = x
+    if part is None:
+        return None
+    name = t.against
+    if name in _WHOLE_GENERIC:
+        name = _lead_whole(ctx.text, st.start)
+    if not name:
+        return None
+    whole = _find_whole(ctx, name, st.start, part.num)
+    if whole is None:
+        return None
+    w, wref = whole
+    n = t.num
+    c = ctx.claim("rate", n)
+    c.refs = c.refs + (ctx.ref(part.num), wref)
+    if w.wan == 0:
+        return unverifiable(c, "总数为0，占比无意义")
+    exact = part.num.wan * 100 / w.wan
+    judge(c, exact, n.decimals)
+    c.formula = f"{_s(part.num)}/{_s(w)}×100%={fmt(exact, n.decimals, '%')}"
+    return c
+
+
+def _lead_whole(text: str, pos: int) -> str:
+    """"2023年度“三公”经费财政拨款支出决算中，A…占…": the whole the sentence opens with."""
+    s, _ = sentence_of(text, pos)
+    m = re.match(r"\s*([^，,；;。]{2,60}?)(?:中|里)[，,：:]", text[s:pos])
+    return m.group(1) if m else ""
+
+
+_CORE_TAIL = re.compile(r"(财政拨款)?(支出|收入)?(预算|决算|实际|执行|数|额|金额|总额|合计|总计)*$")
+
+
+def _core(name: str) -> str:
+    s = re.sub(r"[“”\"（）()]", "", name)
+    s = re.sub(r"^.*(?:19|20)\d{2}\s*年度?", "", s)
+    s = re.sub(r"^(全年|本年度?|本期|其中)", "", s)
+    prev = None
+    while prev != s:
+        prev, s = s, _CORE_TAIL.sub("", s)
+    return s
+
+
+def _year(text: str) -> str:
+    m = re.findall(r"((?:19|20)\d{2})\s*年", text)
+    return m[-1] if m else ""
+
+
+def _find_whole(ctx: ParaContext, name: str, before: int, part: Num):
+    core = _core(name)
+    if len(core) < 2 or core in ("支出", "收入", "经费", "资金"):
+        return None
+    want_budget = "预算" in name[-6:] and "决算" not in name
+    year = _year(ctx.text[sentence_of(ctx.text, before)[0]:before])
+    for back in range(0, _LOOK_BACK + 1):
+        k = ctx.pos - back
+        if k < 0:
+            break
+        p = ctx.paragraphs[k]
+        for st in reversed(statements(p.text)):
+            if back == 0 and st.start >= before:
+                continue
+            subj = _core(st.subject)
+            if not subj or not (subj.endswith(core) or (len(subj) >= 3 and core.endswith(subj))):
+                continue
+            pick = st.first("budget") if want_budget else (st.first("level") or None)
+            if pick is None or pick.num is part or pick.num.kind != "amount":
+                continue
+            if pick.num.wan < part.wan:
+                continue                # a whole smaller than its part is some other figure
+            their = _year(p.text[sentence_of(p.text, pick.num.start)[0]:pick.num.start])
+            if year and their and year != their:
+                continue                # another year's figure
+            return pick.num, ("p", p.index, pick.num.start, pick.num.end)
+    return None
+
+
+def _half(n: Num) -> Decimal:
+    """Half a unit of the last printed digit of ``n``, in 万元."""
+    return Decimal(5).scaleb(-n.decimals - 1) * (n.wan / n.value if n.value else Decimal(1))
+
+
+def _within_input_rounding(c: Claim, n: Num, direction: int, b: Decimal, diff: Decimal,
+                           base: Tag | None, now: Tag | None, delta: Tag | None, signed: bool) -> None:
+    """A rate over a small base is sensitive to how its inputs were rounded (20.63 / 1.96 is
+    1,052.6%, but 20.63 / 1.955 is 1,055.2%): when some values of the inputs within half a unit of
+    their printed digits give the stated rate, it is a rounding difference, not a mismatch."""
+    if signed and now is not None and base is not None:
+        hn, hb = _half(now.num), _half(base.num)
+        corners = [((now.num.wan + a) - (base.num.wan + d)) * 100 / (base.num.wan + d)
+                   for a in (-hn, hn) for d in (-hb, hb) if base.num.wan + d > 0]
+    elif delta is not None:
+        hd = _half(delta.num)
+        other = base if base is not None else now
+        ho = _half(other.num)
+        corners = []
+        for a in (-hd, hd):
+            for o in (-ho, ho):
+                d = diff + a * (1 if diff >= 0 else -1)
+                bb = b + o if base is not None else b + o - a * (1 if diff >= 0 else -1)
+                if bb > 0:
+                    corners.append(d * 100 / bb)
+    else:
+        return
+    if not corners:
+        return
+    stated = n.value if n.value < 0 else n.value * direction
+    tol = Decimal(1).scaleb(-max(n.decimals, 0)) if n.decimals > 0 else Decimal("0.5")
+    if min(corners) - tol <= stated <= max(corners) + tol:
+        c.status = "rounding"
+        c.reason = "按所列数据（已四舍五入）重算有尾差，在输入数据的精度范围内相符"

@@ -1,0 +1,197 @@
+"""Tag stage: each figure of a sentence with its role, its subject and its period.
+
+Roles (``Tag.role``):
+
+- ``level`` — what a subject amounts to in the period reported (支出决算为62.07万元);
+- ``budget`` — the budget for it (预算为3万元, 完成全年预算84.82万元的…);
+- ``previous`` — the level of an earlier period (上年…预算Y万元, 较上年1,969.68万元…);
+- ``change`` — a difference against ``against`` (比上年增加Z万元, 对比减少Z万元, 比预算节约…);
+- ``rate`` — a change as a percentage of its base (增长W%, 减少率R%, 降幅…);
+- ``completion`` — actual ÷ budget (完成预算的Y%, 执行率);
+- ``share`` — a part ÷ a whole (占…的X%);
+- ``''`` — anything else (counts, figures whose role the words do not tell).
+
+A sentence is cut into *statements*: the figures about one subject (a level, its budget, its
+previous level, its changes and their rates, its completion and its share). A statement ends
+at "；" unless what follows only goes on comparing (；对比减少…；减少率…), at "其中", and where a
+second level begins. Pure functions of the text; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import Num, clause_start, find_numbers, role_of, sentences
+
+#: a comparison marker and what it compares against
+_MARK = re.compile(
+    r"(?:较|比|与|同)\s*(?P<prev>上年度?|上一年度?|去年|同期|前一年|上期)"
+    r"|(?:较|比|与)\s*(?P<year>(?:19|20)\d{2})\s*年"
+    r"|(?:较|比|与)\s*(?P<bud>(?:本年|年初|全年|调整后)?预算)"
+    r"|(?P<yoy>同比)|(?P<contrast>对比|相比)")
+_VERB = re.compile(r"(增加|增长|减少|下降|压减|降低|上升|提高|节约|节省|缩减|超支|超出|多支出|少支出|增收|减收|增支|减支|增|减)了?"
+                   r"(支出|金额|额|数)?(为|达|共计|计)?\s*$")
+_DOWN = ("减少", "下降", "压减", "降低", "节约", "节省", "缩减", "少支出", "减收", "减支", "减")
+_RATE_UP = re.compile(r"(增长|增幅|上升|提高|上涨|增加)(率|幅度|比例)?(为|达|了)?\s*$")
+_RATE_DOWN = re.compile(r"(下降|降幅|降低|减少|减幅|压减|缩减|节约)(率|幅度|比例)?(为|达|了)?\s*$")
+_PREV_WORD = re.compile(r"上年|去年|上一年|同期|前一年|上年度")
+_SHARE = re.compile(r"占(?P<whole>[^，,；;。%\d]{0,24}?)的?(比重|比例|比)?(为|是)?\s*$")
+_COMPLETION = re.compile(r"(完成|为|达到?|占)(了)?(本年|年初|全年|调整后|调整)?(预算|预算数|年初预算数)(的)?(比例)?(为)?\s*$"
+                         r"|(执行率|完成率|预算完成率|执行进度|支出进度)(为|达|达到)?\s*$")
+_STATEMENT_GOES_ON = re.compile(
+    r"^\s*(对比|相比|较|比|与|同比|增加|减少|增长|下降|降低|上升|增幅|降幅|减幅|减少率|下降率|增长率|变动率|下降幅度|增长幅度)")
+
+
+@dataclass
+class Tag:
+    num: Num
+    role: str
+    label: str                 # the words from the previous figure (or the clause start) to this one
+    clause: str                # the clause up to this figure
+    against: str = ""          # change/rate: 'prev' | 'budget' | a year ('2019') ; share: the whole's name
+    direction: int = 0         # change/rate: +1 up, −1 down, 0 not said
+
+
+@dataclass
+class Statement:
+    start: int
+    tags: list[Tag] = field(default_factory=list)
+    subject: str = ""
+
+    def first(self, role: str) -> Tag | None:
+        return next((t for t in self.tags if t.role == role), None)
+
+
+def _marker(text: str) -> str:
+    """What the last comparison marker in ``text`` compares against ('' when none)."""
+    last = None
+    for m in _MARK.finditer(text):
+        last = m
+    if last is None:
+        return ""
+    if last.group("prev") or last.group("yoy") or last.group("contrast"):
+        return "prev"
+    if last.group("year"):
+        return last.group("year")
+    return "budget"
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    return clause_start(text, pos, floor, marks="，,；;：:")
+
+
+def tag_figure(text: str, n: Num, prev_end: int, s_start: int) -> Tag:
+    cs = _clause_start(text, n.start, s_start)
+    label = text[max(cs, prev_end):n.start]
+    clause = text[cs:n.start]
+    sent_before = text[s_start:n.start]
+    if n.kind == "rate":
+        m = _SHARE.search(label)
+        if m and "完成" not in label and "预算" not in m.group("whole"):
+            return Tag(n, "share", label, clause, against=m.group("whole").strip(" “”\""))
+        if _COMPLETION.search(label) or _COMPLETION.search(clause):
+            return Tag(n, "completion", label, clause)
+        lab = re.sub(r"增减|升降|增降|涨跌", "", label)
+        if re.search(r"占比|比重|比例|百分点|执行率|完成率", lab):
+            return Tag(n, "", label, clause)       # a share that moved, in percentage points
+        if _RATE_DOWN.search(lab):
+            return Tag(n, "rate", label, clause, against=_marker(sent_before), direction=-1)
+        if _RATE_UP.search(lab):
+            return Tag(n, "rate", label, clause, against=_marker(sent_before), direction=1)
+        return Tag(n, "", label, clause)
+    if n.kind != "amount":
+        return Tag(n, "", label, clause)
+    v = _VERB.search(label)
+    if v and text[n.unit_end:n.unit_end + 1] not in ("至", "到"):
+        against = _marker(label) or _marker(sent_before)
+        down = v.group(1) in _DOWN
+        return Tag(n, "change", label, clause, against=against, direction=-1 if down else 1)
+    if re.search(r"(减少|下降|增加|增长|降低)(至|到)\s*$", label):
+        return Tag(n, "level", label, clause)
+    if re.search(r"增收|减收|增支|减支", label):
+        return Tag(n, "", label, clause)
+    if _PREV_WORD.search(label) or (_PREV_WORD.search(clause) and not role_of(label)):
+        return Tag(n, "previous", label, clause)
+    r = role_of(label) or role_of(clause)
+    if r == "budget" or (r == "total" and "预算" in label):
+        return Tag(n, "budget", label, clause)
+    if r in ("adjust", "initial"):
+        return Tag(n, "", label, clause)
+    return Tag(n, "level", label, clause)
+
+
+def statements(text: str) -> list[Statement]:
+    """The statements of a paragraph, sentence by sentence."""
+    nums = find_numbers(text)
+    out: list[Statement] = []
+    brackets = _bracket_spans(text)
+    for s, e in sentences(text):
+        cur: Statement | None = None
+        prev_end = s
+        for n in nums:
+            if not (s <= n.start < e):
+                continue
+            t = tag_figure(text, n, prev_end, s)
+            prev_end = n.unit_end
+            inside = any(a < n.start < b for a, b in brackets)
+            if inside and t.role in ("level", "budget", "previous"):
+                t.role = ""             # "200.00万元（其中专项50.00万元）": a detail, not the subject's level
+            gap_from = cur.tags[-1].num.unit_end if cur and cur.tags else s
+            gap = _unbracketed(text, gap_from, n.start, brackets)
+            new = cur is None
+            if inside and cur is not None:
+                cur.tags.append(t)
+                continue
+            if not new and re.search(r"其中", gap):
+                new = True
+            if not new and re.search(r"[；;]", gap):
+                after = re.split(r"[；;]", gap)[-1]
+                new = not _STATEMENT_GOES_ON.match(after)
+            if not new and t.role in ("level", "budget", "previous") and \
+                    (cur.first(t.role) is not None or any(x.role in ("change", "rate", "share") for x in cur.tags)):
+                new = True
+            if not new and t.role == "level" and any(x.role == "completion" for x in cur.tags):
+                new = True
+            if new:
+                cur = Statement(n.start)
+                cur.subject = _subject(text[_clause_start(text, n.start, s):n.start])
+                out.append(cur)
+            cur.tags.append(t)
+    return out
+
+
+def _bracket_spans(text: str) -> list[tuple[int, int]]:
+    out, stack = [], []
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            stack.append(i)
+        elif ch in "）)" and stack:
+            a = stack.pop()
+            if not stack:
+                out.append((a, i))
+    return out
+
+
+def _unbracketed(text: str, a: int, b: int, brackets) -> str:
+    """text[a:b] with bracketed passages left out."""
+    keep = []
+    i = a
+    for x, y in brackets:
+        if y < a or x >= b:
+            continue
+        keep.append(text[i:max(i, x)])
+        i = max(i, y + 1)
+    keep.append(text[i:b])
+    return "".join(keep)
+
+
+_SUBJ_TRIM = re.compile(r"^(\d{4}年度?|全年|本年度?|本期|其中|另外|同时|此外|[\d一二三四五六七八九十]+[.、．])+")
+_ROLE_TAIL = re.compile(r"(预算|决算|实际|支出|执行|使用|安排|数|额|金额|为|是|共计|合计|总计|达到?|[:：])+$")
+
+
+def _subject(label: str) -> str:
+    s = re.sub(r"[（(][^）)]*[）)]", "", label)
+    s = _SUBJ_TRIM.sub("", s.strip(" ，,；;：:"))
+    s = _ROLE_TAIL.sub("", s)
+    return s.strip(" “”\"的")
