@@ -30,9 +30,11 @@ def one(claims, kind=None):
     return cs[0]
 
 
-def test_extractors_are_registered():
+def test_extractors_are_one_ordered_list():
     names = [n for n, _ in PARAGRAPH_EXTRACTORS]
-    assert names[:2] == ["formula", "change"]          # formulas claim their figures first
+    # formulas claim their figures first; the tagged relations next; relate again last, to
+    # settle what the shape readers left unverifiable
+    assert names[:3] == ["formula", "compare", "change"] and names[-1] == "relate"
     assert {"parts", "budget_identity", "net_value", "rate"} <= set(names)
     assert {"row_identity", "pct_columns", "total_rows", "total_columns"} <= {n for n, _ in TABLE_EXTRACTORS}
 
@@ -463,3 +465,21 @@ def test_a_generic_subject_is_not_looked_up_elsewhere():
     # "支出" alone could be any 支出 of the report: unverifiable rather than a guess
     c = one(claims_of("本年收入500.00万元，实际支出480.00万元。支出较上年400.00万元增加90.00万元。"))
     assert c.status == "unverifiable"
+
+
+def test_no_import_cycle_among_the_stages():
+    # each stage module imports only earlier stages: context/tag never import an extractor
+    import ast
+    from pathlib import Path
+
+    import jixiao.audit as A
+
+    base = Path(A.__file__).parent
+    imports = {}
+    for name in ("context", "tag", "relate", "text_claims", "parts", "rates", "numbers", "recompute"):
+        tree = ast.parse((base / f"{name}.py").read_text(encoding="utf-8"))
+        imports[name] = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1}
+    extractors = {"relate", "text_claims", "parts", "rates"}
+    for name in extractors:
+        assert not (imports[name] & (extractors - {name})), (name, imports[name])
+    assert not (imports["context"] | imports["tag"]) & extractors

@@ -228,10 +228,13 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     run = Decimal(0)
     for k, p in enumerate(parts[:-1]):
         run += p.wan
-        if c.status == "mismatch" and k >= 1 and run == total.wan:
+        if c.status == "mismatch" and kind == "count_parts" and k >= 2 and k == len(parts) - 2 \
+                and run == total.wan:
+            # "实际正式教职工62人，其中副高级4人…中级工1人，退休职工28人": the breakdown adds up, the
+            # last item is another group
             c.formula = "+".join(fmt(q.value, q.decimals, q.unit) for q in parts[:k + 1]) + \
                 f"={fmt(to_unit(run, total), total.decimals, total.unit)}"
-            return unverifiable(c, f"分项之和超过总数，但前{k + 1}项之和恰等于总数，其后各项可能不属于该总数")
+            return unverifiable(c, f"分项之和超过总数，但前{k + 1}项之和恰等于总数，最后一项可能不属于该总数")
     if c.status == "mismatch" and partial and exact < total.wan:
         unverifiable(c, "分项以“等”结尾，可能未列全")
     elif c.status == "mismatch" and not complete and exact < total.wan:

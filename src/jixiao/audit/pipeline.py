@@ -24,13 +24,16 @@ from .numbers import find_numbers
 from .parts import budget_identity_claims, net_value_claims, parts_claims
 from .rates import rate_claims
 from .recompute import UNVERIFIABLE, Claim
-from .relate import relation_claims
+from .relate import comparison_claims, relation_claims
 from .text_claims import change_claims, formula_claims
 
-#: paragraph extractors in the order they run; a figure claimed by one is not claimed again,
-#: except that ``relate`` may settle a figure an earlier extractor left unverifiable
+#: paragraph extractors in the order they run; a figure claimed by one is not claimed again.
+#: The tagged relations run twice: ``compare`` (changes and their rates whose inputs the statement
+#: holds) before the shape readers, ``relate`` (all relations) last, to settle figures the shape
+#: readers left unverifiable
 PARAGRAPH_EXTRACTORS: list[tuple[str, Callable[[ParaContext], list[Claim]]]] = [
     ("formula", formula_claims),
+    ("compare", comparison_claims),
     ("change", change_claims),
     ("parts", parts_claims),
     ("budget_identity", budget_identity_claims),
@@ -48,8 +51,8 @@ def paragraph_claims(paragraphs: list[Paragraph]) -> list[Claim]:
         ctx = ParaContext(paragraphs, pos)
         mine: list[Claim] = []
         for _, fn in PARAGRAPH_EXTRACTORS:
+            ctx.settled = {c.refs[0][2:] for c in mine if c.refs and c.status != UNVERIFIABLE}
             if fn is relation_claims:
-                ctx.settled = {c.refs[0][2:] for c in mine if c.refs and c.status != UNVERIFIABLE}
                 mine = _settle(mine, fn(ctx))
             else:
                 mine.extend(fn(ctx))

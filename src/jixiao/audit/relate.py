@@ -20,17 +20,22 @@ from decimal import Decimal
 from .context import ParaContext, measure, to_unit
 from .numbers import Num, sentence_of
 from .recompute import MISMATCH, Claim, fmt, judge, unverifiable
-from .tag import Statement, Tag, statements
+from .tag import Statement, Tag, budget_kind, statements
 
 _LOOK_BACK = 6
 
 
-def relation_claims(ctx: ParaContext) -> list[Claim]:
+def comparison_claims(ctx: ParaContext) -> list[Claim]:
+    """The changes and rates whose inputs the statement holds (runs before the shape readers)."""
+    return relation_claims(ctx, roles=("change", "rate"))
+
+
+def relation_claims(ctx: ParaContext, roles=("change", "rate", "completion", "share")) -> list[Claim]:
     out: list[Claim] = []
     for st in statements(ctx.text):
         for t in st.tags:
             n = t.num
-            if (n.start, n.end) in ctx.settled:
+            if (n.start, n.end) in ctx.settled or t.role not in roles:
                 continue
             c = None
             if t.role == "change":
@@ -54,23 +59,26 @@ def _s(n: Num) -> str:
 
 def _now(st: Statement, against: str) -> Tag | None:
     lvl = st.first("level")
-    if lvl is None and against == "prev":
+    if lvl is None and against != "budget":
         return st.first("budget")       # a budget document compares this year's budget with last year's
     return lvl
 
 
-def _base(st: Statement, against: str) -> Tag | None:
+def _base(st: Statement, against: str, named: str = "") -> Tag | None:
     if against == "prev":
-        return st.first("previous")
+        return next((t for t in st.tags if t.role == "previous" and t.period in ("", "prev")), None)
     if against == "budget":
-        return st.first("budget")
-    return None
+        buds = [t for t in st.tags if t.role == "budget"]
+        if len(buds) > 1 and named:
+            buds = [t for t in buds if budget_kind(t.label) == budget_kind(named)] or buds
+        return buds[-1] if buds else None
+    return next((t for t in st.tags if t.role == "previous" and t.period == against), None)
 
 
 def _change(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     if not t.against or t.direction == 0:
         return None
-    now, base = _now(st, t.against), _base(st, t.against)
+    now, base = _now(st, t.against), _base(st, t.against, t.label)
     if now is None or base is None or now.num.start > t.num.start and base.num.start > t.num.start:
         return None
     n = t.num
@@ -99,7 +107,7 @@ def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     if not t.against:
         return None
     n = t.num
-    now, base, delta = _now(st, t.against), _base(st, t.against), _change_before(st, t)
+    now, base, delta = _now(st, t.against), _base(st, t.against, t.label), _change_before(st, t)
     c = ctx.claim("saving" if t.against == "budget" else "change_rate", n)
     if now is not None and base is not None:
         b, diff = base.num.wan, now.num.wan - base.num.wan

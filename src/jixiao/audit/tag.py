@@ -51,6 +51,7 @@ class Tag:
     clause: str                # the clause up to this figure
     against: str = ""          # change/rate: 'prev' | 'budget' | a year ('2019') ; share: the whole's name
     direction: int = 0         # change/rate: +1 up, −1 down, 0 not said
+    period: str = ""           # the year the figure is of, where its words name one ('2023')
 
 
 @dataclass
@@ -61,6 +62,17 @@ class Statement:
 
     def first(self, role: str) -> Tag | None:
         return next((t for t in self.tags if t.role == role), None)
+
+
+def budget_kind(label: str) -> str:
+    """Which budget a label names: 年初, 调整 (调整后 / 调整), 全年, or '' (just 预算)."""
+    m = re.findall(r"年初|调整|全年", label)
+    return m[-1] if m else ""
+
+
+def _years(text: str, first: bool = False) -> str:
+    ys = re.findall(r"((?:19|20)\d{2})\s*年", text)
+    return (ys[0] if first else ys[-1]) if ys else ""
 
 
 def _marker(text: str) -> str:
@@ -111,6 +123,14 @@ def tag_figure(text: str, n: Num, prev_end: int, s_start: int) -> Tag:
         return Tag(n, "level", label, clause)
     if re.search(r"增收|减收|增支|减支", label):
         return Tag(n, "", label, clause)
+    mk = _marker(label)
+    if mk and mk != "budget":
+        # "较2022年决算1,969.68万元增加…", "比上年的2190万元减少…": the figure compared with
+        return Tag(n, "previous", label, clause, period=mk)
+    own_year, first_year = _years(clause), _years(text[s_start:cs])
+    if own_year and first_year and own_year < first_year and not role_of(label) == "actual":
+        # "2024年预算为12.50万元，2023年预算为15.00万元": an earlier year's level
+        return Tag(n, "previous", label, clause, period=own_year)
     if _PREV_WORD.search(label) or (_PREV_WORD.search(clause) and not role_of(label)):
         return Tag(n, "previous", label, clause)
     r = role_of(label) or role_of(clause)
@@ -134,9 +154,12 @@ def statements(text: str) -> list[Statement]:
                 continue
             t = tag_figure(text, n, prev_end, s)
             prev_end = n.unit_end
-            inside = any(a < n.start < b for a, b in brackets)
+            box = next(((a, b) for a, b in brackets if a < n.start < b), None)
+            inside = box is not None
             if inside and t.role in ("level", "budget", "previous"):
                 t.role = ""             # "200.00万元（其中专项50.00万元）": a detail, not the subject's level
+            elif inside and t.role in ("change", "rate") and not _marker(text[box[0]:n.start]):
+                t.role = ""             # "增加主要来自无形资产（增加811.63万元）": another subject's change
             gap_from = cur.tags[-1].num.unit_end if cur and cur.tags else s
             gap = _unbracketed(text, gap_from, n.start, brackets)
             new = cur is None
@@ -148,9 +171,13 @@ def statements(text: str) -> list[Statement]:
             if not new and re.search(r"[；;]", gap):
                 after = re.split(r"[；;]", gap)[-1]
                 new = not _STATEMENT_GOES_ON.match(after)
-            if not new and t.role in ("level", "budget", "previous") and \
+            if not new and t.role in ("level", "previous") and \
                     (cur.first(t.role) is not None or any(x.role in ("change", "rate", "share") for x in cur.tags)):
                 new = True
+            if not new and t.role == "budget" and \
+                    (any(x.role == "budget" and budget_kind(x.label) == budget_kind(t.label) for x in cur.tags)
+                     or any(x.role in ("change", "rate", "share") for x in cur.tags)):
+                new = True          # 年初预算 and 调整后预算 of one subject stay together
             if not new and t.role == "level" and any(x.role == "completion" for x in cur.tags):
                 new = True
             if new:
