@@ -4,7 +4,7 @@ each recomputed and judged:
 - now − before = change (against last year, a named year, or the budget);
 - change ÷ before = rate (the base is the stated previous level, or now − change);
 - actual ÷ budget = completion (完成预算的Y%);
-- part ÷ whole = share (占…的X%; the whole looked up by its name, in this paragraph or the six
+- part ÷ whole = share (占…的X%; the whole looked up by its name, in this paragraph or the twelve
   before it).
 
 A growth rate stated on a zero base (增加0.40万元，增长100% when last year's level is 0) is a
@@ -22,7 +22,7 @@ from .numbers import Num, sentence_of
 from .recompute import MISMATCH, Claim, fmt, judge, unverifiable
 from .tag import Statement, Tag, budget_kind, statements
 
-_LOOK_BACK = 6
+_LOOK_BACK = 12
 
 
 def comparison_claims(ctx: ParaContext) -> list[Claim]:
@@ -178,11 +178,13 @@ def _share(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     if part is None:
         return None
     name = t.against
+    whole = None
     if name in _WHOLE_GENERIC:
         name = _lead_whole(ctx.text, st.start)
-    if not name:
-        return None
-    whole = _find_whole(ctx, name, st.start, part.num)
+        if not name:
+            whole = _list_head(ctx, st, part.num)
+    if whole is None and name:
+        whole = _find_whole(ctx, name, st.start, part.num)
     if whole is None:
         return None
     w, wref = whole
@@ -204,16 +206,44 @@ def _lead_whole(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
-_CORE_TAIL = re.compile(r"(财政拨款)?(支出|收入)?(预算|决算|实际|执行|数|额|金额|总额|合计|总计)*$")
+_LIST_OPENS = re.compile(r"(其中|包括|主要用于以下方面|主要用于|分别为|具体为|如下)[：:，,]?\s*$")
+
+
+def _list_head(ctx: ParaContext, st: Statement, part: Num):
+    """"一般公共预算财政拨款支出1264.92万元，主要用于以下方面：社会保障和就业支出67.64万元，占5.35%":
+    a share stated in a list, of the figure the list opens under (same sentence)."""
+    text = ctx.text
+    s, _ = sentence_of(text, st.start)
+    heads = [x for x in statements(text) if s <= x.start < st.start]
+    if not heads:
+        return None
+    head = heads[0].first("level") or heads[0].first("budget")
+    if head is None or head.num.kind != "amount" or head.num.wan < part.wan:
+        return None
+    after = text[head.num.unit_end:st.start]
+    first_list = re.split(r"[，,；;]", after)
+    if not any(_LIST_OPENS.search(text[head.num.unit_end:head.num.unit_end + len(first_list[0]) + k])
+               for k in (0, 1)) and not re.match(r"^[，,]?\s*(其中|包括|主要用于)", after):
+        return None
+    return head.num, ctx.ref(head.num)
+
+
+_CORE_TAIL = re.compile(r"(支出|收入)?(预算|决算|实际|执行|数|额|金额|总额|合计|总计|为|是|达到?|[:：])*$")
 
 
 def _core(name: str) -> str:
     s = re.sub(r"[“”\"（）()]", "", name)
     s = re.sub(r"^.*(?:19|20)\d{2}\s*年度?", "", s)
     s = re.sub(r"^(全年|本年度?|本期|其中)", "", s)
+    s = re.sub(r"总计|总额", "合计", s)
+    whole = s
     prev = None
     while prev != s:
         prev, s = s, _CORE_TAIL.sub("", s)
+    if len(s) < 2:
+        # "本年支出合计": the noun is the role word itself; keep 支出合计 / 收入合计
+        m = re.search(r"(支出|收入)(合计)?", whole)
+        s = (m.group(1) + "合计") if m else s
     return s
 
 
@@ -226,6 +256,10 @@ def _find_whole(ctx: ParaContext, name: str, before: int, part: Num):
     core = _core(name)
     if len(core) < 2 or core in ("支出", "收入", "经费", "资金"):
         return None
+    return _search_whole(ctx, core, name, before, part)
+
+
+def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num):
     want_budget = "预算" in name[-6:] and "决算" not in name
     year = _year(ctx.text[sentence_of(ctx.text, before)[0]:before])
     for back in range(0, _LOOK_BACK + 1):
@@ -236,8 +270,9 @@ def _find_whole(ctx: ParaContext, name: str, before: int, part: Num):
         for st in reversed(statements(p.text)):
             if back == 0 and st.start >= before:
                 continue
-            subj = _core(st.subject)
-            if not subj or not (subj.endswith(core) or (len(subj) >= 3 and core.endswith(subj))):
+            subj = _core(st.head)
+            if not subj or not (subj == core or len(core) > 4 and subj.endswith(core)
+                                or len(subj) > 4 and core.endswith(subj)):
                 continue
             pick = st.first("budget") if want_budget else (st.first("level") or None)
             if pick is None or pick.num is part or pick.num.kind != "amount":

@@ -37,7 +37,8 @@ _RATE_UP = re.compile(r"(增长|增幅|上升|提高|上涨|增加)(率|幅度|�
 _RATE_DOWN = re.compile(r"(下降|降幅|降低|减少|减幅|压减|缩减|节约)(率|幅度|比例)?(为|达|了)?\s*$")
 _PREV_WORD = re.compile(r"上年|去年|上一年|同期|前一年|上年度")
 _SHARE = re.compile(r"占(?P<whole>[^，,；;。%\d]{0,24}?)的?(比重|比例|比)?(为|是)?\s*$")
-_COMPLETION = re.compile(r"(完成|为|达到?|占)(了)?(本年|年初|全年|调整后|调整)?(预算|预算数|年初预算数)(的)?(比例)?(为)?\s*$"
+_COMPLETION = re.compile(r"(完成|为|达到?|占)(了)?(本年|年初|全年|调整后|调整)?(预算|预算数|年初预算数)"
+                         r"(\s*[-\d,.]+\s*[万千亿]?元)?(的)?(比例)?(为)?\s*$"
                          r"|(执行率|完成率|预算完成率|执行进度|支出进度)(为|达|达到)?\s*$")
 _STATEMENT_GOES_ON = re.compile(
     r"^\s*(对比|相比|较|比|与|同比|增加|减少|增长|下降|降低|上升|增幅|降幅|减幅|减少率|下降率|增长率|变动率|下降幅度|增长幅度)")
@@ -58,7 +59,8 @@ class Tag:
 class Statement:
     start: int
     tags: list[Tag] = field(default_factory=list)
-    subject: str = ""
+    subject: str = ""          # what the statement is about (role words trimmed)
+    head: str = ""             # the words before its first figure, as written
 
     def first(self, role: str) -> Tag | None:
         return next((t for t in self.tags if t.role == role), None)
@@ -93,10 +95,21 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return clause_start(text, pos, floor, marks="，,；;：:")
 
 
+#: fund names that hold the word 预算 but name no budget figure
+_FUNDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
+
+
 def tag_figure(text: str, n: Num, prev_end: int, s_start: int) -> Tag:
     cs = _clause_start(text, n.start, s_start)
     label = text[max(cs, prev_end):n.start]
     clause = text[cs:n.start]
+    t = _tag(text, n, label, clause, cs, s_start)
+    t.label, t.clause = label, clause
+    return t
+
+
+def _tag(text: str, n: Num, label: str, clause: str, cs: int, s_start: int) -> Tag:
+    label, clause = _FUNDS.sub("基金", label), _FUNDS.sub("基金", clause)
     sent_before = text[s_start:n.start]
     if n.kind == "rate":
         m = _SHARE.search(label)
@@ -180,12 +193,29 @@ def statements(text: str) -> list[Statement]:
                 new = True          # 年初预算 and 调整后预算 of one subject stay together
             if not new and t.role == "level" and any(x.role == "completion" for x in cur.tags):
                 new = True
-            if new:
+            if new and cur is None and out and t.role in ("change", "rate") and _goes_on(text[s:n.start], out[-1]):
+                cur = out[-1]           # "…支出1264.92万元。与2019年相比，…增加27.44万元": the same subject
+            elif new:
                 cur = Statement(n.start)
-                cur.subject = _subject(text[_clause_start(text, n.start, s):n.start])
+                cur.head = text[_clause_start(text, n.start, s):n.start]
+                cur.subject = _subject(cur.head)
                 out.append(cur)
             cur.tags.append(t)
     return out
+
+
+_OPENS_COMPARISON = re.compile(r"^\s*(与|较|比|同)[^，,；;。]{0,12}?(相比|同期|上年|去年|预算)[，,]?\s*(?P<subj>[^，,；;。\d]*?)"
+                               r"(增加|减少|增长|下降|降低|上升|节约|持平)")
+
+
+def _goes_on(head: str, last: Statement) -> bool:
+    """Does a sentence that opens with a comparison (与2019年相比，一般公共预算财政拨款增加…)
+    continue the last statement of the sentence before: it names no subject, or the same one?"""
+    m = _OPENS_COMPARISON.match(head)
+    if m is None or last.first("level") is None and last.first("budget") is None:
+        return False
+    subj = _subject(m.group("subj"))
+    return not subj or (len(subj) >= 2 and (subj in last.subject or last.subject.endswith(subj)))
 
 
 def _bracket_spans(text: str) -> list[tuple[int, int]]:
