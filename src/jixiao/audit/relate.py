@@ -234,7 +234,8 @@ _CORE_TAIL = re.compile(r"(支出|收入)?(预算|决算|实际|执行|数|额|�
 def _core(name: str) -> str:
     s = re.sub(r"[“”\"（）()]", "", name)
     s = re.sub(r"^.*(?:19|20)\d{2}\s*年度?", "", s)
-    s = re.sub(r"^(全年|本年度?|本期|其中)", "", s)
+    s = re.sub(r"^\s*([\d一二三四五六七八九十]+[.、．]|[（(][\d一二三四五六七八九十]+[）)])\s*", "", s)
+    s = re.sub(r"^(全年|本年度?|本期|其中)", "", s.strip())
     s = re.sub(r"总计|总额", "合计", s)
     whole = s
     prev = None
@@ -274,7 +275,8 @@ def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num
             if not subj or not (subj == core or len(core) > 4 and subj.endswith(core)
                                 or len(subj) > 4 and core.endswith(subj)):
                 continue
-            pick = st.first("budget") if want_budget else (st.first("level") or None)
+            # a budget document's figures are budgets even where the words do not say 预算
+            pick = (st.first("budget") or st.first("level")) if want_budget else st.first("level")
             if pick is None or pick.num is part or pick.num.kind != "amount":
                 continue
             if pick.num.wan < part.wan:

@@ -40,6 +40,7 @@ _SHARE = re.compile(r"占(?P<whole>[^，,；;。%\d]{0,24}?)的?(比重|比例|�
 _COMPLETION = re.compile(r"(完成|为|达到?|占)(了)?(本年|年初|全年|调整后|调整)?(预算|预算数|年初预算数)"
                          r"(\s*[-\d,.]+\s*[万千亿]?元)?(的)?(比例)?(为)?\s*$"
                          r"|(执行率|完成率|预算完成率|执行进度|支出进度)(为|达|达到)?\s*$")
+_BUDGET_ITSELF = re.compile(r"^(本年|年初|全年|调整后?|当年|本年度)?(预算|预算数|预算金额)$")
 _STATEMENT_GOES_ON = re.compile(
     r"^\s*(对比|相比|较|比|与|同比|增加|减少|增长|下降|降低|上升|增幅|降幅|减幅|减少率|下降率|增长率|变动率|下降幅度|增长幅度)")
 
@@ -109,11 +110,13 @@ def tag_figure(text: str, n: Num, prev_end: int, s_start: int) -> Tag:
 
 
 def _tag(text: str, n: Num, label: str, clause: str, cs: int, s_start: int) -> Tag:
+    raw = label
     label, clause = _FUNDS.sub("基金", label), _FUNDS.sub("基金", clause)
     sent_before = text[s_start:n.start]
     if n.kind == "rate":
-        m = _SHARE.search(label)
-        if m and "完成" not in label and "预算" not in m.group("whole"):
+        m = _SHARE.search(raw)
+        if m and "完成" not in raw and not _BUDGET_ITSELF.match(m.group("whole").strip()):
+            # "占基本支出预算81.45%" is a share; "占调整预算100.93%" is a completion
             return Tag(n, "share", label, clause, against=m.group("whole").strip(" “”\""))
         if _COMPLETION.search(label) or _COMPLETION.search(clause):
             return Tag(n, "completion", label, clause)
