@@ -64,6 +64,22 @@ def _now(st: Statement, against: str) -> Tag | None:
     return lvl
 
 
+def _now_named(ctx: ParaContext, st: Statement, t: Tag):
+    """"2022年度…“三公”经费支出决算数比上年减少313272.50元，下降82.82%": the level of the subject
+    named before the comparison, stated earlier (this paragraph or the twelve before).
+    Returns (Num, ref) or None."""
+    if st.first("level") is not None or st.first("budget") is not None or st.tags[0] is not t and \
+            st.tags[0].role not in ("change", "rate"):
+        return None
+    m = re.search(r"(较|比|与|同比|对比)", st.head)
+    name = st.head[:m.start()] if m else ""
+    core = _core(name)
+    if len(core) < 3 or core in _WHOLE_GENERIC:
+        return None
+    found = _search_whole(ctx, core, name, st.start, None)
+    return found
+
+
 def _base(st: Statement, against: str, named: str = "") -> Tag | None:
     if against == "prev":
         return next((t for t in st.tags if t.role == "previous" and t.period in ("", "prev")), None)
@@ -109,6 +125,12 @@ def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     n = t.num
     now, base, delta = _now(st, t.against), _base(st, t.against, t.label), _change_before(st, t)
     c = ctx.claim("saving" if t.against == "budget" else "change_rate", n)
+    named = None
+    if now is None and base is None and delta is not None and t.against != "budget":
+        named = _now_named(ctx, st, delta)
+        if named is not None:
+            from .tag import Tag as _T
+            now = _T(named[0], "level", "", "")
     if now is not None and base is not None:
         b, diff = base.num.wan, now.num.wan - base.num.wan
         c.refs = c.refs + (ctx.ref(now.num), ctx.ref(base.num))
@@ -119,10 +141,10 @@ def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
         c.refs = c.refs + (ctx.ref(delta.num), ctx.ref(base.num))
         how = f"{_s(delta.num)}/{_s(base.num)}"
         signed = False
-    elif now is not None and delta is not None and now.num.start < delta.num.start:
+    elif now is not None and delta is not None and (named is not None or now.num.start < delta.num.start):
         d = abs(delta.num.wan) * delta.direction
         b, diff = now.num.wan - d, d
-        c.refs = c.refs + (ctx.ref(now.num), ctx.ref(delta.num))
+        c.refs = c.refs + (named[1] if named else ctx.ref(now.num), ctx.ref(delta.num))
         how = f"{_s(delta.num)}/({_s(now.num)}{'−' if d >= 0 else '+'}{_s(delta.num)})"
         signed = False
         if b < 0:
@@ -179,7 +201,7 @@ def _share(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
         return None
     name = t.against
     whole = None
-    if name in _WHOLE_GENERIC:
+    if name in _WHOLE_GENERIC or re.sub(r"(决算|预算)(数)?$", "", name) in _WHOLE_GENERIC:
         name = _lead_whole(ctx.text, st.start)
         if not name:
             whole = _list_head(ctx, st, part.num)
@@ -215,6 +237,15 @@ def _list_head(ctx: ParaContext, st: Statement, part: Num):
     text = ctx.text
     s, _ = sentence_of(text, st.start)
     heads = [x for x in statements(text) if s <= x.start < st.start]
+    if s > 0 and re.match(r"\s*其中", text[s:(heads[0].start if heads else st.start)]):
+        # "…支出决算为6,283.70元，完成年初预算的100%。其中：…元，占总支出决算的22.10%"
+        p_s, _ = sentence_of(text, s - 1)
+        heads = [x for x in statements(text) if p_s <= x.start < s]
+        if heads and (heads[0].first("level") or heads[0].first("budget")) is not None:
+            head = heads[0].first("level") or heads[0].first("budget")
+            if head.num.kind == "amount" and head.num.wan >= part.wan:
+                return head.num, ctx.ref(head.num)
+        return None
     if not heads:
         return None
     head = heads[0].first("level") or heads[0].first("budget")
@@ -228,7 +259,7 @@ def _list_head(ctx: ParaContext, st: Statement, part: Num):
     return head.num, ctx.ref(head.num)
 
 
-_CORE_TAIL = re.compile(r"(支出|收入)?(预算|决算|实际|执行|数|额|金额|总额|合计|总计|为|是|达到?|[:：])*$")
+_CORE_TAIL = re.compile(r"(支出|收入)?(预算|决算|实际|执行|年初|全年|调整后|数|额|金额|总额|合计|总计|为|是|达到?|[:：])*$")
 
 
 def _core(name: str) -> str:
@@ -260,7 +291,7 @@ def _find_whole(ctx: ParaContext, name: str, before: int, part: Num):
     return _search_whole(ctx, core, name, before, part)
 
 
-def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num):
+def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num | None):
     want_budget = "预算" in name[-6:] and "决算" not in name
     year = _year(ctx.text[sentence_of(ctx.text, before)[0]:before])
     for back in range(0, _LOOK_BACK + 1):
@@ -279,7 +310,7 @@ def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num
             pick = (st.first("budget") or st.first("level")) if want_budget else st.first("level")
             if pick is None or pick.num is part or pick.num.kind != "amount":
                 continue
-            if pick.num.wan < part.wan:
+            if part is not None and pick.num.wan < part.wan:
                 continue                # a whole smaller than its part is some other figure
             their = _year(p.text[sentence_of(p.text, pick.num.start)[0]:pick.num.start])
             if year and their and year != their:
