@@ -220,18 +220,30 @@ def test_the_corpus_is_read_not_skipped(results):
 
 
 def test_wrapped_pdf_lines_are_joined_before_reading():
-    # a .txt copied from a PDF: lines wrapped inside the sentence, a page number between
+    # a .txt copied from a PDF (made-up figures): every line wrapped at the same width inside the
+    # sentences, a page number between two halves of one, "元" after a space
     from jixiao.audit import audit_text
+    from jixiao.audit.segment import width
 
-    text = ("说明如下：\n"
-            "1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%,同比减少\n"
-            "7\n"
-            "4966.66 元,下降 0.2%。其中:工资福利支出预算 2016908.34 元,占基本支\n"
-            "出预算81.45%,同比增加 33279.22 元,增长 1.68%。\n"
-            "二、一般公共预算基本支出情况说明\n"
-            "2024 年本年一般公共预算基本支出 2476260.58 元。\n")
-    r = audit_text(text)
-    got = {(c.kind, str(c.stated)): c.status for c in r.claims}
-    assert got[("change_rate", "0.2")] == "ok"        # 4,966.66 / 2,481,227.24
-    assert got[("rate", "81.45")] == "ok"             # 2,016,908.34 / 2,476,260.58
-    assert got[("change_rate", "1.68")] == "ok"
+    prose = ("一、基本支出预算 1000000.00 元，占一般公共预算支出的80.00%，同比减少 25000.00 元，下降 2.44%。"
+             "其中：工资福利支出预算 800000.00 元，占基本支出预算80.00%，同比增加 40000.00 元，增长 5.26%；"
+             "商品和服务支出预算 200000.00 元，占基本支出预算20.00%，同比减少 65000.00 元，下降 24.53%。"
+             "二、项目支出预算 250000.00 元，占一般公共预算支出的20.00%，同比增加 50000.00 元，增长 25.00%。")
+    lines, cur = [], ""
+    for ch in prose:
+        if width(cur + ch) > 56:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    lines.append(cur)
+    lines.insert(4, "7")                     # a running page number
+    r = audit_text("\n".join(lines))
+    ok = {(c.kind, str(c.stated)) for c in r.claims if c.status == "ok"}
+    assert ("change_rate", "2.44") in ok        # 25,000 / (1,000,000 + 25,000) = 2.44%
+    assert ("rate", "80.00") in ok              # 800,000 / 基本支出预算 1,000,000
+    assert ("change_rate", "5.26") in ok        # 40,000 / (800,000 − 40,000) = 5.26%
+    assert ("rate", "20.00") in ok              # 200,000 / 1,000,000
+    assert ("change_rate", "24.53") in ok       # 65,000 / (200,000 + 65,000) = 24.53%
+    assert ("change_rate", "25.00") in ok       # 50,000 / (250,000 − 50,000)
+    assert ("parts", "1000000.00") in ok        # 800,000 + 200,000
+    assert r.mismatches == []

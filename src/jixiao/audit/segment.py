@@ -27,10 +27,15 @@ def wrap_width(lines: list[str]) -> int:
     """The width most prose lines are wrapped at (90th percentile of lines of some length);
     0 when the text is not wrapped."""
     ws = sorted(width(ln.strip()) for ln in lines if width(ln.strip()) >= 20 and "\t" not in ln)
-    if len(ws) < 3:
+    if len(ws) < 4:
         return 0
     w = ws[int(len(ws) * 0.9) - 1] if len(ws) >= 10 else ws[-2]
-    return w if w <= _MAX_WRAP else 0
+    near = sum(1 for x in ws if 0.8 * w <= x <= w)
+    over = sum(1 for x in ws if x > 1.15 * w)
+    # wrapped text: many lines end at the same width, few run past it
+    if w > _MAX_WRAP or near < max(4, 0.4 * len(ws)) or over > 0.1 * len(ws):
+        return 0
+    return w
 
 
 def is_page_number(line: str) -> bool:
