@@ -247,3 +247,57 @@ def test_wrapped_pdf_lines_are_joined_before_reading():
     assert ("change_rate", "25.00") in ok       # 50,000 / (250,000 − 50,000)
     assert ("parts", "1000000.00") in ok        # 800,000 + 200,000
     assert r.mismatches == []
+
+
+# --- a real 部门决算 PDF's text as a text extractor gives it ------------------------------------
+
+JUESUAN = ROOT.parent / "shared" / "corpus" / "juesuan"
+
+#: the sentences of 上海市普陀区财政局 2024 部门决算 (情况说明, pages 21–24), checked by hand
+PUTUO_TEXT = {
+    ("change_rate", "1.87"): "ok",      # 56.95 / (2,995.39 + 56.95 = 3,052.34) = 1.87%
+    ("parts", "2946.25"): "ok",         # 2,940.05 + 6.2
+    ("rate", "99.79"): "ok",            # 2,940.05 / 2,946.25
+    ("rate", "0.21"): "ok",             # 6.2 / 2,946.25
+    ("parts", "2940.05"): "ok",         # 基本支出 2,336.91 + 项目支出 603.14
+    ("rate", "79.49"): "ok",            # 2,336.91 / 2,940.05
+    ("change_rate", "2.10"): "ok",      # 63.14 / (2,940.05 + 63.14 = 3,003.19)
+    # a real slip of the published document: 2,106.66 / 2,940.05 = 71.65% (the four shares
+    # 71.73 + 11.11 + 2.07 + 15.16 add to 100.07%)
+    ("rate", "71.73"): "mismatch",
+    ("rate", "11.11"): "ok",            # 326.72 / 2,940.05
+    ("rate", "15.16"): "ok",            # 445.69 / 2,940.05 (the line broke after "占")
+    ("rate", "98.20"): "ok",            # 2,940.05 / 年初预算 2,993.92
+    ("parts", "2336.91"): "ok",         # 人员经费 2,152.26 + 公用经费 184.65
+    ("change_rate", "1.40"): "ok",      # 机关运行经费 2.55 / (184.65 − 2.55)
+    ("parts", "251.25"): "rounding",    # 政府采购 4.79 + 0 + 246.47 = 251.26
+}
+#: its 测试问题版本: the seeded "收入支出总计 0 万元" is found by the rate stated with it
+PUTUO_SEEDED = {
+    ("change_rate", "1.87"): "mismatch",  # 56.95 / (0 + 56.95) = 100%, stated 1.87%
+    ("change_rate", "2.09"): "ok",        # 63.14 / (2,961.68 + 63.14 = 3,024.82) = 2.09%
+    ("rate", "71.73"): "mismatch",        # the original's slip, kept
+}
+
+
+def _pdf_text(path: Path, tmp_path: Path) -> Path:
+    """The PDF's text layer as pypdfium2 gives it (lines broken at the page width), as a .txt."""
+    import pypdfium2 as pdfium  # comes with pdfplumber, a declared dependency
+
+    pdf = pdfium.PdfDocument(str(path))
+    out = tmp_path / (path.stem + ".txt")
+    out.write_text("\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize(("name", "expected"), [("上海市普陀区财政局2024年度部门决算", PUTUO_TEXT),
+                                                ("24年普陀区财政局（测试问题版本）", PUTUO_SEEDED)])
+def test_real_juesuan_pdf_text_wrapped_at_the_page_width(name, expected, tmp_path):
+    pdf = JUESUAN / f"{name}.pdf"
+    need(pdf.exists(), "../shared/corpus/juesuan is absent")
+    r = audit_file(_pdf_text(pdf, tmp_path))
+    for (kind, stated), status in expected.items():
+        got = {c.status for c in r.claims if c.kind == kind and c.stated == D(stated)}
+        assert status in got and (status == "mismatch" or "mismatch" not in got), (kind, stated, got)
+    slips = {k for k, v in expected.items() if v == "mismatch"}
+    assert {(c.kind, str(c.stated)) for c in r.mismatches} == slips

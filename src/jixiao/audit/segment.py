@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_ENDS = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "|", "｜")
+_ENDS = ("。", "！", "？", "!", "?", "|", "｜")
 _PAGE_NO = re.compile(r"^\s*([-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条])")
 #: wrap widths above this are paragraphs on one line, not a page's wrapped lines
@@ -29,11 +29,12 @@ def wrap_width(lines: list[str]) -> int:
     ws = sorted(width(ln.strip()) for ln in lines if width(ln.strip()) >= 20 and "\t" not in ln)
     if len(ws) < 4:
         return 0
-    w = ws[int(len(ws) * 0.9) - 1] if len(ws) >= 10 else ws[-2]
-    near = sum(1 for x in ws if 0.8 * w <= x <= w)
-    over = sum(1 for x in ws if x > 1.15 * w)
-    # wrapped text: many lines end at the same width, few run past it
-    if w > _MAX_WRAP or near < max(4, 0.4 * len(ws)) or over > 0.1 * len(ws):
+    w = ws[int(len(ws) * 0.95) - 1] if len(ws) >= 20 else ws[-2]
+    near = sum(1 for x in ws if 0.85 * w <= x <= 1.05 * w)
+    over = sum(1 for x in ws if x > 1.2 * w)
+    # wrapped text: many lines end at about the same width (table cells and short lines may be
+    # many too), few run past it
+    if w > _MAX_WRAP or near < max(4, 0.1 * len(ws)) or over > 0.05 * len(ws):
         return 0
     return w
 
@@ -67,4 +68,4 @@ def join_wrapped(lines: list[str]) -> list[str]:
 
 def _wrapped(line: str, w: int) -> bool:
     s = line.strip()
-    return bool(s) and "\t" not in line and "http" not in s and not s.endswith(_ENDS) and width(s) >= 0.8 * w
+    return bool(s) and "\t" not in line and "http" not in s and not s.endswith(_ENDS) and width(s) >= 0.75 * w
