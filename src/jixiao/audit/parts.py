@@ -229,9 +229,9 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     for k, p in enumerate(parts[:-1]):
         run += p.wan
         if c.status == "mismatch" and kind == "count_parts" and k >= 2 and k == len(parts) - 2 \
-                and run == total.wan:
+                and run == total.wan and _retired_after_serving(ctx, total, parts[-1]):
             # "实际正式教职工62人，其中副高级4人…中级工1人，退休职工28人": the breakdown adds up, the
-            # last item is another group
+            # last item is retired staff, another group
             c.formula = "+".join(fmt(q.value, q.decimals, q.unit) for q in parts[:k + 1]) + \
                 f"={fmt(to_unit(run, total), total.decimals, total.unit)}"
             return unverifiable(c, f"分项之和超过总数，但前{k + 1}项之和恰等于总数，最后一项可能不属于该总数")
@@ -242,6 +242,14 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     c.formula = "+".join(fmt(p.value, p.decimals, p.unit) for p in parts) + \
         f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
     return c
+
+
+def _retired_after_serving(ctx: ParaContext, total: Num, last: Num) -> bool:
+    """"实际正式教职工62人，其中…，退休职工28人": retired staff listed after a count of serving staff
+    are another group, not a part of it."""
+    text, nums = ctx.text, ctx.nums
+    return bool(re.search(r"退休|离休", label_of(text, last, nums))) and \
+        not re.search(r"退休|离休", label_of(text, total, nums))
 
 
 _SHARE_AFTER = re.compile(r"[，,（(]?\s*所?占(?P<whole>[^，,；;。%\d（(]{0,20}?)的?(比重|比例|比)?(为|是)?\s*(?=-?\d)")
