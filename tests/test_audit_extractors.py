@@ -34,7 +34,7 @@ def test_extractors_are_one_ordered_list():
     names = [n for n, _ in PARAGRAPH_EXTRACTORS]
     # formulas claim their figures first; the tagged relations next; relate again last, to
     # settle what the shape readers left unverifiable
-    assert names[:3] == ["formula", "compare", "change"] and names[-1] == "relate"
+    assert names[:3] == ["formula", "compare", "change"] and names[-2:] == ["relate", "direction"]
     assert {"parts", "budget_identity", "net_value", "rate"} <= set(names)
     assert {"row_identity", "pct_columns", "total_rows", "total_columns"} <= {n for n, _ in TABLE_EXTRACTORS}
 
@@ -483,3 +483,15 @@ def test_no_import_cycle_among_the_stages():
     for name in extractors:
         assert not (imports[name] & (extractors - {name})), (name, imports[name])
     assert not (imports["context"] | imports["tag"]) & extractors
+
+
+def test_the_direction_a_sentence_states_against_its_figures():
+    # 135.25 < 135.90: "小于" is right, "大于" / "等于" are not; "基本持平" is not judged
+    base = "信息化建设年初预算为135.90万元，支出决算为135.25万元。决算数{}预算数的主要原因：项目结余。"
+    got = [[(c.kind, c.status) for c in claims_of(base.format(w)) if c.kind == "direction"]
+           for w in ("小于", "大于", "等于")]
+    assert got == [[("direction", "ok")], [("direction", "mismatch")], [("direction", "mismatch")]]
+    bad = one([c for c in claims_of(base.format("大于")) if c.kind == "direction"])
+    assert "135.25" in bad.reason and "135.90" in bad.reason
+    assert [c for c in claims_of("年初预算为135.90万元，支出决算为135.25万元。决算数与预算数基本持平。")
+            if c.kind == "direction"] == []

@@ -24,7 +24,7 @@ from .numbers import find_numbers
 from .parts import budget_identity_claims, net_value_claims, parts_claims
 from .rates import rate_claims
 from .recompute import UNVERIFIABLE, Claim
-from .relate import comparison_claims, relation_claims
+from .relate import comparison_claims, direction_claims, relation_claims
 from .text_claims import change_claims, formula_claims
 
 #: paragraph extractors in the order they run; a figure claimed by one is not claimed again.
@@ -40,6 +40,7 @@ PARAGRAPH_EXTRACTORS: list[tuple[str, Callable[[ParaContext], list[Claim]]]] = [
     ("net_value", net_value_claims),
     ("rate", rate_claims),
     ("relate", relation_claims),
+    ("direction", direction_claims),
 ]
 
 

@@ -35,6 +35,7 @@ KIND_NAMES = {
     "table_change_rate": "表格变动比例",
     "table_rate": "表格比率",
     "text_vs_table": "文字与表格",
+    "direction": "决算与预算孰大",
     "cross_document": "跨文件一致",
 }
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from .context import ParaContext, measure, to_unit
 from .numbers import Num, sentence_of
-from .recompute import MISMATCH, Claim, fmt, judge, unverifiable
+from .recompute import MISMATCH, OK, Claim, fmt, judge, unverifiable
 from .tag import Statement, Tag, budget_kind, statements
 
 _LOOK_BACK = 12
@@ -353,3 +353,56 @@ def _within_input_rounding(c: Claim, n: Num, direction: int, b: Decimal, diff: D
     if min(corners) - tol <= stated <= max(corners) + tol:
         c.status = "rounding"
         c.reason = "按所列数据（已四舍五入）重算有尾差，在输入数据的精度范围内相符"
+
+
+# --- 决算数大于/小于/等于预算数: the direction a sentence states, against the figures ----------------
+
+_DIRECTION = re.compile(r"决算数?(?:比|较)?(?P<word>大于|小于|等于|高于|低于|超过|少于|超出)(?:年初|全年|调整后)?预算数?"
+                        r"|决算数?与(?:年初|全年|调整后)?预算数?(?P<flat>基本)?持平")
+_SAYS = {"大于": 1, "高于": 1, "超过": 1, "超出": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
+
+
+def direction_claims(ctx: ParaContext) -> list[Claim]:
+    """"年初预算为135.90万元，支出决算为135.25万元。决算数大于预算数的主要原因：…": the sentence
+    says which is larger; the figures of the statement before it (same sentence, or up to two
+    sentences back in the paragraph) say whether it is so. "基本持平" is not judged."""
+    text = ctx.text
+    out: list[Claim] = []
+    for m in _DIRECTION.finditer(text):
+        if m.group("flat"):
+            continue
+        says = _SAYS[m.group("word")] if m.group("word") else 0
+        s, e = sentence_of(text, m.start())
+        pair = None
+        for st in reversed([x for x in statements(text) if x.start < m.start()]):
+            if sentence_of(text, st.start)[0] < _sentences_back(text, s, 2):
+                break
+            act, bud = st.first("level"), st.first("budget")
+            if act is not None and bud is not None and act.num.kind == bud.num.kind == "amount":
+                pair = (act.num, bud.num)
+                break
+        if pair is None:
+            continue
+        act, bud = pair
+        diff = act.wan - bud.wan
+        real = (diff > 0) - (diff < 0)
+        c = Claim(kind="direction", text=text[s:e].strip(), location={"paragraph": ctx.para.index},
+                  stated=None, unit="", refs=())
+        words = {1: "大于", -1: "小于", 0: "等于"}
+        c.formula = f"决算{_s(act)}，预算{_s(bud)}：决算数{words[real]}预算数"
+        if real == says:
+            c.status = OK
+        else:
+            c.status = MISMATCH
+            c.reason = f"文字称决算数{m.group('word') or '与预算数持平'}预算数，但决算{_s(act)}{words[real]}预算{_s(bud)}"
+        out.append(c)
+    return out
+
+
+def _sentences_back(text: str, s: int, k: int) -> int:
+    """Start of the sentence ``k`` sentences before the one starting at ``s``."""
+    for _ in range(k):
+        if s <= 0:
+            return 0
+        s = sentence_of(text, s - 1)[0]
+    return s
