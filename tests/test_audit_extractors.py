@@ -495,3 +495,20 @@ def test_the_direction_a_sentence_states_against_its_figures():
     assert "135.25" in bad.reason and "135.90" in bad.reason
     assert [c for c in claims_of("年初预算为135.90万元，支出决算为135.25万元。决算数与预算数基本持平。")
             if c.kind == "direction"] == []
+
+
+def test_inserted_pinyin_is_read_past():
+    from jixiao.audit.document import normalize_text
+
+    assert normalize_text("“三公”經(jīng)費預(yù)算為100萬元") == "“三公”经费预算为100万元"
+    assert normalize_text("（一）政府采购(PPP)项目(de)") == "（一）政府采购(PPP)项目(de)"   # no tone mark: kept
+
+
+def test_a_comparison_names_its_subject_stated_sentences_before():
+    # 同口径比2018年: the level of 公务接待费 is in the list two sentences before: 38 / (478 + 38) = 7.36%
+    cs = claims_of("2019年“三公”经费预算为3,328万元。其中，因公出国（境）费50万元，公务接待费478万元，"
+                   "公务用车购置及运行费2,800万元。公务接待费同口径比2018年减少38万元，下降7.4%。")
+    assert one(cs, "change_rate").status == "ok"
+    # the sentence after a list, without a subject of its own, is not read against the list's last item
+    cs = claims_of("其中，因公出国（境）费50万元，公务用车购置及运行费2,800万元。同口径比2018年减少830万元，下降20%。")
+    assert one(cs, "change_rate").status == "unverifiable"

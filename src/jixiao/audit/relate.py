@@ -71,7 +71,7 @@ def _now_named(ctx: ParaContext, st: Statement, t: Tag):
     if st.first("level") is not None or st.first("budget") is not None or st.tags[0] is not t and \
             st.tags[0].role not in ("change", "rate"):
         return None
-    m = re.search(r"(较|比|与|同比|对比)", st.head)
+    m = re.search(r"(同口径)?(较|比|与|同比|对比)", st.head)
     name = st.head[:m.start()] if m else ""
     core = _core(name)
     if len(core) < 3 or core in _WHOLE_GENERIC:
@@ -266,7 +266,8 @@ def _core(name: str) -> str:
     s = re.sub(r"[“”\"（）()]", "", name)
     s = re.sub(r"^.*(?:19|20)\d{2}\s*年度?", "", s)
     s = re.sub(r"^\s*([\d一二三四五六七八九十]+[.、．]|[（(][\d一二三四五六七八九十]+[）)])\s*", "", s)
-    s = re.sub(r"^(全年|本年度?|本期|其中)", "", s.strip())
+    s = re.sub(r"^(全年|本年度?|本期|其中)", "", s.strip(" ，,；;：:"))
+    s = s.strip(" ，,；;：:")
     s = re.sub(r"总计|总额", "合计", s)
     whole = s
     prev = None

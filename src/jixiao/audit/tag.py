@@ -60,6 +60,7 @@ class Tag:
 class Statement:
     start: int
     tags: list[Tag] = field(default_factory=list)
+    alone: bool = True         # the only statement of its sentence
     subject: str = ""          # what the statement is about (role words trimmed)
     head: str = ""             # the words before its first figure, as written
 
@@ -199,7 +200,12 @@ def statements(text: str) -> list[Statement]:
             if new and cur is None and out and t.role in ("change", "rate") and _goes_on(text[s:n.start], out[-1]):
                 cur = out[-1]           # "…支出1264.92万元。与2019年相比，…增加27.44万元": the same subject
             elif new:
-                cur = Statement(n.start)
+                if cur is not None:
+                    cur.alone = False
+                    first_of_sentence = next((x for x in out if x.start >= s), None)
+                    if first_of_sentence is not None:
+                        first_of_sentence.alone = False
+                cur = Statement(n.start, alone=cur is None)
                 cur.head = text[_clause_start(text, n.start, s):n.start]
                 cur.subject = _subject(cur.head)
                 out.append(cur)
@@ -207,7 +213,8 @@ def statements(text: str) -> list[Statement]:
     return out
 
 
-_OPENS_COMPARISON = re.compile(r"^\s*(与|较|比|同)[^，,；;。]{0,12}?(相比|同期|上年|去年|预算)[，,]?\s*(?P<subj>[^，,；;。\d]*?)"
+_OPENS_COMPARISON = re.compile(r"^\s*(与|较|比|同)[^，,；;。]{0,12}?(相比|同期|上年|去年|预算|(?:19|20)\d{2}\s*年度?)"
+                               r"[，,]?\s*(?P<subj>[^，,；;。\d]*?)"
                                r"(增加|减少|增长|下降|降低|上升|节约|持平)")
 
 
@@ -215,8 +222,8 @@ def _goes_on(head: str, last: Statement) -> bool:
     """Does a sentence that opens with a comparison (与2019年相比，一般公共预算财政拨款增加…)
     continue the last statement of the sentence before: it names no subject, or the same one?"""
     m = _OPENS_COMPARISON.match(head)
-    if m is None or last.first("level") is None and last.first("budget") is None:
-        return False
+    if m is None or last.first("level") is None and last.first("budget") is None or not last.alone:
+        return False            # after a list ("其中，A…，B…。同比减少…") the subject is not clear
     subj = _subject(m.group("subj"))
     return not subj or (len(subj) >= 2 and (subj in last.subject or last.subject.endswith(subj)))
 
