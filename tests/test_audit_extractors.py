@@ -512,3 +512,13 @@ def test_a_comparison_names_its_subject_stated_sentences_before():
     # the sentence after a list, without a subject of its own, is not read against the list's last item
     cs = claims_of("其中，因公出国（境）费50万元，公务用车购置及运行费2,800万元。同口径比2018年减少830万元，下降20%。")
     assert one(cs, "change_rate").status == "unverifiable"
+
+
+def test_a_list_opening_a_paragraph_hangs_under_the_paragraph_before():
+    # 1,088 + 3,559 = 4,647, stated as 4.647万元 (a unit slip); the claim is at the total
+    cs = claims_of("2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。",
+                   "其中：公务用车购置支出1,088万元，比上年增长97.1%；公务用车运行维护支出3,559万元，比上年增长49.73%。")
+    c = one(cs, "parts")
+    assert (c.status, c.location["paragraph"], c.computed) == ("mismatch", 0, D("4647.000"))
+    ok = claims_of("2.公务用车购置及运行维护支出4,647万元。", "其中：公务用车购置支出1,088万元；公务用车运行维护支出3,559万元。")
+    assert one(ok, "parts").status == "ok"

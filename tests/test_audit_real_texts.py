@@ -53,6 +53,10 @@ CHECKED: dict[str, dict[tuple[str, str], str]] = {
         ("rate", "47"): "mismatch",         # 完成预算的47%: 0.53 / 1 = 53%
         ("change_rate", "47"): "ok",        # 0.47 / (0.53 + 0.47 = 1.00) = 47%
     },
+    # 汉阳区 三公 决算 2013: a unit slip, the 其中 list in the next paragraph
+    "04": {
+        ("parts", "4.647"): "mismatch",     # 公务用车购置及运行维护支出 4.647万元, but 1,088 + 3,559 = 4,647万元
+    },
     # 宣城市广播电视台 三公 预算 2021
     "06": {
         ("parts", "28.50"): "ok",           # 0.00 + 4.00 + 24.50

@@ -33,6 +33,9 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
     out: list[Claim] = []
     for m in _TRIGGER.finditer(text):
         before = [n for n in nums if n.unit_end <= m.start()]
+        if not before and ctx.pos > 0 and not text[:m.start()].strip(" ：:"):
+            out.extend(_list_under_paragraph_before(ctx, m))
+            continue
         if not before:
             continue
         total = before[-1]
@@ -215,11 +218,50 @@ def _subset_statement(text: str, nums, parts: list[Num]) -> bool:
     return any(any(a in lab for lab in labels) and any(b in lab for lab in labels) for a, b in _SUBSET_PAIRS)
 
 
+def _list_under_paragraph_before(ctx: ParaContext, m) -> list[Claim]:
+    """"2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。" then a paragraph "其中：公务用车购置
+    支出1,088万元…；公务用车运行维护支出3,559万元…": the list hangs under the level figure that opens
+    the last sentence of the paragraph before. The claim is located at that figure."""
+    prev = ParaContext(ctx.paragraphs, ctx.pos - 1)
+    ptext, pnums = prev.text, prev.nums
+    sents = sentences(ptext)
+    if not sents:
+        return []
+    p_s, p_e = sents[-1]
+    lead = [n for n in pnums if p_s <= n.start < p_e and n.kind in ("amount", "count")
+            and not _in_comparison(ptext, n, p_s) and not _in_brackets(ptext, n)]
+    if not lead:
+        return []
+    total = lead[0]
+    text, nums = ctx.text, ctx.nums
+    _, s_e = sentence_of(text, m.start())
+    parts, ambiguous, _nested = _list_items(text, nums, m.end(), s_e, total)
+    if len(parts) < 2 or ambiguous or _subset_statement(text, nums, parts):
+        return []
+    labels = "|".join(label_of(text, p, nums) for p in parts)
+    complete = any(all(w in labels for w in group) for group in _PARTITIONS)
+    return [_parts_claim(ctx, total, parts, False, partial=text[:s_e].rstrip("。；; ").endswith("等"),
+                         complete=complete, at=prev)]
+
+
+def _in_brackets(text: str, n: Num) -> bool:
+    depth = 0
+    for ch in text[:n.start]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool, partial: bool,
-                 complete: bool = True) -> Claim:
+                 complete: bool = True, at: ParaContext | None = None) -> Claim:
+    """The claim that ``total`` is the sum of ``parts`` (in ``ctx``); ``at`` is the paragraph that
+    states the total when it is not ``ctx``'s own."""
     kind = "count_parts" if total.kind == "count" else "parts"
-    c = ctx.claim(kind, total)
-    ctx.mark(total)
+    at = at or ctx
+    c = at.claim(kind, total)
+    at.mark(total)
     c.refs = c.refs + tuple(ctx.ref(p) for p in parts)
     if ambiguous:
         return unverifiable(c, "分项中有多个金额（如原值与净值），无法确定应加总哪一个")

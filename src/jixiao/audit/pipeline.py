@@ -57,7 +57,16 @@ def paragraph_claims(paragraphs: list[Paragraph]) -> list[Claim]:
                 mine = _settle(mine, fn(ctx))
             else:
                 mine.extend(fn(ctx))
-        out.extend(mine)
+        for c in mine:
+            # a claim located in an earlier paragraph (a list under the paragraph before) does not
+            # claim a figure that paragraph's own claims already judged
+            if c.refs and c.refs[0][1] != p.index:
+                i = next((k for k, x in enumerate(out) if x.refs and x.refs[0] == c.refs[0]), None)
+                if i is not None:
+                    if out[i].status == UNVERIFIABLE:
+                        out[i] = c
+                    continue
+            out.append(c)
     return out
 
 
