@@ -129,8 +129,7 @@ def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     if now is None and base is None and delta is not None and t.against != "budget":
         named = _now_named(ctx, st, delta)
         if named is not None:
-            from .tag import Tag as _T
-            now = _T(named[0], "level", "", "")
+            now = Tag(named[0], "level", "", "")
     if now is not None and base is not None:
         b, diff = base.num.wan, now.num.wan - base.num.wan
         c.refs = c.refs + (ctx.ref(now.num), ctx.ref(base.num))
