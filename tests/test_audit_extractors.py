@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -522,3 +523,28 @@ def test_a_list_opening_a_paragraph_hangs_under_the_paragraph_before():
     assert (c.status, c.location["paragraph"], c.computed) == ("mismatch", 0, D("4647.000"))
     ok = claims_of("2.公务用车购置及运行维护支出4,647万元。", "其中：公务用车购置支出1,088万元；公务用车运行维护支出3,559万元。")
     assert one(ok, "parts").status == "ok"
+
+
+@pytest.mark.parametrize("text", [
+    # 本年…预算X，上年…预算Y；对比减少Z；减少率R — semicolons, 对比 with no marker of its own
+    "本年一般公共预算财政拨款“三公”经费预算12.50万元，上年一般公共预算财政拨款“三公”经费预算15.00万元；"
+    "对比减少2.50万元；减少率16.67%。",
+    # commas, 与…预算相比, 下降幅度, figures and units apart as a PDF's text gives them
+    "2024年“三公”经费预算数为 12.50 万元，2023 年预算为 15.00 万元，与 2023 年预算相比减少 2.50 万元，下降幅度 16.67%。",
+    # 同比 and 降幅, full-width digits
+    "公务用车运行维护费本年预算１２．５０万元，上年预算１５．００万元，同比减少２．５０万元，降幅１６．６７％。",
+])
+def test_real_comparison_shapes_with_every_input_in_the_sentence(text):
+    # 12.50 − 15.00 = −2.50; 2.50 / 15.00 = 16.67%
+    got = {(c.kind, str(c.stated)): c.status for c in claims_of(text)}
+    assert got == {("change", "2.50"): "ok", ("change_rate", "16.67"): "ok"}
+    slipped = {(c.kind, str(c.stated)): c.status for c in claims_of(text.replace("16.67", "17.67")
+                                                                   .replace("１６．６７", "１７．６７"))}
+    assert slipped[("change_rate", "17.67")] == "mismatch"
+
+
+def test_completion_with_the_budget_inside_the_phrase():
+    # 完成全年预算84.82万元的73.2%: 62.07 / 84.82 = 73.18%; 比上年增加38.97万元，增长168.7%: 38.97 / 23.10
+    got = {(c.kind, str(c.stated)): c.status for c in claims_of(
+        "“三公”经费财政拨款支出决算为62.07万元，完成全年预算84.82万元的73.2%，比上年决算数增加38.97万元，增长168.7%。")}
+    assert got[("rate", "73.2")] == "ok" and got[("change_rate", "168.7")] == "ok"

@@ -82,7 +82,9 @@ def _now_named(ctx: ParaContext, st: Statement, t: Tag):
 
 def _base(st: Statement, against: str, named: str = "") -> Tag | None:
     if against == "prev":
-        return next((t for t in st.tags if t.role == "previous" and t.period in ("", "prev")), None)
+        prev = [t for t in st.tags if t.role == "previous"]
+        named = [t for t in prev if t.period in ("", "prev")]
+        return (named or (prev if len(prev) == 1 else []) or [None])[0]
     if against == "budget":
         buds = [t for t in st.tags if t.role == "budget"]
         if len(buds) > 1 and named:

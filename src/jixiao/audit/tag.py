@@ -83,6 +83,8 @@ def _marker(text: str) -> str:
     """What the last comparison marker in ``text`` compares against ('' when none)."""
     last = None
     for m in _MARK.finditer(text):
+        if m.group("contrast") and last is not None and m.start() - last.end() <= 12:
+            continue                # "与2023年预算相比": 相比 closes the marker before it
         last = m
     if last is None:
         return ""
