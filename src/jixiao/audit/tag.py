@@ -133,6 +133,8 @@ def _tag(text: str, n: Num, label: str, clause: str, cs: int, s_start: int) -> T
         return Tag(n, "", label, clause)
     if n.kind != "amount":
         return Tag(n, "", label, clause)
+    if re.search(r"[=＝×÷/+＋]|[－−-]\s*\S", label):
+        return Tag(n, "", label, clause)       # a term or the result of a written-out calculation
     v = _VERB.search(label)
     if v and text[n.unit_end:n.unit_end + 1] not in ("至", "到"):
         against = _marker(label) or _marker(sent_before)
