@@ -128,3 +128,10 @@ def test_cli_several_files_same_unit(tmp_path):
     # usage and unreadable input keep their exit codes
     assert runner.invoke(app, ["audit", str(a), "--same-unit"]).exit_code == 2
     assert runner.invoke(app, ["audit", str(a), str(tmp_path / "无此文件.pdf"), "--same-unit"]).exit_code == 3
+
+
+def test_a_gap_to_the_budget_is_not_a_budget():
+    # "支出超出预算0.02万元" states how far the budget was exceeded: no fact about the budget itself
+    assert facts("某局2023年度决算\n“三公”经费支出超出预算0.02万元。") == {}
+    assert facts("某局2023年度决算\n“三公”经费较预算节约额为43.97万元，计算过程：三公经费预算数57.84万元"
+                 "－三公经费实际支出数13.87万元=43.97万元。") == {("three_public_total", "budget"): D("57.84")}

@@ -40,6 +40,7 @@ _SHARE = re.compile(r"占(?P<whole>[^，,；;。%\d]{0,24}?)的?(比重|比例|�
 _COMPLETION = re.compile(r"(完成|为|达到?|占)(了)?(本年|年初|全年|调整后|调整)?(预算|预算数|年初预算数)"
                          r"(\s*[-\d,.]+\s*[万千亿]?元)?(的)?(比例)?(为)?\s*$"
                          r"|(执行率|完成率|预算完成率|执行进度|支出进度)(为|达|达到)?\s*$")
+_OVER_BUDGET = re.compile(r"(超出|超过|超支|高于|多于|低于|少于|节约|结余|节省)了?(年初|全年|调整后)?预算(数)?(的)?\s*$")
 _BUDGET_ITSELF = re.compile(r"^(本年|年初|全年|调整后?|当年|本年度)?(预算|预算数|预算金额)$")
 _STATEMENT_GOES_ON = re.compile(
     r"^\s*(对比|相比|较|比|与|同比|增加|减少|增长|下降|降低|上升|增幅|降幅|减幅|减少率|下降率|增长率|变动率|下降幅度|增长幅度)")
@@ -135,6 +136,11 @@ def _tag(text: str, n: Num, label: str, clause: str, cs: int, s_start: int) -> T
         return Tag(n, "", label, clause)
     if re.search(r"[=＝×÷/+＋]|[－−-]\s*\S", label):
         return Tag(n, "", label, clause)       # a term or the result of a written-out calculation
+    over = _OVER_BUDGET.search(label)
+    if over:
+        # "支出超出预算0.02万元", "比预算节约了5.00万元": the gap to the budget, not a budget
+        return Tag(n, "change", label, clause, against="budget",
+                   direction=-1 if over.group(1) in ("低于", "少于", "节约", "结余", "节省") else 1)
     v = _VERB.search(label)
     if v and text[n.unit_end:n.unit_end + 1] not in ("至", "到"):
         against = _marker(label) or _marker(sent_before)
