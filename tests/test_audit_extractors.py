@@ -548,3 +548,16 @@ def test_completion_with_the_budget_inside_the_phrase():
     got = {(c.kind, str(c.stated)): c.status for c in claims_of(
         "“三公”经费财政拨款支出决算为62.07万元，完成全年预算84.82万元的73.2%，比上年决算数增加38.97万元，增长168.7%。")}
     assert got[("rate", "73.2")] == "ok" and got[("change_rate", "168.7")] == "ok"
+
+
+def test_a_share_whose_whole_is_inside_the_phrase():
+    # 136 / 143 = 95.10%; 80.00 / 88.00 = 90.91%
+    assert one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为95.10%。")).status == "ok"
+    assert one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为96.10%。")).status == "mismatch"
+    assert one(claims_of("合同金额80.00万元，占政府采购支出总额88.00万元的90.91%。")).status == "ok"
+
+
+def test_a_ratio_written_without_times_100_gives_per_cent():
+    # (63.46 − 32) ÷ 32 = 0.9831 = 98.31%
+    assert one(claims_of("三公经费变动率=(63.46-32)÷32=98.31%。")).status == "ok"
+    assert one(claims_of("三公经费变动率=(63.46-32)÷32=97.31%。")).status == "mismatch"

@@ -20,7 +20,7 @@ from decimal import Decimal
 from .context import ParaContext, measure, to_unit
 from .numbers import Num, sentence_of
 from .recompute import MISMATCH, OK, Claim, fmt, judge, unverifiable
-from .tag import Statement, Tag, budget_kind, statements
+from .tag import INLINE, Statement, Tag, budget_kind, statements
 
 _LOOK_BACK = 12
 
@@ -191,7 +191,30 @@ def _completion(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
 _WHOLE_GENERIC = ("", "总额", "总数", "比", "比重", "比例", "全部", "总量", "合计", "总计", "总支出", "总收入")
 
 
+def _share_inline(ctx: ParaContext, t: Tag) -> Claim | None:
+    """"实际在职人员为136人，占编委核定的编制数143人的比率为95.10%": part before 占, whole inside."""
+    text, n = ctx.text, t.num
+    s, _ = sentence_of(text, n.start)
+    at = text.rfind("占", s, n.start)
+    nums = [x for x in ctx.nums if s <= x.start < n.start and x.kind in ("amount", "count")]
+    whole = [x for x in nums if x.start > at]
+    part = [x for x in nums if x.end <= at]
+    if at < 0 or len(whole) != 1 or not part or part[-1].kind != whole[0].kind:
+        return None
+    p, w = part[-1], whole[0]
+    c = ctx.claim("rate", n)
+    c.refs = c.refs + (ctx.ref(p), ctx.ref(w))
+    if w.wan == 0:
+        return unverifiable(c, "总数为0，占比无意义")
+    exact = p.wan * 100 / w.wan
+    judge(c, exact, n.decimals)
+    c.formula = f"{_s(p)}/{_s(w)}×100%={fmt(exact, n.decimals, '%')}"
+    return c
+
+
 def _share(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
+    if t.against == INLINE:
+        return _share_inline(ctx, t)
     part = None
     for x in st.tags:
         if x is t:

@@ -41,6 +41,10 @@ _COMPLETION = re.compile(r"(完成|为|达到?|占)(了)?(本年|年初|全年|�
                          r"(\s*[-\d,.]+\s*[万千亿]?元)?(的)?(比例)?(为)?\s*$"
                          r"|(执行率|完成率|预算完成率|执行进度|支出进度)(为|达|达到)?\s*$")
 _OVER_BUDGET = re.compile(r"(超出|超过|超支|高于|多于|低于|少于|节约|结余|节省)了?(年初|全年|调整后)?预算(数)?(的)?\s*$")
+#: a share whose whole is stated inside "占…的": the tag's ``against``
+INLINE = "#inline"
+_SHARE_INLINE = re.compile(r"占[^，,；;。%]{0,30}?\d[\d,.]*\s*(万元|亿元|千元|元|人|名|个|辆|家|项|所)[^，,；;。%\d]{0,8}?"
+                           r"(的)?(比率|比例|比重)?(为|是)?\s*$")
 _BUDGET_ITSELF = re.compile(r"^(本年|年初|全年|调整后?|当年|本年度)?(预算|预算数|预算金额)$")
 _STATEMENT_GOES_ON = re.compile(
     r"^\s*(对比|相比|较|比|与|同比|增加|减少|增长|下降|降低|上升|增幅|降幅|减幅|减少率|下降率|增长率|变动率|下降幅度|增长幅度)")
@@ -118,6 +122,9 @@ def _tag(text: str, n: Num, label: str, clause: str, cs: int, s_start: int) -> T
     label, clause = _FUNDS.sub("基金", label), _FUNDS.sub("基金", clause)
     sent_before = text[s_start:n.start]
     if n.kind == "rate":
+        if _SHARE_INLINE.search(clause):
+            # "在职人员为136人，占编委核定的编制数143人的比率为95.10%": the whole is in the phrase
+            return Tag(n, "share", label, clause, against=INLINE)
         m = _SHARE.search(raw)
         if m and "完成" not in raw and not _BUDGET_ITSELF.match(m.group("whole").strip()):
             # "占基本支出预算81.45%" is a share; "占调整预算100.93%" is a completion

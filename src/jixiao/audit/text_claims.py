@@ -60,6 +60,11 @@ def formula_claims(ctx: ParaContext) -> list[Claim]:
             c = ctx.claim("formula", st)
             c.refs = (ctx.ref(st), *(ctx.ref(u) for u in used if not _is_times100(text, u)))
             expr = F.render(toks)
+            if st.kind == "rate" and value is not None and "%" not in expr and "/" in expr \
+                    and abs(value) < 100 and abs(value * 100 - st.value) < abs(value - st.value):
+                # "(63.46-32)÷32=98.31%": a ratio written without ×100%, its result in per cent
+                value = value * 100
+                expr = f"({expr})×100%"
             judge(c, value, st.decimals, why_none="算式中除数为0", **measure(st))
             c.formula = f"{expr}={fmt(c.computed, st.decimals, st.unit)}"
             ctx.mark(st)
