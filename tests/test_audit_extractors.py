@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.audit import audit_document, audit_text
 from jixiao.audit.document import DocumentBuilder
 from jixiao.audit.numbers import find_numbers
+from jixiao.audit.pipeline import PARAGRAPH_EXTRACTORS
 from jixiao.audit.table_claims import TABLE_EXTRACTORS
-from jixiao.audit.text_claims import PARAGRAPH_EXTRACTORS
 
 
 def claims_of(*paragraphs: str, tables=()):
@@ -30,9 +31,11 @@ def one(claims, kind=None):
     return cs[0]
 
 
-def test_extractors_are_registered():
+def test_extractors_are_one_ordered_list():
     names = [n for n, _ in PARAGRAPH_EXTRACTORS]
-    assert names[:2] == ["formula", "change"]          # formulas claim their figures first
+    # formulas claim their figures first; the tagged relations next; relate again last, to
+    # settle what the shape readers left unverifiable
+    assert names[:3] == ["formula", "compare", "change"] and names[-2:] == ["relate", "direction"]
     assert {"parts", "budget_identity", "net_value", "rate"} <= set(names)
     assert {"row_identity", "pct_columns", "total_rows", "total_columns"} <= {n for n, _ in TABLE_EXTRACTORS}
 
@@ -128,9 +131,14 @@ def test_change_to_a_level_is_not_a_claim():
     assert claims_of("奖励资金由上年的268.00万元减少至本年的2.00万元。") == []
 
 
-def test_change_rate_over_zero_prior_is_unverifiable():
+def test_change_rate_over_zero_prior_is_a_mismatch():
+    # issue 10.4: a growth rate stated on a zero base is wrong, whether the base is stated
+    # or follows from the level and the change (0.40 − 0.40 = 0)
     c = one(claims_of("无形资产50.00万元，较上年0.00万元增加50.00万元，增长率100.00%。"), "change_rate")
-    assert c.status == "unverifiable"
+    assert (c.status, c.computed) == ("mismatch", None) and "为0" in c.reason
+    c = one(claims_of("公务接待费0.40万元，比上年增加0.40万元，增长100%。"), "change_rate")
+    assert (c.status, c.computed) == ("mismatch", None) and "为0" in c.reason
+    assert one(claims_of("公务接待费0.00万元，比上年增加0.00万元，增长0%。"), "change_rate").status == "unverifiable"
 
 
 # --- parts and totals -----------------------------------------------------------------------
@@ -460,3 +468,98 @@ def test_a_generic_subject_is_not_looked_up_elsewhere():
     # "支出" alone could be any 支出 of the report: unverifiable rather than a guess
     c = one(claims_of("本年收入500.00万元，实际支出480.00万元。支出较上年400.00万元增加90.00万元。"))
     assert c.status == "unverifiable"
+
+
+def test_no_import_cycle_among_the_stages():
+    # each stage module imports only earlier stages: context/tag never import an extractor
+    import ast
+    from pathlib import Path
+
+    import jixiao.audit as A
+
+    base = Path(A.__file__).parent
+    imports = {}
+    for name in ("context", "tag", "relate", "text_claims", "parts", "rates", "numbers", "recompute"):
+        tree = ast.parse((base / f"{name}.py").read_text(encoding="utf-8"))
+        imports[name] = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1}
+    extractors = {"relate", "text_claims", "parts", "rates"}
+    for name in extractors:
+        assert not (imports[name] & (extractors - {name})), (name, imports[name])
+    assert not (imports["context"] | imports["tag"]) & extractors
+
+
+def test_the_direction_a_sentence_states_against_its_figures():
+    # 135.25 < 135.90: "小于" is right, "大于" / "等于" are not; "基本持平" is not judged
+    base = "信息化建设年初预算为135.90万元，支出决算为135.25万元。决算数{}预算数的主要原因：项目结余。"
+    got = [[(c.kind, c.status) for c in claims_of(base.format(w)) if c.kind == "direction"]
+           for w in ("小于", "大于", "等于")]
+    assert got == [[("direction", "ok")], [("direction", "mismatch")], [("direction", "mismatch")]]
+    bad = one([c for c in claims_of(base.format("大于")) if c.kind == "direction"])
+    assert "135.25" in bad.reason and "135.90" in bad.reason
+    assert [c for c in claims_of("年初预算为135.90万元，支出决算为135.25万元。决算数与预算数基本持平。")
+            if c.kind == "direction"] == []
+
+
+def test_inserted_pinyin_is_read_past():
+    from jixiao.audit.document import normalize_text
+
+    assert normalize_text("“三公”經(jīng)費預(yù)算為100萬元") == "“三公”经费预算为100万元"
+    assert normalize_text("（一）政府采购(PPP)项目(de)") == "（一）政府采购(PPP)项目(de)"   # no tone mark: kept
+
+
+def test_a_comparison_names_its_subject_stated_sentences_before():
+    # 同口径比2018年: the level of 公务接待费 is in the list two sentences before: 38 / (478 + 38) = 7.36%
+    cs = claims_of("2019年“三公”经费预算为3,328万元。其中，因公出国（境）费50万元，公务接待费478万元，"
+                   "公务用车购置及运行费2,800万元。公务接待费同口径比2018年减少38万元，下降7.4%。")
+    assert one(cs, "change_rate").status == "ok"
+    # the sentence after a list, without a subject of its own, is not read against the list's last item
+    cs = claims_of("其中，因公出国（境）费50万元，公务用车购置及运行费2,800万元。同口径比2018年减少830万元，下降20%。")
+    assert one(cs, "change_rate").status == "unverifiable"
+
+
+def test_a_list_opening_a_paragraph_hangs_under_the_paragraph_before():
+    # 1,088 + 3,559 = 4,647, stated as 4.647万元 (a unit slip); the claim is at the total
+    cs = claims_of("2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。",
+                   "其中：公务用车购置支出1,088万元，比上年增长97.1%；公务用车运行维护支出3,559万元，比上年增长49.73%。")
+    c = one(cs, "parts")
+    assert (c.status, c.location["paragraph"], c.computed) == ("mismatch", 0, D("4647.000"))
+    ok = claims_of("2.公务用车购置及运行维护支出4,647万元。", "其中：公务用车购置支出1,088万元；公务用车运行维护支出3,559万元。")
+    assert one(ok, "parts").status == "ok"
+
+
+@pytest.mark.parametrize("text", [
+    # 本年…预算X，上年…预算Y；对比减少Z；减少率R — semicolons, 对比 with no marker of its own
+    "本年一般公共预算财政拨款“三公”经费预算12.50万元，上年一般公共预算财政拨款“三公”经费预算15.00万元；"
+    "对比减少2.50万元；减少率16.67%。",
+    # commas, 与…预算相比, 下降幅度, figures and units apart as a PDF's text gives them
+    "2024年“三公”经费预算数为 12.50 万元，2023 年预算为 15.00 万元，与 2023 年预算相比减少 2.50 万元，下降幅度 16.67%。",
+    # 同比 and 降幅, full-width digits
+    "公务用车运行维护费本年预算１２．５０万元，上年预算１５．００万元，同比减少２．５０万元，降幅１６．６７％。",
+])
+def test_real_comparison_shapes_with_every_input_in_the_sentence(text):
+    # 12.50 − 15.00 = −2.50; 2.50 / 15.00 = 16.67%
+    got = {(c.kind, str(c.stated)): c.status for c in claims_of(text)}
+    assert got == {("change", "2.50"): "ok", ("change_rate", "16.67"): "ok"}
+    slipped = {(c.kind, str(c.stated)): c.status for c in claims_of(text.replace("16.67", "17.67")
+                                                                   .replace("１６．６７", "１７．６７"))}
+    assert slipped[("change_rate", "17.67")] == "mismatch"
+
+
+def test_completion_with_the_budget_inside_the_phrase():
+    # 完成全年预算84.82万元的73.2%: 62.07 / 84.82 = 73.18%; 比上年增加38.97万元，增长168.7%: 38.97 / 23.10
+    got = {(c.kind, str(c.stated)): c.status for c in claims_of(
+        "“三公”经费财政拨款支出决算为62.07万元，完成全年预算84.82万元的73.2%，比上年决算数增加38.97万元，增长168.7%。")}
+    assert got[("rate", "73.2")] == "ok" and got[("change_rate", "168.7")] == "ok"
+
+
+def test_a_share_whose_whole_is_inside_the_phrase():
+    # 136 / 143 = 95.10%; 80.00 / 88.00 = 90.91%
+    assert one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为95.10%。")).status == "ok"
+    assert one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为96.10%。")).status == "mismatch"
+    assert one(claims_of("合同金额80.00万元，占政府采购支出总额88.00万元的90.91%。")).status == "ok"
+
+
+def test_a_ratio_written_without_times_100_gives_per_cent():
+    # (63.46 − 32) ÷ 32 = 0.9831 = 98.31%
+    assert one(claims_of("三公经费变动率=(63.46-32)÷32=98.31%。")).status == "ok"
+    assert one(claims_of("三公经费变动率=(63.46-32)÷32=97.31%。")).status == "mismatch"

@@ -80,9 +80,13 @@ def test_increase_with_a_rate_written_as_a_fall_is_a_contradiction():
 
 
 def test_derivation_needs_the_level_figure_right_before_the_comparison():
-    # a figure in brackets, a share or a rate of something else is not taken as the base
-    assert all(c.status == "unverifiable" for c in audit(
-        "项目支出200.00万元（其中专项50.00万元），较上年增加20.00万元，增长11.11%。"))
+    # a figure in brackets is a detail, not the base: the level before the brackets is
+    # (20 / (200 − 20) = 11.11%; 50 − 20 = 30 would give 66.67%)
+    cs = audit("项目支出200.00万元（其中专项50.00万元），较上年增加20.00万元，增长11.11%。")
+    assert [(c.kind, c.status) for c in cs if c.kind == "change_rate"] == [("change_rate", "ok")]
+    cs = audit("项目支出200.00万元（其中专项50.00万元），较上年增加20.00万元，增长66.67%。")
+    assert [(c.kind, c.status) for c in cs if c.kind == "change_rate"] == [("change_rate", "mismatch")]
+    # a share or a rate of something else is not taken as the base
     assert all(c.status == "unverifiable" for c in audit(
         "项目支出200.00万元，较上年增加20.00万元，占比上升2.00%。"))
     # a share between the level and the comparison is fine: 720 = 800 − 80 → 11.11%

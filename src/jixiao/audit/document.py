@@ -82,6 +82,8 @@ _FULLWIDTH.update({ord("．"): ord("."), ord("％"): ord("%"), ord("＋"): ord("
                    ord("\u2002"): ord(" "), ord("\u2003"): ord(" "), ord("\u2009"): ord(" "),
                    ord("\ufeff"): None, ord("\u200b"): None, ord("\r"): None})
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+#: pinyin a copy site inserted after a character: 预(yù)算, 經(jīng)費(fèi) — read as 预算, 经费
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]")
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +121,8 @@ def _zh2hans() -> dict:
 
 
 def normalize_text(text: str) -> str:
-    """Traditional → simplified, full-width digits/%/+/= → ASCII, odd spaces → ' '.
+    """Traditional → simplified, full-width digits/%/+/= → ASCII, odd spaces → ' ', inserted
+    pinyin dropped (預(yù)算 → 预算).
 
     The full-width comma and the full-width minus (－) are kept: in Chinese prose they are a
     clause separator and an operator; the number scanner reads them where they are numeric.
@@ -127,4 +130,5 @@ def normalize_text(text: str) -> str:
     if not text:
         return ""
     t = _BOOKMARK.sub("", text)
+    t = _PINYIN.sub("", t)
     return t.translate(_char_map())

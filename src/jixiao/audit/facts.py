@@ -38,6 +38,14 @@ SUBJECTS: dict[str, str] = {
 ROLES = ("actual", "budget", "previous_actual", "previous_budget")
 
 
+def text_facts(doc) -> list[Fact]:
+    """Figures the sentences state about the subjects of ``SUBJECTS`` (in 万元), by the tagged
+    statements of the audit's tag stage (``compare.text_items``)."""
+    from .compare import text_facts as facts_of_sentences
+
+    return facts_of_sentences(doc)
+
+
 @dataclass(frozen=True)
 class Fact:
     subject: str            # a key of SUBJECTS

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .context import CMP, ParaContext, is_change_label, measure, to_unit
 from .numbers import (
     Num,
     clause_end,
@@ -17,13 +18,6 @@ from .numbers import (
     sentences,
 )
 from .recompute import Claim, fmt, judge, unverifiable
-from .text_claims import (
-    _CMP,
-    ParaContext,
-    _measure,
-    extractor,
-    to_unit,
-)
 
 # --- 3. parts and totals (其中 / 包括 / 以上…共计) ----------------------------------------------
 
@@ -33,12 +27,15 @@ _STOP_ITEM = re.compile(r"^(全年|合计|共计|总计|以上|另|此外|同时
 _NET = ("净值", "账面价值", "余额", "净额")
 
 
-@extractor("parts")
+
 def parts_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
     for m in _TRIGGER.finditer(text):
         before = [n for n in nums if n.unit_end <= m.start()]
+        if not before and ctx.pos > 0 and not text[:m.start()].strip(" ：:"):
+            out.extend(_list_under_paragraph_before(ctx, m))
+            continue
         if not before:
             continue
         total = before[-1]
@@ -51,6 +48,12 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
             if not lead:
                 continue
             total, gap = lead[0], ""
+            first_item = next((n.start for n in nums if n.start >= m.end()), m.end())
+            if role_of(label_of(text, total, nums)) == "budget" and "预算" not in text[m.end():first_item]:
+                # "预算为44.52万元，实际支出…决算为22.62万元。其中…": the list breaks down what was spent
+                acts = [n for n in lead if role_of(label_of(text, n, nums)) == "actual"
+                        and not is_change_label(label_of(text, n, nums))]
+                total = acts[0] if acts else total
         if total.kind == "rate" or (total.kind in ("amount", "count") and _in_comparison(text, total, s_s)):
             # "年末实有人数60人，比上年减少2人（，下降3.23%），其中：…": the list hangs under the level
             # figure before the comparison, not under the change
@@ -58,7 +61,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
                    and not _in_comparison(text, n, s_s)]
             between = [n for n in nums if lvl and lvl[-1].end <= n.start < m.start()]
             if lvl and between and all(n.kind == "rate" or _in_comparison(text, n, s_s) for n in between) and \
-                    _CMP.search(text, lvl[-1].unit_end, m.start()) and \
+                    CMP.search(text, lvl[-1].unit_end, m.start()) and \
                     not re.search(r"[；;]", text[lvl[-1].unit_end:m.start()]):
                 total, gap = lvl[-1], ""
         if gap.strip(" ，,：:") or total.kind not in ("amount", "count") or ctx.is_used(total):
@@ -94,7 +97,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
 
 def _in_comparison(text: str, n: Num, floor: int) -> bool:
     cs = clause_start(text, n.start, floor, marks="，,；;")
-    return bool(_CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs:n.start]))
+    return bool(CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs:n.start]))
 
 
 def _list_items(text: str, nums, a: int, b: int, total: Num):
@@ -165,7 +168,7 @@ def _lead_amounts_after(ctx: ParaContext, s_e: int, total: Num, so_far: Decimal)
             continue
         first = clause_end(text, s, e)
         lead = [n for n in nums if s <= n.start < first and n.kind == total.kind]
-        if len(lead) != 1 or _CMP.search(text, s, first):
+        if len(lead) != 1 or CMP.search(text, s, first):
             break
         extra.append(lead[0])
         acc += lead[0].wan
@@ -215,16 +218,65 @@ def _subset_statement(text: str, nums, parts: list[Num]) -> bool:
     return any(any(a in lab for lab in labels) and any(b in lab for lab in labels) for a, b in _SUBSET_PAIRS)
 
 
+def _list_under_paragraph_before(ctx: ParaContext, m) -> list[Claim]:
+    """"2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。" then a paragraph "其中：公务用车购置
+    支出1,088万元…；公务用车运行维护支出3,559万元…": the list hangs under the level figure that opens
+    the last sentence of the paragraph before. The claim is located at that figure."""
+    prev = ParaContext(ctx.paragraphs, ctx.pos - 1)
+    ptext, pnums = prev.text, prev.nums
+    sents = sentences(ptext)
+    if not sents:
+        return []
+    p_s, p_e = sents[-1]
+    lead = [n for n in pnums if p_s <= n.start < p_e and n.kind in ("amount", "count")
+            and not _in_comparison(ptext, n, p_s) and not _in_brackets(ptext, n)]
+    if not lead:
+        return []
+    total = lead[0]
+    text, nums = ctx.text, ctx.nums
+    _, s_e = sentence_of(text, m.start())
+    parts, ambiguous, _nested = _list_items(text, nums, m.end(), s_e, total)
+    if len(parts) < 2 or ambiguous or _subset_statement(text, nums, parts):
+        return []
+    labels = "|".join(label_of(text, p, nums) for p in parts)
+    complete = any(all(w in labels for w in group) for group in _PARTITIONS)
+    return [_parts_claim(ctx, total, parts, False, partial=text[:s_e].rstrip("。；; ").endswith("等"),
+                         complete=complete, at=prev)]
+
+
+def _in_brackets(text: str, n: Num) -> bool:
+    depth = 0
+    for ch in text[:n.start]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool, partial: bool,
-                 complete: bool = True) -> Claim:
+                 complete: bool = True, at: ParaContext | None = None) -> Claim:
+    """The claim that ``total`` is the sum of ``parts`` (in ``ctx``); ``at`` is the paragraph that
+    states the total when it is not ``ctx``'s own."""
     kind = "count_parts" if total.kind == "count" else "parts"
-    c = ctx.claim(kind, total)
-    ctx.mark(total)
+    at = at or ctx
+    c = at.claim(kind, total)
+    at.mark(total)
     c.refs = c.refs + tuple(ctx.ref(p) for p in parts)
     if ambiguous:
         return unverifiable(c, "分项中有多个金额（如原值与净值），无法确定应加总哪一个")
     exact = sum((p.wan for p in parts), Decimal(0))
-    judge(c, to_unit(exact, total), total.decimals, **_measure(total))
+    judge(c, to_unit(exact, total), total.decimals, **measure(total))
+    run = Decimal(0)
+    for k, p in enumerate(parts[:-1]):
+        run += p.wan
+        if c.status == "mismatch" and kind == "count_parts" and k >= 2 and k == len(parts) - 2 \
+                and run == total.wan and _retired_after_serving(ctx, total, parts[-1]):
+            # "实际正式教职工62人，其中副高级4人…中级工1人，退休职工28人": the breakdown adds up, the
+            # last item is retired staff, another group
+            c.formula = "+".join(fmt(q.value, q.decimals, q.unit) for q in parts[:k + 1]) + \
+                f"={fmt(to_unit(run, total), total.decimals, total.unit)}"
+            return unverifiable(c, f"分项之和超过总数，但前{k + 1}项之和恰等于总数，最后一项可能不属于该总数")
     if c.status == "mismatch" and partial and exact < total.wan:
         unverifiable(c, "分项以“等”结尾，可能未列全")
     elif c.status == "mismatch" and not complete and exact < total.wan:
@@ -232,6 +284,14 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     c.formula = "+".join(fmt(p.value, p.decimals, p.unit) for p in parts) + \
         f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
     return c
+
+
+def _retired_after_serving(ctx: ParaContext, total: Num, last: Num) -> bool:
+    """"实际正式教职工62人，其中…，退休职工28人": retired staff listed after a count of serving staff
+    are another group, not a part of it."""
+    text, nums = ctx.text, ctx.nums
+    return bool(re.search(r"退休|离休", label_of(text, last, nums))) and \
+        not re.search(r"退休|离休", label_of(text, total, nums))
 
 
 _SHARE_AFTER = re.compile(r"[，,（(]?\s*所?占(?P<whole>[^，,；;。%\d（(]{0,20}?)的?(比重|比例|比)?(为|是)?\s*(?=-?\d)")
@@ -278,7 +338,7 @@ def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
 
 # --- 4. 年初 + 调整 = 全年 in prose; 原值 − 累计折旧 = 净值 --------------------------------------
 
-@extractor("budget_identity")
+
 def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
@@ -318,7 +378,7 @@ def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
     return out
 
 
-@extractor("net_value")
+
 def net_value_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .context import ParaContext, find_by_subject, ref_of, subject_of_label
 from .numbers import (
     Num,
     has_any,
@@ -14,13 +15,6 @@ from .numbers import (
     sentence_of,
 )
 from .recompute import Claim, fmt, judge, unverifiable
-from .text_claims import (
-    ParaContext,
-    _find_by_subject,
-    _ref,
-    _subject_of_label,
-    extractor,
-)
 
 # --- 5. rates stated beside their inputs ---------------------------------------------------
 
@@ -35,7 +29,7 @@ _VS_BUDGET = re.compile(r"(比|较)(年初|全年|调整后)?预算(数)?[^，,�
                         r"(?P<verb>减少|节约|节省|结余|少支出|少|下降|压减|增加|超支|超出|多支出|多)了?$")
 
 
-@extractor("rate")
+
 def rate_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
@@ -80,8 +74,8 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
             excl = [n for n in before if ex and n.start > ex.start()]
             if acts and not buds and not excl:
                 # "资金使用298.41万元，资金使用率78.59%": the budget was given a few sentences before
-                subj = _subject_of_label(label_of(text, acts[-1], nums))
-                found = _find_by_subject(ctx, subj, s_s, want="budget", prefer="全年")
+                subj = subject_of_label(label_of(text, acts[-1], nums))
+                found = find_by_subject(ctx, subj, s_s, want="budget", prefer="全年")
                 if found is not None:
                     buds = [found]
             if acts and not buds and not excl:
@@ -105,7 +99,7 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
                 continue
             num_, den = acts[-1], buds[-1]
             if isinstance(den, tuple):
-                den_ref, den = _ref(ctx, den), den[0]
+                den_ref, den = ref_of(ctx, den), den[0]
             else:
                 den_ref = ctx.ref(den)
             c.refs = c.refs + (ctx.ref(num_), den_ref) + tuple(ctx.ref(x) for x in excl)
@@ -123,13 +117,15 @@ def rate_claims(ctx: ParaContext) -> list[Claim]:
             out.append(c)
             continue
         share = re.search(r"占(.{2,24}?)的?(比重|比例)?为?$", lab)
+        if share and "预算" in share.group(1) and not re.search(r"预算(支出|收入)", share.group(1)):
+            share = None        # "占调整预算100.93%": a completion rate whose budget is not given
         if share:
             # "合同金额80.00万元，占政府采购支出总额的90.91%": the whole is named and stated before
             part = [n for n in before if n.kind == "amount"]
-            whole = _find_by_subject(ctx, share.group(1).strip(" “”"), part[-1].start, want="any") if part else None
+            whole = find_by_subject(ctx, share.group(1).strip(" “”"), part[-1].start, want="any") if part else None
             if part and whole is not None:
                 w = whole[0] if isinstance(whole, tuple) else whole
-                c.refs = c.refs + (ctx.ref(part[-1]), _ref(ctx, whole))
+                c.refs = c.refs + (ctx.ref(part[-1]), ref_of(ctx, whole))
                 if w.wan == 0:
                     out.append(unverifiable(c, "总数为0，占比无意义"))
                     continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from .document import Document, DocumentBuilder
 from .pdf import read_pdf_bytes
+from .segment import join_wrapped
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -77,7 +78,7 @@ def parse_txt(text: str, name: str = "") -> Document:
     """Plain text, including Word's "save as text" layout: each table cell is a line starting
     with a tab, a row ends with a blank line, a cell's further lines continue without a tab."""
     b = DocumentBuilder(name)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = join_wrapped(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     table: list[list[str]] = []
     row: list[str] = []
     in_table = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from ..errors import EXIT_DATA, EXIT_OK
 from ..money import AMOUNT_TOLERANCE, dec_str, fmt_amount
@@ -34,6 +35,9 @@ KIND_NAMES = {
     "table_total": "表格合计",
     "table_change_rate": "表格变动比例",
     "table_rate": "表格比率",
+    "text_vs_table": "文字与表格",
+    "direction": "决算与预算孰大",
+    "cross_document": "跨文件一致",
 }
 
 
@@ -63,10 +67,17 @@ class Claim:
     @property
     def where(self) -> str:
         loc = self.location
-        page = f"第{loc['page']}页 " if loc.get("page") else ""
-        if "paragraph" in loc:
-            return f"{page}第{loc['paragraph'] + 1}段"
-        return f"{page}表{loc['table'] + 1} 第{loc['row'] + 1}行 第{loc['column'] + 1}列"
+        if "locations" in loc:              # a claim across documents: where it is in each file
+            return "；".join(f"{Path(x['file']).name} {_where(x)}" for x in loc["locations"])
+        return _where(loc)
+
+
+def _where(loc: dict) -> str:
+    """A location for people: 第N页 第N段, or 第N页 表N 第N行 第N列 (numbered from 1)."""
+    page = f"第{loc['page']}页 " if loc.get("page") else ""
+    if "paragraph" in loc:
+        return f"{page}第{loc['paragraph'] + 1}段"
+    return f"{page}表{loc['table'] + 1} 第{loc['row'] + 1}行 第{loc['column'] + 1}列"
 
 
 def tolerance(decimals: int) -> Decimal:

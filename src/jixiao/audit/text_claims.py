@@ -1,20 +1,25 @@
-"""Claims made in paragraphs. Each extractor is registered and tested on its own.
-
-An extractor gets a :class:`ParaContext` and returns claims; the stated figures it claims are
-marked as used so a later extractor (the generic rate reader) does not claim them again.
+"""Relate stage, part 1: written-out formulas and change sentences (较上年 / 比上年 / 同比,
+较预算节约). Each extractor gets a :class:`ParaContext` and returns claims; the stated figures it
+claims are marked as used so a later extractor does not claim them again. The order in which
+extractors run is ``pipeline.PARAGRAPH_EXTRACTORS``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from . import formulas as F
-from .document import Paragraph
+from .context import (
+    CMP,
+    SUBJECT_TRIM,
+    ParaContext,
+    find_by_subject,
+    is_change_label,
+    measure,
+    ref_of,
+    to_unit,
+)
 from .numbers import (
-    AMOUNT_UNITS,
     Num,
     clause_end,
     clause_start,
@@ -25,76 +30,14 @@ from .numbers import (
     sentence_of,
     sentences,
 )
-from .recompute import Claim, fmt, judge, unverifiable
-
-PARAGRAPH_EXTRACTORS: list[tuple[str, Callable]] = []
-
-
-def extractor(name: str):
-    def deco(fn):
-        PARAGRAPH_EXTRACTORS.append((name, fn))
-        return fn
-    return deco
-
-
-@dataclass
-class ParaContext:
-    paragraphs: list[Paragraph]
-    pos: int                      # position of this paragraph in ``paragraphs``
-    used: set = field(default_factory=set)   # spans (start, end) already stated by a claim
-    formula_spans: list = field(default_factory=list)   # written-out expressions (their inputs are not claims)
-
-    @property
-    def para(self) -> Paragraph:
-        return self.paragraphs[self.pos]
-
-    @property
-    def text(self) -> str:
-        return self.para.text
-
-    @property
-    def nums(self) -> tuple[Num, ...]:
-        return find_numbers(self.text)
-
-    def ref(self, n: Num) -> tuple:
-        return ("p", self.para.index, n.start, n.end)
-
-    def claim(self, kind: str, stated: Num, *, unit: str | None = None) -> Claim:
-        s, e = sentence_of(self.text, stated.start)
-        sent = self.text[s:e].strip()
-        if len(sent) > 150:
-            a = max(s, clause_start(self.text, stated.start, s, marks="；;。") if stated.start - s > 70 else s)
-            a = max(a, stated.start - 70)
-            b = min(e, stated.end + 60)
-            sent = ("…" if a > s else "") + self.text[a:b].strip() + ("…" if b < e else "")
-        return Claim(kind=kind, text=sent, location={"paragraph": self.para.index},
-                     stated=stated.value, unit=stated.unit if unit is None else unit,
-                     refs=(self.ref(stated),))
-
-    def mark(self, n: Num) -> None:
-        self.used.add((n.start, n.end))
-
-    def is_used(self, n: Num) -> bool:
-        return (n.start, n.end) in self.used
-
-
-def to_unit(x_wan: Decimal, n: Num) -> Decimal:
-    """A value in 万元 expressed in the unit ``n`` is printed in."""
-    if n.kind == "amount":
-        return x_wan / AMOUNT_UNITS.get(n.unit, Decimal(1))
-    return x_wan
-
-
-def _measure(stated: Num) -> dict:
-    return {"exact_only": stated.kind == "count"}
-
+from .recompute import MISMATCH, Claim, fmt, judge, unverifiable
 
 # --- 1. explicit formulas ------------------------------------------------------------------
 
 _CALC_WORD = re.compile(r"(具体)?(计算(公式|方法|过程|如下)?|算式|公式)[为是]?[:：]?\s*$")
 
 
-@extractor("formula")
+
 def formula_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
@@ -117,7 +60,12 @@ def formula_claims(ctx: ParaContext) -> list[Claim]:
             c = ctx.claim("formula", st)
             c.refs = (ctx.ref(st), *(ctx.ref(u) for u in used if not _is_times100(text, u)))
             expr = F.render(toks)
-            judge(c, value, st.decimals, why_none="算式中除数为0", **_measure(st))
+            if st.kind == "rate" and value is not None and "%" not in expr and "/" in expr \
+                    and abs(value) < 100 and abs(value * 100 - st.value) < abs(value - st.value):
+                # "(63.46-32)÷32=98.31%": a ratio written without ×100%, its result in per cent
+                value = value * 100
+                expr = f"({expr})×100%"
+            judge(c, value, st.decimals, why_none="算式中除数为0", **measure(st))
             c.formula = f"{expr}={fmt(c.computed, st.decimals, st.unit)}"
             ctx.mark(st)
             out.append(c)
@@ -168,19 +116,17 @@ def _stated_before(text: str, nums, expr_start: int, kind: str) -> list[Num]:
 
 # --- 2. change sentences (较上年 / 比上年 / 与上年对比 / 同比, 较预算节约) ------------------------
 
-_CMP = re.compile(r"(较|比|与)(?=\s*(上年|上一年|去年|同期|前一年|上年度|\d{4}年|预算|年初|本年预算))|同比")
-_VERB = re.compile(r"增加|增长|减少|下降|压减|降低|上升|提高|节约|节省|缩减|减|增")
-_DOWN = ("减少", "下降", "压减", "降低", "节约", "节省", "缩减", "减")
+_VERB = re.compile(r"增加|增长|减少|下降|压减|降低|上升|提高|节约|节省|缩减|增收|减收|增支|减支|减|增")
+_DOWN = ("减少", "下降", "压减", "降低", "节约", "节省", "缩减", "减收", "减支", "减")
 _RATE_LABEL = ("率", "幅", "增长", "下降", "减少", "比例", "百分", "上升", "降低")
-_SUBJECT_TRIM = re.compile(r"^(\d{4}年度?|全年|本年度?|本期|我局|我单位|本单位|本部门|其中|另外|同时|此外)+")
 
 
-@extractor("change")
+
 def change_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
     prev_end = 0
-    for m in _CMP.finditer(text):
+    for m in CMP.finditer(text):
         s_s, s_e = sentence_of(text, m.start())
         lo = max(prev_end, s_s)
         v = _VERB.search(text, m.end(), clause_end(text, m.end(), s_e, marks="；;。") + 1)
@@ -204,7 +150,7 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
         if stated_amt is None and stated_rate is None:
             continue
         if stated_amt is not None:
-            nxt = _CMP.search(text, stated_amt.end, s_e)
+            nxt = CMP.search(text, stated_amt.end, s_e)
             lim = nxt.start() if nxt else s_e
             for n in nums:
                 if stated_amt.end <= n.start < lim and n.kind == "rate":
@@ -214,7 +160,8 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                     break
         prev_end = (stated_rate or stated_amt).end
         # the current value: just before the marker, after the previous claim
-        cur_c = [n for n in nums if lo <= n.start and n.end <= m.start() and n.kind in ("amount", "count")]
+        cur_c = [n for n in nums if lo <= n.start and n.end <= m.start() and n.kind in ("amount", "count")
+                 and not _bracketed(text, n, m.start())]
         current = cur_c[-1] if cur_c else None
         if prior is None and current is not None and len(cur_c) >= 2 and \
                 re.search(r"上年|去年|上一年|同期", label_of(text, current, nums)):
@@ -224,10 +171,10 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
         if vs_budget:
             if current is not None and role_of(label_of(text, current, nums)) == "budget":
                 current = None
-            current = current or _find_by_subject(ctx, subject, m.start(), want="actual")
-            prior = prior or _find_by_subject(ctx, subject, m.start(), want="budget")
+            current = current or find_by_subject(ctx, subject, m.start(), want="actual")
+            prior = prior or find_by_subject(ctx, subject, m.start(), want="budget")
         elif current is None:
-            current = _find_by_subject(ctx, subject, m.start(), want="actual")
+            current = find_by_subject(ctx, subject, m.start(), want="actual")
             if current is None and not text[s_s:m.start()].strip(" ，,") and s_s > 0:
                 # "…支出决算为A元，其中…。较上年B元减少C元": the figure that opens the sentence before
                 p_s, p_e = sentence_of(text, s_s - 1)
@@ -237,6 +184,8 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             # "较预算节约X万元，计算过程：预算数A－实际支出数B…" or the totals of the sentences before
             tail = [n for n in nums if (stated_rate or stated_amt).end <= n.start < s_e and n.kind == "amount"]
             for n in tail:
+                if is_change_label(label_of(text, n, nums)):
+                    continue
                 r = role_of(label_of(text, n, nums))
                 if prior is None and r == "budget":
                     prior = n
@@ -270,7 +219,7 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
             ctx.mark(st)
             cur, pri = current[0] if isinstance(current, tuple) else current, \
                 prior[0] if isinstance(prior, tuple) else prior
-            c.refs = c.refs + tuple(_ref(ctx, x) for x in (current, prior) if x is not None)
+            c.refs = c.refs + tuple(ref_of(ctx, x) for x in (current, prior) if x is not None)
             if derived is not None and pri is None:
                 base, d = derived
                 if st.kind != "rate":
@@ -278,6 +227,12 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                                                "（变动率已按本期数与增减额复核）"))
                     continue
                 c.refs = c.refs + (ctx.ref(stated_amt),)
+                if base == 0 and st.value != 0:
+                    c.status, c.computed = MISMATCH, None
+                    c.reason = (f"本期数减增减额得上年数为0，变动率无从计算，不应写作具体百分比"
+                                f"（{fmt(cur.value, cur.decimals, cur.unit)}−{fmt(abs(stated_amt.value), stated_amt.decimals, stated_amt.unit)}=0）")
+                    out.append(c)
+                    continue
                 if base <= 0:
                     out.append(unverifiable(c, "由本期数与增减额推得的基数不为正，变动率无意义"))
                     continue
@@ -295,7 +250,12 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                 out.append(unverifiable(c, f"句中及上下文未找到{what}，无法复核"))
                 continue
             if st.kind == "rate" and pri.wan == 0:
-                out.append(unverifiable(c, "上年数为0，变动率无意义"))
+                if st.value == 0 or cur.wan == 0:
+                    out.append(unverifiable(c, "上年数为0，变动率无意义"))
+                else:
+                    c.status, c.computed = MISMATCH, None
+                    c.reason = "基数（上年数）为0，变动率无从计算，不应写作具体百分比"
+                    out.append(c)
                 continue
             diff = cur.wan - pri.wan
             if st.kind == "rate":
@@ -309,7 +269,7 @@ def change_claims(ctx: ParaContext) -> list[Claim]:
                 _contradiction(c, sign, rate_sign, verb)
             else:
                 exact = to_unit(diff, st)
-                judge(c, exact * (1 if st.value < 0 else sign), st.decimals, **_measure(st))
+                judge(c, exact * (1 if st.value < 0 else sign), st.decimals, **measure(st))
                 c.formula = (f"{fmt(cur.value, cur.decimals, cur.unit)}−{fmt(pri.value, pri.decimals, pri.unit)}"
                              f"={fmt(exact, st.decimals, st.unit)}")
             out.append(c)
@@ -339,6 +299,20 @@ def _contradiction(c: Claim, amt_sign: int, rate_sign: int, verb: str) -> None:
                     f"“{'下降' if rate_sign < 0 else '增长'}”")
 
 
+def _bracketed(text: str, n: Num, until: int) -> bool:
+    """Is ``n`` inside brackets that close before ``until`` (a detail: "7,634.75万元（其中：购置费
+    2,337.35万元…），比年初预算增加…")?"""
+    depth = 0
+    for ch in text[n.end:until]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
 def _level_before(text: str, current: Num, marker: int, nums) -> bool:
     """Is ``current`` the level figure the comparison is about: right before the marker (only
     punctuation between), not inside brackets, and not itself a change?"""
@@ -350,18 +324,11 @@ def _level_before(text: str, current: Num, marker: int, nums) -> bool:
     return not _VERB.search(lab) and not re.search(r"上年|去年|上一年|同期", lab) and role_of(lab) != "budget"
 
 
-def _ref(ctx: ParaContext, x):
-    if isinstance(x, tuple):            # (Num, paragraph index) found in another paragraph
-        n, pidx = x
-        return ("p", pidx, n.start, n.end)
-    return ctx.ref(x)
-
-
 def _subject(text: str, marker: int, lo: int) -> str:
     s = clause_start(text, marker, lo)
     subj = text[s:marker].strip(" “”\"")
     subj = re.sub(r"（[^）]*）", "", subj)
-    subj = _SUBJECT_TRIM.sub("", subj)
+    subj = SUBJECT_TRIM.sub("", subj)
     return subj.strip(" “”\"的")
 
 
@@ -383,6 +350,8 @@ def _budget_actual_before(ctx: ParaContext, before: int):
             for n in nums:
                 if not (s <= n.start < e) or n.kind != "amount" or any(a <= n.start < b for a, b in inside):
                     continue
+                if is_change_label(label_of(text, n, nums)):
+                    continue
                 r = role_of(label_of(text, n, nums))
                 ref = n if back == 0 else (n, ctx.paragraphs[k].index)
                 if r == "budget" and budget is None:
@@ -394,75 +363,3 @@ def _budget_actual_before(ctx: ParaContext, before: int):
             if budget is not None or actual is not None:
                 break
     return None, None
-
-
-_GENERIC = {"支出", "收入", "经费", "资金", "金额", "总额", "合计", "预算", "决算", "项目", "费用", "资产", "人员",
-            "其中", "本年", "全年", "上年"}
-
-_ROLE_TAIL = re.compile(r"(资金|经费)?(实际)?(支出|使用|执行|决算|发生|完成|到位|分配|拨付)(数|额|金额)?$")
-
-
-def _subject_of_label(label: str) -> str:
-    s = _SUBJECT_TRIM.sub("", re.sub(r"^截至[^，]*", "", label.strip(" ，,：:为")))
-    prev = None
-    while prev != s:
-        prev, s = s, _ROLE_TAIL.sub("", s)
-    return s.strip(" “”")
-
-
-def _find_by_subject(ctx: ParaContext, subject: str, before: int, want: str, prefer: str = ""):
-    """A level figure for ``subject`` in earlier sentences of this paragraph, then up to three
-    paragraphs back: the first one after the subject whose label reads ``want`` (actual/budget);
-    for 'actual', a figure with a neutral label is accepted too. Returns Num (this paragraph)
-    or (Num, paragraph index)."""
-    key = subject.replace("“", "").replace("”", "").replace('"', "")
-    if len(key) < 3 and not (len(key) == 2 and key not in _GENERIC):
-        return None         # "支出较上年…": too generic a subject to look up elsewhere
-    for back in range(0, 6):
-        k = ctx.pos - back
-        if k < 0:
-            break
-        text = ctx.paragraphs[k].text
-        nums = find_numbers(text)
-        limit = before if back == 0 else len(text)
-        sents = [(s, e) for s, e in sentences(text) if s < limit]
-        for s, e in reversed(sents):
-            e = min(e, limit)
-            plain = text[s:e].replace("“", "").replace("”", "").replace('"', "")
-            i = plain.find(key)
-            if i < 0:
-                continue
-            # position of the subject in the real text (quotes removed shift it; search loosely)
-            start = s + i
-            stop = e
-            mm = re.search(r"其中|包括", text[start:e])
-            if mm:
-                stop = start + mm.start()
-            hits = []
-            for n in nums:
-                if not (start <= n.start < stop) or n.kind != "amount":
-                    continue
-                lab = label_of(text, n, nums)
-                r = role_of(lab)
-                if want == "any" or r == want or (want == "actual" and r in ("", "total") and "预算" not in lab):
-                    hits.append((n, lab))
-            if hits:
-                best = [h for h in hits if prefer and prefer in h[1]] or hits
-                n = best[0][0]
-                return n if back == 0 else (n, ctx.paragraphs[k].index)
-    return None
-
-
-def paragraph_claims(paragraphs: list[Paragraph]) -> list[Claim]:
-    out: list[Claim] = []
-    for pos, p in enumerate(paragraphs):
-        if not find_numbers(p.text):
-            continue
-        ctx = ParaContext(paragraphs, pos)
-        for _, fn in PARAGRAPH_EXTRACTORS:
-            out.extend(fn(ctx))
-    return out
-
-
-# the other extractors register themselves, in this order, after formula and change
-from . import parts, rates  # noqa: E402,F401
