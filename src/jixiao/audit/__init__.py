@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ExitCode
 from .compare import cross_document, text_vs_table
 from .document import Document, DocumentBuilder, Paragraph, Table
 from .pipeline import paragraph_claims
@@ -82,7 +84,7 @@ class MultiResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.summary["mismatch"] else 0
+        return ExitCode.DATA if self.summary["mismatch"] else ExitCode.OK
 
     def to_dict(self) -> dict:
         return {"files": [r.to_dict() for r in self.results], "same_unit": self.same_unit,
@@ -119,6 +121,6 @@ def _with_pages(doc: Document, facts: list) -> list:
     return out
 
 
-def audit_files(paths: list[str | Path], same_unit: bool = False) -> MultiResult:
+def audit_files(paths: Sequence[str | Path], same_unit: bool = False) -> MultiResult:
     """Read and audit several documents (raises InputError on the first unreadable one)."""
     return audit_documents([(str(p), read_document(p)) for p in paths], same_unit=same_unit)
