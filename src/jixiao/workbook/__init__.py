@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..issues import Issue, has_errors, sort_key
+from ..limits import IssueCollector
 from ..model import Department
 from .schema import SHEETS, sheet_name_key
 
@@ -39,10 +40,10 @@ def load(path: str | Path) -> LoadResult:
 
     raw = read_workbook(path, wanted=is_data_sheet)
     res = parse_workbook(raw)
-    issues = list(res.issues)
+    collected = res.issues if isinstance(res.issues, IssueCollector) else IssueCollector(res.issues)
     if res.department is not None:
-        issues.extend(check_department(res.department, res.layout))
-    issues = _without_echoes(issues)
+        collected.extend(check_department(res.department, res.layout))
+    issues = _without_echoes(collected.finish())  # at most limits.MAX_ISSUES_PER_CODE per code
     issues.sort(key=sort_key)
     return LoadResult(res.department, issues, str(path), res.layout)
 

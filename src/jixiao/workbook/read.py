@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 import python_calamine as pc
 
+from .. import limits
 from ..errors import InputError
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -176,31 +177,66 @@ def _xml_unescape(s: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def _special_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, cells_before: int = 0
+                   ) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str], int]:
     """Cells calamine shows as empty although they are not: formulas without a cached value (a
     file written by a program and never opened in Excel) and Excel error values (#DIV/0! …).
-    Found in the sheet XML; only cells with a formula or an error are looked at."""
-    try:
-        data = zf.read(part)
-    except KeyError:
-        return set(), {}
+
+    The sheet XML is streamed through the bounded scanner of :mod:`jixiao.limits`, which refuses
+    the sheet (LimitExceeded, exit 3, located) past its byte, row, column or cell limits — before
+    calamine, which loads whole sheets, sees it. Returns the special cells and the number of cells
+    holding a value."""
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
-    if _HAS_FORMULA.search(data):
-        for m in _FORMULA_CELL_RE.finditer(data):
-            if (m.group(2) and m.group(2).strip()) or b't="e"' in m.group(1):
-                continue  # a cached value calamine reads, or an error value (reported below)
-            ref = _REF_RE.search(m.group(1))
-            if ref:
-                formulas.add((int(ref.group(2)), col_index(ref.group(1).decode())))
-    if b't="e"' in data:
-        for m in _ERROR_CELL_RE.finditer(data):
-            ref = _REF_RE.search(m.group(1))
-            if ref:
-                v = _V_RE.search(m.group(2) or b"")
-                pos = (int(ref.group(2)), col_index(ref.group(1).decode()))
-                errors[pos] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
-    return formulas, errors
+
+    def on_cell(attrs: bytes, body: bytes, row: int, col: int) -> None:
+        if b't="e"' in attrs:
+            v = _V_RE.search(body)
+            errors[(row, col)] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
+        elif _HAS_FORMULA.search(body):
+            v = _V_RE.search(body)
+            if not (v and v.group(1).strip()):
+                formulas.add((row, col))
+
+    try:
+        scan = limits.scan_sheet(zf, part, title, label, cells_before=cells_before, on_cell=on_cell)
+    except KeyError:
+        return set(), {}, 0
+    return formulas, errors, scan.cells
+
+
+def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[set, dict]]:
+    """Check the workbook against the resource limits while streaming it (zip directory, shared
+    strings, then each wanted sheet's XML) and collect each sheet's special cells on the way.
+    Raises LimitExceeded or InputError; nothing is held but the special cells."""
+    out: dict[str, tuple[set, dict]] = {}
+    try:
+        with zipfile.ZipFile(p) as zf:
+            parts = _sheet_parts(zf)
+            limits.check_members(zf, p.name, {part: title for title, part in parts.items()})
+            names = set(zf.namelist())
+            if "xl/sharedStrings.xml" in names:
+                for _ in limits.iter_member(zf, "xl/sharedStrings.xml", p.name):
+                    pass
+            cells = 0
+            mapped = set(parts.values())
+            # a sheet part the directory does not name is scanned too: calamine may still load it
+            todo = [(t, part) for t, part in parts.items() if wanted is None or wanted(t)]
+            todo += [(n.rsplit("/", 1)[-1], n) for n in sorted(names)
+                     if n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in mapped]
+            for title, part in todo:
+                if part not in names:
+                    continue
+                fwv, errs, n = _special_cells(zf, part, title, p.name, cells)
+                cells += n
+                out[title] = (fwv, errs)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, KeyError,
+            NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+    return out
 
 
 def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None) -> RawWorkbook:
@@ -210,6 +246,7 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
     rows, so a large unrelated sheet costs nothing)."""
     p = Path(path)
     _sniff(p)
+    special = _prescan(p, wanted)
     try:
         wb = pc.CalamineWorkbook.from_path(str(p))
     except pc.PasswordError:
@@ -219,24 +256,21 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
                          "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
     sheets: list[RawSheet] = []
     try:
-        with zipfile.ZipFile(p) as zf:
-            parts = _sheet_parts(zf)
-            for meta in wb.sheets_metadata:
-                if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                    continue
-                hidden = meta.visible != pc.SheetVisibleEnum.Visible
-                if wanted is not None and not wanted(meta.name):
-                    sheets.append(RawSheet(title=meta.name, rows=[], hidden=hidden, loaded=False))
-                    continue
-                sheet = wb.get_sheet_by_name(meta.name)
-                rows = sheet.to_python(skip_empty_area=False)
-                merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
-                          for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-                part = parts.get(meta.name)
-                fwv, errs = _special_cells(zf, part) if part else (set(), {})
-                sheets.append(RawSheet(
-                    title=meta.name, rows=rows, hidden=hidden,
-                    merged=merged, formulas_without_value=fwv, errors=errs))
+        for meta in wb.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            hidden = meta.visible != pc.SheetVisibleEnum.Visible
+            if wanted is not None and not wanted(meta.name):
+                sheets.append(RawSheet(title=meta.name, rows=[], hidden=hidden, loaded=False))
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                      for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+            fwv, errs = special.get(meta.name, (set(), {}))
+            sheets.append(RawSheet(
+                title=meta.name, rows=rows, hidden=hidden,
+                merged=merged, formulas_without_value=fwv, errors=errs))
     except InputError:
         raise
     except (pc.ZipError, pc.XmlError, pc.CalamineError, zipfile.BadZipFile, ValueError, OSError,

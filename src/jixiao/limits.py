@@ -1,0 +1,385 @@
+"""Every resource limit of jixiao, in one place — the same for the CLI, batch and the web page.
+
+A workbook or document that exceeds a limit is refused with a located Chinese message
+(``LimitExceeded``, exit 3) *while it is being streamed*, before memory grows: the zip's member
+sizes are checked first, then each sheet's XML is read through a bounded, chunked scanner that
+counts bytes, rows and cells; only then does python-calamine (which loads a whole sheet) see it.
+Issues are collected up to a cap per code; beyond it one summary issue per code gives the count
+and the first locations. docs/limits.md lists the values and the memory they buy.
+
+Public API (the web layer and the readers use these)::
+
+    check_xlsx(path)          # raise LimitExceeded before parsing a workbook (no-op when within)
+    check_docx(path)          # the same for a .docx about to be audited
+    check_upload_size(n)      # an upload of n bytes
+    IssueCollector()          # a list of issues capped per code; .finish() → list with summaries
+    cap_issues(issues)        # the same cap applied to a finished list
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+MiB = 1024 * 1024
+
+# -- input files ---------------------------------------------------------------------------------
+#: an uploaded file (web); the CLI and batch read files of any size but apply the limits below
+MAX_UPLOAD_BYTES = 20 * MiB
+#: the sum of the uncompressed sizes of all parts of an .xlsx/.docx (zip bomb)
+MAX_UNPACKED_BYTES = 256 * MiB
+#: one worksheet's XML, uncompressed (a 50,000-project workbook is ~12 MB)
+MAX_SHEET_XML_BYTES = 64 * MiB
+#: the shared-strings part (every distinct text of the workbook), uncompressed
+MAX_SHARED_STRINGS_BYTES = 64 * MiB
+#: any other part of a workbook (styles, workbook.xml, drawings …), uncompressed
+MAX_OTHER_PART_BYTES = 32 * MiB
+#: rows of one sheet holding a value (the last such row's number)
+MAX_ROWS = 200_000
+#: columns of one sheet holding a value (the last such column's number; Excel's own max is 16,384)
+MAX_COLUMNS = 256
+#: cells of the rectangle A1 … (last row, last column) of one sheet: what the reader allocates
+MAX_GRID_CELLS = 4_000_000
+#: cells holding a value, summed over the sheets read
+MAX_CELLS = 2_000_000
+#: a .docx's word/document.xml (or any one part), uncompressed, for the audit
+MAX_DOCX_XML_BYTES = 64 * MiB
+
+# -- collected issues ----------------------------------------------------------------------------
+#: issues kept per code; the rest are counted in one summary issue of that code
+MAX_ISSUES_PER_CODE = 200
+#: locations named in a summary issue
+SUMMARY_LOCATIONS = 5
+
+# -- memory ---------------------------------------------------------------------------------------
+#: stated peak memory (RSS) of check / evaluate / report for any input within the limits above;
+#: benchmarks/bench_memory.py measures it (figures in docs/limits.md)
+PEAK_MEMORY_BUDGET_BYTES = 1024 * MiB
+
+#: bytes read from a zip member per step of the streaming scanner
+CHUNK = 1 * MiB
+
+
+class LimitExceeded(InputError):
+    """An input beyond a resource limit: refused (exit 3) with where and which limit."""
+
+
+def _mb(n: int) -> str:
+    return f"{n / MiB:,.0f} MB" if n >= MiB else f"{n:,} 字节"
+
+
+# -- zip members ---------------------------------------------------------------------------------
+def _member_limit(name: str) -> int:
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return MAX_SHEET_XML_BYTES
+    if name == "xl/sharedStrings.xml":
+        return MAX_SHARED_STRINGS_BYTES
+    if name.startswith("word/") and name.endswith(".xml"):
+        return MAX_DOCX_XML_BYTES
+    if name.startswith(("xl/media/", "word/media/")):
+        return MAX_UNPACKED_BYTES  # pictures are never read; only the total counts
+    return MAX_OTHER_PART_BYTES
+
+
+def _part(name: str, titles: dict[str, str] | None) -> str:
+    t = (titles or {}).get(name)
+    return f"工作表“{t}”（{name}）" if t else f"部件 {name}"
+
+
+def check_members(zf: zipfile.ZipFile, label: str, titles: dict[str, str] | None = None) -> None:
+    """Refuse a zip whose declared part sizes exceed the limits (read from the directory: no
+    decompression). The streaming readers below also count real bytes, as a header may lie.
+    ``titles`` names the sheet of a part (part name → sheet title) in the message."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        lim = _member_limit(info.filename)
+        if info.file_size > lim:
+            raise LimitExceeded(
+                f"文件 {label} 中的{_part(info.filename, titles)}解压后有 {_mb(info.file_size)}，"
+                f"超过上限 {_mb(lim)}，已拒绝读取。", _HINT_SIZE)
+    if total > MAX_UNPACKED_BYTES:
+        raise LimitExceeded(f"文件 {label} 解压后共有 {_mb(total)}，超过上限 {_mb(MAX_UNPACKED_BYTES)}，已拒绝读取。",
+                            _HINT_SIZE)
+
+
+_HINT_SIZE = ("基础数据表通常只有几百 KB；请删除多余的行、列和工作表（或在 Excel/WPS 中“另存为”新文件）后再试。"
+              "各项上限见 docs/limits.md。")
+
+
+def iter_member(zf: zipfile.ZipFile, name: str, label: str, limit: int | None = None,
+                title: str | None = None) -> Iterator[bytes]:
+    """A zip member in chunks of CHUNK bytes, refusing it once more than ``limit`` bytes came
+    out (whatever its header declared)."""
+    limit = _member_limit(name) if limit is None else limit
+    seen = 0
+    with zf.open(name) as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                return
+            seen += len(chunk)
+            if seen > limit:
+                raise LimitExceeded(f"文件 {label} 中的{_part(name, {name: title} if title else None)}解压后"
+                                    f"超过上限 {_mb(limit)}，已拒绝读取。", _HINT_SIZE)
+            yield chunk
+
+
+# -- sheet scanning ------------------------------------------------------------------------------
+#: a row start tag, or a cell element (attributes, then the body; no body when self-closing). The
+#: body is matched without backtracking past the next cell tag, so a broken cell costs little.
+_ROW_OR_CELL = re.compile(
+    rb"<(?:\w+:)?row\b(?P<row>[^>]*?)/?>"
+    rb"|<(?:\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>[^<]*(?:<(?!/?(?:\w+:)?c[\s>/])[^<]*)*)</(?:\w+:)?c>)")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ANY_CELL_R = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]')
+_VALUE_CELL_R = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>')
+_START = re.compile(rb"<(?:\w+:)?(?:c|row)[\s>/]")
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_RN_ATTR = re.compile(rb'\br="(\d{1,7})"')
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)\b")
+#: carried between chunks at most (one cell or row start split by a chunk boundary)
+_MAX_CARRY = 4 * MiB
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _col_letter(col: int) -> str:
+    s = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _last_start(buf: bytes) -> int | None:
+    """Offset of the last row/cell start tag in ``buf``: everything before it is complete."""
+    i = len(buf)
+    while True:
+        i = buf.rfind(b"<", 0, i)
+        if i < 0:
+            return None
+        if _START.match(buf, i):
+            return i
+
+
+class SheetScan:
+    """What the streaming scanner learnt about one sheet: its extent and the cells holding a value.
+
+    ``on_cell(attrs, body, row, col)`` (optional) sees every cell with a formula (``<f``) or an
+    error value (``t="e"``), e.g. to find formulas without a cached value."""
+
+    def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None):
+        self.title = title
+        self.label = label
+        self.max_row = 0
+        self.max_col = 0
+        self.cells = 0            # cells holding a value
+        self.cells_before = cells_before
+        self.on_cell = on_cell
+        self._row = 0             # current row (a row without r= follows the previous one)
+        self._col = 0
+
+    def _where(self, row: int, col: int) -> str:
+        return f"工作表“{self.title}”的 {_col_letter(col)}{row} 单元格"
+
+    def scan(self, chunks: Iterable[bytes]) -> SheetScan:
+        buf = b""
+        for chunk in chunks:
+            buf = buf + chunk if buf else chunk
+            cut = _last_start(buf)
+            if not cut:   # None, or the only start tag is at 0: wait for more
+                if len(buf) > _MAX_CARRY:
+                    if cut is None:
+                        buf = buf[-64:]   # whitespace or content between cells: nothing to keep
+                    else:
+                        raise LimitExceeded(
+                            f"文件 {self.label} 的工作表“{self.title}”中有一个单元格或行超过 {_mb(_MAX_CARRY)}，"
+                            "已拒绝读取。", _HINT_SIZE)
+                continue
+            self._consume(buf[:cut])
+            buf = buf[cut:]
+        self._consume(buf)
+        return self
+
+    def _consume(self, data: bytes) -> None:
+        """Count the cells of complete elements in ``data``: all in C (regex findall) when every
+        cell has its r= reference and none has a formula or an error value; cell by cell else."""
+        if b"<f" in data or b't="e"' in data:
+            return self._consume_slow(data)
+        if len(_ANY_CELL.findall(data)) != len(_ANY_CELL_R.findall(data)):
+            return self._consume_slow(data)
+        refs = _VALUE_CELL_R.findall(data)
+        if not refs:
+            return None
+        rows = [int(r) for _, r in refs]
+        top = max(rows)
+        letters = max({c for c, _ in refs}, key=lambda c: (len(c), c))
+        right = _col_index(letters)
+        if top > self.max_row or right > self.max_col or self.cells + len(refs) + self.cells_before > MAX_CELLS:
+            if top > MAX_ROWS or right > MAX_COLUMNS or max(top, self.max_row) * max(right, self.max_col) \
+                    > MAX_GRID_CELLS or self.cells + len(refs) + self.cells_before > MAX_CELLS:
+                return self._consume_slow(data)   # find the first offending cell, and say where
+            self.max_row, self.max_col = max(top, self.max_row), max(right, self.max_col)
+        self.cells += len(refs)
+        last = data.rfind(b"<row")
+        if last >= 0:
+            r = _RN_ATTR.search(data, last, data.find(b">", last) + 1 or len(data))
+            if r:
+                self._row = int(r.group(1))
+        return None
+
+    def _consume_slow(self, data: bytes) -> None:
+        for m in _ROW_OR_CELL.finditer(data):
+            row_attrs = m.group("row")
+            if row_attrs is not None:
+                r = _RN_ATTR.search(row_attrs)
+                self._row = int(r.group(1)) if r else self._row + 1
+                self._col = 0
+                continue
+            attrs, body = m.group("attrs"), m.group("body")
+            ref = _R_ATTR.search(attrs)
+            if ref:
+                col, row = _col_index(ref.group(1)), int(ref.group(2))
+            else:
+                col, row = self._col + 1, max(self._row, 1)
+            self._col = col
+            if body:
+                if _HAS_VALUE.search(body):
+                    self._count(row, col)
+                if self.on_cell is not None and (b"<f" in body or b't="e"' in attrs):
+                    self.on_cell(attrs, body, row, col)
+
+    def _count(self, row: int, col: int) -> None:
+        self.cells += 1
+        if row > self.max_row:
+            self.max_row = row
+            if row > MAX_ROWS:
+                raise LimitExceeded(f"{self._where(row, col)}有内容，超出可读取的行数上限（{MAX_ROWS:,} 行）。",
+                                    "请删除表格下方多余的行（含看不见的内容），再试。各项上限见 docs/limits.md。")
+        if col > self.max_col:
+            self.max_col = col
+            if col > MAX_COLUMNS:
+                raise LimitExceeded(f"{self._where(row, col)}有内容，超出可读取的列数上限（{MAX_COLUMNS} 列）。",
+                                    "请删除表格右侧多余的列（含看不见的内容），再试。各项上限见 docs/limits.md。")
+        if self.max_row * self.max_col > MAX_GRID_CELLS:
+            raise LimitExceeded(
+                f"工作表“{self.title}”的数据区域（A1:{_col_letter(self.max_col)}{self.max_row}）超过 "
+                f"{MAX_GRID_CELLS:,} 个单元格的上限，读到{self._where(row, col)}时已拒绝。",
+                "请删除表格下方和右侧多余的行、列（含看不见的内容），再试。各项上限见 docs/limits.md。")
+        if self.cells + self.cells_before > MAX_CELLS:
+            raise LimitExceeded(f"文件 {self.label} 中有内容的单元格超过 {MAX_CELLS:,} 个的上限，"
+                                f"读到{self._where(row, col)}时已拒绝。",
+                                "基础数据表通常只有几千个单元格；请删除多余的内容后再试。各项上限见 docs/limits.md。")
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str, title: str, label: str, *, cells_before: int = 0,
+               on_cell=None) -> SheetScan:
+    """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid or
+    cell limit; returns its extent."""
+    return SheetScan(title, label, cells_before, on_cell).scan(iter_member(zf, part, label, title=title))
+
+
+def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None) -> int:
+    """Check a workbook against the limits before parsing it: the zip directory, then every
+    sheet's XML streamed (or only ``sheets``: (title, part name) pairs). Returns the cells holding
+    a value; raises LimitExceeded (exit 3, located) or lets zipfile errors through."""
+    p = Path(path)
+    with zipfile.ZipFile(p) as zf:
+        if sheets is not None:
+            sheets = list(sheets)
+        check_members(zf, p.name, {part: title for title, part in sheets or ()})
+        if sheets is None:
+            sheets = [(n, n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        total = 0
+        for title, part in sheets:
+            total += scan_sheet(zf, part, title, p.name, cells_before=total).cells
+        if "xl/sharedStrings.xml" in zf.namelist():
+            for _ in iter_member(zf, "xl/sharedStrings.xml", p.name):
+                pass
+    return total
+
+
+def check_docx(path: str | Path) -> None:
+    """Refuse a .docx whose parts are too large to read (before any XML is parsed)."""
+    p = Path(path)
+    with zipfile.ZipFile(p) as zf:
+        check_members(zf, p.name)
+
+
+def check_upload_size(n: int) -> None:
+    if n > MAX_UPLOAD_BYTES:
+        raise LimitExceeded(f"上传的文件有 {_mb(n)}，超过上限 {_mb(MAX_UPLOAD_BYTES)}。",
+                            "基础数据表通常只有几百 KB；请确认选择的是正确的文件。")
+
+
+# -- issues ----------------------------------------------------------------------------------------
+class IssueCollector(list):
+    """A list of issues that keeps at most MAX_ISSUES_PER_CODE of each code. The rest are counted;
+    ``finish()`` returns the kept issues plus one summary issue per capped code (its count and
+    first locations). Memory stays bounded however many issues a workbook produces."""
+
+    def __init__(self, items: Iterable[Any] = (), cap: int = MAX_ISSUES_PER_CODE):
+        super().__init__()
+        self.cap = cap
+        self.kept: dict[str, int] = {}
+        self.dropped: dict[str, int] = {}
+        self.first: dict[str, list[Any]] = {}   # code → first kept issues (their locations)
+        self.extend(items)
+
+    def append(self, issue: Any) -> None:
+        code = issue.code
+        n = self.kept.get(code, 0)
+        if n >= self.cap:
+            self.dropped[code] = self.dropped.get(code, 0) + 1
+            return
+        self.kept[code] = n + 1
+        if n < SUMMARY_LOCATIONS:
+            self.first.setdefault(code, []).append(issue)
+        super().append(issue)
+
+    def extend(self, issues: Iterable[Any]) -> None:
+        for i in issues:
+            self.append(i)
+
+    def __iadd__(self, issues):
+        self.extend(issues)
+        return self
+
+    def finish(self) -> list:
+        from .issues import Issue, Location
+
+        out = list(self)
+        for code, extra in self.dropped.items():
+            first = self.first[code]
+            total = self.kept[code] + extra
+            where = "、".join(i.location.describe() for i in first if i.location.describe())
+            loc = first[0].location
+            out.append(Issue(code, first[0].severity,
+                             f"同类问题共 {total:,} 个，只列出前 {self.kept[code]} 个；另有 {extra:,} 个未逐一列出"
+                             f"（首先出现在：{where or '—'}）。",
+                             Location(file=loc.file, sheet=loc.sheet),
+                             "请先修正已列出的问题，再重新校验；同一类问题往往有同一个原因（例如整列填错）。"))
+        return out
+
+
+def cap_issues(issues: Iterable[Any], cap: int = MAX_ISSUES_PER_CODE) -> list:
+    """``issues`` with at most ``cap`` per code plus one summary issue per capped code."""
+    if isinstance(issues, IssueCollector):
+        return issues.finish()
+    return IssueCollector(issues, cap).finish()
+
+
+#: every limit by name (docs/limits.md lists them; a test keeps the two in step)
+ALL = {name: value for name, value in dict(globals()).items()
+       if name.isupper() and name.startswith(("MAX_", "SUMMARY_", "PEAK_")) and isinstance(value, int)}
