@@ -11,7 +11,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from ..checks import codes as C
-from ..money import CENT, AmountError, normalize_number_text, parse_decimal, to_wan
+from ..money import (
+    CENT,
+    MAX_AMOUNT,
+    TEN_THOUSAND,
+    AmountError,
+    normalize_number_text,
+    parse_decimal,
+    quantize,
+    to_wan,
+)
 from . import schema
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -32,7 +41,9 @@ def as_text(v: object) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, float):
-        if v == int(v):  # float-ok: display of a whole number typed in a text column
+        if v != v or v in (float("inf"), float("-inf")):  # float-ok: NaN/inf are shown, never converted
+            return repr(v)
+        if abs(v) < 1e15 and v == int(v):  # float-ok: display of a whole number typed in a text column
             return str(int(v))
         return repr(v)
     if isinstance(v, datetime):
@@ -52,7 +63,7 @@ def float_amount(v: float, unit: str) -> Decimal | None:
     """Fast path for the usual cell, a finite float: Decimal(repr(v)) in 万元 (2 places at
     least, as amounts are written). None for NaN/inf (the full path reports those)."""
     s = repr(v)
-    if "n" in s:  # nan, inf
+    if "n" in s or "e" in s or not -1e11 < v < 1e11:  # float-ok: NaN, inf, sizes the full path checks
         return None
     d = Decimal(s)
     if unit == "元":
@@ -78,12 +89,15 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     except AmountError as exc:
         return None, (C.CELL_NOT_NUMBER, f"“{as_text(v)}”不是金额（{exc.reason}）",
                       "金额只填数字，可带千分位逗号，如 19,550.00；不要写文字或单位。")
+    if abs(d) >= MAX_AMOUNT * (TEN_THOUSAND if unit == "元" else 1):
+        return None, (C.CELL_NOT_NUMBER, f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
+                      "请检查是否多填了数字或填错了单元格。")
     if kind == schema.AMOUNT and d < 0:
         return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
                       "只有“预算调整”列可以为负（调减）。")
     d = to_wan(d, unit)
     if d.as_tuple().exponent > -2:  # 6880.0 → 6880.00: same value, the way amounts are written
-        d = d.quantize(CENT)
+        d = quantize(d, CENT)
     return d, None
 
 
