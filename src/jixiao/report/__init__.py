@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import UsageError
-from ..fsutil import write_bytes_atomic, write_text_atomic
+from ..fsutil import refuse_inputs, write_bytes_atomic, write_text_atomic
 from ..results import Evaluation
 from .context import ReportContext, build_context, safe_name
 from .docx import render_docx_bytes
@@ -51,6 +51,7 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
         raise UsageError(f"输出位置 {outdir} 不是文件夹。", "请用 -o 指定一个文件夹。")
     src = evaluation.department.source_file
     protect = tuple(protect) + ((src,) if src else ())
+    refuse_inputs([outdir / names[f] for f in formats], protect)   # nothing written when one is refused
     written = []
     for f in formats:
         path = outdir / names[f]

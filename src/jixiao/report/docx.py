@@ -13,6 +13,7 @@ import re
 import struct
 import zipfile
 
+from ..safety import safe_text
 from .charts import NoCJKFont, render_png
 from .context import Figure, Heading, PageBreak, Para, ReportContext, Table
 
@@ -35,7 +36,7 @@ _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def esc(text: str) -> str:
-    text = _BAD_XML.sub("", str(text))
+    text = _BAD_XML.sub("", safe_text(text))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 

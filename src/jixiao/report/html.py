@@ -8,6 +8,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from ..safety import safe_text
 from .charts import NoCJKFont, render_svg
 from .context import Figure, Heading, PageBreak, Para, ReportContext, Table
 
@@ -90,4 +91,4 @@ def render_html(ctx: ReportContext, charts: bool = True) -> str:
     except NoCJKFont as exc:
         ctx.warnings.append(str(exc))
         items = _view(ctx, False)
-    return _env().get_template("report.html.j2").render(ctx=ctx, items=items)
+    return safe_text(_env().get_template("report.html.j2").render(ctx=ctx, items=items))  # no NUL/C0/bidi

@@ -189,7 +189,7 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
             'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f"<dc:title>{esc(ctx.title)}（附件）</dc:title><dc:creator>jixiao</dc:creator>"
-            "<cp:lastModifiedBy>jixiao</cp:lastModifiedBy>"
+            "<cp:keywords>jixiao-output</cp:keywords><cp:lastModifiedBy>jixiao</cp:lastModifiedBy>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
     app = (_XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'

@@ -21,6 +21,7 @@ from ..money import (
     quantize,
     to_wan,
 )
+from ..safety import safe_text
 from . import schema
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -50,7 +51,7 @@ def as_text(v: object) -> str:
         return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
     if isinstance(v, date):
         return v.isoformat()
-    return str(v).strip()
+    return safe_text(str(v)).strip()
 
 
 def _excel_error(v: object) -> Err:

@@ -19,6 +19,7 @@ import python_calamine as pc
 
 from .. import limits
 from ..errors import InputError
+from ..safety import safe_text
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -205,6 +206,16 @@ def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, cells
     return formulas, errors, scan.cells
 
 
+def _clean_text(rows: list[list[object]]) -> None:
+    """Every text cell through ``safety.safe_text`` (escape sequences, control and bidi characters
+    removed — Excel's _x000B_ arrives here as a real control character): whatever the parser
+    takes from a cell is safe to print, write or use in a file name."""
+    for r in rows:
+        for i, v in enumerate(r):
+            if type(v) is str and v and not v.isprintable():
+                r[i] = safe_text(v)
+
+
 def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[set, dict]]:
     """Check the workbook against the resource limits while streaming it (zip directory, shared
     strings, then each wanted sheet's XML) and collect each sheet's special cells on the way.
@@ -261,15 +272,16 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
                 continue
             hidden = meta.visible != pc.SheetVisibleEnum.Visible
             if wanted is not None and not wanted(meta.name):
-                sheets.append(RawSheet(title=meta.name, rows=[], hidden=hidden, loaded=False))
+                sheets.append(RawSheet(title=safe_text(meta.name), rows=[], hidden=hidden, loaded=False))
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
+            _clean_text(rows)
             merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
                       for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
             fwv, errs = special.get(meta.name, (set(), {}))
             sheets.append(RawSheet(
-                title=meta.name, rows=rows, hidden=hidden,
+                title=safe_text(meta.name), rows=rows, hidden=hidden,
                 merged=merged, formulas_without_value=fwv, errors=errs))
     except InputError:
         raise
