@@ -53,5 +53,27 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, protect: tuple =
     return p
 
 
+def write_chunks_atomic(path: str | os.PathLike, chunks, *, protect: tuple = ()) -> Path:
+    """Like write_bytes_atomic, for an output made piece by piece (str as UTF-8, or bytes): the
+    pieces go to the temporary file as they come, so a large output is never held whole."""
+    p = Path(path)
+    refuse_inputs((p,), protect)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + p.name[:40], suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+            for c in chunks:
+                f.write(c.encode("utf-8") if isinstance(c, str) else c)
+        os.chmod(tmp, _MODE)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return p
+
+
 def write_text_atomic(path: str | os.PathLike, text: str, *, protect: tuple = ()) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"), protect=protect)

@@ -39,12 +39,14 @@ def quantize(x: Decimal, exp: Decimal) -> Decimal:
     """``x`` rounded half up to the exponent of ``exp``, whatever its size: the precision is raised
     for this one operation when the default 28 digits would not hold the result (1E+26 to 2
     places needs 29) — never an InvalidOperation. Infinities and NaN are returned unchanged."""
-    if not x.is_finite():
-        return x
-    need = max(x.adjusted(), 0) - exp.as_tuple().exponent + 3
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, need)
+    try:
         return x.quantize(exp, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        if not x.is_finite():
+            return x
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, max(x.adjusted(), 0) - exp.as_tuple().exponent + 3)
+            return x.quantize(exp, rounding=ROUND_HALF_UP)
 
 
 def q2(x: Decimal) -> Decimal:

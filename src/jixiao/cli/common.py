@@ -72,6 +72,8 @@ def handle_errors(fn):
 
 def print_json(doc: dict) -> None:
     """One JSON document on stdout (UTF-8, Chinese kept readable)."""
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    sys.stdout.write(text + "\n")
+    write = sys.stdout.write
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):   # streamed: bounded
+        write(chunk)
+    write("\n")
     sys.stdout.flush()

@@ -14,11 +14,11 @@ import warnings
 from pathlib import Path
 
 from ..errors import UsageError
-from ..fsutil import refuse_inputs, write_bytes_atomic, write_text_atomic
+from ..fsutil import refuse_inputs, write_bytes_atomic, write_chunks_atomic
 from ..results import Evaluation
 from .context import ReportContext, build_context, safe_name
 from .docx import render_docx_bytes
-from .html import render_html
+from .html import render_html, render_html_chunks
 from .xlsx import render_xlsx_bytes
 
 FORMATS = ("docx", "html", "xlsx", "json")
@@ -28,7 +28,13 @@ __all__ = ["FORMATS", "ReportContext", "ReportWarning", "build_context", "output
 
 
 def render_json(ctx: ReportContext) -> str:
-    return json.dumps(ctx.evaluation, ensure_ascii=False, indent=2) + "\n"
+    return "".join(render_json_chunks(ctx))
+
+
+def render_json_chunks(ctx: ReportContext):
+    """The evaluation JSON in pieces (streamed to its file: never one large string)."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(ctx.evaluation)
+    yield "\n"
 
 
 def output_names(ctx: ReportContext) -> dict[str, str]:
@@ -64,11 +70,11 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
                 data = render_docx_bytes(ctx, charts=charts)
             written.append(write_bytes_atomic(path, data, protect=protect))
         elif f == "html":
-            written.append(write_text_atomic(path, render_html(ctx, charts=charts), protect=protect))
+            written.append(write_chunks_atomic(path, render_html_chunks(ctx, charts=charts), protect=protect))
         elif f == "xlsx":
             written.append(write_bytes_atomic(path, render_xlsx_bytes(ctx), protect=protect))
         elif f == "json":
-            written.append(write_text_atomic(path, render_json(ctx), protect=protect))
+            written.append(write_chunks_atomic(path, render_json_chunks(ctx), protect=protect))
     for w in dict.fromkeys(ctx.warnings):  # e.g. no CJK font: charts skipped
         warnings.warn(w, ReportWarning, stacklevel=2)
     return written

@@ -15,7 +15,7 @@ from ..safety import safe_filename
 from .charts import ChartSpec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # slots: a 50,000-project report has millions of cells
 class Cell:
     """A table cell. ``colspan``/``rowspan`` > 1 merge cells; covered positions are omitted."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from markupsafe import Markup, escape
 
@@ -47,7 +48,7 @@ def _view(ctx: ReportContext, charts: bool) -> list[dict]:
         elif isinstance(b, Para):
             items.append({"type": "para", "kind": b.kind, "text": _text(b.text)})
         elif isinstance(b, Table):
-            items.append({"type": "table", "caption": b.caption, "unit": b.unit, "html": _table_html(b)})
+            items.append({"type": "table", "caption": b.caption, "unit": b.unit, "html": _LazyTable(b)})
         elif isinstance(b, Figure):
             if charts:
                 nfig += 1
@@ -59,6 +60,18 @@ def _view(ctx: ReportContext, charts: bool) -> list[dict]:
 
 
 _ALIGN = {"left": "left", "right": "right"}
+
+
+class _LazyTable:
+    """A table's HTML made when the template writes it (streamed pages hold one table at a time)."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Table):
+        self.table = table
+
+    def __html__(self) -> str:
+        return _table_html(self.table)
 
 
 def _table_html(t: Table) -> Markup:
@@ -86,9 +99,15 @@ def _table_html(t: Table) -> Markup:
 
 
 def render_html(ctx: ReportContext, charts: bool = True) -> str:
+    return "".join(render_html_chunks(ctx, charts))
+
+
+def render_html_chunks(ctx: ReportContext, charts: bool = True) -> Iterator[str]:
+    """The page in pieces as the template writes them (to stream into a file), every piece through
+    the shared text rule (no NUL, control or bidi character reaches the page)."""
     try:
         items = _view(ctx, charts)
     except NoCJKFont as exc:
         ctx.warnings.append(str(exc))
         items = _view(ctx, False)
-    return safe_text(_env().get_template("report.html.j2").render(ctx=ctx, items=items))  # no NUL/C0/bidi
+    return (safe_text(c) for c in _env().get_template("report.html.j2").generate(ctx=ctx, items=items))

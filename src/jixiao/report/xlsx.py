@@ -9,6 +9,7 @@ between runs. openpyxl, LibreOffice, Excel and WPS read it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from ..safety import safe_sheet_text
@@ -126,21 +127,48 @@ class _Sheet:
                     self.text(rr, cc, src.text, st.xf(font=int(src.bold), align=align))
                 if src.colspan > 1 or src.rowspan > 1:
                     self.merges.append(f"{_col(cc)}{rr}:{_col(cc + src.colspan - 1)}{rr + src.rowspan - 1}")
-        for i, w in enumerate(t.widths, 1):
-            self.widths[i] = max(self.widths.get(i, 0), min(60.0, w * 0.9 + 4))
+        self.widen(t)
         return r + len(grid) + 1
 
+    def widen(self, t: Table) -> None:
+        for i, w in enumerate(t.widths, 1):
+            self.widths[i] = max(self.widths.get(i, 0), min(60.0, w * 0.9 + 4))
+
     def xml(self) -> str:
+        return self.head() + self.flush() + self.tail()
+
+    # streaming: head() once the widths are known, flush() after each table, tail() at the end
+    def head(self) -> str:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w:.2f}" customWidth="1"/>'
                        for i, w in sorted(self.widths.items()))
+        return (_XML + f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">'
+                f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
+
+    def flush(self) -> str:
+        """The rows made so far, in order, forgotten once returned."""
         rows = "".join(f'<row r="{r}">{"".join(self.rows[r])}</row>' for r in sorted(self.rows))
+        self.rows.clear()
+        return rows
+
+    def tail(self) -> str:
         merges = (f'<mergeCells count="{len(self.merges)}">'
                   + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>") if self.merges else ""
-        return (_XML + f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">'
-                f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
-                f"<sheetData>{rows}</sheetData>{merges}"
+        return ("</sheetData>" + merges +
                 '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
                 '<pageSetup paperSize="9" orientation="portrait"/></worksheet>')
+
+
+def _sheet_chunks(sh: _Sheet, title: str, tables: list[Table]) -> Iterator[str]:
+    """One sheet's XML table by table (a sheet of 50,000 project forms is never held whole)."""
+    for t in tables:
+        sh.widen(t)
+    sh.text(1, 1, title, sh.styles.xf(font=3, border=0, align=""))
+    yield sh.head()
+    r = 3
+    for t in tables:
+        r = sh.table(t, r)
+        yield sh.flush()
+    yield sh.flush() + sh.tail()
 
 
 def render_xlsx_bytes(ctx: ReportContext) -> bytes:
@@ -150,14 +178,7 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
     groups = [("报告表格", body_tables)] + [
         (re.sub(r"\d{4}年度", "", a.title).replace(" ", ""), [b for b in a.blocks if isinstance(b, Table)])
         for a in ctx.attachments]
-    sheets: list[tuple[str, _Sheet]] = []
-    for title, tables in groups:
-        sh = _Sheet(styles)
-        sh.text(1, 1, title, styles.xf(font=3, border=0, align=""))
-        r = 3
-        for t in tables:
-            r = sh.table(t, r)
-        sheets.append((_sheet_title(title, used), sh))
+    sheets: list[tuple[str, list[Table]]] = [(_sheet_title(title, used), tables) for title, tables in groups]
     n = len(sheets)
     ct = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -196,6 +217,11 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
            "<Application>jixiao</Application></Properties>")
     parts = [("[Content_Types].xml", ct), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
              ("docProps/app.xml", app), ("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", wb_rels)]
-    parts += [(f"xl/worksheets/sheet{i}.xml", sh.xml()) for i, (_, sh) in enumerate(sheets, 1)]
-    parts.append(("xl/styles.xml", styles.xml()))
-    return zip_parts([(name, text.encode("utf-8")) for name, text in parts])
+
+    def all_parts():   # sheets streamed one after another; the styles they used come last
+        yield from ((name, text.encode("utf-8")) for name, text in parts)
+        for i, (_, tables) in enumerate(sheets, 1):
+            yield (f"xl/worksheets/sheet{i}.xml", _sheet_chunks(_Sheet(styles), groups[i - 1][0], tables))
+        yield ("xl/styles.xml", styles.xml().encode("utf-8"))
+
+    return zip_parts(all_parts())
