@@ -28,15 +28,16 @@ from jixiao import limits  # noqa: E402
 
 
 def measure(args: list[str]) -> tuple[int, float, int, str]:
-    """(exit code, seconds, peak RSS in KiB, last line of stderr) of ``python -m jixiao ARGS``."""
+    """(exit code, seconds, peak RSS in KiB, the error line of stderr) of ``python -m jixiao ARGS``."""
     t = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-m", "jixiao", *args], stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
     err = p.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
-    last = next((ln for ln in reversed(err.strip().splitlines()) if ln.strip()), "")
-    return p.returncode, time.perf_counter() - t, usage.ru_maxrss, last
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    said = next((ln for ln in lines if "错误" in ln), lines[-1] if lines else "")
+    return p.returncode, time.perf_counter() - t, usage.ru_maxrss, said
 
 
 def main(argv=None) -> int:

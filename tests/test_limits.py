@@ -194,3 +194,27 @@ def test_every_limit_is_documented_with_its_value():
         assert f"`{name}`" in doc, name
         shown = f"{value // limits.MiB} MB" if value >= limits.MiB and value % limits.MiB == 0 else f"{value:,}"
         assert shown in doc, (name, shown)
+
+
+@pytest.mark.parametrize("how", ["missing", "merged"])
+@pytest.mark.parametrize("sheet", ["部门项目", "支出总表"])
+def test_a_missing_or_merged_adjustment_header_is_one_column_error(tmp_path, how, sheet):
+    """14.6: not an E-BUDGET-ROW on every adjusted row, but one missing-column error on the header."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(EXAMPLE)
+    ws = wb[sheet]
+    assert ws["C1"].value == "预算调整（万元）"
+    if how == "missing":
+        ws["C1"] = None
+    else:
+        ws.merge_cells("B1:C1")   # the header of 年初预算 spans both columns (C1's text is lost)
+    p = tmp_path / "wb.xlsx"
+    wb.save(p)
+    res = load(p)
+    missing = [i for i in res.issues if i.code == "E-COLUMN-MISSING"]
+    assert [i.location.sheet for i in missing] == [sheet]
+    assert "缺少“预算调整”列" in missing[0].message and "行的全年预算不等于年初预算" in missing[0].message
+    assert not [i for i in res.issues if i.code == "E-BUDGET-ROW" and i.location.sheet == sheet]
+    r = runner.invoke(app, ["check", str(p)])
+    assert r.exit_code == 1 and "缺少“预算调整" in r.output
