@@ -57,6 +57,10 @@ def main(argv=None) -> int:
             if not p.exists():
                 make(p)
             cases.append((f"{name} ({p.stat().st_size / 2**20:.1f} MB) check", ["check", str(p), "--format", "json"]))
+        p = work / "whitespace-bomb.docx"
+        if not p.exists():
+            make_hostile.docx_whitespace_bomb(p)
+        cases.append((f"whitespace-bomb.docx ({p.stat().st_size / 2**20:.1f} MB) audit", ["audit", str(p)]))
     for n in (int(x) for x in a.projects.split(",") if x):
         p = work / f"projects-{n}.xlsx"
         if not p.exists():

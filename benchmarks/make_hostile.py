@@ -8,6 +8,7 @@ Cases (issue 14.1 and 14.5):
   * ``stray_bomb``      ~20 MB .xlsx whose 部门项目 sheet XML is 200 MB: one stray value per row
   * ``issue_flood``     ~2 MB .xlsx with ~20 MB of sheet XML and 420,000 bad amount cells
   * ``whitespace_bomb`` ~1.2 MB .xlsx whose sheet XML is 1.2 GB of whitespace
+  * ``docx_whitespace_bomb`` a .docx whose word/document.xml is 1.2 GB (for ``audit``)
   * ``many_projects``   a valid workbook with N 部门项目 rows (5,000 / 50,000), all figures reconciling
 """
 
@@ -113,6 +114,35 @@ def whitespace_bomb(dst: Path, xml_mb: int = 1200, src: Path = EXAMPLE) -> Path:
     return replace_sheet(src, dst, SHEET, gen, level=9)
 
 
+def docx_whitespace_bomb(dst: Path, xml_mb: int = 1200) -> Path:
+    """The example's report as .docx with ``xml_mb`` MB of whitespace in word/document.xml
+    (issue 14.6: a 1.2 GB document.xml given to ``audit``)."""
+    from jixiao.evaluate import evaluate
+    from jixiao.report import build_context, render_docx_bytes
+    from jixiao.workbook import load
+
+    src = dst.with_suffix(".src.docx")
+    src.write_bytes(render_docx_bytes(build_context(evaluate(load(EXAMPLE).department)), charts=False))
+    block = b" " * (8 * 1024 * 1024)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename != "word/document.xml":
+                zout.writestr(info, data)
+                continue
+            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi._compresslevel = 9  # noqa: SLF001 - ZipInfo has no public setter before 3.13
+            cut = data.index(b"<w:body>") + len(b"<w:body>")
+            with zout.open(zi, "w", force_zip64=True) as f:
+                f.write(data[:cut])
+                for _ in range(xml_mb // 8):
+                    f.write(block)
+                f.write(data[cut:])
+    src.unlink()
+    return dst
+
+
 def _example_data() -> dict:
     spec = importlib.util.spec_from_file_location("build_example", ROOT / "examples" / "build_changsha_kjj_2023.py")
     mod = importlib.util.module_from_spec(spec)
@@ -156,7 +186,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
     for name, fn in (("stray-bomb.xlsx", stray_bomb), ("issue-flood.xlsx", issue_flood),
-                     ("whitespace-bomb.xlsx", whitespace_bomb)):
+                     ("whitespace-bomb.xlsx", whitespace_bomb), ("whitespace-bomb.docx", docx_whitespace_bomb)):
         p = fn(a.out / name)
         print(f"{p}\t{p.stat().st_size:,} bytes", file=sys.stderr)
     for n in (int(x) for x in a.projects.split(",")):

@@ -218,3 +218,12 @@ def test_a_missing_or_merged_adjustment_header_is_one_column_error(tmp_path, how
     assert not [i for i in res.issues if i.code == "E-BUDGET-ROW" and i.location.sheet == sheet]
     r = runner.invoke(app, ["check", str(p)])
     assert r.exit_code == 1 and "缺少“预算调整" in r.output
+
+
+def test_a_docx_with_a_huge_document_xml_is_refused_before_parsing(tmp_path):
+    # 14.6: a .docx whose document.xml is whitespace far beyond the limit (the issue's is 1.2 GB)
+    p = H.docx_whitespace_bomb(tmp_path / "报告.docx", xml_mb=96)
+    assert p.stat().st_size < 1 * limits.MiB
+    r = runner.invoke(app, ["audit", str(p)])
+    assert r.exit_code == 3, r.output
+    assert "word/document.xml" in r.stderr and "超过上限 64 MB" in r.stderr and "XML 已损坏" not in r.output
