@@ -156,6 +156,8 @@ def fmt_rate(x: Decimal | None) -> str:
     """86.7647… → '86.76%'; None → ''."""
     if x is None:
         return ""
+    if not x.is_finite():
+        return "—"
     return fmt_amount(q2(x)).replace(",", "") + "%"
 
 
