@@ -227,3 +227,34 @@ def test_a_docx_with_a_huge_document_xml_is_refused_before_parsing(tmp_path):
     r = runner.invoke(app, ["audit", str(p)])
     assert r.exit_code == 3, r.output
     assert "word/document.xml" in r.stderr and "超过上限 64 MB" in r.stderr and "XML 已损坏" not in r.output
+
+
+def test_one_long_shared_string_shown_in_many_cells_is_refused(tmp_path):
+    """A reader copies a shared string into every cell that shows it: a 300 KB string in 1,000
+    cells would be 300 MB — refused from the counts, before anything is copied."""
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           f'2006/main" count="1" uniqueCount="1"><si><t>{"长" * 100_000}</t></si></sst>').encode()
+    src = tmp_path / "src.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                                    b'Target="sharedStrings.xml"/></Relationships>')
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+                                    b'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"'
+                                    b"/></Types>")
+            zout.writestr(info.filename, data)
+        zout.writestr("xl/sharedStrings.xml", sst)
+    rows = b"".join(b'<row r="%d"><c r="H%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(60, 1060))
+    p = H.replace_sheet(src, tmp_path / "wb.xlsx", H.SHEET, lambda xml: [
+        xml[:xml.index(b"</sheetData>")], rows, xml[xml.index(b"</sheetData>"):]])
+    assert limits.shared_string_sizes(zipfile.ZipFile(p), "wb")[0] > 300_000
+    with pytest.raises(LimitExceeded, match="共显示超过 256 MB 的文字"):
+        read_workbook(p)
+    few = H.replace_sheet(src, tmp_path / "few.xlsx", H.SHEET, lambda xml: [
+        xml[:xml.index(b"</sheetData>")], rows[:rows.index(b'<row r="70">')], xml[xml.index(b"</sheetData>"):]])
+    sheet = next(s for s in read_workbook(few).sheets if s.title == H.SHEET)   # ten cells showing it: fine
+    assert sheet.value(69, 8) == "长" * 100_000

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,9 @@ MAX_COLUMNS = 256
 MAX_GRID_CELLS = 4_000_000
 #: cells holding a value, summed over the sheets read
 MAX_CELLS = 2_000_000
+#: text of all cells read, a shared string counted once for every cell showing it (a 100 KB string
+#: shown in a million cells is 100 GB to a reader that copies it per cell, as calamine does)
+MAX_TEXT_BYTES = 256 * MiB
 #: a .docx's word/document.xml (or any one part), uncompressed, for the audit
 MAX_DOCX_XML_BYTES = 64 * MiB
 
@@ -139,6 +143,9 @@ _ROW_OR_CELL = re.compile(
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ANY_CELL_R = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]')
 _VALUE_CELL_R = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>')
+_SHARED_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,9})</')
+_SI = re.compile(rb"<(?:\w+:)?si\b.*?</(?:\w+:)?si>", re.S)
+_SI_START = re.compile(rb"<(?:\w+:)?si[\s>]")
 _START = re.compile(rb"<(?:\w+:)?(?:c|row)[\s>/]")
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 _RN_ATTR = re.compile(rb'\br="(\d{1,7})"')
@@ -179,7 +186,11 @@ class SheetScan:
     ``on_cell(attrs, body, row, col)`` (optional) sees every cell with a formula (``<f``) or an
     error value (``t="e"``), e.g. to find formulas without a cached value."""
 
-    def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None):
+    def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None,
+                 shared: array | None = None, text_before: int = 0):
+        self.shared = shared      # byte size of each shared string (by index)
+        self.text = 0             # bytes of shared text this sheet's cells show
+        self.text_before = text_before
         self.title = title
         self.label = label
         self.max_row = 0
@@ -215,6 +226,14 @@ class SheetScan:
     def _consume(self, data: bytes) -> None:
         """Count the cells of complete elements in ``data``: all in C (regex findall) when every
         cell has its r= reference and none has a formula or an error value; cell by cell else."""
+        if self.shared and b't="s"' in data:
+            sizes, n = self.shared, len(self.shared)
+            self.text += sum(sizes[i] for i in map(int, _SHARED_REF.findall(data)) if i < n)
+            if self.text + self.text_before > MAX_TEXT_BYTES:
+                raise LimitExceeded(
+                    f"文件 {self.label} 的工作表“{self.title}”中的单元格共显示超过 {_mb(MAX_TEXT_BYTES)} 的文字"
+                    "（同一段长文字被大量单元格引用），已拒绝读取。",
+                    "请删除重复填写的长文字，再试。各项上限见 docs/limits.md。")
         if b"<f" in data or b't="e"' in data:
             return self._consume_slow(data)
         if len(_ANY_CELL.findall(data)) != len(_ANY_CELL_R.findall(data)):
@@ -284,10 +303,32 @@ class SheetScan:
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, title: str, label: str, *, cells_before: int = 0,
-               on_cell=None) -> SheetScan:
-    """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid or
-    cell limit; returns its extent."""
-    return SheetScan(title, label, cells_before, on_cell).scan(iter_member(zf, part, label, title=title))
+               on_cell=None, shared: array | None = None, text_before: int = 0) -> SheetScan:
+    """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid, cell
+    or text limit; returns its extent."""
+    return SheetScan(title, label, cells_before, on_cell, shared, text_before).scan(
+        iter_member(zf, part, label, title=title))
+
+
+def shared_string_sizes(zf: zipfile.ZipFile, label: str) -> array:
+    """The byte size of every shared string (streamed, within MAX_SHARED_STRINGS_BYTES): what a
+    cell showing it costs the reader."""
+    sizes = array("I")
+    name = "xl/sharedStrings.xml"
+    if name not in zf.namelist():
+        return sizes
+    buf = b""
+    for chunk in iter_member(zf, name, label):
+        buf = buf + chunk if buf else chunk
+        end = buf.rfind(b"<")
+        while end > 0 and not _SI_START.match(buf, end):
+            end = buf.rfind(b"<", 0, end)
+        if end <= 0:
+            continue
+        sizes.extend(len(m.group()) for m in _SI.finditer(buf, 0, end))
+        buf = buf[end:]
+    sizes.extend(len(m.group()) for m in _SI.finditer(buf))
+    return sizes
 
 
 def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None) -> int:
@@ -301,12 +342,11 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
         check_members(zf, p.name, {part: title for title, part in sheets or ()})
         if sheets is None:
             sheets = [(n, n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        total = 0
+        shared = shared_string_sizes(zf, p.name)
+        total = text = 0
         for title, part in sheets:
-            total += scan_sheet(zf, part, title, p.name, cells_before=total).cells
-        if "xl/sharedStrings.xml" in zf.namelist():
-            for _ in iter_member(zf, "xl/sharedStrings.xml", p.name):
-                pass
+            scan = scan_sheet(zf, part, title, p.name, cells_before=total, shared=shared, text_before=text)
+            total, text = total + scan.cells, text + scan.text
     return total
 
 

@@ -178,15 +178,15 @@ def _xml_unescape(s: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, cells_before: int = 0
-                   ) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str], int]:
+def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, totals: dict[str, object]
+                   ) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
     """Cells calamine shows as empty although they are not: formulas without a cached value (a
     file written by a program and never opened in Excel) and Excel error values (#DIV/0! …).
 
     The sheet XML is streamed through the bounded scanner of :mod:`jixiao.limits`, which refuses
-    the sheet (LimitExceeded, exit 3, located) past its byte, row, column or cell limits — before
-    calamine, which loads whole sheets, sees it. Returns the special cells and the number of cells
-    holding a value."""
+    the sheet (LimitExceeded, exit 3, located) past its byte, row, column, cell or text limits —
+    before calamine, which loads whole sheets, sees it. Returns the special cells; ``totals``
+    carries the cells and shared text counted so far over the sheets."""
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
 
@@ -200,10 +200,13 @@ def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, cells
                 formulas.add((row, col))
 
     try:
-        scan = limits.scan_sheet(zf, part, title, label, cells_before=cells_before, on_cell=on_cell)
+        scan = limits.scan_sheet(zf, part, title, label, cells_before=totals["cells"], on_cell=on_cell,
+                                 shared=totals["shared"], text_before=totals["text"])
     except KeyError:
-        return set(), {}, 0
-    return formulas, errors, scan.cells
+        return set(), {}
+    totals["cells"] += scan.cells
+    totals["text"] += scan.text
+    return formulas, errors
 
 
 def _clean_text(rows: list[list[object]]) -> None:
@@ -226,10 +229,7 @@ def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[s
             parts = _sheet_parts(zf)
             limits.check_members(zf, p.name, {part: title for title, part in parts.items()})
             names = set(zf.namelist())
-            if "xl/sharedStrings.xml" in names:
-                for _ in limits.iter_member(zf, "xl/sharedStrings.xml", p.name):
-                    pass
-            cells = 0
+            totals = {"cells": 0, "text": 0, "shared": limits.shared_string_sizes(zf, p.name)}
             mapped = set(parts.values())
             # a sheet part the directory does not name is scanned too: calamine may still load it
             todo = [(t, part) for t, part in parts.items() if wanted is None or wanted(t)]
@@ -238,9 +238,7 @@ def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[s
             for title, part in todo:
                 if part not in names:
                     continue
-                fwv, errs, n = _special_cells(zf, part, title, p.name, cells)
-                cells += n
-                out[title] = (fwv, errs)
+                out[title] = _special_cells(zf, part, title, p.name, totals)
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, KeyError,
