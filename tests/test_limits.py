@@ -119,8 +119,8 @@ def test_a_value_far_below_is_refused_with_its_cell(tmp_path):
 def test_the_grid_limit_counts_rows_times_columns(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_GRID_CELLS", 100 * 30)
     p = _rows_xml(tmp_path, b'<row r="101"><c r="AD101"><v>1</v></c></row>')  # 101 rows × 30 columns
-    with pytest.raises(LimitExceeded, match=r"数据区域（A1:AD101）超过 3,000 个单元格"):
-        read_workbook(p)
+    with zipfile.ZipFile(p) as z, pytest.raises(LimitExceeded, match=r"数据区域（A1:AD101）超过 3,000 个单元格"):
+        limits.scan_sheet(z, H._sheet_part(z, H.SHEET), H.SHEET, p.name)
 
 
 def test_the_cell_limit_counts_cells_over_all_sheets(tmp_path, monkeypatch):
@@ -258,3 +258,18 @@ def test_one_long_shared_string_shown_in_many_cells_is_refused(tmp_path):
         xml[:xml.index(b"</sheetData>")], rows[:rows.index(b'<row r="70">')], xml[xml.index(b"</sheetData>"):]])
     sheet = next(s for s in read_workbook(few).sheets if s.title == H.SHEET)   # ten cells showing it: fine
     assert sheet.value(69, 8) == "长" * 100_000
+
+
+def test_the_grid_limit_adds_up_over_the_sheets_read(tmp_path, monkeypatch):
+    n = limits.check_xlsx(EXAMPLE)
+    assert n
+    with zipfile.ZipFile(EXAMPLE) as z:
+        from jixiao.workbook.read import _sheet_parts
+
+        parts = list(_sheet_parts(z).items())
+        grids = [limits.scan_sheet(z, part, t, "x").max_row * limits.scan_sheet(z, part, t, "x").max_col
+                 for t, part in parts]
+    monkeypatch.setattr(limits, "MAX_GRID_CELLS", sum(grids) - 1)   # each sheet alone is far below
+    assert max(grids) < sum(grids) - 1
+    with pytest.raises(LimitExceeded, match="连同前面各表的数据区域"):
+        limits.check_xlsx(EXAMPLE, parts)

@@ -44,7 +44,8 @@ MAX_OTHER_PART_BYTES = 32 * MiB
 MAX_ROWS = 200_000
 #: columns of one sheet holding a value (the last such column's number; Excel's own max is 16,384)
 MAX_COLUMNS = 256
-#: cells of the rectangle A1 … (last row, last column) of one sheet: what the reader allocates
+#: cells of the rectangles A1 … (last row, last column) of the sheets read, summed: what the reader
+#: allocates (it holds every sheet it reads at once)
 MAX_GRID_CELLS = 4_000_000
 #: cells holding a value, summed over the sheets read
 MAX_CELLS = 2_000_000
@@ -187,7 +188,8 @@ class SheetScan:
     error value (``t="e"``), e.g. to find formulas without a cached value."""
 
     def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None,
-                 shared: array | None = None, text_before: int = 0):
+                 shared: array | None = None, text_before: int = 0, grid_before: int = 0):
+        self.grid_before = grid_before   # grid cells of the sheets scanned before this one
         self.shared = shared      # byte size of each shared string (by index)
         self.text = 0             # bytes of shared text this sheet's cells show
         self.text_before = text_before
@@ -247,7 +249,7 @@ class SheetScan:
         right = _col_index(letters)
         if top > self.max_row or right > self.max_col or self.cells + len(refs) + self.cells_before > MAX_CELLS:
             if top > MAX_ROWS or right > MAX_COLUMNS or max(top, self.max_row) * max(right, self.max_col) \
-                    > MAX_GRID_CELLS or self.cells + len(refs) + self.cells_before > MAX_CELLS:
+                    + self.grid_before > MAX_GRID_CELLS or self.cells + len(refs) + self.cells_before > MAX_CELLS:
                 return self._consume_slow(data)   # find the first offending cell, and say where
             self.max_row, self.max_col = max(top, self.max_row), max(right, self.max_col)
         self.cells += len(refs)
@@ -291,9 +293,10 @@ class SheetScan:
             if col > MAX_COLUMNS:
                 raise LimitExceeded(f"{self._where(row, col)}有内容，超出可读取的列数上限（{MAX_COLUMNS} 列）。",
                                     "请删除表格右侧多余的列（含看不见的内容），再试。各项上限见 docs/limits.md。")
-        if self.max_row * self.max_col > MAX_GRID_CELLS:
+        if self.max_row * self.max_col + self.grid_before > MAX_GRID_CELLS:
             raise LimitExceeded(
-                f"工作表“{self.title}”的数据区域（A1:{_col_letter(self.max_col)}{self.max_row}）超过 "
+                f"工作表“{self.title}”的数据区域（A1:{_col_letter(self.max_col)}{self.max_row}）"
+                f"{'连同前面各表的数据区域' if self.grid_before else ''}超过 "
                 f"{MAX_GRID_CELLS:,} 个单元格的上限，读到{self._where(row, col)}时已拒绝。",
                 "请删除表格下方和右侧多余的行、列（含看不见的内容），再试。各项上限见 docs/limits.md。")
         if self.cells + self.cells_before > MAX_CELLS:
@@ -303,10 +306,11 @@ class SheetScan:
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, title: str, label: str, *, cells_before: int = 0,
-               on_cell=None, shared: array | None = None, text_before: int = 0) -> SheetScan:
+               on_cell=None, shared: array | None = None, text_before: int = 0,
+               grid_before: int = 0) -> SheetScan:
     """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid, cell
     or text limit; returns its extent."""
-    return SheetScan(title, label, cells_before, on_cell, shared, text_before).scan(
+    return SheetScan(title, label, cells_before, on_cell, shared, text_before, grid_before).scan(
         iter_member(zf, part, label, title=title))
 
 
@@ -343,10 +347,11 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
         if sheets is None:
             sheets = [(n, n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         shared = shared_string_sizes(zf, p.name)
-        total = text = 0
+        total = text = grid = 0
         for title, part in sheets:
-            scan = scan_sheet(zf, part, title, p.name, cells_before=total, shared=shared, text_before=text)
-            total, text = total + scan.cells, text + scan.text
+            scan = scan_sheet(zf, part, title, p.name, cells_before=total, shared=shared, text_before=text,
+                              grid_before=grid)
+            total, text, grid = total + scan.cells, text + scan.text, grid + scan.max_row * scan.max_col
     return total
 
 
