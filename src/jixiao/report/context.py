@@ -29,6 +29,10 @@ class Cell:
     number_format: str = ""
 
 
+#: while build_context runs: equal (immutable) cells are one object
+_CELL_POOL: dict[str, dict] = {}
+
+
 @dataclass(frozen=True)
 class Table:
     key: str
@@ -38,6 +42,11 @@ class Table:
     caption: str = ""              # a line above the table (bold, centred)
     unit: str = "单位：万元"        # right-aligned line above the table ('' for none)
     small: bool = False            # smaller font (attachments)
+
+    def __post_init__(self):
+        pool = _CELL_POOL.get("cells")
+        if pool is not None:   # equal cells shared: 50,000 project forms repeat the same few thousand
+            object.__setattr__(self, "rows", tuple(tuple(pool.setdefault(c, c) for c in row) for row in self.rows))
 
     @property
     def ncols(self) -> int:
@@ -144,8 +153,12 @@ def build_context(evaluation: Evaluation) -> ReportContext:
     ytxt = str(year) if year else "【待补充：年度】"
     title = f"{name}{ytxt}年度部门整体支出绩效自评报告"
     base = f"{safe_name(d.name)}{year if year else ''}年度部门整体支出绩效自评"
-    blocks = build_body(evaluation)
-    attachments = build_attachments(evaluation)
+    _CELL_POOL["cells"] = {}
+    try:
+        blocks = build_body(evaluation)
+        attachments = build_attachments(evaluation)
+    finally:
+        _CELL_POOL.pop("cells", None)
     return ReportContext(title=title, department=d.name, year=year, file_stem=base + "报告",
                          base_stem=base, blocks=blocks, attachments=attachments,
                          evaluation=evaluation.to_dict())
