@@ -32,7 +32,7 @@ LATIN = "Times New Roman"
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
 #: a zip part built from chunks is held whole up to this size, then streamed (bounded memory)
-STREAM_ABOVE = 32 * 1024 * 1024
+STREAM_ABOVE = 8 * 1024 * 1024
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
