@@ -93,7 +93,9 @@ def _member_limit(name: str) -> int:
 
 def _part(name: str, titles: dict[str, str] | None) -> str:
     t = (titles or {}).get(name)
-    return f"工作表“{t}”（{name}）" if t else f"部件 {name}"
+    if t:
+        return f"工作表“{t}”（{name}）"
+    return "Word 正文（word/document.xml）" if name == "word/document.xml" else f"部件 {name} "
 
 
 def check_members(zf: zipfile.ZipFile, label: str, titles: dict[str, str] | None = None) -> None:
