@@ -273,3 +273,16 @@ def test_the_grid_limit_adds_up_over_the_sheets_read(tmp_path, monkeypatch):
     assert max(grids) < sum(grids) - 1
     with pytest.raises(LimitExceeded, match="连同前面各表的数据区域"):
         limits.check_xlsx(EXAMPLE, parts)
+
+
+def test_a_zip_with_too_many_entries_is_refused_before_its_directory_is_read(tmp_path):
+    p = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(p, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        for i in range(limits.MAX_ZIP_ENTRIES):
+            zout.writestr(f"x/{i}", b"")
+    assert limits.zip_entries(p) == limits.MAX_ZIP_ENTRIES + 23 == limits.zip_entries(p.read_bytes())
+    r = _check(p)
+    assert r.exit_code == 3 and "超过上限 10,000 个" in r.stderr
+    assert limits.zip_entries(EXAMPLE) == 23 and limits.zip_entries(b"not a zip") is None

@@ -34,6 +34,8 @@ MiB = 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * MiB
 #: the sum of the uncompressed sizes of all parts of an .xlsx/.docx (zip bomb)
 MAX_UNPACKED_BYTES = 256 * MiB
+#: entries (parts) of an .xlsx/.docx; a real one has tens (every entry costs the zip reader memory)
+MAX_ZIP_ENTRIES = 10_000
 #: one worksheet's XML, uncompressed (a 50,000-project workbook is ~12 MB)
 MAX_SHEET_XML_BYTES = 64 * MiB
 #: the shared-strings part (every distinct text of the workbook), uncompressed
@@ -117,6 +119,36 @@ def check_members(zf: zipfile.ZipFile, label: str, titles: dict[str, str] | None
 
 _HINT_SIZE = ("基础数据表通常只有几百 KB；请删除多余的行、列和工作表（或在 Excel/WPS 中“另存为”新文件）后再试。"
               "各项上限见 docs/limits.md。")
+
+
+def zip_entries(data: bytes | str | Path) -> int | None:
+    """The number of entries a zip's end record declares (read from its last 64 KB, before any
+    zip reader builds its directory); None when there is no end record (not a zip)."""
+    if isinstance(data, bytes | bytearray):
+        tail, size = bytes(data[-(65536 + 22):]), len(data)
+    else:
+        with open(data, "rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 65536 - 22))
+            tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    n = int.from_bytes(tail[at + 10:at + 12], "little")
+    if n == 0xFFFF and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":   # zip64: its own end record
+        off = int.from_bytes(tail[at - 12:at - 4], "little") - (size - len(tail))
+        if 0 <= off and tail[off:off + 4] == b"PK\x06\x06":
+            n = int.from_bytes(tail[off + 32:off + 40], "little")
+    return n
+
+
+def check_zip_entries(data: bytes | str | Path, label: str) -> None:
+    """Refuse a zip declaring more than MAX_ZIP_ENTRIES entries (before its directory is read)."""
+    n = zip_entries(data)
+    if n is not None and n > MAX_ZIP_ENTRIES:
+        raise LimitExceeded(f"文件 {label} 中有 {n:,} 个部件，超过上限 {MAX_ZIP_ENTRIES:,} 个，已拒绝读取。",
+                            _HINT_SIZE)
 
 
 def iter_member(zf: zipfile.ZipFile, name: str, label: str, limit: int | None = None,
@@ -342,6 +374,7 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
     sheet's XML streamed (or only ``sheets``: (title, part name) pairs). Returns the cells holding
     a value; raises LimitExceeded (exit 3, located) or lets zipfile errors through."""
     p = Path(path)
+    check_zip_entries(p, p.name)
     with zipfile.ZipFile(p) as zf:
         if sheets is not None:
             sheets = list(sheets)
@@ -360,6 +393,7 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
 def check_docx(path: str | Path) -> None:
     """Refuse a .docx whose parts are too large to read (before any XML is parsed)."""
     p = Path(path)
+    check_zip_entries(p, p.name)
     with zipfile.ZipFile(p) as zf:
         check_members(zf, p.name)
 

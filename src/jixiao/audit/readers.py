@@ -159,6 +159,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_docx_bytes(data: bytes, name: str = "") -> Document:
+    limits.check_zip_entries(data, name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "word/document.xml" not in z.namelist():

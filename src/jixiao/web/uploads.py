@@ -51,6 +51,10 @@ class Sniffed:
 def _zip_names(data: bytes) -> list[zipfile.ZipInfo] | None:
     if not data.startswith(b"PK\x03\x04"):
         return None
+    n = limits.zip_entries(data)
+    if n is not None and n > limits.MAX_ZIP_ENTRIES:
+        raise UploadRejected(f"上传的压缩文件中有 {n:,} 个部件，超过上限 {limits.MAX_ZIP_ENTRIES:,} 个，已拒绝处理。",
+                             "请检查文件是否损坏或被篡改。")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return z.infolist()

@@ -131,6 +131,7 @@ def _sniff(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise InputError(f"文件 {path.name} 已损坏或不完整（可能下载或复制时被截断）。",
                          "请重新保存或重新下载该文件。")
+    limits.check_zip_entries(path, path.name)
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
