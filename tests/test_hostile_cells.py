@@ -146,3 +146,18 @@ def test_special_numbers_in_every_amount_column_of_a_project(tmp_path, value):
     p = tmp_path / "wb.xlsx"
     wb.save(p)
     _run_all(p, tmp_path / "out")
+
+
+@pytest.mark.parametrize("value, fmt", [(-1e15, "yyyy-mm-dd hh:mm"), (1e308, "[h]:mm:ss"), (3e6, "yyyy-mm-dd")],
+                         ids=["negative-datetime", "huge-duration", "after-9999"])
+def test_a_number_beyond_the_dates_in_a_date_cell_is_a_located_refusal(tmp_path, value, fmt):
+    """Found by the hypothesis test above: calamine panics (or overflows) on such a cell."""
+    wb = load_workbook(EXAMPLE)
+    ws = wb["部门项目"]
+    ws["H3"] = value
+    ws["H3"].number_format = fmt
+    p = tmp_path / "wb.xlsx"
+    wb.save(p)
+    r = runner.invoke(app, ["check", str(p)])
+    assert r.exit_code == 3, r.output
+    assert "工作表“部门项目”的 H3 单元格设置为日期/时间格式" in r.stderr and "panicked" not in r.output

@@ -54,6 +54,9 @@ MAX_CELLS = 2_000_000
 #: text of all cells read, a shared string counted once for every cell showing it (a 100 KB string
 #: shown in a million cells is 100 GB to a reader that copies it per cell, as calamine does)
 MAX_TEXT_BYTES = 256 * MiB
+#: a number in a cell formatted as a date or time must lie within Excel's dates (1900-01-01 …
+#: 9999-12-31 is serial 1 … 2,958,465); beyond, readers overflow (and calamine panics)
+MAX_DATE_SERIAL = 2_958_465
 #: a .docx's word/document.xml (or any one part), uncompressed, for the audit
 MAX_DOCX_XML_BYTES = 64 * MiB
 
@@ -204,6 +207,49 @@ def _col_letter(col: int) -> str:
     return s
 
 
+def _date_cell_re(styles: frozenset[int]) -> re.Pattern | None:
+    """Cells of the given style indexes holding a <v> value: (attributes, value)."""
+    if not styles:
+        return None
+    alt = "|".join(str(s) for s in sorted(styles))
+    return re.compile(rb'<(?:\w+:)?c\s([^>]*?\bs="(?:' + alt.encode() + rb')"[^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*'
+                      rb'(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</')
+
+
+#: built-in number formats that are dates, times or durations (ECMA-376 18.8.30, and the CJK ones)
+_DATE_FMT_IDS = frozenset({*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)})
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]', re.I)
+
+
+def _is_date_format(code: str) -> bool:
+    """A custom number format shows a date or time when, outside quotes, escapes and [colour]
+    sections, it has y, m, d, h or s (or an elapsed [h]/[m]/[s])."""
+    bare = _QUOTED.sub("", code).lower()
+    return any(ch in bare for ch in "ymdhs") and "general" not in bare
+
+
+def date_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """Indexes of the cell styles (cellXfs) whose number format is a date, time or duration."""
+    if "xl/styles.xml" not in zf.namelist():
+        return frozenset()
+    xml = b"".join(iter_member(zf, "xl/styles.xml", "styles"))
+    custom = {int(i): _xml_text(c) for i, c in re.findall(
+        rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', xml)}
+    m = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", xml, re.S)
+    out = set()
+    for n, xf in enumerate(re.findall(rb"<(?:\w+:)?xf\b([^>]*)", m.group(0) if m else b"")):
+        f = re.search(rb'numFmtId="(\d+)"', xf)
+        fid = int(f.group(1)) if f else 0
+        if fid in _DATE_FMT_IDS or (fid in custom and _is_date_format(custom[fid])):
+            out.add(n)
+    return frozenset(out)
+
+
+def _xml_text(b: bytes) -> str:
+    return (b.decode("utf-8", "replace").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
 def _last_start(buf: bytes) -> int | None:
     """Offset of the last row/cell start tag in ``buf``: everything before it is complete."""
     i = len(buf)
@@ -222,7 +268,10 @@ class SheetScan:
     error value (``t="e"``), e.g. to find formulas without a cached value."""
 
     def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None,
-                 shared: array | None = None, text_before: int = 0, grid_before: int = 0):
+                 shared: array | None = None, text_before: int = 0, grid_before: int = 0,
+                 date_styles: frozenset[int] = frozenset()):
+        #: cells of these styles (date/time formats) holding a number: checked against MAX_DATE_SERIAL
+        self.date_cell = _date_cell_re(date_styles)
         self.grid_before = grid_before   # grid cells of the sheets scanned before this one
         self.shared = shared      # byte size of each shared string (by index)
         self.text = 0             # bytes of shared text this sheet's cells show
@@ -262,6 +311,22 @@ class SheetScan:
     def _consume(self, data: bytes) -> None:
         """Count the cells of complete elements in ``data``: all in C (regex findall) when every
         cell has its r= reference and none has a formula or an error value; cell by cell else."""
+        if self.date_cell is not None and b"<v>" in data:
+            for attrs, v in self.date_cell.findall(data):
+                if b" t=" in attrs and b't="n"' not in attrs:
+                    continue
+                try:
+                    x = float(v)
+                except ValueError:
+                    continue
+                if not -MAX_DATE_SERIAL <= x <= MAX_DATE_SERIAL + 1:   # NaN fails both
+                    ref = _R_ATTR.search(attrs)
+                    where = (f"{self._where(int(ref.group(2)), _col_index(ref.group(1)))}" if ref
+                             else f"工作表“{self.title}”中的一个单元格")
+                    raise LimitExceeded(
+                        f"{where}设置为日期/时间格式，但其中的数值 {v.decode('ascii', 'replace')} 超出日期范围"
+                        "（1900-01-01 至 9999-12-31），无法读取。",
+                        "请把该单元格的格式改为“常规”或“数值”，或填写正确的日期。")
         if self.shared and b't="s"' in data:
             sizes, n = self.shared, len(self.shared)
             self.text += sum(sizes[i] for i in map(int, _SHARED_REF.findall(data)) if i < n)
@@ -341,10 +406,10 @@ class SheetScan:
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, title: str, label: str, *, cells_before: int = 0,
                on_cell=None, shared: array | None = None, text_before: int = 0,
-               grid_before: int = 0) -> SheetScan:
+               grid_before: int = 0, date_styles: frozenset[int] = frozenset()) -> SheetScan:
     """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid, cell
     or text limit; returns its extent."""
-    return SheetScan(title, label, cells_before, on_cell, shared, text_before, grid_before).scan(
+    return SheetScan(title, label, cells_before, on_cell, shared, text_before, grid_before, date_styles).scan(
         iter_member(zf, part, label, title=title))
 
 
@@ -381,11 +446,11 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
         check_members(zf, p.name, {part: title for title, part in sheets or ()})
         if sheets is None:
             sheets = [(n, n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        shared = shared_string_sizes(zf, p.name)
+        shared, dates = shared_string_sizes(zf, p.name), date_styles(zf)
         total = text = grid = 0
         for title, part in sheets:
             scan = scan_sheet(zf, part, title, p.name, cells_before=total, shared=shared, text_before=text,
-                              grid_before=grid)
+                              grid_before=grid, date_styles=dates)
             total, text, grid = total + scan.cells, text + scan.text, grid + scan.max_row * scan.max_col
     return total
 

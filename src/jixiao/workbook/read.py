@@ -202,7 +202,8 @@ def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, total
 
     try:
         scan = limits.scan_sheet(zf, part, title, label, cells_before=totals["cells"], on_cell=on_cell,
-                                 shared=totals["shared"], text_before=totals["text"], grid_before=totals["grid"])
+                                 shared=totals["shared"], text_before=totals["text"], grid_before=totals["grid"],
+                                 date_styles=totals["dates"])
     except KeyError:
         return set(), {}
     totals["cells"] += scan.cells
@@ -231,7 +232,8 @@ def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[s
             parts = _sheet_parts(zf)
             limits.check_members(zf, p.name, {part: title for title, part in parts.items()})
             names = set(zf.namelist())
-            totals = {"cells": 0, "text": 0, "grid": 0, "shared": limits.shared_string_sizes(zf, p.name)}
+            totals = {"cells": 0, "text": 0, "grid": 0, "shared": limits.shared_string_sizes(zf, p.name),
+                      "dates": limits.date_styles(zf)}
             mapped = set(parts.values())
             # a sheet part the directory does not name is scanned too: calamine may still load it
             todo = [(t, part) for t, part in parts.items() if wanted is None or wanted(t)]
@@ -275,7 +277,14 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
                 sheets.append(RawSheet(title=safe_text(meta.name), rows=[], hidden=hidden, loaded=False))
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
+            try:
+                rows = sheet.to_python(skip_empty_area=False)
+            except BaseException as exc:  # noqa: BLE001 - calamine may panic (pyo3 PanicException)
+                if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+                    raise
+                raise InputError(f"文件 {p.name} 的工作表“{safe_text(meta.name)}”中有无法读取的单元格"
+                                 f"（{type(exc).__name__}，多为超出范围的日期/时间值）。",
+                                 "请检查设置为日期/时间格式的单元格，或在 Excel/WPS 中另存为 .xlsx 后再试。") from None
             _clean_text(rows)
             merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
                       for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
