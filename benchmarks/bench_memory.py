@@ -51,8 +51,9 @@ def main(argv=None) -> int:
     budget_kib = limits.PEAK_MEMORY_BUDGET_BYTES // 1024
     cases: list[tuple[str, list[str]]] = []
     if not a.skip_bombs:
+        flood_within = lambda p: make_hostile.issue_flood(p, rows=50_000, columns="BCDEF")  # noqa: E731
         for name, make in (("stray-bomb", make_hostile.stray_bomb), ("issue-flood", make_hostile.issue_flood),
-                           ("whitespace-bomb", make_hostile.whitespace_bomb)):
+                           ("issue-flood-50k-rows", flood_within), ("whitespace-bomb", make_hostile.whitespace_bomb)):
             p = work / f"{name}.xlsx"
             if not p.exists():
                 make(p)

@@ -286,3 +286,10 @@ def test_a_zip_with_too_many_entries_is_refused_before_its_directory_is_read(tmp
     r = _check(p)
     assert r.exit_code == 3 and "超过上限 10,000 个" in r.stderr
     assert limits.zip_entries(EXAMPLE) == 23 and limits.zip_entries(b"not a zip") is None
+
+
+def test_rows_add_up_over_the_sheets_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TOTAL_ROWS", 150)
+    p = _rows_xml(tmp_path, b'<row r="140"><c r="A140" t="inlineStr"><is><t>x</t></is></c></row>')
+    with pytest.raises(LimitExceeded, match="A140 单元格有内容：各工作表的行数合计超过上限（150 行）"):
+        load(p)

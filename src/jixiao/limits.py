@@ -44,6 +44,10 @@ MAX_SHARED_STRINGS_BYTES = 64 * MiB
 MAX_OTHER_PART_BYTES = 32 * MiB
 #: rows of one sheet holding a value (the last such row's number)
 MAX_ROWS = 200_000
+#: rows holding a value, summed over the sheets read (their last rows): what keeps check, evaluate
+#: and report within PEAK_MEMORY_BUDGET_BYTES (a report costs ~18 KB per project row; a department
+#: with 50,000 projects fits)
+MAX_TOTAL_ROWS = 52_000
 #: columns of one sheet holding a value (the last such column's number; Excel's own max is 16,384)
 MAX_COLUMNS = 256
 #: cells of the rectangles A1 … (last row, last column) of the sheets read, summed: what the reader
@@ -269,7 +273,8 @@ class SheetScan:
 
     def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None,
                  shared: array | None = None, text_before: int = 0, grid_before: int = 0,
-                 date_styles: frozenset[int] = frozenset()):
+                 date_styles: frozenset[int] = frozenset(), rows_before: int = 0):
+        self.rows_before = rows_before   # last rows of the sheets scanned before this one, summed
         #: cells of these styles (date/time formats) holding a number: checked against MAX_DATE_SERIAL
         self.date_cell = _date_cell_re(date_styles)
         self.grid_before = grid_before   # grid cells of the sheets scanned before this one
@@ -347,7 +352,8 @@ class SheetScan:
         letters = max({c for c, _ in refs}, key=lambda c: (len(c), c))
         right = _col_index(letters)
         if top > self.max_row or right > self.max_col or self.cells + len(refs) + self.cells_before > MAX_CELLS:
-            if top > MAX_ROWS or right > MAX_COLUMNS or max(top, self.max_row) * max(right, self.max_col) \
+            if top > MAX_ROWS or top + self.rows_before > MAX_TOTAL_ROWS or right > MAX_COLUMNS \
+                    or max(top, self.max_row) * max(right, self.max_col) \
                     + self.grid_before > MAX_GRID_CELLS or self.cells + len(refs) + self.cells_before > MAX_CELLS:
                 return self._consume_slow(data)   # find the first offending cell, and say where
             self.max_row, self.max_col = max(top, self.max_row), max(right, self.max_col)
@@ -387,6 +393,10 @@ class SheetScan:
             if row > MAX_ROWS:
                 raise LimitExceeded(f"{self._where(row, col)}有内容，超出可读取的行数上限（{MAX_ROWS:,} 行）。",
                                     "请删除表格下方多余的行（含看不见的内容），再试。各项上限见 docs/limits.md。")
+            if row + self.rows_before > MAX_TOTAL_ROWS:
+                raise LimitExceeded(f"{self._where(row, col)}有内容：各工作表的行数合计超过上限（{MAX_TOTAL_ROWS:,} 行）。",
+                                    "请删除各表下方多余的行（含看不见的内容），或把数据分成几个工作簿。"
+                                    "各项上限见 docs/limits.md。")
         if col > self.max_col:
             self.max_col = col
             if col > MAX_COLUMNS:
@@ -406,10 +416,11 @@ class SheetScan:
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, title: str, label: str, *, cells_before: int = 0,
                on_cell=None, shared: array | None = None, text_before: int = 0,
-               grid_before: int = 0, date_styles: frozenset[int] = frozenset()) -> SheetScan:
+               grid_before: int = 0, date_styles: frozenset[int] = frozenset(), rows_before: int = 0) -> SheetScan:
     """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid, cell
     or text limit; returns its extent."""
-    return SheetScan(title, label, cells_before, on_cell, shared, text_before, grid_before, date_styles).scan(
+    return SheetScan(title, label, cells_before, on_cell, shared, text_before, grid_before, date_styles,
+                     rows_before).scan(
         iter_member(zf, part, label, title=title))
 
 
@@ -447,11 +458,12 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
         if sheets is None:
             sheets = [(n, n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         shared, dates = shared_string_sizes(zf, p.name), date_styles(zf)
-        total = text = grid = 0
+        total = text = grid = rows = 0
         for title, part in sheets:
             scan = scan_sheet(zf, part, title, p.name, cells_before=total, shared=shared, text_before=text,
-                              grid_before=grid, date_styles=dates)
+                              grid_before=grid, date_styles=dates, rows_before=rows)
             total, text, grid = total + scan.cells, text + scan.text, grid + scan.max_row * scan.max_col
+            rows += scan.max_row
     return total
 
 

@@ -203,12 +203,13 @@ def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, total
     try:
         scan = limits.scan_sheet(zf, part, title, label, cells_before=totals["cells"], on_cell=on_cell,
                                  shared=totals["shared"], text_before=totals["text"], grid_before=totals["grid"],
-                                 date_styles=totals["dates"])
+                                 date_styles=totals["dates"], rows_before=totals["rows"])
     except KeyError:
         return set(), {}
     totals["cells"] += scan.cells
     totals["text"] += scan.text
     totals["grid"] += scan.max_row * scan.max_col
+    totals["rows"] += scan.max_row
     return formulas, errors
 
 
@@ -232,7 +233,7 @@ def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[s
             parts = _sheet_parts(zf)
             limits.check_members(zf, p.name, {part: title for title, part in parts.items()})
             names = set(zf.namelist())
-            totals = {"cells": 0, "text": 0, "grid": 0, "shared": limits.shared_string_sizes(zf, p.name),
+            totals = {"cells": 0, "text": 0, "grid": 0, "rows": 0, "shared": limits.shared_string_sizes(zf, p.name),
                       "dates": limits.date_styles(zf)}
             mapped = set(parts.values())
             # a sheet part the directory does not name is scanned too: calamine may still load it
