@@ -137,12 +137,13 @@ def test_any_value_in_any_cell_as_raw_xml(tmp_path_factory, edits):
 @pytest.mark.parametrize("value", [1e26, 1e308, -1e308, float("inf"), float("nan"), 10**30],
                          ids=["1e26", "1e308", "-1e308", "inf", "nan", "10^30"])
 def test_special_numbers_in_every_amount_column_of_a_project(tmp_path, value):
-    """The issue's cases, in every numeric column of the first 公共项目 row at once."""
+    """The issue's cases, in every numeric cell of a row of the project, indicator and KPI sheets
+    at once (an infinite 年度指标值 once gave exit 4: found by the raw-XML test with more examples)."""
     wb = load_workbook(EXAMPLE)
-    ws = wb["公共项目"]
-    for c in ws[3]:
-        if isinstance(c.value, (int, float)):
-            c.value = value
+    for sheet in ("公共项目", "项目绩效指标", "履职目标"):
+        for c in wb[sheet][3]:
+            if isinstance(c.value, (int, float)):
+                c.value = value
     p = tmp_path / "wb.xlsx"
     wb.save(p)
     _run_all(p, tmp_path / "out")
@@ -161,3 +162,21 @@ def test_a_number_beyond_the_dates_in_a_date_cell_is_a_located_refusal(tmp_path,
     r = runner.invoke(app, ["check", str(p)])
     assert r.exit_code == 3, r.output
     assert "工作表“部门项目”的 H3 单元格设置为日期/时间格式" in r.stderr and "panicked" not in r.output
+
+
+@pytest.mark.parametrize("raw", [b"1E+400", b"-1E+400", b"NaN"])
+def test_raw_infinite_numbers_in_indicator_and_kpi_rows(tmp_path, raw):
+    """A cell whose XML says 1E+400 reads as infinity (openpyxl cannot write one): every numeric
+    cell of the third row of the indicator and KPI sheets."""
+    with zipfile.ZipFile(EXAMPLE) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        where = _sheet_parts(z)
+    for sheet in ("项目绩效指标", "履职目标", "公共项目"):
+        part = where[sheet]
+        parts[part] = re.sub(rb'(<c r="[A-Z]+3"(?: s="\d+")?(?: t="n")?>)<v>[^<]*</v>', rb"\1<v>" + raw + rb"</v>",
+                             parts[part])
+    p = tmp_path / "wb.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    _run_all(p, tmp_path / "out")

@@ -140,7 +140,10 @@ def to_value(v: object) -> Decimal | str | None:
     if is_blank(v):
         return None
     if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
-        d = parse_decimal(v)
+        try:
+            d = parse_decimal(v)
+        except AmountError:   # NaN / infinity: kept as the text a person sees, never a number
+            return as_text(v)
         return d.to_integral_value() if d == d.to_integral_value() else d
     t = as_text(v)
     try:
