@@ -109,3 +109,16 @@ def test_rate_is_rounded_once(a, b):
     r = rate(a, b)
     assert r == q2(a * 100 / b)
     assert r.as_tuple().exponent == -2
+
+
+def test_formatting_never_fails_on_huge_or_special_values():
+    """Issue 14.2: 1E+26 needs 29 digits at 2 places (the default context holds 28)."""
+    from decimal import Decimal
+
+    from jixiao.money import fmt_amount, fmt_rate, q2
+
+    assert fmt_amount(Decimal("1E+26")) == "100,000,000,000,000,000,000,000,000.00"
+    assert q2(Decimal("123456789012345678901234567.895")) == Decimal("123456789012345678901234567.90")
+    assert fmt_rate(Decimal("1E+30")) == "1000000000000000000000000000000.00%"
+    for special in ("Infinity", "-Infinity", "NaN"):
+        assert fmt_amount(Decimal(special)) == "—" and fmt_rate(Decimal(special)) == "—"

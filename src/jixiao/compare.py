@@ -3,12 +3,11 @@ renderings (rich text, JSON, xlsx, HTML with trend charts)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .batch.render import bar_svg, html_page, line_svg, write_sheet
+from .batch.render import bar_svg, html_page, line_svg, workbook_bytes, write_sheet
 from .batch.summary import KEY_INDICATORS
 from .errors import UsageError
 from .fsutil import write_bytes_atomic, write_text_atomic
@@ -240,9 +239,7 @@ def _xlsx(path: Path, sheets: list[tuple[str, list[str], list[list]]]) -> Path:
     for i, (title, headers, rows) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         write_sheet(ws, title, headers, rows, [28])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return write_bytes_atomic(path, buf.getvalue())
+    return write_bytes_atomic(path, workbook_bytes(wb))
 
 
 def write_history(path: Path, fmt: str, rows: list[YearResult], names: dict[str, str]) -> Path:

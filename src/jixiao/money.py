@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections.abc
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -30,9 +30,31 @@ class AmountError(ValueError):
         self.reason = reason
 
 
+#: the most digits a number typed as text may have (more is not a figure anyone means)
+MAX_DIGITS = 40
+#: an amount whose magnitude reaches this (万元, i.e. 10¹⁶ 元) is refused at the reader: not a budget
+MAX_AMOUNT = Decimal("1E12")
+
+
+def quantize(x: Decimal, exp: Decimal) -> Decimal:
+    """``x`` rounded half up to the exponent of ``exp``, whatever its size: the precision is raised
+    for this one operation when the default 28 digits would not hold the result (1E+26 to 2
+    places needs 29) — never an InvalidOperation. Infinities and NaN are returned unchanged."""
+    try:
+        return x.quantize(exp, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        if not x.is_finite():
+            return x
+        with localcontext() as ctx:
+            places = exp.as_tuple().exponent
+            assert isinstance(places, int)   # a finite exponent (exp is a quantum such as 0.01)
+            ctx.prec = max(ctx.prec, max(x.adjusted(), 0) - places + 3)
+            return x.quantize(exp, rounding=ROUND_HALF_UP)
+
+
 def q2(x: Decimal) -> Decimal:
     """Round to 2 places, half up (四舍五入). Apply once, at the end."""
-    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize(x, CENT)
 
 
 def ratio_pct(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -119,6 +141,8 @@ def parse_decimal(value: object, *, allow_percent: bool = True) -> Decimal:
         t = t.replace(",", "")
     if not _NUMBER.match(t):
         raise AmountError(value, "含有非数字字符")
+    if len(t) > MAX_DIGITS:
+        raise AmountError(value, f"数字位数过多（超过 {MAX_DIGITS} 位）")
     try:
         d = Decimal(t)
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
@@ -137,7 +161,9 @@ def fmt_amount(x: Decimal | None, *, places: int = 2) -> str:
     """52878.93 → '52,878.93' (rounded half up to ``places``); None → ''."""
     if x is None:
         return ""
-    q = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if not x.is_finite():
+        return "—"
+    q = quantize(x, Decimal(1).scaleb(-places))
     if q == 0:
         q = abs(q)
     return f"{q:,.{places}f}"
@@ -147,6 +173,8 @@ def fmt_rate(x: Decimal | None) -> str:
     """86.7647… → '86.76%'; None → ''."""
     if x is None:
         return ""
+    if not x.is_finite():
+        return "—"
     return fmt_amount(q2(x)).replace(",", "") + "%"
 
 

@@ -10,6 +10,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from .document import Document, DocumentBuilder
 from .pdf import read_pdf_bytes
@@ -159,11 +160,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_docx_bytes(data: bytes, name: str = "") -> Document:
+    limits.check_zip_entries(data, name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "word/document.xml" not in z.namelist():
                 raise InputError(f"{name} 不是 Word 文档（缺少 word/document.xml）。")
-            xml = z.read("word/document.xml")
+            limits.check_members(z, name)   # declared sizes first, then real bytes while reading
+            xml = b"".join(limits.iter_member(z, "word/document.xml", name, limits.MAX_DOCX_XML_BYTES))
     except zipfile.BadZipFile:
         raise InputError(f"{name} 已损坏，无法作为 .docx 打开。") from None
     except (OSError, RuntimeError, zipfile.LargeZipFile) as exc:  # encrypted members, truncated …

@@ -16,7 +16,35 @@ if TYPE_CHECKING:
     from .runner import Item
 
 MARKER = ".jixiao-run.json"
+#: written into every batch output folder (OUT): nothing under it is ever read as an input
+OUT_MARKER = ".jixiao-output"
+#: in docProps/core.xml <cp:keywords> of every .xlsx jixiao writes (summary, history, attachments)
+OUTPUT_KEYWORD = b"jixiao-output"
 FAILED = ("data_error", "unreadable", "failed")
+
+
+def mark_output_folder(out: Path) -> None:
+    """Mark ``out`` as a batch output folder (a later batch over a parent folder skips it)."""
+    m = out / OUT_MARKER
+    if not m.exists():
+        write_text_atomic(m, "jixiao batch 输出目录：其中的文件不会被当作基础数据表读取。\n")
+
+
+def is_output(path: Path, src: Path) -> bool:
+    """True for a file jixiao wrote: inside a marked output folder (between ``src`` and it), or an
+    .xlsx whose document properties carry OUTPUT_KEYWORD (history -o, report attachments …)."""
+    for d in path.parents:
+        if (d / OUT_MARKER).exists() or (d / MARKER).exists():
+            return True
+        if d == src:
+            break
+    try:
+        import zipfile
+
+        with zipfile.ZipFile(path) as z, z.open("docProps/core.xml") as f:
+            return OUTPUT_KEYWORD in f.read(64 * 1024)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError):
+        return False
 
 
 

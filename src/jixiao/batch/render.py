@@ -13,7 +13,7 @@ from jinja2 import Environment
 
 from .. import svgcharts
 from ..money import fmt_amount
-from ..safety import safe_sheet_text
+from ..safety import safe_sheet_text, safe_text
 
 
 class Link(NamedTuple):
@@ -46,6 +46,29 @@ def fmt(v) -> str:
     if isinstance(v, Decimal):
         return fmt_amount(v)
     return str(v)
+
+
+def workbook_bytes(wb) -> bytes:
+    """An openpyxl workbook as .xlsx bytes identical between runs: the document dates openpyxl
+    stamps (docProps/core.xml created/modified) and the zip entry times are fixed."""
+    import io
+    import re
+    from datetime import datetime
+
+    from ..report.docx import FIXED_DATE, normalize_zip
+    from .placement import OUTPUT_KEYWORD
+
+    wb.properties.created = datetime(2000, 1, 1)
+    wb.properties.creator = "jixiao"
+    wb.properties.keywords = OUTPUT_KEYWORD.decode()   # a later batch never reads it as a workbook
+    buf = io.BytesIO()
+    wb.save(buf)
+    dates = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+
+    def pin(name: str, data: bytes) -> bytes:
+        return dates.sub(rb"\g<1>" + FIXED_DATE.encode() + rb"\g<2>", data) if name == "docProps/core.xml" else data
+
+    return normalize_zip(buf.getvalue(), fix=pin)
 
 
 def write_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence], widths: Sequence[int] = ()):
@@ -128,4 +151,4 @@ tr.bad td{background:#fdecea} td.name{white-space:nowrap} .note{color:#666;font-
 def html_page(title: str, sections: list[dict], intro: Sequence[str] = ()) -> str:
     """A self-contained page. ``sections``: dicts with title, headers, rows, optional svg, bad (rows to
     highlight) and nowrap (column indexes kept on one line)."""
-    return PAGE.render(title=title, sections=sections, intro=list(intro))
+    return safe_text(PAGE.render(title=title, sections=sections, intro=list(intro)))  # no NUL/C0/bidi

@@ -37,7 +37,14 @@ from ..formats import DOCUMENTS, Format
 from ..issues import Location, make
 from ..store import RunRecord, Store
 from ..store.db import utcnow
-from .placement import MARKER, _existing_folders, _outputs_in_place, _Placer, place_outputs
+from .placement import (
+    _existing_folders,
+    _outputs_in_place,
+    _Placer,
+    is_output,
+    mark_output_folder,
+    place_outputs,
+)
 from .worker import STATUS_ZH, Job, Status, WorkerResult, process_one
 from .worker import maxrss_kb as _maxrss_kb
 
@@ -116,7 +123,7 @@ def discover(src: Path, out: Path) -> list[Path]:
         if any(part.startswith(".") for part in rel.parts):
             continue
         rp = p.resolve()
-        if out_r in rp.parents or (p.parent / MARKER).exists():   # our outputs (this or an earlier batch)
+        if out_r in rp.parents or is_output(p, src):   # our outputs (this or an earlier batch)
             continue
         found.append(p)
     return sorted(found, key=lambda p: str(p.relative_to(src)))
@@ -184,6 +191,7 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     jobs = max(1, jobs or default_jobs())
     paths = find_inputs(src, out)
     out.mkdir(parents=True, exist_ok=True)
+    mark_output_folder(out)
     fw_label, fw_hash = framework_fingerprint(framework)
     scratch_root = out / WORK_DIR
     existing = _existing_folders(out)

@@ -3,7 +3,6 @@ failures with their reason — as data (pure), then as 汇总.xlsx and 汇总.ht
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from ..fsutil import write_bytes_atomic, write_text_atomic
 from ..money import fmt_amount, q2
 from ..store import Store
-from .render import Link, bar_svg, html_page, write_sheet
+from .render import Link, bar_svg, html_page, workbook_bytes, write_sheet
 from .runner import STATUS_ZH, BatchResult, Item
 
 #: indicators shown in the summary, by id (names come from the stored results)
@@ -172,9 +171,7 @@ def _xlsx(path: Path, headers, table, dist: dict[str, int], intro) -> Path:
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=len(dist) + 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(dist) + 1))
     ws.add_chart(chart, "D2")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return write_bytes_atomic(path, buf.getvalue())
+    return write_bytes_atomic(path, workbook_bytes(wb))
 
 
 def _html(path: Path, headers, table, rows: list[SummaryRow], dist: dict[str, int], intro) -> Path:

@@ -52,9 +52,9 @@ def _wide():
     """Tables into a pipe or file are not squeezed to 80 columns (names must stay whole)."""
     if console.is_terminal:
         return console
-    from rich.console import Console
+    from .common import SafeConsole
 
-    return Console(width=max(console.width, 200), highlight=False, soft_wrap=False)
+    return SafeConsole(width=max(console.width, 200), highlight=False, soft_wrap=False)
 
 
 def _d(v) -> str:

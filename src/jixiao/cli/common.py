@@ -20,8 +20,23 @@ __all__ = ["EXIT_INTERNAL", "console", "err_console", "handle_errors", "print_is
 
 state = {"debug": bool(os.environ.get("JIXIAO_DEBUG"))}
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+class SafeConsole(Console):
+    """A rich Console that passes every piece of text it prints through ``safety.safe_text``
+    (escape sequences, control and bidi characters removed) just before styling: a cell, a file
+    name or a message can never drive the terminal. rich's own styles and cursor controls stay."""
+
+    def _render_buffer(self, buffer):
+        from rich.segment import Segment
+
+        from ..safety import safe_text
+
+        return super()._render_buffer(
+            s if s.control or s.text.isprintable() else Segment(safe_text(s.text), s.style, s.control)
+            for s in buffer)
+
+
+console = SafeConsole(highlight=False, soft_wrap=True)
+err_console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, hint: str, code: int) -> typer.Exit:
@@ -75,6 +90,8 @@ def print_issue_lines(issues: Iterable[Issue]) -> None:
 
 def print_json(doc: dict) -> None:
     """One JSON document on stdout (UTF-8, Chinese kept readable)."""
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    sys.stdout.write(text + "\n")
+    write = sys.stdout.write
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):   # streamed: bounded
+        write(chunk)
+    write("\n")
     sys.stdout.flush()

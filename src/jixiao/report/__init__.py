@@ -16,11 +16,11 @@ import warnings
 from pathlib import Path
 
 from ..errors import UsageError
-from ..fsutil import write_bytes_atomic, write_text_atomic
+from ..fsutil import refuse_inputs, write_bytes_atomic, write_chunks_atomic, write_text_atomic
 from ..results import Evaluation
 from .context import ReportContext, build_context, safe_name
 from .docx import render_docx_bytes
-from .html import render_html
+from .html import render_html, render_html_chunks
 from .todo import TodoItem, render_todo_md
 from .xlsx import render_xlsx_bytes
 
@@ -53,7 +53,13 @@ def evaluation_document(ctx: ReportContext) -> dict:
 
 
 def render_json(ctx: ReportContext) -> str:
-    return json.dumps(evaluation_document(ctx), ensure_ascii=False, indent=2) + "\n"
+    return "".join(render_json_chunks(ctx))
+
+
+def render_json_chunks(ctx: ReportContext):
+    """The evaluation JSON in pieces (streamed to its file: never one large string)."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(evaluation_document(ctx))
+    yield "\n"
 
 
 def output_names(ctx: ReportContext) -> dict[str, str]:
@@ -77,6 +83,7 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
         raise UsageError(f"输出位置 {outdir} 不是文件夹。", "请用 -o 指定一个文件夹。")
     src = evaluation.department.source_file
     protect = tuple(protect) + ((src,) if src else ())
+    refuse_inputs([outdir / names[f] for f in formats], protect)   # nothing written when one is refused
     written = []
     for f in formats:
         path = outdir / names[f]
@@ -89,11 +96,11 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
                 data = render_docx_bytes(ctx, charts=charts)
             written.append(write_bytes_atomic(path, data, protect=protect))
         elif f == "html":
-            written.append(write_text_atomic(path, render_html(ctx, charts=charts), protect=protect))
+            written.append(write_chunks_atomic(path, render_html_chunks(ctx, charts=charts), protect=protect))
         elif f == "xlsx":
             written.append(write_bytes_atomic(path, render_xlsx_bytes(ctx), protect=protect))
         elif f == "json":
-            written.append(write_text_atomic(path, render_json(ctx), protect=protect))
+            written.append(write_chunks_atomic(path, render_json_chunks(ctx), protect=protect))
     if "docx" in formats or "html" in formats:  # the preparer's to-do list goes beside every report
         # (with the JSON alone it is the JSON's "todo" list)
         written.append(write_text_atomic(outdir / names["todo"], render_todo_md(ctx), protect=protect))

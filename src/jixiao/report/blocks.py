@@ -9,7 +9,7 @@ from decimal import Decimal
 from .charts import ChartSpec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # slots: a 50,000-project report has millions of cells
 class Cell:
     """A table cell. ``colspan``/``rowspan`` > 1 merge cells; covered positions are omitted."""
 
@@ -23,6 +23,10 @@ class Cell:
     number_format: str = ""
 
 
+#: while build_context runs: equal (immutable) cells are one object
+_CELL_POOL: dict[str, dict] = {}
+
+
 @dataclass(frozen=True)
 class Table:
     key: str
@@ -34,6 +38,11 @@ class Table:
     small: bool = False            # smaller font (attachments)
     sheet: str = ""                # short sheet name in the attachments workbook (≤ 31 chars)
     row_height: int = 0            # minimum row height in twips (a blank form leaves room to write)
+
+    def __post_init__(self):
+        pool = _CELL_POOL.get("cells")
+        if pool is not None:   # equal cells shared: 50,000 project forms repeat the same few thousand
+            object.__setattr__(self, "rows", tuple(tuple(pool.setdefault(c, c) for c in row) for row in self.rows))
 
     @property
     def ncols(self) -> int:

@@ -13,7 +13,7 @@ from ..money import fmt_amount, fmt_rate
 from ..results import Evaluation
 from ..safety import safe_filename
 from .attachments import build_attachments
-from .blocks import Attachment, Block, Cell, Figure, Heading, PageBreak, Para, Table
+from .blocks import _CELL_POOL, Attachment, Block, Cell, Figure, Heading, PageBreak, Para, Table
 from .charts import ChartSpec
 from .parts import build_body
 from .parts.performance import chosen_indicator_ids
@@ -79,8 +79,12 @@ def build_context(evaluation: Evaluation) -> ReportContext:
     ytxt = str(year) if year else ""
     title = f"{name}{ytxt}年度部门整体支出绩效自评报告"
     base = f"{safe_name(d.name)}{year if year else ''}年度部门整体支出绩效自评"
-    blocks, todo = build_body(evaluation)
-    attachments, att_todo = build_attachments(evaluation)
+    _CELL_POOL["cells"] = {}
+    try:
+        blocks, todo = build_body(evaluation)
+        attachments, att_todo = build_attachments(evaluation)
+    finally:
+        _CELL_POOL.pop("cells", None)
     chosen = chosen_indicator_ids(evaluation)
     extra = []
     for k, ind in evaluation.indicators.items():

@@ -13,7 +13,9 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Iterable, Iterator
 
+from ..safety import safe_text
 from .charts import NoCJKFont, render_png
 from .context import Figure, Heading, PageBreak, Para, ReportContext, Table
 
@@ -30,13 +32,15 @@ TITLE_FONT = "方正小标宋简体"
 LATIN = "Times New Roman"
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
+#: a zip part built from chunks is held whole up to this size, then streamed (bounded memory)
+STREAM_ABOVE = 8 * 1024 * 1024
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def esc(text: str) -> str:
-    text = _BAD_XML.sub("", str(text))
+    text = _BAD_XML.sub("", safe_text(text))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -205,21 +209,30 @@ def _table(t: Table) -> str:
 
 
 def document_xml(ctx: ReportContext, images: _Images, charts: bool = True) -> str:
-    parts = []
+    return "".join(document_chunks(ctx, images, charts))
+
+
+def document_chunks(ctx: ReportContext, images: _Images, charts: bool = True) -> Iterator[str]:
+    """word/document.xml block by block: written into the zip as it is made, so a report with
+    50,000 project rows never holds its whole body (or the body twice) in memory."""
+    yield (_XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:body>')
     nfig = 0
     for b in ctx.all_blocks():
         if isinstance(b, Heading):
-            parts.append(_para(b.text, f"Heading{min(b.level, 3)}"))
+            yield _para(b.text, f"Heading{min(b.level, 3)}")
         elif isinstance(b, Para):
-            parts.append(_para(b.text, _PARA_STYLE.get(b.kind, "a0Body")))
+            yield _para(b.text, _PARA_STYLE.get(b.kind, "a0Body"))
         elif isinstance(b, Table):
-            parts.append(_table(b))
+            yield _table(b)
         elif isinstance(b, Figure):
             if charts:
                 nfig += 1
-                parts.append(_figure(b, images, nfig))
+                yield _figure(b, images, nfig)
         elif isinstance(b, PageBreak):
-            parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+            yield '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
     head = '<w:headerReference w:type="default" r:id="rIdHeader1"/>' if ctx.draft else ""
     sect = (f'<w:sectPr>{head}<w:footerReference w:type="default" r:id="rIdFooter1"/>'
             f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
@@ -227,11 +240,7 @@ def document_xml(ctx: ReportContext, images: _Images, charts: bool = True) -> st
             f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/>'
             '<w:pgNumType w:fmt="decimal"/><w:cols w:space="425"/>'
             '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
-    return (_XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-            f'<w:body>{"".join(parts)}{sect}</w:body></w:document>')
+    yield f"{sect}</w:body></w:document>"
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -425,15 +434,43 @@ def _doc_rels(images: _Images, header: bool = False) -> str:
             + "".join(out) + "</Relationships>")
 
 
-def zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
-    """A deterministic zip: given order, fixed timestamps and permissions."""
+def zip_parts(parts: Iterable[tuple[str, bytes | Iterable[str | bytes]]]) -> bytes:
+    """A deterministic zip: given order, fixed timestamps and permissions. A part's data is bytes,
+    or an iterable of str/bytes chunks compressed as they come (a large part is never held whole);
+    ``parts`` itself may be a generator, so a part can depend on what an earlier one produced."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, data, compresslevel=6 if info.compress_type == zipfile.ZIP_DEFLATED else None)
+            level = 6 if info.compress_type == zipfile.ZIP_DEFLATED else None
+            if isinstance(data, bytes | bytearray):
+                z.writestr(info, data, compresslevel=level)
+                continue
+            chunks = iter(data)
+            head, size = [], 0
+            for chunk in chunks:   # a part up to STREAM_ABOVE is written as before (same bytes)
+                head.append(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                size += len(head[-1])
+                if size > STREAM_ABOVE:
+                    break
+            else:
+                z.writestr(info, b"".join(head), compresslevel=level)
+                continue
+            info._compresslevel = level
+            with z.open(info, "w", force_zip64=True) as f:   # larger: streamed, zip64 sizes
+                f.write(b"".join(head))
+                del head
+                pending: list[bytes] = []
+                size = 0
+                for chunk in chunks:
+                    pending.append(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                    size += len(pending[-1])
+                    if size >= 1 << 20:   # ~1 MB pieces: fewer, larger deflate calls
+                        f.write(b"".join(pending))
+                        pending, size = [], 0
+                f.write(b"".join(pending))
     return buf.getvalue()
 
 
@@ -451,34 +488,35 @@ _NO_HEADER = re.compile(r'<Override PartName="/word/header1.xml"[^>]*/>')
 
 
 def render_docx_bytes(ctx: ReportContext, charts: bool = True) -> bytes:
-    images = _Images()
     if charts:
         try:
-            body = document_xml(ctx, images, charts=True)
+            return zip_parts(_docx_parts(ctx, True))
         except NoCJKFont as exc:
             ctx.warnings.append(str(exc))
-            images = _Images()
-            body = document_xml(ctx, images, charts=False)
-    else:
-        body = document_xml(ctx, images, charts=False)
-    parts = [
+    return zip_parts(_docx_parts(ctx, False))
+
+
+def _docx_parts(ctx: ReportContext, charts: bool) -> Iterator[tuple[str, bytes | Iterable[str]]]:
+    """The parts in zip order; the body is streamed, the relationships and pictures follow it."""
+    images = _Images()
+    yield from [
         ("[Content_Types].xml", (CONTENT_TYPES if ctx.draft else _NO_HEADER.sub("", CONTENT_TYPES)).encode()),
         ("_rels/.rels", ROOT_RELS.encode()),
         ("docProps/core.xml", _core(ctx.title).encode()),
         ("docProps/app.xml", APP.encode()),
-        ("word/document.xml", body.encode()),
+        ("word/document.xml", document_chunks(ctx, images, charts)),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", SETTINGS.encode()),
         ("word/fontTable.xml", FONT_TABLE.encode()),
         ("word/footer1.xml", FOOTER.encode()),
-        ("word/_rels/document.xml.rels", _doc_rels(images, ctx.draft).encode()),
     ]
     if ctx.draft:
         from .charts import stamp_png
 
         stamp = stamp_png(ctx.draft_mark)
-        parts.append(("word/header1.xml", _header(ctx.draft_mark, stamp).encode()))
+        yield ("word/header1.xml", _header(ctx.draft_mark, stamp).encode())
         if stamp is not None:
-            parts += [("word/_rels/header1.xml.rels", _HEADER_RELS.encode()), ("word/media/draft.png", stamp)]
-    parts += [(f"word/media/{name}", data) for _, name, data in images.items]
-    return zip_parts(parts)
+            yield ("word/_rels/header1.xml.rels", _HEADER_RELS.encode())
+            yield ("word/media/draft.png", stamp)
+    yield ("word/_rels/document.xml.rels", _doc_rels(images, ctx.draft).encode())   # after the body: its images
+    yield from ((f"word/media/{name}", data) for _, name, data in images.items)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from markupsafe import Markup, escape
 
+from ..safety import safe_text
 from .charts import NoCJKFont, render_svg
 from .context import Figure, Heading, PageBreak, Para, ReportContext, Table
 
@@ -60,7 +62,7 @@ def _view(ctx: ReportContext, charts: bool) -> list[dict]:
         elif isinstance(b, Para):
             items.append({"type": "para", "kind": b.kind, "text": _text(b.text)})
         elif isinstance(b, Table):
-            items.append({"type": "table", "caption": b.caption, "unit": b.unit, "html": _table_html(b)})
+            items.append({"type": "table", "caption": b.caption, "unit": b.unit, "html": _LazyTable(b)})
         elif isinstance(b, Figure):
             if charts:
                 nfig += 1
@@ -72,6 +74,18 @@ def _view(ctx: ReportContext, charts: bool) -> list[dict]:
 
 
 _ALIGN = {"left": "left", "right": "right"}
+
+
+class _LazyTable:
+    """A table's HTML made when the template writes it (streamed pages hold one table at a time)."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Table):
+        self.table = table
+
+    def __html__(self) -> str:
+        return _table_html(self.table)
 
 
 def _table_html(t: Table) -> Markup:
@@ -99,9 +113,15 @@ def _table_html(t: Table) -> Markup:
 
 
 def render_html(ctx: ReportContext, charts: bool = True) -> str:
+    return "".join(render_html_chunks(ctx, charts))
+
+
+def render_html_chunks(ctx: ReportContext, charts: bool = True) -> Iterator[str]:
+    """The page in pieces as the template writes them (to stream into a file), every piece through
+    the shared text rule (no NUL, control or bidi character reaches the page)."""
     try:
         items = _view(ctx, charts)
     except NoCJKFont as exc:
         ctx.warnings.append(str(exc))
         items = _view(ctx, False)
-    return _env().get_template("report.html.j2").render(ctx=ctx, items=items)
+    return (safe_text(c) for c in _env().get_template("report.html.j2").generate(ctx=ctx, items=items))

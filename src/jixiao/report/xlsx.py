@@ -184,11 +184,9 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
     tables = [b for b in ctx.blocks if isinstance(b, Table)]
     for a in ctx.attachments:
         tables += [b for b in a.blocks if isinstance(b, Table)]
-    sheets: list[tuple[str, _Sheet]] = []
-    for t in tables:
-        sh = _Sheet(styles)
-        sh.table(t, 1)
-        sheets.append((_sheet_title(t.sheet or t.caption or t.key, used), sh))
+    # names and frozen rows are known from the tables; each sheet's cells are laid out only when its
+    # part is written (a workbook of 50,000 project forms is never held whole)
+    sheets = [(_sheet_title(t.sheet or t.caption or t.key, used), t) for t in tables]
     n = len(sheets)
     ct = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -210,8 +208,8 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
                  f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
                  "</Relationships>")
     titles = "".join(
-        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{esc(name)}\'!$1:${sh.freeze}</definedName>'
-        for i, (name, sh) in enumerate(sheets) if sh.freeze)
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{esc(name)}\'!$1:${_frozen_rows(t)}</definedName>'
+        for i, (name, t) in enumerate(sheets) if _frozen_rows(t))
     wb = (_XML + f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
           + "".join(f'<sheet name="{esc(name)}" sheetId="{i}" r:id="rId{i}"/>'
                     for i, (name, _) in enumerate(sheets, 1)) + "</sheets>"
@@ -229,8 +227,23 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
     app = (_XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            "<Application>jixiao</Application></Properties>")
-    parts = [("[Content_Types].xml", ct), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
-             ("docProps/app.xml", app), ("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", wb_rels)]
-    parts += [(f"xl/worksheets/sheet{i}.xml", sh.xml()) for i, (_, sh) in enumerate(sheets, 1)]
-    parts.append(("xl/styles.xml", styles.xml()))
-    return zip_parts([(name, text.encode("utf-8")) for name, text in parts])
+    head = [("[Content_Types].xml", ct), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
+            ("docProps/app.xml", app), ("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", wb_rels)]
+
+    def parts():
+        yield from ((name, text.encode("utf-8")) for name, text in head)
+        for i, (_, t) in enumerate(sheets, 1):
+            sh = _Sheet(styles)
+            sh.table(t, 1)
+            yield f"xl/worksheets/sheet{i}.xml", sh.xml().encode("utf-8")
+        yield "xl/styles.xml", styles.xml().encode("utf-8")   # after the sheets: the styles they used
+
+    return zip_parts(parts())
+
+
+def _frozen_rows(t: Table) -> int:
+    """Rows above a table's first data row when it starts a sheet (caption, unit line, header rows),
+    as ``_Sheet.table`` lays them out: frozen and printed on every page."""
+    if not t.header_rows:
+        return 0
+    return int(bool(t.caption)) + int(bool(t.unit)) + t.header_rows

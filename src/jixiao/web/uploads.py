@@ -14,10 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
+
 #: room for multipart boundaries, headers and the small form fields beside the file(s)
 FORM_OVERHEAD = 256 * 1024
-#: an xlsx/docx whose parts unpack to more than this is refused (zip bomb)
-MAX_UNPACKED = 512 * 1024 * 1024
+#: an xlsx/docx whose parts unpack to more than this is refused (zip bomb): the shared limit
+MAX_UNPACKED = limits.MAX_UNPACKED_BYTES
 
 KIND_ZH = {"xlsx": "Excel 工作簿（.xlsx）", "docx": "Word 文档（.docx）", "pdf": "PDF 文件",
            "txt": "文本文件（.txt）"}
@@ -49,6 +51,10 @@ class Sniffed:
 def _zip_names(data: bytes) -> list[zipfile.ZipInfo] | None:
     if not data.startswith(b"PK\x03\x04"):
         return None
+    n = limits.zip_entries(data)
+    if n is not None and n > limits.MAX_ZIP_ENTRIES:
+        raise UploadRejected(f"上传的压缩文件中有 {n:,} 个部件，超过上限 {limits.MAX_ZIP_ENTRIES:,} 个，已拒绝处理。",
+                             "请检查文件是否损坏或被篡改。")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return z.infolist()
@@ -96,6 +102,11 @@ def sniff(data: bytes, allowed: tuple[str, ...]) -> Sniffed:
         names = {i.filename for i in infos}
         if sum(i.file_size for i in infos) > MAX_UNPACKED:
             raise UploadRejected("上传的压缩文件解压后过大，已拒绝处理。", "请检查文件是否损坏或被篡改。")
+        try:   # each part against its own limit (a sheet, the shared strings, document.xml …)
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                limits.check_members(z, "上传的文件")
+        except limits.LimitExceeded as exc:
+            raise UploadRejected(exc.message, exc.hint) from None
         if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
             kind = "xlsx"
         elif "[Content_Types].xml" in names and "word/document.xml" in names:

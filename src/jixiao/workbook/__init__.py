@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..issues import Issue, has_errors, sort_key
+from ..limits import IssueCollector
 from ..model import Department
 from .schema import SHEETS, sheet_name_key
 
@@ -39,10 +40,11 @@ def load(path: str | Path) -> LoadResult:
 
     raw = read_workbook(path, wanted=is_data_sheet)
     res = parse_workbook(raw)
-    issues = list(res.issues)
+    collected = res.issues if isinstance(res.issues, IssueCollector) else IssueCollector(res.issues)
     if res.department is not None:
-        issues.extend(check_department(res.department, res.layout))
-    issues = _without_echoes(issues)
+        collected.extend(check_department(res.department, res.layout))
+    issues = _without_echoes(collected.finish())  # at most limits.MAX_ISSUES_PER_CODE per code
+    issues = _adjustment_column(issues, res.layout, str(path))
     issues.sort(key=sort_key)
     return LoadResult(res.department, issues, str(path), res.layout)
 
@@ -78,6 +80,35 @@ def _reconciliation() -> frozenset[str]:
     from ..checks.codes import RECONCILIATION
 
     return RECONCILIATION
+
+
+def _adjustment_column(issues: list[Issue], layout, file: str) -> list[Issue]:
+    """A sheet whose 预算调整 column is missing (or its header merged into another) fails
+    年初预算 + 预算调整 = 全年预算 on every adjusted row: one located missing-column error replaces
+    those misleading row errors. A sheet that balances without the column is left alone."""
+    if layout is None:
+        return issues
+    from ..checks import codes as C
+    from ..issues import Location, make
+
+    lacking = {layout.titles.get(name, name): name for name, cols in layout.columns.items()
+               if "adjustment" not in cols and {"initial", "full_year"} <= set(cols)}
+    rows: dict[str, list[Issue]] = {}
+    for i in issues:
+        if i.code == "E-BUDGET-ROW" and i.location.sheet in lacking:
+            rows.setdefault(i.location.sheet, []).append(i)
+    if not rows:
+        return issues
+    out = [i for i in issues if not (i.code == "E-BUDGET-ROW" and i.location.sheet in rows)]
+    for title, errs in rows.items():
+        where = "、".join(e.location.describe() for e in errs[:3])
+        out.append(make(C.COLUMN_MISSING,
+                        f"工作表“{title}”缺少“预算调整”列（或该列标题被合并、改动），{len(errs)} 行的全年预算"
+                        f"不等于年初预算（如 {where}），无法核对“年初预算 + 预算调整 = 全年预算”。",
+                        Location(file=file, sheet=title),
+                        "请从模板中复制“预算调整”列，列标题单独占一个单元格、与模板一致；没有调整的行填 0。"))
+    out.sort(key=sort_key)
+    return out
 
 
 __all__ = ["LoadResult", "load"]

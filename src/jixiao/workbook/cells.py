@@ -11,7 +11,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from ..checks import codes as C
-from ..money import CENT, AmountError, normalize_number_text, parse_decimal, to_wan
+from ..money import (
+    CENT,
+    MAX_AMOUNT,
+    TEN_THOUSAND,
+    AmountError,
+    normalize_number_text,
+    parse_decimal,
+    quantize,
+    to_wan,
+)
+from ..safety import safe_text
 from . import schema
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -32,14 +42,16 @@ def as_text(v: object) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, float):
-        if v == int(v):  # float-ok: display of a whole number typed in a text column
+        if v != v or v in (float("inf"), float("-inf")):  # float-ok: NaN/inf are shown, never converted
+            return repr(v)
+        if abs(v) < 1e15 and v == int(v):  # float-ok: display of a whole number typed in a text column
             return str(int(v))
         return repr(v)
     if isinstance(v, datetime):
         return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
     if isinstance(v, date):
         return v.isoformat()
-    return str(v).strip()
+    return safe_text(str(v)).strip()
 
 
 def _excel_error(v: object) -> Err:
@@ -52,7 +64,7 @@ def float_amount(v: float, unit: str) -> Decimal | None:
     """Fast path for the usual cell, a finite float: Decimal(repr(v)) in 万元 (2 places at
     least, as amounts are written). None for NaN/inf (the full path reports those)."""
     s = repr(v)
-    if "n" in s:  # nan, inf
+    if "n" in s or "e" in s or not -1e11 < v < 1e11:  # float-ok: NaN, inf, sizes the full path checks
         return None
     d = Decimal(s)
     if unit == "元":
@@ -134,6 +146,9 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
             return None, (C.UNIT_MISMATCH, f"“{as_text(v)}”的单位“{u}”不是金额单位，此列是金额（{unit}）",
                           "金额列只填金额数字，如 19,550.00。")
         d = num * MONEY_FACTORS[u]  # in 万元, whatever the workbook's unit
+        if abs(d) >= MAX_AMOUNT:
+            return None, (C.CELL_NOT_NUMBER, f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
+                          "请检查是否多填了数字或填错了单元格。")
         if u != "万元" and d == d.to_integral_value():
             d = d.quantize(CENT)
         elif u != "万元":  # 15,473,400元 → 1547.34, not 1547.3400: the same figure, written as amounts are
@@ -142,15 +157,18 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
             return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
                           "只有“预算调整”列可以为负（调减）。")
         if d.as_tuple().exponent > -2:
-            d = d.quantize(CENT)
+            d = quantize(d, CENT)
         shown = f"{format(d, 'f')} 万元" + ("" if u == "万元" else f"（由{u}换算）")
         return d, _unit_note(v, shown)
+    if abs(d) >= MAX_AMOUNT * (TEN_THOUSAND if unit == "元" else 1):
+        return None, (C.CELL_NOT_NUMBER, f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
+                      "请检查是否多填了数字或填错了单元格。")
     if kind == schema.AMOUNT and d < 0:
         return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
                       "只有“预算调整”列可以为负（调减）。")
     d = to_wan(d, unit)
     if d.as_tuple().exponent > -2:  # 6880.0 → 6880.00: same value, the way amounts are written
-        d = d.quantize(CENT)
+        d = quantize(d, CENT)
     return d, note
 
 
@@ -204,7 +222,10 @@ def to_value(v: object) -> Decimal | str | None:
     if is_blank(v):
         return None
     if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
-        d = parse_decimal(v)
+        try:
+            d = parse_decimal(v)
+        except AmountError:   # NaN / infinity: kept as the text a person sees, never a number
+            return as_text(v)
         return d.to_integral_value() if d == d.to_integral_value() else d
     t = as_text(v)
     try:

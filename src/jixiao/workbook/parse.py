@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..checks import codes as C
 from ..issues import Issue, Location, make
+from ..limits import IssueCollector
 from ..model import Department
 from . import cells, schema
 from .layout import Layout
@@ -66,7 +67,7 @@ class _Parser(SheetParsers):
     def __init__(self, raw: RawWorkbook):
         self.raw = raw
         self.file = raw.path
-        self.issues: list[Issue] = []
+        self.issues: list[Issue] = IssueCollector()  # capped per code (jixiao.limits)
         self.layout = Layout(file=raw.path)
         self.unit = "万元"
         self.grids: dict[str, _Grid] = {}

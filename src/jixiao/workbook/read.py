@@ -17,7 +17,9 @@ from pathlib import Path, PurePosixPath
 
 import python_calamine as pc
 
+from .. import limits
 from ..errors import InputError
+from ..safety import safe_text
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -129,6 +131,7 @@ def _sniff(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise InputError(f"文件 {path.name} 已损坏或不完整（可能下载或复制时被截断）。",
                          "请重新保存或重新下载该文件。")
+    limits.check_zip_entries(path, path.name)
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -176,31 +179,78 @@ def _xml_unescape(s: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def _special_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, totals: dict[str, object]
+                   ) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
     """Cells calamine shows as empty although they are not: formulas without a cached value (a
     file written by a program and never opened in Excel) and Excel error values (#DIV/0! …).
-    Found in the sheet XML; only cells with a formula or an error are looked at."""
-    try:
-        data = zf.read(part)
-    except KeyError:
-        return set(), {}
+
+    The sheet XML is streamed through the bounded scanner of :mod:`jixiao.limits`, which refuses
+    the sheet (LimitExceeded, exit 3, located) past its byte, row, column, cell or text limits —
+    before calamine, which loads whole sheets, sees it. Returns the special cells; ``totals``
+    carries the cells and shared text counted so far over the sheets."""
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
-    if _HAS_FORMULA.search(data):
-        for m in _FORMULA_CELL_RE.finditer(data):
-            if (m.group(2) and m.group(2).strip()) or b't="e"' in m.group(1):
-                continue  # a cached value calamine reads, or an error value (reported below)
-            ref = _REF_RE.search(m.group(1))
-            if ref:
-                formulas.add((int(ref.group(2)), col_index(ref.group(1).decode())))
-    if b't="e"' in data:
-        for m in _ERROR_CELL_RE.finditer(data):
-            ref = _REF_RE.search(m.group(1))
-            if ref:
-                v = _V_RE.search(m.group(2) or b"")
-                pos = (int(ref.group(2)), col_index(ref.group(1).decode()))
-                errors[pos] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
+
+    def on_cell(attrs: bytes, body: bytes, row: int, col: int) -> None:
+        if b't="e"' in attrs:
+            v = _V_RE.search(body)
+            errors[(row, col)] = _xml_unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
+        elif _HAS_FORMULA.search(body):
+            v = _V_RE.search(body)
+            if not (v and v.group(1).strip()):
+                formulas.add((row, col))
+
+    try:
+        scan = limits.scan_sheet(zf, part, title, label, cells_before=totals["cells"], on_cell=on_cell,
+                                 shared=totals["shared"], text_before=totals["text"], grid_before=totals["grid"],
+                                 date_styles=totals["dates"], rows_before=totals["rows"])
+    except KeyError:
+        return set(), {}
+    totals["cells"] += scan.cells
+    totals["text"] += scan.text
+    totals["grid"] += scan.max_row * scan.max_col
+    totals["rows"] += scan.max_row
     return formulas, errors
+
+
+def _clean_text(rows: list[list[object]]) -> None:
+    """Every text cell through ``safety.safe_text`` (escape sequences, control and bidi characters
+    removed — Excel's _x000B_ arrives here as a real control character): whatever the parser
+    takes from a cell is safe to print, write or use in a file name."""
+    for r in rows:
+        for i, v in enumerate(r):
+            if type(v) is str and v and not v.isprintable():
+                r[i] = safe_text(v)
+
+
+def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[set, dict]]:
+    """Check the workbook against the resource limits while streaming it (zip directory, shared
+    strings, then each wanted sheet's XML) and collect each sheet's special cells on the way.
+    Raises LimitExceeded or InputError; nothing is held but the special cells."""
+    out: dict[str, tuple[set, dict]] = {}
+    try:
+        with zipfile.ZipFile(p) as zf:
+            parts = _sheet_parts(zf)
+            limits.check_members(zf, p.name, {part: title for title, part in parts.items()})
+            names = set(zf.namelist())
+            totals = {"cells": 0, "text": 0, "grid": 0, "rows": 0, "shared": limits.shared_string_sizes(zf, p.name),
+                      "dates": limits.date_styles(zf)}
+            mapped = set(parts.values())
+            # a sheet part the directory does not name is scanned too: calamine may still load it
+            todo = [(t, part) for t, part in parts.items() if wanted is None or wanted(t)]
+            todo += [(n.rsplit("/", 1)[-1], n) for n in sorted(names)
+                     if n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in mapped]
+            for title, part in todo:
+                if part not in names:
+                    continue
+                out[title] = _special_cells(zf, part, title, p.name, totals)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, KeyError,
+            NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+    return out
 
 
 def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None) -> RawWorkbook:
@@ -210,6 +260,7 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
     rows, so a large unrelated sheet costs nothing)."""
     p = Path(path)
     _sniff(p)
+    special = _prescan(p, wanted)
     try:
         wb = pc.CalamineWorkbook.from_path(str(p))
     except pc.PasswordError:
@@ -219,24 +270,29 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
                          "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
     sheets: list[RawSheet] = []
     try:
-        with zipfile.ZipFile(p) as zf:
-            parts = _sheet_parts(zf)
-            for meta in wb.sheets_metadata:
-                if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                    continue
-                hidden = meta.visible != pc.SheetVisibleEnum.Visible
-                if wanted is not None and not wanted(meta.name):
-                    sheets.append(RawSheet(title=meta.name, rows=[], hidden=hidden, loaded=False))
-                    continue
-                sheet = wb.get_sheet_by_name(meta.name)
+        for meta in wb.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            hidden = meta.visible != pc.SheetVisibleEnum.Visible
+            if wanted is not None and not wanted(meta.name):
+                sheets.append(RawSheet(title=safe_text(meta.name), rows=[], hidden=hidden, loaded=False))
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            try:
                 rows = sheet.to_python(skip_empty_area=False)
-                merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
-                          for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-                part = parts.get(meta.name)
-                fwv, errs = _special_cells(zf, part) if part else (set(), {})
-                sheets.append(RawSheet(
-                    title=meta.name, rows=rows, hidden=hidden,
-                    merged=merged, formulas_without_value=fwv, errors=errs))
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+                    raise
+                raise InputError(f"文件 {p.name} 的工作表“{safe_text(meta.name)}”中有无法读取的单元格"
+                                 f"（{type(exc).__name__}，多为超出范围的日期/时间值）。",
+                                 "请检查设置为日期/时间格式的单元格，或在 Excel/WPS 中另存为 .xlsx 后再试。") from None
+            _clean_text(rows)
+            merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                      for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+            fwv, errs = special.get(meta.name, (set(), {}))
+            sheets.append(RawSheet(
+                title=safe_text(meta.name), rows=rows, hidden=hidden,
+                merged=merged, formulas_without_value=fwv, errors=errs))
     except InputError:
         raise
     except (pc.ZipError, pc.XmlError, pc.CalamineError, zipfile.BadZipFile, ValueError, OSError,
