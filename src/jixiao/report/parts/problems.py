@@ -86,7 +86,7 @@ def problems(doc: Doc, ev: Evaluation, ys: str) -> OrderedDict[str, list[Finding
             _problem(doc, ev, rule, groups[rule], ys)
     if not groups and not own:
         doc.para(f"经自评，{ys}年度部门整体支出未发现需要列示的问题。")
-        doc.note("narrative", "数据未显示问题：请核对是否有其他问题需要写入本节")
+        doc.note("check", "数据未显示问题：请核对是否有其他问题需要写入本节")
     return groups
 
 
