@@ -42,19 +42,26 @@ def bench(path: Path, repeat: int) -> dict:
     times, cpu = [], []
     result = None
     for _ in range(repeat):
-        for f in (find_numbers, sentences, parse_cell):     # cold caches: every run reads afresh
+        for f in (find_numbers, sentences, parse_cell):  # cold caches: every run reads afresh
             f.cache_clear()
         t, c = time.perf_counter(), time.process_time()
         result = audit_file(path)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     t = time.perf_counter()
-    cli = subprocess.run([sys.executable, "-m", "jixiao", "audit", str(path), "--format", "json"],
-                         capture_output=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "jixiao", "audit", str(path), "--format", "json"], capture_output=True
+    )
     wall = time.perf_counter() - t
-    return {"pages": round(pages(read_document(path))), "claims": len(result.claims),
-            "summary": result.summary, "seconds": statistics.median(times), "cpu": statistics.median(cpu), "cli_wall": wall,
-            "cli_exit": cli.returncode}
+    return {
+        "pages": round(pages(read_document(path))),
+        "claims": len(result.claims),
+        "summary": result.summary,
+        "seconds": statistics.median(times),
+        "cpu": statistics.median(cpu),
+        "cli_wall": wall,
+        "cli_exit": cli.returncode,
+    }
 
 
 def accuracy(tmp: Path) -> None:
@@ -93,21 +100,33 @@ def accuracy(tmp: Path) -> None:
         print(f"(jixiao report not available: {exc})")
     total = {"stated": Stats(), "inputs": Stats()}
     for name, doc in docs:
-        res = {"memory": run(doc, label=name), "inputs": run(doc, label=name, inputs=True),
-               ".txt": run(doc, via_txt, label=name),
-               ".docx": run(doc, via_docx, every=1 if not name.startswith("jixiao") else 5, label=name)}
+        res = {
+            "memory": run(doc, label=name),
+            "inputs": run(doc, label=name, inputs=True),
+            ".txt": run(doc, via_txt, label=name),
+            ".docx": run(doc, via_docx, every=1 if not name.startswith("jixiao") else 5, label=name),
+        }
         fm = false_mismatches(doc)
-        print(f"{name}: claims {len(read_and_audit(doc).claims)}, mismatches on the clean document {len(fm)}; "
-              + "; ".join(f"{k} {v.caught}/{v.made} collateral {len(v.collateral)} short-list {len(v.short_lists)}"
-                          for k, v in res.items()))
+        print(
+            f"{name}: claims {len(read_and_audit(doc).claims)}, mismatches on the clean document {len(fm)}; "
+            + "; ".join(
+                f"{k} {v.caught}/{v.made} collateral {len(v.collateral)} short-list {len(v.short_lists)}"
+                for k, v in res.items()
+            )
+        )
         for k in ("memory", ".txt", ".docx"):
             total["stated"].add(res[k])
         total["inputs"].add(res["inputs"])
     for k, st in total.items():
-        print(f"TOTAL {k}: {st.caught}/{st.made} caught (recall {st.recall:.4f}), collateral {len(st.collateral)}, "
-              f"not caught: short of a list that may be incomplete {len(st.short_lists)} {st.short_lists[:8]}, "
-              f"other {len(st.missed)} {st.missed[:5]}")
-    print("by claim kind (stated figures):", {k: f"{c}/{m}" for k, (m, c) in sorted(total["stated"].by_kind.items())})
+        print(
+            f"TOTAL {k}: {st.caught}/{st.made} caught (recall {st.recall:.4f}), collateral {len(st.collateral)}, "
+            f"not caught: short of a list that may be incomplete {len(st.short_lists)} {st.short_lists[:8]}, "
+            f"other {len(st.missed)} {st.missed[:5]}"
+        )
+    print(
+        "by claim kind (stated figures):",
+        {k: f"{c}/{m}" for k, (m, c) in sorted(total["stated"].by_kind.items())},
+    )
     for s in range(10, 110):
         fm = false_mismatches(synthetic_document(s))
         if fm:
@@ -122,8 +141,10 @@ def read_and_audit(doc):
 
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-PDFS = [CORPUS / "juesuan" / "上海市普陀区财政局2024年度部门决算.pdf",
-        CORPUS / "budgets" / "05_苏州_审计局_2026年部门预算.pdf"]
+PDFS = [
+    CORPUS / "juesuan" / "上海市普陀区财政局2024年度部门决算.pdf",
+    CORPUS / "budgets" / "05_苏州_审计局_2026年部门预算.pdf",
+]
 
 
 def pdf_floor(path: Path) -> float:
@@ -155,8 +176,10 @@ def pdf_ratio(repeat: int) -> int:
             audit_t.append(time.perf_counter() - t)
             floor_t.append(pdf_floor(path))
         a, f = statistics.median(audit_t), statistics.median(floor_t)
-        print(f"{path.name}: {result.tables} tables, {len(result.claims)} claims {result.summary}; "
-              f"audit {a:.3f} s, pypdfium2 text {f:.3f} s, ratio {a / f:.1f}× (median of {repeat})")
+        print(
+            f"{path.name}: {result.tables} tables, {len(result.claims)} claims {result.summary}; "
+            f"audit {a:.3f} s, pypdfium2 text {f:.3f} s, ratio {a / f:.1f}× (median of {repeat})"
+        )
     return 0
 
 
@@ -165,7 +188,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sections", type=int, default=70, help="generated report: sections (~1.4 pages each)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--accuracy", action="store_true", help="run the full mutation corpus instead (minutes)")
-    ap.add_argument("--pdf", action="store_true", help="real PDFs of ../shared/corpus: ratio to pypdfium2's text time")
+    ap.add_argument(
+        "--pdf", action="store_true", help="real PDFs of ../shared/corpus: ratio to pypdfium2's text time"
+    )
     a = ap.parse_args(argv)
     if a.pdf:
         return pdf_ratio(a.repeat)
@@ -182,8 +207,10 @@ def main(argv=None) -> int:
         cases.append((f"generated .docx ({a.sections} sections)", gen))
         for name, path in cases:
             r = bench(path, a.repeat)
-            print(f"{name}: ~{r['pages']} pages, {r['claims']} claims {r['summary']}, "
-                  f"audit {r['seconds']:.3f} s wall / {r['cpu']:.3f} s CPU (median of {a.repeat}), CLI {r['cli_wall']:.2f} s (exit {r['cli_exit']})")
+            print(
+                f"{name}: ~{r['pages']} pages, {r['claims']} claims {r['summary']}, "
+                f"audit {r['seconds']:.3f} s wall / {r['cpu']:.3f} s CPU (median of {a.repeat}), CLI {r['cli_wall']:.2f} s (exit {r['cli_exit']})"
+            )
     return 0
 
 

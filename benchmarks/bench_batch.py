@@ -41,22 +41,39 @@ def child(src: str, out: str, jobs: int, formats: str) -> None:
 
     store = Store.open(sqlite_url(Path(out) / "jixiao.db"))
     t0 = time.perf_counter()
-    res = run_batch(Path(src), Path(out), store=store, jobs=jobs,
-                    formats=tuple(f for f in formats.split(",") if f))
+    res = run_batch(
+        Path(src), Path(out), store=store, jobs=jobs, formats=tuple(f for f in formats.split(",") if f)
+    )
     t_batch = time.perf_counter() - t0
     write_summary(res, store)
     wall = time.perf_counter() - t0
     store.close()
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime,
-                      "jobs": jobs, "files": len(res.items), "counts": res.counts(), "batch_s": t_batch,
-                      "wall_s": wall, "parent_mb": _maxrss_mb(), "worker_mb": res.worker_maxrss_kb / 1024}))
+    print(
+        json.dumps(
+            {
+                "parent_cpu_s": me.ru_utime + me.ru_stime,
+                "workers_cpu_s": kids.ru_utime + kids.ru_stime,
+                "jobs": jobs,
+                "files": len(res.items),
+                "counts": res.counts(),
+                "batch_s": t_batch,
+                "wall_s": wall,
+                "parent_mb": _maxrss_mb(),
+                "worker_mb": res.worker_maxrss_kb / 1024,
+            }
+        )
+    )
 
 
 def run_child(src: Path, out: Path, jobs: int, formats: str) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    p = subprocess.run([sys.executable, __file__, "--child", str(src), str(out), str(jobs), formats],
-                       capture_output=True, text=True, check=True)
+    p = subprocess.run(
+        [sys.executable, __file__, "--child", str(src), str(out), str(jobs), formats],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
@@ -105,16 +122,28 @@ def main(argv=None) -> int:
     r2 = run_child(big, work / "out-2", 2, a.formats)
     rs = run_child(small, work / "out-small", 2, a.formats)
     res = {
-        "n": a.n, "formats": a.formats, "cpus": os.cpu_count(), "input_mb": round(size_mb, 1),
-        "generate_s": round(t_gen, 1), "calamine_s": round(floor, 2),
-        "jobs1_s": round(r1["wall_s"], 1), "jobs2_s": round(r2["wall_s"], 1),
-        "jobs1_per_s": round(a.n / r1["wall_s"], 1), "jobs2_per_s": round(a.n / r2["wall_s"], 1),
+        "n": a.n,
+        "formats": a.formats,
+        "cpus": os.cpu_count(),
+        "input_mb": round(size_mb, 1),
+        "generate_s": round(t_gen, 1),
+        "calamine_s": round(floor, 2),
+        "jobs1_s": round(r1["wall_s"], 1),
+        "jobs2_s": round(r2["wall_s"], 1),
+        "jobs1_per_s": round(a.n / r1["wall_s"], 1),
+        "jobs2_per_s": round(a.n / r2["wall_s"], 1),
         "speedup": round(r1["wall_s"] / r2["wall_s"], 2),
-        "parent_mb_small": round(rs["parent_mb"]), "worker_mb_small": round(rs["worker_mb"]),
-        "parent_mb": round(r2["parent_mb"]), "worker_mb": round(r2["worker_mb"]),
-        "parent_mb_jobs1": round(r1["parent_mb"]), "small_n": small_n, "counts": r2["counts"],
-        "cpu_jobs1_s": round(r1["parent_cpu_s"], 1), "cpu_parent_jobs2_s": round(r2["parent_cpu_s"], 1),
-        "cpu_workers_jobs2_s": round(r2["workers_cpu_s"], 1), "load_avg": os.getloadavg()[0],
+        "parent_mb_small": round(rs["parent_mb"]),
+        "worker_mb_small": round(rs["worker_mb"]),
+        "parent_mb": round(r2["parent_mb"]),
+        "worker_mb": round(r2["worker_mb"]),
+        "parent_mb_jobs1": round(r1["parent_mb"]),
+        "small_n": small_n,
+        "counts": r2["counts"],
+        "cpu_jobs1_s": round(r1["parent_cpu_s"], 1),
+        "cpu_parent_jobs2_s": round(r2["parent_cpu_s"], 1),
+        "cpu_workers_jobs2_s": round(r2["workers_cpu_s"], 1),
+        "load_avg": os.getloadavg()[0],
     }
     # what 2 idle cores would give: the 1-process CPU time over the busier of (parent alone, all work / 2)
     c2 = max(r2["parent_cpu_s"], (r2["parent_cpu_s"] + r2["workers_cpu_s"]) / 2)
@@ -123,13 +152,19 @@ def main(argv=None) -> int:
     print(f"  generate            {t_gen:8.1f} s")
     print(f"  calamine only       {floor:8.2f} s   {a.n / floor:8.1f} files/s   (the floor)")
     print(f"  batch, 1 process    {r1['wall_s']:8.1f} s   {res['jobs1_per_s']:8.1f} departments/s")
-    print(f"  batch, 2 processes  {r2['wall_s']:8.1f} s   {res['jobs2_per_s']:8.1f} departments/s   "
-          f"speed-up {res['speedup']:.2f}×")
-    print(f"  peak memory, 2 processes: parent {res['parent_mb']} MB, worker {res['worker_mb']} MB at N={a.n}; "
-          f"parent {res['parent_mb_small']} MB, worker {res['worker_mb_small']} MB at N={small_n}")
-    print(f"  CPU time: 1 process {res['cpu_jobs1_s']} s; 2 processes: parent {res['cpu_parent_jobs2_s']} s + "
-          f"workers {res['cpu_workers_jobs2_s']} s   (load average {res['load_avg']:.1f}); "
-          f"speed-up bound from CPU time on 2 idle cores {res['speedup_cpu_bound']:.2f}×")
+    print(
+        f"  batch, 2 processes  {r2['wall_s']:8.1f} s   {res['jobs2_per_s']:8.1f} departments/s   "
+        f"speed-up {res['speedup']:.2f}×"
+    )
+    print(
+        f"  peak memory, 2 processes: parent {res['parent_mb']} MB, worker {res['worker_mb']} MB at N={a.n}; "
+        f"parent {res['parent_mb_small']} MB, worker {res['worker_mb_small']} MB at N={small_n}"
+    )
+    print(
+        f"  CPU time: 1 process {res['cpu_jobs1_s']} s; 2 processes: parent {res['cpu_parent_jobs2_s']} s + "
+        f"workers {res['cpu_workers_jobs2_s']} s   (load average {res['load_avg']:.1f}); "
+        f"speed-up bound from CPU time on 2 idle cores {res['speedup_cpu_bound']:.2f}×"
+    )
     print(f"  outcomes: {r2['counts']}")
     print(json.dumps(res, ensure_ascii=False))
     return 0

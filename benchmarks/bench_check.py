@@ -45,20 +45,44 @@ def timed(fn, path: Path, repeat: int) -> float:
 def generated(path: Path, n: int) -> Path:
     """A workbook with ``n`` project rows (half 部门项目, half 公共项目) that reconcile."""
     half = n // 2
-    dept = [{"项目名称": f"部门项目{i:05d}", "年初预算": Decimal(100 + i % 50), "预算调整": Decimal("-1.25"),
-             "全年预算": Decimal(100 + i % 50) - Decimal("1.25"), "决算": Decimal(90 + i % 50),
-             "差异原因": "按进度支付"} for i in range(half)]
-    public = [{"项目名称": f"公共项目{i:05d}", "年初预算": Decimal(1000 + i), "全年预算": Decimal(1000 + i),
-               "实际分配": Decimal(900 + i), "指标文号": f"某财指〔2023〕{i}号"} for i in range(n - half)]
+    dept = [
+        {
+            "项目名称": f"部门项目{i:05d}",
+            "年初预算": Decimal(100 + i % 50),
+            "预算调整": Decimal("-1.25"),
+            "全年预算": Decimal(100 + i % 50) - Decimal("1.25"),
+            "决算": Decimal(90 + i % 50),
+            "差异原因": "按进度支付",
+        }
+        for i in range(half)
+    ]
+    public = [
+        {
+            "项目名称": f"公共项目{i:05d}",
+            "年初预算": Decimal(1000 + i),
+            "全年预算": Decimal(1000 + i),
+            "实际分配": Decimal(900 + i),
+            "指标文号": f"某财指〔2023〕{i}号",
+        }
+        for i in range(n - half)
+    ]
     d_full = sum((r["全年预算"] for r in dept), Decimal(0))
     p_full = sum((r["全年预算"] for r in public), Decimal(0))
     data = {
         "基本信息": {"单位名称": "基准测试局", "年度": 2023},
-        "支出总表": {"部门项目支出": {"年初预算": sum((r["年初预算"] for r in dept), Decimal(0)),
-                                   "预算调整": Decimal("-1.25") * half, "全年预算": d_full,
-                                   "决算": sum((r["决算"] for r in dept), Decimal(0))},
-                     "公共项目支出": {"年初预算": p_full, "全年预算": p_full,
-                                   "决算": sum((r["实际分配"] for r in public), Decimal(0))}},
+        "支出总表": {
+            "部门项目支出": {
+                "年初预算": sum((r["年初预算"] for r in dept), Decimal(0)),
+                "预算调整": Decimal("-1.25") * half,
+                "全年预算": d_full,
+                "决算": sum((r["决算"] for r in dept), Decimal(0)),
+            },
+            "公共项目支出": {
+                "年初预算": p_full,
+                "全年预算": p_full,
+                "决算": sum((r["实际分配"] for r in public), Decimal(0)),
+            },
+        },
         "部门项目": dept,
         "公共项目": public,
     }
@@ -85,13 +109,19 @@ def main() -> int:
             floor = timed(calamine_floor, path, repeat)
             full = timed(load, path, repeat)
             rows.append((label, n, path.stat().st_size, floor, full, errors))
-    print(f"{'文件':<24}{'项目行':>8}{'大小KB':>9}{'calamine(ms)':>14}{'读取+校验(ms)':>16}{'倍数':>7}{'错误':>6}")
+    print(
+        f"{'文件':<24}{'项目行':>8}{'大小KB':>9}{'calamine(ms)':>14}{'读取+校验(ms)':>16}{'倍数':>7}{'错误':>6}"
+    )
     for label, n, size, floor, full, errors in rows:
-        print(f"{label:<24}{n:>8}{size // 1024:>9}{floor * 1000:>14.1f}{full * 1000:>16.1f}{full / floor:>7.2f}{errors:>6}")
+        print(
+            f"{label:<24}{n:>8}{size // 1024:>9}{floor * 1000:>14.1f}{full * 1000:>16.1f}{full / floor:>7.2f}{errors:>6}"
+        )
     gen = [r for r in rows if r[0].startswith("生成")]
     if len(gen) >= 2:
         (_, n0, _, _, t0, _), (_, n1, _, _, t1, _) = gen[0], gen[-1]
-        print(f"线性度：行数 ×{n1 / n0:.1f}，耗时 ×{t1 / t0:.2f}（每千行 {(t1 - t0) / (n1 - n0) * 1e6:.1f} ms）")
+        print(
+            f"线性度：行数 ×{n1 / n0:.1f}，耗时 ×{t1 / t0:.2f}（每千行 {(t1 - t0) / (n1 - n0) * 1e6:.1f} ms）"
+        )
     worst = max(r[4] / r[3] for r in rows)
     print(f"最大倍数 {worst:.2f}（目标 ≤ 3）")
     return 0 if worst <= 3 else 1

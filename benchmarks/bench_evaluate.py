@@ -55,8 +55,10 @@ def main() -> None:
         findings += len(ev.findings)
         items += len(ev.score.items) + sum(len(p.score.items) for p in ev.project_scores)
     dt = time.perf_counter() - t0
-    print(f"evaluated {args.n} departments in {dt:.2f} s: {args.n / dt:,.0f} departments/s "
-          f"({dt / args.n * 1000:.2f} ms each; {findings} findings, {items} scored items)")
+    print(
+        f"evaluated {args.n} departments in {dt:.2f} s: {args.n / dt:,.0f} departments/s "
+        f"({dt / args.n * 1000:.2f} ms each; {findings} findings, {items} scored items)"
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,12 @@ from jixiao import limits  # noqa: E402
 def measure(args: list[str]) -> tuple[int, float, int, str]:
     """(exit code, seconds, peak RSS in KiB, the error line of stderr) of ``python -m jixiao ARGS``."""
     t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "jixiao", *args], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
+    p = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ | {"PYTHONPATH": str(ROOT / "src")},
+    )
     err = p.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -52,12 +56,18 @@ def main(argv=None) -> int:
     cases: list[tuple[str, list[str]]] = []
     if not a.skip_bombs:
         flood_within = lambda p: make_hostile.issue_flood(p, rows=50_000, columns="BCDEF")  # noqa: E731
-        for name, make in (("stray-bomb", make_hostile.stray_bomb), ("issue-flood", make_hostile.issue_flood),
-                           ("issue-flood-50k-rows", flood_within), ("whitespace-bomb", make_hostile.whitespace_bomb)):
+        for name, make in (
+            ("stray-bomb", make_hostile.stray_bomb),
+            ("issue-flood", make_hostile.issue_flood),
+            ("issue-flood-50k-rows", flood_within),
+            ("whitespace-bomb", make_hostile.whitespace_bomb),
+        ):
             p = work / f"{name}.xlsx"
             if not p.exists():
                 make(p)
-            cases.append((f"{name} ({p.stat().st_size / 2**20:.1f} MB) check", ["check", str(p), "--format", "json"]))
+            cases.append(
+                (f"{name} ({p.stat().st_size / 2**20:.1f} MB) check", ["check", str(p), "--format", "json"])
+            )
         p = work / "whitespace-bomb.docx"
         if not p.exists():
             make_hostile.docx_whitespace_bomb(p)
@@ -67,10 +77,14 @@ def main(argv=None) -> int:
         if not p.exists():
             make_hostile.many_projects(p, n)
         out = work / f"out-{n}"
-        cases += [(f"{n:,} projects check", ["check", str(p), "--format", "json"]),
-                  (f"{n:,} projects evaluate --format json", ["evaluate", str(p), "--format", "json"]),
-                  (f"{n:,} projects report docx,html,xlsx,json",
-                   ["report", str(p), "-o", str(out), "--format", "docx,html,xlsx,json"])]
+        cases += [
+            (f"{n:,} projects check", ["check", str(p), "--format", "json"]),
+            (f"{n:,} projects evaluate --format json", ["evaluate", str(p), "--format", "json"]),
+            (
+                f"{n:,} projects report docx,html,xlsx,json",
+                ["report", str(p), "-o", str(out), "--format", "docx,html,xlsx,json"],
+            ),
+        ]
     print(f"{'case':52} {'exit':>4} {'seconds':>8} {'peak RSS':>10}")
     over = 0
     for label, args in cases:

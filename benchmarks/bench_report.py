@@ -87,7 +87,7 @@ def main() -> int:
         d.save(io.BytesIO())
 
     def docx_fresh_grids():
-        for t in ctx.tables:          # the table grids are built once per context: rebuild them too
+        for t in ctx.tables:  # the table grids are built once per context: rebuild them too
             t.__dict__.pop("_grid", None)
         render_docx_bytes(ctx)
 
@@ -102,8 +102,10 @@ def main() -> int:
         (f"charts cold ({len(ctx.charts)} PNG + {len(ctx.charts)} SVG)", timed(cold_charts, max(3, n // 4))),
         ("python-docx cell-by-cell, tables only", timed(python_docx_tables, 3)),
     ]
-    print(f"jixiao report benchmark — {EXAMPLE.name}: {len(ctx.tables)} tables, {len(ctx.charts)} charts, "
-          f"{len(ev.department.projects)} project sheets, docx {len(data) // 1024} KiB; best / median of {n}")
+    print(
+        f"jixiao report benchmark — {EXAMPLE.name}: {len(ctx.tables)} tables, {len(ctx.charts)} charts, "
+        f"{len(ev.department.projects)} project sheets, docx {len(data) // 1024} KiB; best / median of {n}"
+    )
     print(f"  {'':<40} {'best':>11} {'median':>11} {'best CPU':>11}")
     for name, (best, med, cpu) in rows:
         print(f"  {name:<40} {best:8.1f} ms {med:8.1f} ms {cpu:8.1f} ms")

@@ -44,8 +44,12 @@ def free_port() -> int:
 
 
 def start(port: int, db: Path) -> subprocess.Popen:
-    p = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--db", str(db)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--db", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     for _ in range(120):
         try:
             requests.get(f"http://127.0.0.1:{port}/", timeout=2)
@@ -77,9 +81,10 @@ def main(argv=None) -> int:
     base = f"http://127.0.0.1:{port}"
     data = EXAMPLE.read_bytes()
     store = tempfile.TemporaryDirectory()
-    p = start(port, Path(store.name) / "store.db")   # a scratch store, never the user's own
+    p = start(port, Path(store.name) / "store.db")  # a scratch store, never the user's own
     rows = []
     try:
+
         def upload():
             r = requests.post(base + "/check", files={"workbook": ("例子.xlsx", data, XLSX)}, timeout=60)
             # post/redirect/get: requests follows the 303 to /result/…, as a browser does
@@ -113,7 +118,11 @@ def main(argv=None) -> int:
             ref = REFERENCE.read_bytes()
             ts = []
             for _ in range(3):
-                t, r2 = timed(lambda: requests.post(base + "/audit", files={"report": ("参考报告.txt", ref)}, timeout=60))
+                t, r2 = timed(
+                    lambda: requests.post(
+                        base + "/audit", files={"report": ("参考报告.txt", ref)}, timeout=60
+                    )
+                )
                 assert r2.status_code == 200
                 ts.append(t)
             rows.append(("审核参考报告（.txt）", stats(ts)))
@@ -126,7 +135,9 @@ def main(argv=None) -> int:
         print(f"{name:<34} {s}")
     med = statistics.median(warm)
     ok = med < GOAL and cold < 3
-    print(f"目标：结果页 < {GOAL:.0f} 秒 —— {'达到' if ok else '未达到'}（中位 {med:.3f} 秒，首次 {cold:.3f} 秒）")
+    print(
+        f"目标：结果页 < {GOAL:.0f} 秒 —— {'达到' if ok else '未达到'}（中位 {med:.3f} 秒，首次 {cold:.3f} 秒）"
+    )
     return 0 if ok else 1
 
 

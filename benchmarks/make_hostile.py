@@ -39,7 +39,10 @@ def _sheet_part(zf: zipfile.ZipFile, title: str) -> str:
 def replace_sheet(src: Path, dst: Path, title: str, make_xml: callable, *, level: int = 6) -> Path:
     """Copy ``src`` to ``dst`` with sheet ``title``'s XML replaced by the chunks of
     ``make_xml(original_xml_bytes)``, streamed into the zip (zip64 when large)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zout:
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zout,
+    ):
         part = _sheet_part(zin, title)
         for info in zin.infolist():
             if info.filename == part:
@@ -124,7 +127,10 @@ def docx_whitespace_bomb(dst: Path, xml_mb: int = 1200) -> Path:
     src = dst.with_suffix(".src.docx")
     src.write_bytes(render_docx_bytes(build_context(evaluate(load(EXAMPLE).department)), charts=False))
     block = b" " * (8 * 1024 * 1024)
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename != "word/document.xml":
@@ -144,7 +150,9 @@ def docx_whitespace_bomb(dst: Path, xml_mb: int = 1200) -> Path:
 
 
 def _example_data() -> dict:
-    spec = importlib.util.spec_from_file_location("build_example", ROOT / "examples" / "build_changsha_kjj_2023.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_example", ROOT / "examples" / "build_changsha_kjj_2023.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return copy.deepcopy(mod.data())
@@ -172,7 +180,7 @@ def many_projects(dst: Path, n: int = 50_000) -> Path:
         row = {"项目名称": f"{pick['项目名称']}（分项{i + 1:05d}）", "预算调整": Decimal("0.00")}
         row |= {k: v[i] for k, v in parts.items()}
         pieces.append(row)
-    data[SHEET] = rows[:at] + pieces + rows[at + 1:]
+    data[SHEET] = rows[:at] + pieces + rows[at + 1 :]
     wb = build_template()
     fill_workbook(wb, data)
     dst.write_bytes(workbook_bytes(wb))
@@ -185,8 +193,12 @@ def main(argv=None) -> int:
     ap.add_argument("--projects", default="5000,50000")
     a = ap.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
-    for name, fn in (("stray-bomb.xlsx", stray_bomb), ("issue-flood.xlsx", issue_flood),
-                     ("whitespace-bomb.xlsx", whitespace_bomb), ("whitespace-bomb.docx", docx_whitespace_bomb)):
+    for name, fn in (
+        ("stray-bomb.xlsx", stray_bomb),
+        ("issue-flood.xlsx", issue_flood),
+        ("whitespace-bomb.xlsx", whitespace_bomb),
+        ("whitespace-bomb.docx", docx_whitespace_bomb),
+    ):
         p = fn(a.out / name)
         print(f"{p}\t{p.stat().st_size:,} bytes", file=sys.stderr)
     for n in (int(x) for x in a.projects.split(",")):

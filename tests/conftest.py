@@ -18,8 +18,12 @@ IN_CI = bool(os.environ.get("CI"))
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="rewrite golden files under tests/goldens instead of comparing")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite golden files under tests/goldens instead of comparing",
+    )
 
 
 @pytest.fixture
@@ -46,8 +50,12 @@ class Golden:
             pytest.fail(f"golden {path.name} is missing: run pytest --update-goldens and review it")
         expected = path.read_text(encoding="utf-8")
         if text != expected:
-            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), "golden", "now", n=1))
-            pytest.fail(f"{path.name} differs from the golden (pytest --update-goldens to accept):\n{diff[:4000]}")
+            diff = "".join(
+                difflib.unified_diff(expected.splitlines(True), text.splitlines(True), "golden", "now", n=1)
+            )
+            pytest.fail(
+                f"{path.name} differs from the golden (pytest --update-goldens to accept):\n{diff[:4000]}"
+            )
 
 
 @pytest.fixture
@@ -74,7 +82,9 @@ def need_reference() -> Path:
 
 @pytest.fixture
 def example_path() -> Path:
-    assert EXAMPLE.exists(), "examples/changsha-kjj-2023.xlsx is missing (run examples/build_changsha_kjj_2023.py)"
+    assert EXAMPLE.exists(), (
+        "examples/changsha-kjj-2023.xlsx is missing (run examples/build_changsha_kjj_2023.py)"
+    )
     return EXAMPLE
 
 

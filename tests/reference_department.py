@@ -36,8 +36,15 @@ PUBLIC = [
     ("科技重大专项", "8500.00", "-1620.00", "6880.00", "4701.80", None, ""),
     ("重点研发专项", "2515.00", None, "2515.00", "2515.00", None, ""),
     ("新型研发机构", "2300.00", "8500.00", "10800.00", "10800.00", None, ""),
-    ("长沙市技术创新平台后补助资金（含新一代人工智能开放创新平台）", "1500.00", None, "1500.00", "0.00",
-     "1500.00", UNALLOCATED),
+    (
+        "长沙市技术创新平台后补助资金（含新一代人工智能开放创新平台）",
+        "1500.00",
+        None,
+        "1500.00",
+        "0.00",
+        "1500.00",
+        UNALLOCATED,
+    ),
     ("科技创业平台支持", "600.00", None, "600.00", "314.00", None, ""),
     ("专业科普场馆建设与运营补贴", "300.00", None, "300.00", "0.00", "300.00", UNALLOCATED),
     ("长沙市产业技术创新战略联盟支持资金", "400.00", None, "400.00", "393.00", None, ""),
@@ -77,8 +84,16 @@ def _d(x):
 def reference_department() -> Department:
     """A fresh Department (mutable: tests may change it freely)."""
     public = [
-        Project(name=n, kind="public", initial=_d(a), adjustment=_d(b), full_year=_d(c), actual=_d(e),
-                excluded=_d(x), exclusion_reason=r)
+        Project(
+            name=n,
+            kind="public",
+            initial=_d(a),
+            adjustment=_d(b),
+            full_year=_d(c),
+            actual=_d(e),
+            excluded=_d(x),
+            exclusion_reason=r,
+        )
         for n, a, b, c, e, x, r in PUBLIC
     ]
     dept = [
@@ -96,26 +111,35 @@ def reference_department() -> Department:
         public_projects=BudgetLine("公共项目支出", D("65000.00"), D("8500.00"), D("73500.00"), D("50547.80")),
         projects=BudgetLine("项目支出", actual=D("50846.21"), prior_actual=D("75761.69")),
         total=BudgetLine("整体支出", D("67285.97"), D("8500.00"), D("75785.97"), D("52878.93")),
-        gov_fund=D("0"), state_capital=D("0"), social_insurance=D("0"),
+        gov_fund=D("0"),
+        state_capital=D("0"),
+        social_insurance=D("0"),
     )
     three = ThreePublic(
         items=[
-            ThreePublicItem("公务用车购置及运行费", prior_actual=D("5.97"), budget=D("10.84"), actual=D("7.88")),
+            ThreePublicItem(
+                "公务用车购置及运行费", prior_actual=D("5.97"), budget=D("10.84"), actual=D("7.88")
+            ),
             ThreePublicItem("因公出国（境）费", prior_actual=D("0.00"), budget=D("42.00"), actual=D("4.70")),
             ThreePublicItem("公务接待费", prior_actual=D("0.78"), budget=D("5.00"), actual=D("1.29")),
         ],
-        total_stated=ThreePublicItem("合计", prior_budget=D("74.00"), prior_actual=D("6.75"),
-                                     budget=D("57.84"), actual=D("13.87")),
+        total_stated=ThreePublicItem(
+            "合计", prior_budget=D("74.00"), prior_actual=D("6.75"), budget=D("57.84"), actual=D("13.87")
+        ),
     )
-    assets = Assets(lines=[
-        AssetLine("资产总额", prior_end=D("194.00"), end=D("998.12")),
-        AssetLine("固定资产原值", prior_end=D("281.86"), added=D("11.63"), reduced=D("46.49"), end=D("247.00")),
-        AssetLine("累计折旧", end=D("134.21")),
-        AssetLine("固定资产净值", prior_end=D("132.72"), end=D("112.79")),
-        AssetLine("无形资产", prior_end=D("0.00"), end=D("811.63")),
-        AssetLine("其他应收款", prior_end=D("60.00"), end=D("72.63")),
-        AssetLine("预付账款", prior_end=D("1.28"), end=D("1.06")),
-    ])
+    assets = Assets(
+        lines=[
+            AssetLine("资产总额", prior_end=D("194.00"), end=D("998.12")),
+            AssetLine(
+                "固定资产原值", prior_end=D("281.86"), added=D("11.63"), reduced=D("46.49"), end=D("247.00")
+            ),
+            AssetLine("累计折旧", end=D("134.21")),
+            AssetLine("固定资产净值", prior_end=D("132.72"), end=D("112.79")),
+            AssetLine("无形资产", prior_end=D("0.00"), end=D("811.63")),
+            AssetLine("其他应收款", prior_end=D("60.00"), end=D("72.63")),
+            AssetLine("预付账款", prior_end=D("1.28"), end=D("1.06")),
+        ]
+    )
     kpis = [  # the report states achievements but no targets: 实际完成率 is not computable
         KPI("新增省级以上科技研发平台", actual=D("408"), unit="家"),
         KPI("签约和落地研发中心项目", actual=D("140"), unit="个"),
@@ -130,18 +154,31 @@ def reference_department() -> Department:
         budget_disclosed=date(2023, 2, 3),
         final_disclosed=date(2023, 10, 30),
         prior_report_disclosed=date(2023, 6, 19),
-        staffing=Staffing(authorized={"行政编制": 57, "工勤编制": 3, "雇员员额": 8}, in_service=52,
-                          other_employees=7, retired=38),
+        staffing=Staffing(
+            authorized={"行政编制": 57, "工勤编制": 3, "雇员员额": 8},
+            in_service=52,
+            other_employees=7,
+            retired=38,
+        ),
         spending=spending,
         three_public=three,
         public_funds=PublicFunds(budget=D("148.15"), actual=D("147.41"), prior_actual=D("149.27")),
         dept_projects=dept,
         public_projects=public,
-        undertakings=[Undertaking(project="国家超级计算长沙中心升级建设项目", unit="湖南大学",
-                                  allocated=D("8000.00"), spent=D("375.81"))],
-        procurement=Procurement(initial_by_category={"货物": D("17.65"), "服务": D("22.00")},
-                                initial_total=D("39.65"), full_year_total=D("412.31"),
-                                actual_total=D("412.31")),
+        undertakings=[
+            Undertaking(
+                project="国家超级计算长沙中心升级建设项目",
+                unit="湖南大学",
+                allocated=D("8000.00"),
+                spent=D("375.81"),
+            )
+        ],
+        procurement=Procurement(
+            initial_by_category={"货物": D("17.65"), "服务": D("22.00")},
+            initial_total=D("39.65"),
+            full_year_total=D("412.31"),
+            actual_total=D("412.31"),
+        ),
         assets=assets,
         kpis=kpis,
         satisfaction=Satisfaction(surveyed=80, satisfied=80),

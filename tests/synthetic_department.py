@@ -27,12 +27,28 @@ from jixiao.model import (
 #: evaluator's 定性评分 by item id; ids shared by both shipped frameworks get a score that fits both 分值
 MANUAL = {
     # six-dimension
-    "asset_fund_management": "3.5", "disclosure": "3", "management_rules": "3", "social_benefit": "4",
-    "economic_benefit": "3.5", "long_term_mechanism": "4", "capacity_building": "3.5",
+    "asset_fund_management": "3.5",
+    "disclosure": "3",
+    "management_rules": "3",
+    "social_benefit": "4",
+    "economic_benefit": "3.5",
+    "long_term_mechanism": "4",
+    "capacity_building": "3.5",
     # mof-2013
-    "goal_reasonable": "3", "indicator_clear": "3.5", "key_spending": "4", "payment_progress": "2",
-    "budget_rules": "2", "fund_compliance": "3", "basic_info": "2", "asset_rules": "1.5", "asset_safety": "2",
-    "fixed_asset_use": "2", "timeliness": "4", "quality": "3.5", "key_tasks": "4", "ecological_benefit": "3",
+    "goal_reasonable": "3",
+    "indicator_clear": "3.5",
+    "key_spending": "4",
+    "payment_progress": "2",
+    "budget_rules": "2",
+    "fund_compliance": "3",
+    "basic_info": "2",
+    "asset_rules": "1.5",
+    "asset_safety": "2",
+    "fixed_asset_use": "2",
+    "timeliness": "4",
+    "quality": "3.5",
+    "key_tasks": "4",
+    "ecological_benefit": "3",
 }
 
 
@@ -49,7 +65,9 @@ def synthetic_department(*, manual: bool = True) -> Department:
         # 农村改厕: one row not applicable (dropped, the rest rescaled), 效益 not scored, no 满意度 row
         pi("农村改厕", "产出指标", "数量指标", "改厕户数", "≥", D("500"), "户", D("500"), weight=D("30")),
         pi("农村改厕", "产出指标", "时效指标", "完工时间", "不适用", None, "", None, weight=D("20")),
-        pi("农村改厕", "效益指标", "社会效益指标", "人居环境改善", "定性", "改善", "", "改善", weight=D("30")),
+        pi(
+            "农村改厕", "效益指标", "社会效益指标", "人居环境改善", "定性", "改善", "", "改善", weight=D("30")
+        ),
     ]
     return Department(
         name="示例县农业农村局",
@@ -61,13 +79,17 @@ def synthetic_department(*, manual: bool = True) -> Department:
             public_projects=BudgetLine("公共项目支出", D("150"), D("150"), D("300"), D("240"), D("350")),
             projects=BudgetLine("项目支出", D("350"), D("150"), D("500"), D("410"), D("500")),
             total=BudgetLine("整体支出", D("1000"), D("150"), D("1150"), D("1035"), D("1100")),
-            carry_over_begin=D("50"), carry_over_end=D("40"), prior_carry_over_end=D("60"),
+            carry_over_begin=D("50"),
+            carry_over_end=D("40"),
+            prior_carry_over_end=D("60"),
         ),
-        three_public=ThreePublic(items=[
-            ThreePublicItem("公务用车购置及运行费", D("10"), D("8"), D("9"), D("9.9")),
-            ThreePublicItem("因公出国（境）费", D("0"), D("0"), D("0"), D("0")),
-            ThreePublicItem("公务接待费", D("5"), D("4"), D("4.5"), D("2.1")),
-        ]),
+        three_public=ThreePublic(
+            items=[
+                ThreePublicItem("公务用车购置及运行费", D("10"), D("8"), D("9"), D("9.9")),
+                ThreePublicItem("因公出国（境）费", D("0"), D("0"), D("0"), D("0")),
+                ThreePublicItem("公务接待费", D("5"), D("4"), D("4.5"), D("2.1")),
+            ]
+        ),
         public_funds=PublicFunds(budget=D("50"), actual=D("52"), prior_actual=D("48")),
         dept_projects=[
             Project("农技推广", "department", D("120"), D("0"), D("120"), D("110")),
@@ -80,12 +102,18 @@ def synthetic_department(*, manual: bool = True) -> Department:
         undertakings=[Undertaking("高标准农田", "某镇人民政府", D("100"), D("90"))],
         perf_indicators=perf,
         procurement=Procurement(full_year_total=D("80"), actual_total=D("60")),
-        assets=Assets(lines=[AssetLine("资产总额", prior_end=D("400"), end=D("440")),
-                             AssetLine("固定资产原值", prior_end=D("300"), end=D("320")),
-                             AssetLine("累计折旧", end=D("120"))]),
-        kpis=[KPI("培训新型职业农民", D("100"), D("120"), "人"),
-              KPI("新建高标准农田", D("10"), D("8"), "万亩"),
-              KPI("农药使用量", D("5"), D("4"), "吨", nature="≤")],
+        assets=Assets(
+            lines=[
+                AssetLine("资产总额", prior_end=D("400"), end=D("440")),
+                AssetLine("固定资产原值", prior_end=D("300"), end=D("320")),
+                AssetLine("累计折旧", end=D("120")),
+            ]
+        ),
+        kpis=[
+            KPI("培训新型职业农民", D("100"), D("120"), "人"),
+            KPI("新建高标准农田", D("10"), D("8"), "万亩"),
+            KPI("农药使用量", D("5"), D("4"), "吨", nature="≤"),
+        ],
         satisfaction=Satisfaction(surveyed=200, satisfied=170),
         manual_scores=[ManualScore(k, D(v)) for k, v in MANUAL.items()] if manual else [],
     )

@@ -63,8 +63,9 @@ def test_bad_options_are_value_errors_not_cli_errors():
         cli_options("budget", "八十")
     with pytest.raises(OptionError):
         cli_options("budget", "NaN")
-    assert cli_options(" Actual ", "75%") == EvalOptions(three_public_basis="actual", execution_threshold=Decimal(75),
-                                                         undertaking_threshold=Decimal(75))
+    assert cli_options(" Actual ", "75%") == EvalOptions(
+        three_public_basis="actual", execution_threshold=Decimal(75), undertaking_threshold=Decimal(75)
+    )
 
 
 def test_one_format_enum_for_every_format_option():
@@ -82,7 +83,9 @@ def test_one_format_enum_for_every_format_option():
 
 def test_the_load_stop_evaluate_sequence_exists_once():
     """Only api.py reads a workbook for evaluation and calls evaluate(); the shells call api."""
-    calls = re.compile(r"(?<!def )(?<![\w.])evaluate\(|\bworkbook import load\b|from \.\.?workbook import .*\bload\b")
+    calls = re.compile(
+        r"(?<!def )(?<![\w.])evaluate\(|\bworkbook import load\b|from \.\.?workbook import .*\bload\b"
+    )
     offenders = []
     for p in SRC.rglob("*.py"):
         rel = str(p.relative_to(SRC))
@@ -95,5 +98,7 @@ def test_the_load_stop_evaluate_sequence_exists_once():
 
 def test_exit_codes_are_named_not_bare_numbers():
     bare = re.compile(r"exit_code\s*==\s*\d|Exit\(\d|return \d if .* else \d")
-    offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if bare.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if bare.search(p.read_text(encoding="utf-8"))
+    ]
     assert not offenders, offenders

@@ -49,7 +49,7 @@ def test_slip_exits_1_and_is_listed_first_with_the_right_figure(tmp_path):
     groups = [g for g in ("【不符】", "【尾差】", "【无法核实】") if g in out]
     assert groups[0] == "【不符】"
     block = out.split("【不符】", 1)[1]
-    assert "表1 第5行 第3列" in block          # table 0, row 4 (合计), column 2 — shown 1-based
+    assert "表1 第5行 第3列" in block  # table 0, row 4 (合计), column 2 — shown 1-based
     assert "复核应为" in block and "原文：" in block
 
 

@@ -38,7 +38,7 @@ def test_text_facts_name_subject_role_and_value_in_wan():
     assert got[("expense_total", "actual")] == D("1000.00")
     assert got[("basic_expense", "actual")] == D("700.00")
     assert got[("project_expense", "actual")] == D("300.00")
-    assert got[("three_public_total", "actual")] == D("24")             # 240,000.00元 = 24.00万元
+    assert got[("three_public_total", "actual")] == D("24")  # 240,000.00元 = 24.00万元
     assert got[("three_public_vehicle", "actual")] == D("14")
     assert got[("three_public_reception", "actual")] == D("10")
     assert got[("operating_expense", "actual")] == D("88.00")
@@ -52,12 +52,12 @@ def test_subjects_by_the_words_before_the_figure():
     assert subject_of("公务用车购置及运行维护费") == "three_public_vehicle"
     assert subject_of("2023年度“三公”经费财政拨款支出决算为") == "three_public_total"
     assert subject_of("2023年本年支出合计") == "expense_total"
-    assert subject_of("一般公共预算财政拨款基本支出") == ""          # another scope than 基本支出
+    assert subject_of("一般公共预算财政拨款基本支出") == ""  # another scope than 基本支出
     assert subject_of("比上年增加") == ""
 
 
 def test_agreement_at_the_coarser_printed_precision():
-    assert agree(D("24.000000"), D("24.00"), D("0.000001"), D("0.01")) == "ok"     # 240,000.00元 vs 24.00万元
+    assert agree(D("24.000000"), D("24.00"), D("0.000001"), D("0.01")) == "ok"  # 240,000.00元 vs 24.00万元
     assert agree(D("24.004"), D("24.00"), D("0.001"), D("0.01")) == "ok"
     assert agree(D("24.01"), D("24.00")) == "rounding"
     assert agree(D("24.10"), D("24.00")) == "mismatch"
@@ -69,7 +69,9 @@ def _table_fact(subject, value, row=4, col=2):
 
 def test_text_against_its_own_tables():
     doc = parse_txt(JUESUAN, "x.txt")
-    ok = text_vs_table(doc, [_table_fact("three_public_total", "24.00"), _table_fact("operating_expense", "88.00")])
+    ok = text_vs_table(
+        doc, [_table_fact("three_public_total", "24.00"), _table_fact("operating_expense", "88.00")]
+    )
     assert [(c.kind, c.status) for c in ok] == [("text_vs_table", "ok")] * 2
     assert ok[0].location == {"paragraph": 2} and ok[0].refs[1] == ("t", 0, 4, 2)
     bad = text_vs_table(doc, [_table_fact("three_public_total", "25.00")])
@@ -81,13 +83,17 @@ def test_text_against_its_own_tables():
 
 
 def test_same_unit_documents_agree_or_disagree_figure_by_figure():
-    m = audit_documents([("决算.txt", parse_txt(JUESUAN, "决算.txt")), ("自评.txt", parse_txt(ZIPING, "自评.txt"))],
-                        same_unit=True)
+    m = audit_documents(
+        [("决算.txt", parse_txt(JUESUAN, "决算.txt")), ("自评.txt", parse_txt(ZIPING, "自评.txt"))],
+        same_unit=True,
+    )
     got = {c.text.split("：")[0]: c.status for c in m.cross}
-    assert got == {"“三公”经费合计（决算（实际）数）": "ok",            # 24.00 = 24.00
-                   "公务用车购置及运行费（决算（实际）数）": "mismatch",   # 14.00 vs 13.00
-                   "公务接待费（决算（实际）数）": "mismatch",             # 10.00 vs 11.00
-                   "机关运行经费（决算（实际）数）": "ok"}                 # 88.00 = 88.00
+    assert got == {
+        "“三公”经费合计（决算（实际）数）": "ok",  # 24.00 = 24.00
+        "公务用车购置及运行费（决算（实际）数）": "mismatch",  # 14.00 vs 13.00
+        "公务接待费（决算（实际）数）": "mismatch",  # 10.00 vs 11.00
+        "机关运行经费（决算（实际）数）": "ok",
+    }  # 88.00 = 88.00
     bad = next(c for c in m.cross if c.status == "mismatch")
     assert bad.kind == "cross_document"
     assert [x["file"] for x in bad.location["locations"]] == ["决算.txt", "自评.txt"]
@@ -95,7 +101,9 @@ def test_same_unit_documents_agree_or_disagree_figure_by_figure():
     assert "决算.txt" in bad.reason and "自评.txt" in bad.reason
     assert m.exit_code == 1
     # not the same unit: each document on its own, nothing compared
-    alone = audit_documents([("决算.txt", parse_txt(JUESUAN, "决算.txt")), ("自评.txt", parse_txt(ZIPING, "自评.txt"))])
+    alone = audit_documents(
+        [("决算.txt", parse_txt(JUESUAN, "决算.txt")), ("自评.txt", parse_txt(ZIPING, "自评.txt"))]
+    )
     assert alone.cross == [] and alone.exit_code == 0
 
 
@@ -133,5 +141,7 @@ def test_cli_several_files_same_unit(tmp_path):
 def test_a_gap_to_the_budget_is_not_a_budget():
     # "支出超出预算0.02万元" states how far the budget was exceeded: no fact about the budget itself
     assert facts("某局2023年度决算\n“三公”经费支出超出预算0.02万元。") == {}
-    assert facts("某局2023年度决算\n“三公”经费较预算节约额为43.97万元，计算过程：三公经费预算数57.84万元"
-                 "－三公经费实际支出数13.87万元=43.97万元。") == {("three_public_total", "budget"): D("57.84")}
+    assert facts(
+        "某局2023年度决算\n“三公”经费较预算节约额为43.97万元，计算过程：三公经费预算数57.84万元"
+        "－三公经费实际支出数13.87万元=43.97万元。"
+    ) == {("three_public_total", "budget"): D("57.84")}

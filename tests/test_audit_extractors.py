@@ -42,6 +42,7 @@ def test_extractors_are_one_ordered_list():
 
 # --- figures: what is and is not a number to check --------------------------------------------
 
+
 def test_years_dates_document_numbers_and_titles_are_not_figures():
     text = "依据某财预〔2024〕12号文件，于2024年3月5日印发《2023-2025年科技发展规划》，第3批共5项。"
     kinds = [(n.text, n.kind) for n in find_numbers(text)]
@@ -52,12 +53,17 @@ def test_years_dates_document_numbers_and_titles_are_not_figures():
 def test_amounts_rates_counts_and_units():
     nums = find_numbers("支出1,234.50万元，执行率-3.5%，在职45人，另计3.2亿元、800元。")
     assert [(n.value, n.kind, n.unit) for n in nums] == [
-        (D("1234.50"), "amount", "万元"), (D("-3.5"), "rate", "%"), (D("45"), "count", "人"),
-        (D("3.2"), "amount", "亿元"), (D("800"), "amount", "元")]
+        (D("1234.50"), "amount", "万元"),
+        (D("-3.5"), "rate", "%"),
+        (D("45"), "count", "人"),
+        (D("3.2"), "amount", "亿元"),
+        (D("800"), "amount", "元"),
+    ]
     assert nums[3].wan == D("32000")
 
 
 # --- formulas -------------------------------------------------------------------------------
+
 
 def test_formula_with_labels_inside():
     # 47 / 52 = 90.3846… → 90.38
@@ -68,14 +74,18 @@ def test_formula_with_labels_inside():
 
 def test_formula_result_stated_before_and_wrong():
     # (60.00 − 80.00) / 80.00 = −25.00%, the text says −20.00%
-    c = one(claims_of("本年经费变动率-20.00%，计算方法：〔（本年预算60.00万元－上年预算80.00万元）/上年预算80.00万元〕×100%。"))
+    c = one(
+        claims_of(
+            "本年经费变动率-20.00%，计算方法：〔（本年预算60.00万元－上年预算80.00万元）/上年预算80.00万元〕×100%。"
+        )
+    )
     assert (c.stated, c.computed, c.status) == (D("-20.00"), D("-25.00"), "mismatch")
 
 
 def test_formula_plain_and_sum_equality():
     cs = claims_of("控制率为98.00%（49.00/50.00×100%=98.00%）。", "经费合计：12.30+4.56+0.14=17.00万元。")
     rate = [c for c in cs if c.unit == "%"]
-    assert {c.status for c in rate} == {"ok"} and len(rate) == 2     # before the bracket and after '='
+    assert {c.status for c in rate} == {"ok"} and len(rate) == 2  # before the bracket and after '='
     s = one([c for c in cs if c.unit == "万元"])
     assert (s.computed, s.status) == (D("17.00"), "ok")
 
@@ -92,6 +102,7 @@ def test_formula_score_product():
 
 
 # --- change sentences -----------------------------------------------------------------------
+
 
 def test_change_amount_and_rate_in_one_sentence():
     # 520.00 − 400.00 = 120.00; 120 / 400 = 30.00%
@@ -111,13 +122,17 @@ def test_change_decrease_magnitudes_and_a_wrong_rate():
 
 def test_change_current_value_from_an_earlier_sentence():
     # current 2,100.00 is the actual (not the 1,900.00 budget): 2,100 − 2,000 = 100.00
-    cs = claims_of("本年基本支出预算安排1,900.00万元，实际支出2,100.00万元。基本支出较上年决算（2,000.00万元）增加100.00万元。")
+    cs = claims_of(
+        "本年基本支出预算安排1,900.00万元，实际支出2,100.00万元。基本支出较上年决算（2,000.00万元）增加100.00万元。"
+    )
     c = one(cs, "change")
     assert (c.computed, c.status) == (D("100.00"), "ok")
 
 
 def test_saving_against_budget_from_previous_sentences():
-    cs = claims_of("公务经费预算金额为30.00万元。全年实际发生公务经费12.50万元。公务经费较预算节约17.50万元。")
+    cs = claims_of(
+        "公务经费预算金额为30.00万元。全年实际发生公务经费12.50万元。公务经费较预算节约17.50万元。"
+    )
     c = one(cs, "saving")
     assert (c.computed, c.status) == (D("17.50"), "ok")
 
@@ -138,10 +153,14 @@ def test_change_rate_over_zero_prior_is_a_mismatch():
     assert (c.status, c.computed) == ("mismatch", None) and "为0" in c.reason
     c = one(claims_of("公务接待费0.40万元，比上年增加0.40万元，增长100%。"), "change_rate")
     assert (c.status, c.computed) == ("mismatch", None) and "为0" in c.reason
-    assert one(claims_of("公务接待费0.00万元，比上年增加0.00万元，增长0%。"), "change_rate").status == "unverifiable"
+    assert (
+        one(claims_of("公务接待费0.00万元，比上年增加0.00万元，增长0%。"), "change_rate").status
+        == "unverifiable"
+    )
 
 
 # --- parts and totals -----------------------------------------------------------------------
+
 
 def test_parts_list_ok_and_mismatch():
     ok = one(claims_of("基本支出900.00万元，其中：人员经费700.00万元，公用经费150.00万元，其他50.00万元。"))
@@ -161,8 +180,10 @@ def test_count_parts_are_exact():
 
 
 def test_nested_list_and_continuation_in_next_sentence():
-    cs = claims_of("项目支出1,000.00万元，其中：部门项目100.00万元，包括会议费60.00万元，培训费40.00万元。"
-                   "公共项目900.00万元，用于专项补助。")
+    cs = claims_of(
+        "项目支出1,000.00万元，其中：部门项目100.00万元，包括会议费60.00万元，培训费40.00万元。"
+        "公共项目900.00万元，用于专项补助。"
+    )
     outer = [c for c in cs if c.stated == D("1000.00")][0]
     inner = [c for c in cs if c.stated == D("100.00")][0]
     assert (outer.status, inner.status) == ("ok", "ok")
@@ -170,14 +191,24 @@ def test_nested_list_and_continuation_in_next_sentence():
 
 def test_list_ends_at_a_narrative_clause():
     # the list is 6.00 + 4.00; the later 25.00 and 25.00 are not parts
-    c = one(claims_of("采购预算10.00万元，其中货物6.00万元，服务4.00万元，年中另行调整了采购计划，全年采购预算25.00万元，"
-                      "实际采购25.00万元。"), "parts")
+    c = one(
+        claims_of(
+            "采购预算10.00万元，其中货物6.00万元，服务4.00万元，年中另行调整了采购计划，全年采购预算25.00万元，"
+            "实际采购25.00万元。"
+        ),
+        "parts",
+    )
     assert (c.computed, c.status) == (D("10.00"), "ok")
 
 
 def test_net_value_is_preferred_over_original_value():
-    c = one(claims_of("资产总额为150.00万元，较上年增长了。其中：固定资产原值200.00万元，净值100.00万元；"
-                      "无形资产30.00万元；预付账款20.00万元。"), "parts")
+    c = one(
+        claims_of(
+            "资产总额为150.00万元，较上年增长了。其中：固定资产原值200.00万元，净值100.00万元；"
+            "无形资产30.00万元；预付账款20.00万元。"
+        ),
+        "parts",
+    )
     assert (c.computed, c.status) == (D("150.00"), "ok")
 
 
@@ -192,6 +223,7 @@ def test_yishang_gongji():
 
 
 # --- identities in prose ----------------------------------------------------------------------
+
 
 def test_budget_identity_up_and_down():
     up = one(claims_of("年初预算批复数100.00万元，年中追加20.00万元，全年预算数120.00万元。"))
@@ -212,10 +244,15 @@ def test_net_value_identity():
 
 # --- rates beside their inputs ----------------------------------------------------------------
 
+
 def test_execution_rate_with_exclusions():
     # 450 / (600 − 50 − 50) = 90.00%
-    c = one(claims_of("全年预算数600.00万元，预算执行数450.00万元，剔除未下达资金50.00万元以及收回资金50.00万元，"
-                      "预算执行率为90.00%。"))
+    c = one(
+        claims_of(
+            "全年预算数600.00万元，预算执行数450.00万元，剔除未下达资金50.00万元以及收回资金50.00万元，"
+            "预算执行率为90.00%。"
+        )
+    )
     assert (c.kind, c.computed, c.status) == ("rate", D("90.00"), "ok")
 
 
@@ -244,6 +281,7 @@ def test_rate_without_inputs_is_unverifiable():
 
 # --- tables ---------------------------------------------------------------------------------
 
+
 def test_table_identities_totals_and_rates():
     rows = [
         ["序号", "项目", "年初预算", "预算调整", "全年预算", "决算数", "差额", "执行率"],
@@ -252,7 +290,9 @@ def test_table_identities_totals_and_rates():
         ["合计", "合计", "150.00", "-10.00", "140.00", "95.00", "45.00", "67.86%"],
     ]
     cs = claims_of(tables=[rows])
-    assert cs and all(c.status == "ok" for c in cs), [(c.text, c.status, c.computed) for c in cs if c.status != "ok"]
+    assert cs and all(c.status == "ok" for c in cs), [
+        (c.text, c.status, c.computed) for c in cs if c.status != "ok"
+    ]
     kinds = {c.kind for c in cs}
     assert kinds == {"table_identity", "table_total", "table_rate"}
     # the 序号 column is never summed; the 合计 row is checked for all five amount columns
@@ -268,44 +308,62 @@ def test_table_total_mismatch_located():
 
 
 def test_table_total_first_and_total_column():
-    rows = [["项目", "合计", "基本支出", "项目支出"], ["合计", "30.00", "12.00", "18.00"],
-            ["甲", "10.00", "4.00", "6.00"], ["乙", "20.00", "8.00", "12.00"]]
+    rows = [
+        ["项目", "合计", "基本支出", "项目支出"],
+        ["合计", "30.00", "12.00", "18.00"],
+        ["甲", "10.00", "4.00", "6.00"],
+        ["乙", "20.00", "8.00", "12.00"],
+    ]
     cs = claims_of(tables=[rows])
-    assert len(cs) == 6 and all(c.status == "ok" for c in cs)       # 3 row totals + 3 column totals
+    assert len(cs) == 6 and all(c.status == "ok" for c in cs)  # 3 row totals + 3 column totals
 
 
 def test_table_change_rate_from_year_columns_and_zero_base():
-    rows = [["项目", "2022年决算数", "2023年预算数", "2023年决算数", "与上年决算相比变动比例"],
-            ["车辆", "4.00", "9.00", "5.00", "25.00%"], ["出国", "0.00", "3.00", "1.00", "100.00%"]]
+    rows = [
+        ["项目", "2022年决算数", "2023年预算数", "2023年决算数", "与上年决算相比变动比例"],
+        ["车辆", "4.00", "9.00", "5.00", "25.00%"],
+        ["出国", "0.00", "3.00", "1.00", "100.00%"],
+    ]
     cs = claims_of(tables=[rows])
     assert [(c.stated, c.status) for c in cs] == [(D("25.00"), "ok"), (D("100.00"), "unverifiable")]
 
 
 def test_table_share_and_satisfaction_columns():
-    share = [["项目", "金额", "占比"], ["甲", "30.00", "30.00%"], ["乙", "70.00", "70.00%"],
-             ["合计", "100.00", "100.00%"]]
+    share = [
+        ["项目", "金额", "占比"],
+        ["甲", "30.00", "30.00%"],
+        ["乙", "70.00", "70.00%"],
+        ["合计", "100.00", "100.00%"],
+    ]
     sat = [["问卷数", "满意数", "满意度"], ["80", "76", "95.00%"]]
     cs = claims_of(tables=[share, sat])
     assert all(c.status == "ok" for c in cs) and len(cs) == 4
 
 
 def test_document_numbers_column_is_not_numeric():
-    rows = [["项目", "金额", "指标文号"], ["甲", "1.00", "某财指〔2023〕16号"], ["乙", "2.00", "某财指〔2023〕9号"],
-            ["合计", "3.00", ""]]
+    rows = [
+        ["项目", "金额", "指标文号"],
+        ["甲", "1.00", "某财指〔2023〕16号"],
+        ["乙", "2.00", "某财指〔2023〕9号"],
+        ["合计", "3.00", ""],
+    ]
     cs = claims_of(tables=[rows])
     assert [(c.location["column"], c.status) for c in cs] == [(1, "ok")]
 
 
 def test_form_row_under_its_own_headings():
-    rows = [["项目名称", "示例", "示例", "示例"],
-            ["年初预算数", "全年预算数", "全年执行数", "执行率"],
-            ["100.00", "200.00", "150.00", "75.00%"],
-            ["指标", "目标", "完成", "得分"]]
+    rows = [
+        ["项目名称", "示例", "示例", "示例"],
+        ["年初预算数", "全年预算数", "全年执行数", "执行率"],
+        ["100.00", "200.00", "150.00", "75.00%"],
+        ["指标", "目标", "完成", "得分"],
+    ]
     c = one(claims_of(tables=[rows]))
     assert (c.location, c.status) == ({"table": 0, "row": 2, "column": 3}, "ok")
 
 
 # --- locations, traditional characters, full-width digits --------------------------------------
+
 
 def test_paragraph_and_table_numbering_are_separate():
     b = DocumentBuilder("t")
@@ -314,13 +372,18 @@ def test_paragraph_and_table_numbering_are_separate():
     b.paragraph("基本支出3.00万元，其中：甲1.00万元，乙2.00万元。")
     b.table([["项目", "金额"], ["甲", "1.00"], ["乙", "1.00"], ["合计", "3.00"]])
     cs = audit_document(b.doc).claims
-    assert [c.location for c in cs] == [{"table": 0, "row": 3, "column": 1}, {"paragraph": 1},
-                                        {"table": 1, "row": 3, "column": 1}]
+    assert [c.location for c in cs] == [
+        {"table": 0, "row": 3, "column": 1},
+        {"paragraph": 1},
+        {"table": 1, "row": 3, "column": 1},
+    ]
     assert [c.status for c in cs] == ["ok", "ok", "mismatch"]
 
 
 def test_traditional_and_fullwidth_text_reads_as_simplified():
-    r = audit_text("資產總額為３００．００萬元，較上年２００．００萬元增長１００．００萬元，增長率５０．００％。\n")
+    r = audit_text(
+        "資產總額為３００．００萬元，較上年２００．００萬元增長１００．００萬元，增長率５０．００％。\n"
+    )
     assert [(c.kind, c.status) for c in r.claims] == [("change", "ok"), ("change_rate", "ok")]
 
 
@@ -330,15 +393,21 @@ cents = st.integers(min_value=1, max_value=10_000_000).map(lambda n: D(n) / 100)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(cents, min_size=2, max_size=8), st.integers(min_value=0, max_value=7),
-       st.integers(min_value=2, max_value=500))
+@given(
+    st.lists(cents, min_size=2, max_size=8),
+    st.integers(min_value=0, max_value=7),
+    st.integers(min_value=2, max_value=500),
+)
 def test_parts_sum_ok_and_any_slip_over_a_cent_is_a_mismatch(parts, which, slip):
     total = sum(parts, D(0))
     names = "甲乙丙丁戊己庚辛"
+
     def text(tot):
-        items = "，".join(f"{'其他' if i == len(parts) - 1 else names[i] + '项'}{p:,.2f}万元"
-                          for i, p in enumerate(parts))
-        return f"支出合计{tot:,.2f}万元，其中：{items}。"      # ends with 其他: reads complete
+        items = "，".join(
+            f"{'其他' if i == len(parts) - 1 else names[i] + '项'}{p:,.2f}万元" for i, p in enumerate(parts)
+        )
+        return f"支出合计{tot:,.2f}万元，其中：{items}。"  # ends with 其他: reads complete
+
     assert one(claims_of(text(total))).status == "ok"
     bad = total + D(slip) / 100 * (1 if which % 2 else -1)
     c = one(claims_of(text(bad)))
@@ -367,8 +436,10 @@ def test_table_rows_in_any_order_give_the_same_statuses(pairs):
 
 def test_share_of_a_named_whole_stated_before():
     # 80.00 / 88.00 = 90.909… → 90.91%
-    cs = claims_of("本年采购支出总额88.00万元。授予小微企业合同金额80.00万元，占采购支出总额的90.91%。"
-                   "另有投入5.00亿元，占全社会投入的10.79%。")
+    cs = claims_of(
+        "本年采购支出总额88.00万元。授予小微企业合同金额80.00万元，占采购支出总额的90.91%。"
+        "另有投入5.00亿元，占全社会投入的10.79%。"
+    )
     rates = [c for c in cs if c.kind == "rate"]
     assert [(c.stated, c.status) for c in rates] == [(D("90.91"), "ok"), (D("10.79"), "unverifiable")]
 
@@ -379,51 +450,145 @@ def test_accumulated_depreciation_is_not_a_total_of_what_precedes():
 
 def test_rate_over_budget_with_additions_and_carry_over():
     # 125 / (10 + 100 + 20) = 96.15%; 110 / (100 + 20) = 91.67%; a wrong 93.67% stays a mismatch
-    cs = claims_of("上年结转10.00万元，年初预算100.00万元，本年追加20.00万元，年末结余5.00万元，实际支出125.00万元，"
-                   "预算完成率96.15%。",
-                   "年初预算100.00万元，年中追加20.00万元，实际支出110.00万元，执行率91.67%。",
-                   "年初预算100.00万元，年中追加20.00万元，实际支出110.00万元，执行率93.67%。")
+    cs = claims_of(
+        "上年结转10.00万元，年初预算100.00万元，本年追加20.00万元，年末结余5.00万元，实际支出125.00万元，"
+        "预算完成率96.15%。",
+        "年初预算100.00万元，年中追加20.00万元，实际支出110.00万元，执行率91.67%。",
+        "年初预算100.00万元，年中追加20.00万元，实际支出110.00万元，执行率93.67%。",
+    )
     assert [c.status for c in cs] == ["ok", "ok", "mismatch"]
 
 
 def test_hierarchical_tables_add_up_their_top_level_rows():
-    codes = [["科目编码", "科目名称", "2022", "2023"], ["201", "一般公共服务", "10.00", "12.00"],
-             ["20101", "人大事务", "6.00", "7.00"], ["20102", "政协事务", "4.00", "5.00"],
-             ["208", "社会保障", "3.00", "4.00"], ["合计", "合计", "13.00", "16.00"]]
-    sub = [["项目", "金额"], ["基本支出", "10.00"], ["其中：人员经费", "6.00"], ["项目支出", "5.00"], ["合计", "15.00"]]
+    codes = [
+        ["科目编码", "科目名称", "2022", "2023"],
+        ["201", "一般公共服务", "10.00", "12.00"],
+        ["20101", "人大事务", "6.00", "7.00"],
+        ["20102", "政协事务", "4.00", "5.00"],
+        ["208", "社会保障", "3.00", "4.00"],
+        ["合计", "合计", "13.00", "16.00"],
+    ]
+    sub = [
+        ["项目", "金额"],
+        ["基本支出", "10.00"],
+        ["其中：人员经费", "6.00"],
+        ["项目支出", "5.00"],
+        ["合计", "15.00"],
+    ]
     cs = claims_of(tables=[codes, sub])
     # the 类 201 is checked against its 款 (6 + 4, 7 + 5), the 合计 against the 类 only
     assert [(c.location["table"], c.location["row"], c.status) for c in cs] == [
-        (0, 1, "ok"), (0, 1, "ok"), (0, 5, "ok"), (0, 5, "ok"), (1, 4, "ok")]
+        (0, 1, "ok"),
+        (0, 1, "ok"),
+        (0, 5, "ok"),
+        (0, 5, "ok"),
+        (1, 4, "ok"),
+    ]
 
 
 def test_change_sentence_opening_with_the_comparison():
     # (123,456.78 − 126,456.78) = −3,000.00 元; −3,000 / 126,456.78 = −2.37%
-    cs = claims_of("经费支出决算为123,456.78元，其中：接待费23,456.78元，运行维护费100,000.00元。"
-                   "较上年的126,456.78元减少3,000.00元，下降2.37%。")
+    cs = claims_of(
+        "经费支出决算为123,456.78元，其中：接待费23,456.78元，运行维护费100,000.00元。"
+        "较上年的126,456.78元减少3,000.00元，下降2.37%。"
+    )
     assert [(c.kind, c.status) for c in cs] == [("parts", "ok"), ("change", "ok"), ("change_rate", "ok")]
 
 
 def test_shares_of_the_parts_of_a_list():
     # 800 / 1,000 = 80.00% ✓; 200 / 1,000 = 20.00%, stated 25.00%
-    cs = claims_of("本年支出1,000.00万元，其中：基本支出800.00万元（占80.00%），项目支出200.00万元（占25.00%）。")
+    cs = claims_of(
+        "本年支出1,000.00万元，其中：基本支出800.00万元（占80.00%），项目支出200.00万元（占25.00%）。"
+    )
     assert [(c.kind, c.stated, c.status) for c in cs] == [
-        ("parts", D("1000.00"), "ok"), ("rate", D("80.00"), "ok"), ("rate", D("25.00"), "mismatch")]
+        ("parts", D("1000.00"), "ok"),
+        ("rate", D("80.00"), "ok"),
+        ("rate", D("25.00"), "mismatch"),
+    ]
 
 
 def test_table_year_columns_with_difference_and_rate():
-    rows = [["项目", "本年数", "上年数", "增减额", "增减率"], ["基本支出", "110.00", "100.00", "10.00", "10.00%"],
-            ["项目支出", "45.00", "50.00", "-5.00", "-10.00%"], ["合计", "155.00", "150.00", "5.00", "3.33%"]]
+    rows = [
+        ["项目", "本年数", "上年数", "增减额", "增减率"],
+        ["基本支出", "110.00", "100.00", "10.00", "10.00%"],
+        ["项目支出", "45.00", "50.00", "-5.00", "-10.00%"],
+        ["合计", "155.00", "150.00", "5.00", "3.33%"],
+    ]
     cs = claims_of(tables=[rows])
     assert len(cs) == 9 and all(c.status == "ok" for c in cs)
     assert {c.kind for c in cs} == {"table_identity", "table_change_rate", "table_total"}
 
 
-_TOKENS = ["1", "23", "4.56", "7,890.12", "0", "0.00", "-3.5", "2023年", "万元", "元", "亿元", "%", "名", "人",
-           "其中：", "包括", "以上", "共计", "合计", "较上年", "比上年", "与上年对比", "较预算", "增加", "减少", "增长",
-           "下降", "节约", "至", "率", "执行率", "调整率", "占", "的", "年初", "调整", "全年", "预算", "实际支出",
-           "原值", "累计折旧", "净值", "剔除", "具体计算：", "（", "）", "〔", "〕", "/", "×", "×100%", "=", "－",
-           "+", "，", "。", "；", "、", "《", "》", "\t", "\n", "\n\n", "等", "满意度", "问卷", "甲", "乙"]
+_TOKENS = [
+    "1",
+    "23",
+    "4.56",
+    "7,890.12",
+    "0",
+    "0.00",
+    "-3.5",
+    "2023年",
+    "万元",
+    "元",
+    "亿元",
+    "%",
+    "名",
+    "人",
+    "其中：",
+    "包括",
+    "以上",
+    "共计",
+    "合计",
+    "较上年",
+    "比上年",
+    "与上年对比",
+    "较预算",
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "节约",
+    "至",
+    "率",
+    "执行率",
+    "调整率",
+    "占",
+    "的",
+    "年初",
+    "调整",
+    "全年",
+    "预算",
+    "实际支出",
+    "原值",
+    "累计折旧",
+    "净值",
+    "剔除",
+    "具体计算：",
+    "（",
+    "）",
+    "〔",
+    "〕",
+    "/",
+    "×",
+    "×100%",
+    "=",
+    "－",
+    "+",
+    "，",
+    "。",
+    "；",
+    "、",
+    "《",
+    "》",
+    "\t",
+    "\n",
+    "\n\n",
+    "等",
+    "满意度",
+    "问卷",
+    "甲",
+    "乙",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -437,14 +602,47 @@ def test_any_text_is_audited_without_crashing(tokens):
         assert d["stated"] is None or isinstance(d["stated"], str)
 
 
-_CELLS = ["", "1", "2", "3.00", "-1.50", "0.00", "12.5%", "0%", "合计", "小计", "序号", "项目", "年初预算", "调整",
-          "全年预算", "决算数", "差额", "执行率", "占比", "2022年决算", "2023年决算", "变动比例", "满意度", "问卷数",
-          "满意数", "科目编码", "201", "20101", "其中：甲", "指标文号", "某财〔2023〕1号"]
+_CELLS = [
+    "",
+    "1",
+    "2",
+    "3.00",
+    "-1.50",
+    "0.00",
+    "12.5%",
+    "0%",
+    "合计",
+    "小计",
+    "序号",
+    "项目",
+    "年初预算",
+    "调整",
+    "全年预算",
+    "决算数",
+    "差额",
+    "执行率",
+    "占比",
+    "2022年决算",
+    "2023年决算",
+    "变动比例",
+    "满意度",
+    "问卷数",
+    "满意数",
+    "科目编码",
+    "201",
+    "20101",
+    "其中：甲",
+    "指标文号",
+    "某财〔2023〕1号",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=1, max_value=6).flatmap(
-    lambda w: st.lists(st.lists(st.sampled_from(_CELLS), min_size=w, max_size=w), min_size=1, max_size=8)))
+@given(
+    st.integers(min_value=1, max_value=6).flatmap(
+        lambda w: st.lists(st.lists(st.sampled_from(_CELLS), min_size=w, max_size=w), min_size=1, max_size=8)
+    )
+)
 def test_any_table_is_audited_without_crashing(rows):
     b = DocumentBuilder("t")
     b.table(rows)
@@ -491,71 +689,99 @@ def test_no_import_cycle_among_the_stages():
 def test_the_direction_a_sentence_states_against_its_figures():
     # 135.25 < 135.90: "小于" is right, "大于" / "等于" are not; "基本持平" is not judged
     base = "信息化建设年初预算为135.90万元，支出决算为135.25万元。决算数{}预算数的主要原因：项目结余。"
-    got = [[(c.kind, c.status) for c in claims_of(base.format(w)) if c.kind == "direction"]
-           for w in ("小于", "大于", "等于")]
+    got = [
+        [(c.kind, c.status) for c in claims_of(base.format(w)) if c.kind == "direction"]
+        for w in ("小于", "大于", "等于")
+    ]
     assert got == [[("direction", "ok")], [("direction", "mismatch")], [("direction", "mismatch")]]
     bad = one([c for c in claims_of(base.format("大于")) if c.kind == "direction"])
     assert "135.25" in bad.reason and "135.90" in bad.reason
-    assert [c for c in claims_of("年初预算为135.90万元，支出决算为135.25万元。决算数与预算数基本持平。")
-            if c.kind == "direction"] == []
+    assert [
+        c
+        for c in claims_of("年初预算为135.90万元，支出决算为135.25万元。决算数与预算数基本持平。")
+        if c.kind == "direction"
+    ] == []
 
 
 def test_inserted_pinyin_is_read_past():
     from jixiao.audit.document import normalize_text
 
     assert normalize_text("“三公”經(jīng)費預(yù)算為100萬元") == "“三公”经费预算为100万元"
-    assert normalize_text("（一）政府采购(PPP)项目(de)") == "（一）政府采购(PPP)项目(de)"   # no tone mark: kept
+    assert (
+        normalize_text("（一）政府采购(PPP)项目(de)") == "（一）政府采购(PPP)项目(de)"
+    )  # no tone mark: kept
 
 
 def test_a_comparison_names_its_subject_stated_sentences_before():
     # 同口径比2018年: the level of 公务接待费 is in the list two sentences before: 38 / (478 + 38) = 7.36%
-    cs = claims_of("2019年“三公”经费预算为3,328万元。其中，因公出国（境）费50万元，公务接待费478万元，"
-                   "公务用车购置及运行费2,800万元。公务接待费同口径比2018年减少38万元，下降7.4%。")
+    cs = claims_of(
+        "2019年“三公”经费预算为3,328万元。其中，因公出国（境）费50万元，公务接待费478万元，"
+        "公务用车购置及运行费2,800万元。公务接待费同口径比2018年减少38万元，下降7.4%。"
+    )
     assert one(cs, "change_rate").status == "ok"
     # the sentence after a list, without a subject of its own, is not read against the list's last item
-    cs = claims_of("其中，因公出国（境）费50万元，公务用车购置及运行费2,800万元。同口径比2018年减少830万元，下降20%。")
+    cs = claims_of(
+        "其中，因公出国（境）费50万元，公务用车购置及运行费2,800万元。同口径比2018年减少830万元，下降20%。"
+    )
     assert one(cs, "change_rate").status == "unverifiable"
 
 
 def test_a_list_opening_a_paragraph_hangs_under_the_paragraph_before():
     # 1,088 + 3,559 = 4,647, stated as 4.647万元 (a unit slip); the claim is at the total
-    cs = claims_of("2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。",
-                   "其中：公务用车购置支出1,088万元，比上年增长97.1%；公务用车运行维护支出3,559万元，比上年增长49.73%。")
+    cs = claims_of(
+        "2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。",
+        "其中：公务用车购置支出1,088万元，比上年增长97.1%；公务用车运行维护支出3,559万元，比上年增长49.73%。",
+    )
     c = one(cs, "parts")
     assert (c.status, c.location["paragraph"], c.computed) == ("mismatch", 0, D("4647.000"))
-    ok = claims_of("2.公务用车购置及运行维护支出4,647万元。", "其中：公务用车购置支出1,088万元；公务用车运行维护支出3,559万元。")
+    ok = claims_of(
+        "2.公务用车购置及运行维护支出4,647万元。",
+        "其中：公务用车购置支出1,088万元；公务用车运行维护支出3,559万元。",
+    )
     assert one(ok, "parts").status == "ok"
 
 
-@pytest.mark.parametrize("text", [
-    # 本年…预算X，上年…预算Y；对比减少Z；减少率R — semicolons, 对比 with no marker of its own
-    "本年一般公共预算财政拨款“三公”经费预算12.50万元，上年一般公共预算财政拨款“三公”经费预算15.00万元；"
-    "对比减少2.50万元；减少率16.67%。",
-    # commas, 与…预算相比, 下降幅度, figures and units apart as a PDF's text gives them
-    "2024年“三公”经费预算数为 12.50 万元，2023 年预算为 15.00 万元，与 2023 年预算相比减少 2.50 万元，下降幅度 16.67%。",
-    # 同比 and 降幅, full-width digits
-    "公务用车运行维护费本年预算１２．５０万元，上年预算１５．００万元，同比减少２．５０万元，降幅１６．６７％。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 本年…预算X，上年…预算Y；对比减少Z；减少率R — semicolons, 对比 with no marker of its own
+        "本年一般公共预算财政拨款“三公”经费预算12.50万元，上年一般公共预算财政拨款“三公”经费预算15.00万元；"
+        "对比减少2.50万元；减少率16.67%。",
+        # commas, 与…预算相比, 下降幅度, figures and units apart as a PDF's text gives them
+        "2024年“三公”经费预算数为 12.50 万元，2023 年预算为 15.00 万元，与 2023 年预算相比减少 2.50 万元，下降幅度 16.67%。",
+        # 同比 and 降幅, full-width digits
+        "公务用车运行维护费本年预算１２．５０万元，上年预算１５．００万元，同比减少２．５０万元，降幅１６．６７％。",
+    ],
+)
 def test_real_comparison_shapes_with_every_input_in_the_sentence(text):
     # 12.50 − 15.00 = −2.50; 2.50 / 15.00 = 16.67%
     got = {(c.kind, str(c.stated)): c.status for c in claims_of(text)}
     assert got == {("change", "2.50"): "ok", ("change_rate", "16.67"): "ok"}
-    slipped = {(c.kind, str(c.stated)): c.status for c in claims_of(text.replace("16.67", "17.67")
-                                                                   .replace("１６．６７", "１７．６７"))}
+    slipped = {
+        (c.kind, str(c.stated)): c.status
+        for c in claims_of(text.replace("16.67", "17.67").replace("１６．６７", "１７．６７"))
+    }
     assert slipped[("change_rate", "17.67")] == "mismatch"
 
 
 def test_completion_with_the_budget_inside_the_phrase():
     # 完成全年预算84.82万元的73.2%: 62.07 / 84.82 = 73.18%; 比上年增加38.97万元，增长168.7%: 38.97 / 23.10
-    got = {(c.kind, str(c.stated)): c.status for c in claims_of(
-        "“三公”经费财政拨款支出决算为62.07万元，完成全年预算84.82万元的73.2%，比上年决算数增加38.97万元，增长168.7%。")}
+    got = {
+        (c.kind, str(c.stated)): c.status
+        for c in claims_of(
+            "“三公”经费财政拨款支出决算为62.07万元，完成全年预算84.82万元的73.2%，比上年决算数增加38.97万元，增长168.7%。"
+        )
+    }
     assert got[("rate", "73.2")] == "ok" and got[("change_rate", "168.7")] == "ok"
 
 
 def test_a_share_whose_whole_is_inside_the_phrase():
     # 136 / 143 = 95.10%; 80.00 / 88.00 = 90.91%
     assert one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为95.10%。")).status == "ok"
-    assert one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为96.10%。")).status == "mismatch"
+    assert (
+        one(claims_of("年末实际在职人员为136人，占编委核定的编制数143人的比率为96.10%。")).status
+        == "mismatch"
+    )
     assert one(claims_of("合同金额80.00万元，占政府采购支出总额88.00万元的90.91%。")).status == "ok"
 
 

@@ -40,6 +40,7 @@ def via_docx_factory(tmp: Path):
     def via(doc):
         p = write_docx(doc, tmp / "m.docx")
         return read_document(p)
+
     return via
 
 
@@ -50,13 +51,26 @@ def ref_doc():
 
 # --- the reference --------------------------------------------------------------------------
 
+
 def test_reference_every_stated_figure(ref_doc):
     st = run(ref_doc, label="reference")
     _assert_perfect(st, "reference")
     assert st.made >= 80
     # every claim kind of the reference is exercised
-    assert {"parts", "count_parts", "change", "change_rate", "saving", "formula", "rate", "net_value",
-            "budget_identity", "table_identity", "table_total", "table_change_rate"} <= set(st.by_kind)
+    assert {
+        "parts",
+        "count_parts",
+        "change",
+        "change_rate",
+        "saving",
+        "formula",
+        "rate",
+        "net_value",
+        "budget_identity",
+        "table_identity",
+        "table_total",
+        "table_change_rate",
+    } <= set(st.by_kind)
 
 
 def test_reference_every_input_figure(ref_doc):
@@ -68,10 +82,13 @@ def test_reference_through_txt_files(ref_doc):
 
 
 def test_reference_through_docx_files(ref_doc, tmp_path):
-    _assert_perfect(run(ref_doc, via_docx_factory(tmp_path), every=9, label="reference.docx"), "reference .docx")
+    _assert_perfect(
+        run(ref_doc, via_docx_factory(tmp_path), every=9, label="reference.docx"), "reference .docx"
+    )
 
 
 # --- synthetic reports written here -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_synthetic_reports_clean_and_every_figure(seed):
@@ -96,6 +113,7 @@ def test_many_synthetic_reports_have_no_false_mismatch():
 
 
 # --- reports jixiao writes ------------------------------------------------------------------
+
 
 def _report_docx(workbook: Path) -> bytes:
     from jixiao.evaluate import evaluate
@@ -134,7 +152,9 @@ def test_own_report_every_stated_figure(example_report):
 
 def test_own_report_through_docx(example_report, tmp_path):
     doc = read_document(example_report)
-    _assert_perfect(run(doc, via_docx_factory(tmp_path), every=40, label="jixiao-report.docx"), "jixiao report .docx")
+    _assert_perfect(
+        run(doc, via_docx_factory(tmp_path), every=40, label="jixiao-report.docx"), "jixiao report .docx"
+    )
 
 
 def test_reports_of_generated_departments(tmp_path):
@@ -155,6 +175,7 @@ def test_reports_of_generated_departments(tmp_path):
 
 # --- 部门决算公开 shapes written here ------------------------------------------------------------
 
+
 def test_disclosure_shapes_clean_and_every_figure(tmp_path):
     from audit_corpus.shapes import disclosure_document
 
@@ -165,4 +186,6 @@ def test_disclosure_shapes_clean_and_every_figure(tmp_path):
     assert st.made >= 20 and {"parts", "count_parts", "rate", "change_rate", "saving"} <= set(st.by_kind)
     _assert_perfect(run(doc, label="disclosure-inputs", inputs=True), "disclosure inputs")
     _assert_perfect(run(doc, via_txt, every=2, label="disclosure.txt"), "disclosure .txt")
-    _assert_perfect(run(doc, via_docx_factory(tmp_path), every=3, label="disclosure.docx"), "disclosure .docx")
+    _assert_perfect(
+        run(doc, via_docx_factory(tmp_path), every=3, label="disclosure.docx"), "disclosure .docx"
+    )

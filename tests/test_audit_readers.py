@@ -33,9 +33,9 @@ def test_txt_layout_cells_rows_continuations_and_merged_total():
     kinds = [type(b).__name__ for b in doc.blocks]
     assert kinds == ["Paragraph", "Paragraph", "Table", "Paragraph"]
     t = doc.tables[0]
-    assert t.rows[0] == ("序号", "项目", "本年决算数", "上年决算数")     # a cell's second line continues it
-    assert t.rows[2] == ("2", "培训", "", "2.00")                        # an empty cell stays a cell
-    assert t.rows[3] == ("合计", "合计", "10.00", "10.00")               # a short row: its label spans
+    assert t.rows[0] == ("序号", "项目", "本年决算数", "上年决算数")  # a cell's second line continues it
+    assert t.rows[2] == ("2", "培训", "", "2.00")  # an empty cell stays a cell
+    assert t.rows[3] == ("合计", "合计", "10.00", "10.00")  # a short row: its label spans
     assert doc.paragraphs[-1] == Paragraph(2, "表后的段落12.00万元。")
 
 
@@ -64,11 +64,11 @@ def _merged_docx(path):
         t.cell(r, 0).text, t.cell(r, 1).text = a, b
     t.cell(1, 2).text, t.cell(2, 2).text = "1.00", "2.00"
     t.cell(1, 3).text = "同一说明"
-    t.cell(1, 3).merge(t.cell(2, 3))                     # vertical merge (vMerge) of a note
+    t.cell(1, 3).merge(t.cell(2, 3))  # vertical merge (vMerge) of a note
     t.cell(3, 0).text = "合计"
-    t.cell(3, 0).merge(t.cell(3, 1))                     # horizontal merge (gridSpan) of the label
+    t.cell(3, 0).merge(t.cell(3, 1))  # horizontal merge (gridSpan) of the label
     t.cell(3, 2).text = "3.00"
-    inner = t.cell(4, 3).add_table(rows=1, cols=1)      # nested table: its text belongs to the cell
+    inner = t.cell(4, 3).add_table(rows=1, cols=1)  # nested table: its text belongs to the cell
     inner.cell(0, 0).text = "嵌套"
     d.add_paragraph("第二段")
     # a paragraph inside a content control (w:sdt) is read in its place
@@ -92,8 +92,8 @@ def test_docx_order_merged_cells_nested_text(tmp_path):
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table", "Paragraph", "Paragraph"]
     assert [p.text for p in doc.paragraphs][1:] == ["第二段", "控件中的段落"]
     t = doc.tables[0]
-    assert t.rows[3][:3] == ("合计", "合计", "3.00")        # one logical cell, label over both columns
-    assert t.rows[2][3] == "同一说明"                         # vertical merge repeats a text
+    assert t.rows[3][:3] == ("合计", "合计", "3.00")  # one logical cell, label over both columns
+    assert t.rows[2][3] == "同一说明"  # vertical merge repeats a text
     assert "嵌套" in t.rows[4][3]
     statuses = {(c.kind, c.status) for c in audit_file(tmp_path / "合并.docx").claims}
     assert statuses == {("parts", "ok"), ("table_total", "ok")}
@@ -113,8 +113,19 @@ def test_docx_vertically_merged_number_is_counted_once(tmp_path):
 
 PDF_PAGE = [
     ("text", 50, 800, "基本支出300.00万元，其中：人员经费200.00万元，公用经费100.00万元。", 10),
-    ("table", 50, 760, [80, 80, 80], 20, [["项目", "金额", "占比"], ["甲", "30.00", "30.00%"],
-                                           ["乙", "70.00", "70.00%"], ["合计", "100.00", "100.00%"]]),
+    (
+        "table",
+        50,
+        760,
+        [80, 80, 80],
+        20,
+        [
+            ["项目", "金额", "占比"],
+            ["甲", "30.00", "30.00%"],
+            ["乙", "70.00", "70.00%"],
+            ["合计", "100.00", "100.00%"],
+        ],
+    ),
     ("text", 50, 660, "资产总额為998.12萬元，較上年194.00萬元增長804.12萬元。", 10),
 ]
 
@@ -137,15 +148,18 @@ def test_scanned_pdf_without_text_is_refused(tmp_path):
     assert "文字层" in e.value.message and "扫描件" in e.value.message
 
 
-@pytest.mark.parametrize("name,data,words", [
-    ("空.txt", b"", "空文件"),
-    ("坏.docx", b"PK\x03\x04" + b"\x00" * 40, "损坏"),
-    ("假.docx", b"not a zip at all", "损坏"),
-    ("旧.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "另存为 .docx"),
-    ("坏.pdf", b"%PDF-1.4\n garbage", "PDF"),
-    ("乱码.txt", bytes(range(128, 256)) * 4, "编码"),
-    ("表.xlsx", b"whatever", "不支持"),
-])
+@pytest.mark.parametrize(
+    "name,data,words",
+    [
+        ("空.txt", b"", "空文件"),
+        ("坏.docx", b"PK\x03\x04" + b"\x00" * 40, "损坏"),
+        ("假.docx", b"not a zip at all", "损坏"),
+        ("旧.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "另存为 .docx"),
+        ("坏.pdf", b"%PDF-1.4\n garbage", "PDF"),
+        ("乱码.txt", bytes(range(128, 256)) * 4, "编码"),
+        ("表.xlsx", b"whatever", "不支持"),
+    ],
+)
 def test_unreadable_inputs_have_clear_messages(tmp_path, name, data, words):
     p = tmp_path / name
     p.write_bytes(data)
@@ -170,8 +184,11 @@ def test_missing_file_and_folder(tmp_path):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xef\xbb\xbf"]), st.binary(max_size=400),
-       st.sampled_from([".txt", ".docx", ".pdf"]))
+@given(
+    st.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xef\xbb\xbf"]),
+    st.binary(max_size=400),
+    st.sampled_from([".txt", ".docx", ".pdf"]),
+)
 def test_random_bytes_are_read_or_refused_never_crash(tmp_path, prefix, body, ext):
     p = tmp_path / f"随机{ext}"
     p.write_bytes(prefix + body)

@@ -29,7 +29,9 @@ from jixiao.cli import app
 from jixiao.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("make_departments", ROOT / "benchmarks" / "make_departments.py")
+_spec = importlib.util.spec_from_file_location(
+    "make_departments", ROOT / "benchmarks" / "make_departments.py"
+)
 gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gen)
 
@@ -93,7 +95,7 @@ def test_discover_skips_lock_files_hidden_and_out(tmp_path):
         (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / p).write_bytes(b"PK")
     (tmp_path / "a" / "某局-2023").mkdir()
-    (tmp_path / "a" / "某局-2023" / "附表.xlsx").write_bytes(b"PK")    # an earlier batch's output
+    (tmp_path / "a" / "某局-2023" / "附表.xlsx").write_bytes(b"PK")  # an earlier batch's output
     (tmp_path / "a" / "某局-2023" / ".jixiao-run.json").write_text("{}", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path, tmp_path / "out")]
     assert found == ["a/y.XLSX", "x.xlsx"]
@@ -104,11 +106,20 @@ def test_discover_skips_lock_files_hidden_and_out(tmp_path):
 
 def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):
     out, res = first_run
-    assert res.exit_code == 1, res.output          # some inputs failed
+    assert res.exit_code == 1, res.output  # some inputs failed
     rows = summary_rows(out)
     by_file = {Path(r["文件"]).name: r for r in rows}
-    assert set(by_file) == {"u0.xlsx", "u1.xlsx", "u2.xlsx", "u3.xlsx", "u4.xlsx", "u5.xlsx", "坏合计.xlsx",
-                            "截断.xlsx", "坏文件.xlsx"}
+    assert set(by_file) == {
+        "u0.xlsx",
+        "u1.xlsx",
+        "u2.xlsx",
+        "u3.xlsx",
+        "u4.xlsx",
+        "u5.xlsx",
+        "坏合计.xlsx",
+        "截断.xlsx",
+        "坏文件.xlsx",
+    }
     assert by_file["坏文件.xlsx"]["状态"] == "无法读取" and by_file["坏文件.xlsx"]["说明"]
     assert by_file["截断.xlsx"]["状态"] == "无法读取"
     bad = by_file["坏合计.xlsx"]
@@ -123,13 +134,15 @@ def test_batch_reports_every_file_and_isolates_failures(inbox, first_run):
         assert Decimal(str(r["总分"])) == total
         assert r["等级"] == (grade or r["等级"]) and r["等级"]
         assert r["输出目录"] == folder_name(name, year)
-        assert sorted(p.name for p in (out / r["输出目录"]).iterdir() if not p.name.startswith(".")) \
-            == [f"{name}{year}年度部门整体支出绩效自评评价结果.json"] or \
-            len(list((out / r["输出目录"]).glob("*.json"))) == 1
+        assert (
+            sorted(p.name for p in (out / r["输出目录"]).iterdir() if not p.name.startswith("."))
+            == [f"{name}{year}年度部门整体支出绩效自评评价结果.json"]
+            or len(list((out / r["输出目录"]).glob("*.json"))) == 1
+        )
     ranked = [r for r in good if r["排名"] is not None]
-    assert ranked == [r for r in good if r["待评项"] == 0] and ranked == good[:len(ranked)]   # ranked first
+    assert ranked == [r for r in good if r["待评项"] == 0] and ranked == good[: len(ranked)]  # ranked first
     totals = sorted((Decimal(str(r["总分"])) for r in ranked), reverse=True)
-    assert [Decimal(str(r["总分"])) for r in ranked] == totals            # best first
+    assert [Decimal(str(r["总分"])) for r in ranked] == totals  # best first
     for i, r in enumerate(ranked):
         assert r["排名"] == 1 + sum(1 for o in ranked if Decimal(str(o["总分"])) > Decimal(str(r["总分"])))
         assert i == 0 or r["排名"] >= ranked[i - 1]["排名"]
@@ -162,7 +175,9 @@ def test_store_has_every_run_and_rerun_adds_nothing(inbox, first_run):
     assert res.exit_code == 1
     assert counts(db) == before
     again = summary_rows(out)
-    assert [(r["文件"], r["总分"], r["排名"]) for r in again] == [(r["文件"], r["总分"], r["排名"]) for r in summary_before]
+    assert [(r["文件"], r["总分"], r["排名"]) for r in again] == [
+        (r["文件"], r["总分"], r["排名"]) for r in summary_before
+    ]
     assert {r["状态"] for r in again if r["总分"] is not None} == {"未变化（已跳过）"}
     res = run("batch", inbox, "-o", out, "--jobs", "1", "--format", "json", "--force")
     assert counts(db) == before
@@ -174,16 +189,16 @@ def test_history_lists_units_from_the_batch_store(first_run):
     assert res.exit_code == 0
     for i in range(6):
         assert gen.unit_name(i) in res.output
-    assert gen.unit_name(20) not in res.output      # its workbook had errors: no result to show
+    assert gen.unit_name(20) not in res.output  # its workbook had errors: no result to show
 
 
 def test_same_unit_and_year_twice_is_a_reported_conflict(tmp_path):
     src = tmp_path / "in"
     a = gen.department(3, 2023, seed=1)
-    b = gen.department(3, 2023, seed=2)     # different figures, same unit name and year
+    b = gen.department(3, 2023, seed=2)  # different figures, same unit name and year
     gen.write_one(src / "a.xlsx", a)
     gen.write_one(src / "b.xlsx", b)
-    shutil.copy(src / "a.xlsx", src / "a-副本.xlsx")    # identical bytes: processed once
+    shutil.copy(src / "a.xlsx", src / "a-副本.xlsx")  # identical bytes: processed once
     out = tmp_path / "out"
     res = run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q")
     assert res.exit_code == 1
@@ -194,7 +209,9 @@ def test_same_unit_and_year_twice_is_a_reported_conflict(tmp_path):
     base = folder_name(gen.unit_name(3), 2023)
     assert folders == [base, f"{base}（2）"]
     assert {rows["a-副本.xlsx"]["状态"], rows["b.xlsx"]["状态"]} == {"完成", "单位名称和年度重复"}
-    markers = {json.loads((out / f / ".jixiao-run.json").read_text(encoding="utf-8"))["input"] for f in folders}
+    markers = {
+        json.loads((out / f / ".jixiao-run.json").read_text(encoding="utf-8"))["input"] for f in folders
+    }
     assert markers == {"a-副本.xlsx", "b.xlsx"}
     assert counts(out / "jixiao.db")["runs"] == 2
 
@@ -204,7 +221,7 @@ def test_corrected_workbook_replaces_its_folder_and_adds_a_run(tmp_path):
     gen.write_one(src / "a.xlsx", gen.department(4, 2023, seed=1))
     assert run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q").exit_code == 0
     first = file_hash(src / "a.xlsx")
-    gen.write_one(src / "a.xlsx", gen.department(4, 2023, seed=9))    # the unit sends a corrected file
+    gen.write_one(src / "a.xlsx", gen.department(4, 2023, seed=9))  # the unit sends a corrected file
     assert run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q").exit_code == 0
     folders = [p for p in out.iterdir() if p.is_dir()]
     assert len(folders) == 1
@@ -217,7 +234,14 @@ def test_corrected_workbook_replaces_its_folder_and_adds_a_run(tmp_path):
 def test_hostile_unit_names_stay_inside_out_and_never_start_a_formula(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     # (a name typed as '=…' is a formula to Excel and is refused by the reader; '@', '+', '-' are text)
-    names = ["../../逃逸单位", "@SUM(1+1)局", "<script>alert(1)</script>局", "CON", "-HYPERLINK(1)局", "+国资局"]
+    names = [
+        "../../逃逸单位",
+        "@SUM(1+1)局",
+        "<script>alert(1)</script>局",
+        "CON",
+        "-HYPERLINK(1)局",
+        "+国资局",
+    ]
     for i, n in enumerate(names):
         d = gen.department(i, 2023, seed=3)
         d["基本信息"]["单位名称"] = n
@@ -251,7 +275,7 @@ def test_bad_framework_and_format_are_usage_errors(inbox, tmp_path):
     assert res.exit_code == 2 and "找不到评分框架" in res.output
     res = run("batch", inbox, "-o", tmp_path / "o", "--format", "pdf")
     assert res.exit_code == 2 and "不支持的输出格式" in res.output
-    assert not (tmp_path / "o").exists()         # nothing written on a usage error
+    assert not (tmp_path / "o").exists()  # nothing written on a usage error
     res = run("batch", tmp_path / "不存在", "-o", tmp_path / "o")
     assert res.exit_code == 2 and "输入目录不存在" in res.output
     (tmp_path / "空目录").mkdir()
@@ -316,8 +340,14 @@ def test_example_through_batch_matches_the_reference_report(example_path, tmp_pa
     res = run("batch", src, "-o", out, "--jobs", "1", "--format", "json", "-q")
     assert res.exit_code == 0, res.output
     [row] = summary_rows(out)
-    published = {"预算执行率（%）": "92.33", "预算调整率（%）": "12.63", "部门项目资金使用率（%）": "78.59",
-                 "公共项目资金执行率（%）": "68.77", "“三公”经费控制率（%）": "23.98", "公用经费控制率（%）": "99.50"}
+    published = {
+        "预算执行率（%）": "92.33",
+        "预算调整率（%）": "12.63",
+        "部门项目资金使用率（%）": "78.59",
+        "公共项目资金执行率（%）": "68.77",
+        "“三公”经费控制率（%）": "23.98",
+        "公用经费控制率（%）": "99.50",
+    }
     assert {k: Decimal(str(row[k])) for k in published} == {k: Decimal(v) for k, v in published.items()}
     assert row["单位名称"] == "长沙市科学技术局" and row["年度"] == 2023
     from jixiao.store import Store
@@ -330,20 +360,41 @@ def test_example_through_batch_matches_the_reference_report(example_path, tmp_pa
     assert inds["asset_growth_rate"]["value"] == Decimal("414.49")
 
 
-@given(st.lists(st.tuples(st.sampled_from(["90.00", "85.50", "85.50", "70.00", None]), st.sampled_from([0, 0, 3]),
-                          st.sampled_from([2022, 2023])), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["90.00", "85.50", "85.50", "70.00", None]),
+            st.sampled_from([0, 0, 3]),
+            st.sampled_from([2022, 2023]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_ranks_are_competition_ranks_within_a_year(specs):
     from jixiao.batch.summary import SummaryRow, _rank
 
-    rows = [SummaryRow(file=f"{i}.xlsx", status="ok", unit=f"单位{i}", year=y, pending=p,
-                       total=None if t is None else Decimal(t)) for i, (t, p, y) in enumerate(specs)]
+    rows = [
+        SummaryRow(
+            file=f"{i}.xlsx",
+            status="ok",
+            unit=f"单位{i}",
+            year=y,
+            pending=p,
+            total=None if t is None else Decimal(t),
+        )
+        for i, (t, p, y) in enumerate(specs)
+    ]
     _rank(rows)
     for r in rows:
         if r.total is None or r.pending:
             assert r.rank is None
-        else:   # 1 + the number of complete totals of the same year strictly higher
-            assert r.rank == 1 + sum(1 for o in rows if o.year == r.year and o.total is not None
-                                     and not o.pending and o.total > r.total)
+        else:  # 1 + the number of complete totals of the same year strictly higher
+            assert r.rank == 1 + sum(
+                1
+                for o in rows
+                if o.year == r.year and o.total is not None and not o.pending and o.total > r.total
+            )
 
 
 def test_one_or_two_processes_give_the_same_summary(inbox, tmp_path):
@@ -367,8 +418,11 @@ def test_generated_workbooks_are_valid_unless_broken_on_purpose(tmp_path):
         p = gen.write_one(tmp_path / f"ok{i}.xlsx", gen.department(100 + i, 2022 + i % 2, seed=i))
         lr = load(p)
         assert lr.valid, flatten([x for x in lr.issues if x.severity == "error"], ("code", "sheet", "cell"))
-    expected = {"total_mismatch": "E-SPENDING-TOTAL", "missing_name": "E-INFO-MISSING",
-                "text_amount": "E-CELL-NOT-NUMBER"}
+    expected = {
+        "total_mismatch": "E-SPENDING-TOTAL",
+        "missing_name": "E-INFO-MISSING",
+        "text_amount": "E-CELL-NOT-NUMBER",
+    }
     for kind, code in expected.items():
         lr = load(gen.write_one(tmp_path / f"{kind}.xlsx", gen.department(1, 2023, seed=1), kind))
         assert code in {x.code for x in lr.issues if x.severity == "error"}, kind
@@ -395,7 +449,9 @@ def test_workers_placing_outputs_never_share_a_folder(tmp_path, jobs):
     rows = {r["文件"]: r for r in summary_rows(out)}
     folders = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name.startswith(base))
     assert folders == [base, f"{base}（2）", f"{base}（3）"]
-    owners = {json.loads((out / f / ".jixiao-run.json").read_text(encoding="utf-8"))["input"]: f for f in folders}
+    owners = {
+        json.loads((out / f / ".jixiao-run.json").read_text(encoding="utf-8"))["input"]: f for f in folders
+    }
     assert sorted(owners) == ["c0.xlsx", "c1.xlsx", "c2.xlsx"]
     first = {f: k for k, f in owners.items()}[base]
     assert rows[first]["状态"] == "完成"

@@ -19,13 +19,15 @@ def test_a_good_workbook_is_ok_with_its_evaluation_and_files(tmp_path):
     assert res.unit and res.year and res.evaluation["score"]["framework_id"] == "six-dimension"
     assert res.files and all((tmp_path / "scratch" / f).is_file() for f in res.files)
     assert res.seconds > 0 and res.pid > 0
-    assert pickle.loads(pickle.dumps(res)) == res          # it crosses a process boundary
+    assert pickle.loads(pickle.dumps(res)) == res  # it crosses a process boundary
     slim = res.slim()
     assert slim.evaluation is None and slim.issues == [] and slim.files == res.files
 
 
 def test_data_errors_and_unreadable_files_are_results_not_exceptions(tmp_path):
-    bad = process_one(_job(make_workbook(tmp_path, base="example", cells={("公共项目", "D3"): 6800}), tmp_path))
+    bad = process_one(
+        _job(make_workbook(tmp_path, base="example", cells={("公共项目", "D3"): 6800}), tmp_path)
+    )
     assert bad.status is Status.DATA_ERROR and bad.status.failed and bad.evaluation is None
     assert "个错误，首个：" in bad.reason and any(i["severity"] == "error" for i in bad.issues)
     junk = tmp_path / "坏.xlsx"

@@ -20,11 +20,18 @@ ROW = re.compile(r"^\|\s*`([EWI]-[A-Z0-9-]+)`\s*\|\s*(error|warning|info)\s*\|\s
 
 
 def test_every_code_is_documented_and_no_stale_code():
-    rows = {m.group(1): (m.group(2), m.group(3)) for line in DOC.read_text(encoding="utf-8").splitlines()
-            if (m := ROW.match(line))}
+    rows = {
+        m.group(1): (m.group(2), m.group(3))
+        for line in DOC.read_text(encoding="utf-8").splitlines()
+        if (m := ROW.match(line))
+    }
     from jixiao.checks import codes as C
 
-    ours = {v for k, v in vars(C).items() if k.isupper() and isinstance(v, str) and re.fullmatch(r"[EWI]-[A-Z0-9-]+", v)}
+    ours = {
+        v
+        for k, v in vars(C).items()
+        if k.isupper() and isinstance(v, str) and re.fullmatch(r"[EWI]-[A-Z0-9-]+", v)
+    }
     for code in ours:
         assert code in rows, f"{code} missing from docs/issues.md"
         assert rows[code] == CODES[code][:2], f"{code}: docs say {rows[code]}, code says {CODES[code][:2]}"

@@ -24,7 +24,7 @@ def test_every_command_is_documented_in_the_readme():
 
 def test_readme_starts_with_the_two_commands():
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    block = lines[lines.index("```bash") + 1: lines.index("```bash") + 3]
+    block = lines[lines.index("```bash") + 1 : lines.index("```bash") + 3]
     assert block[0].startswith("pip install . && jixiao report examples/changsha-kjj-2023.xlsx")
     assert block[1] == 'pip install -e ".[test]" && pytest -n 2'
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -39,8 +39,17 @@ def yr(unit, year, total, grade="良", execution=None, adjustment=None, findings
     inds = dict.fromkeys(KEY_INDICATORS)
     inds["budget_execution_rate"] = None if execution is None else Decimal(execution)
     inds["budget_adjustment_rate"] = None if adjustment is None else Decimal(adjustment)
-    return YearResult(unit, year, None if total is None else Decimal(total), Decimal(100), grade, None, pending,
-                      findings, inds)
+    return YearResult(
+        unit,
+        year,
+        None if total is None else Decimal(total),
+        Decimal(100),
+        grade,
+        None,
+        pending,
+        findings,
+        inds,
+    )
 
 
 def test_parse_years():
@@ -53,19 +62,29 @@ def test_parse_years():
 
 def test_largest_movement_first_and_flags():
     rows = [
-        yr("甲局", 2022, "91.00", "优", execution="95.00"), yr("甲局", 2023, "88.50", "良", execution="84.99"),
-        yr("乙局", 2022, "70.00", "中"), yr("乙局", 2023, "82.25", "良"),
+        yr("甲局", 2022, "91.00", "优", execution="95.00"),
+        yr("甲局", 2023, "88.50", "良", execution="84.99"),
+        yr("乙局", 2022, "70.00", "中"),
+        yr("乙局", 2023, "82.25", "良"),
         yr("丙局", 2022, "85.00", execution="90.00", adjustment="5.00"),
         yr("丙局", 2023, "84.00", execution="80.00", adjustment="15.00", findings=3),
-        yr("丁局", 2022, "60.00"), yr("戊局", 2023, "75.00"),
-        yr("己局", 2022, None, None, pending=2), yr("己局", 2023, "80.00"),
-        yr("庚局", 2022, "50.00", None, pending=3), yr("庚局", 2023, "90.00", "优"),
+        yr("丁局", 2022, "60.00"),
+        yr("戊局", 2023, "75.00"),
+        yr("己局", 2022, None, None, pending=2),
+        yr("己局", 2023, "80.00"),
+        yr("庚局", 2022, "50.00", None, pending=3),
+        yr("庚局", 2023, "90.00", "优"),
     ]
     c = compare_results(rows, (2022, 2023), NAMES)
     # totals with 待评 items are not comparable: listed after the comparable ones, never "下降"
     assert [ch.unit for ch in c.changes] == ["乙局", "甲局", "丙局", "庚局", "己局"]
-    assert [ch.delta for ch in c.changes] == [Decimal("12.25"), Decimal("-2.50"), Decimal("-1.00"),
-                                              Decimal("40.00"), None]
+    assert [ch.delta for ch in c.changes] == [
+        Decimal("12.25"),
+        Decimal("-2.50"),
+        Decimal("-1.00"),
+        Decimal("40.00"),
+        None,
+    ]
     assert c.changes[3].flags == ["2022年有3项待评，总分不可直接比较"] and not c.changes[3].comparable
     jia = c.changes[1]
     # 95.00 → 84.99 is a fall of 10.01 points: above the 10-point threshold
@@ -76,8 +95,9 @@ def test_largest_movement_first_and_flags():
     assert bing.flags == ["发现问题由0个增至3个"]
     assert c.changes[0].flags == []
     assert [r.unit for r in c.only_before] == ["丁局"] and [r.unit for r in c.only_after] == ["戊局"]
-    stricter = compare_results(rows, (2022, 2023), NAMES, CompareRules(score_drop=Decimal(2),
-                                                                       execution_drop=Decimal(5)))
+    stricter = compare_results(
+        rows, (2022, 2023), NAMES, CompareRules(score_drop=Decimal(2), execution_drop=Decimal(5))
+    )
     assert "总分下降2.50分" in stricter.changes[1].flags
     assert any("下降10.00个百分点" in f for f in stricter.changes[2].flags)
 
@@ -93,9 +113,13 @@ def test_row_order_does_not_change_the_comparison():
 def filled(engine_factory):
     """A real store with two units over three years (one unit missing 2021)."""
     s = Store(engine_factory(), clock=lambda: CLOCK)
-    data = [("某某局", 2021, "80.00", "良", "90.00"), ("某某局", 2022, "92.00", "优", "96.00"),
-            ("某某局", 2023, "85.50", "良", "81.00"), ("另一局", 2022, "70.00", "中", "75.00"),
-            ("另一局", 2023, "78.25", "中", "88.00")]
+    data = [
+        ("某某局", 2021, "80.00", "良", "90.00"),
+        ("某某局", 2022, "92.00", "优", "96.00"),
+        ("某某局", 2023, "85.50", "良", "81.00"),
+        ("另一局", 2022, "70.00", "中", "75.00"),
+        ("另一局", 2023, "78.25", "中", "88.00"),
+    ]
     for unit, year, total, grade, ex in data:
         ev = make_evaluation(name=unit, year=year, total=total, grade=grade, exec_rate=ex, pending=())
         s.record(RunRecord(uuid.uuid4().hex * 2, "f" * 64, "0.1.0", "ok", evaluation=ev.to_dict()))
@@ -105,15 +129,20 @@ def filled(engine_factory):
 
 def test_history_and_compare_from_the_store(filled):
     rows, names = history(filled, unit="某某局")
-    assert [(r.year, r.total, r.grade) for r in rows] == [(2021, Decimal("80.00"), "良"),
-                                                           (2022, Decimal("92.00"), "优"),
-                                                           (2023, Decimal("85.50"), "良")]
+    assert [(r.year, r.total, r.grade) for r in rows] == [
+        (2021, Decimal("80.00"), "良"),
+        (2022, Decimal("92.00"), "优"),
+        (2023, Decimal("85.50"), "良"),
+    ]
     assert names["budget_execution_rate"] == "预算执行率"
     assert rows[2].indicators["budget_execution_rate"] == Decimal("81.00")
     with pytest.raises(UsageError, match="没有单位“某局”"):
         history(filled, unit="某局")
     c = compare(filled, (2022, 2023))
-    assert [(ch.unit, ch.delta) for ch in c.changes] == [("另一局", Decimal("8.25")), ("某某局", Decimal("-6.50"))]
+    assert [(ch.unit, ch.delta) for ch in c.changes] == [
+        ("另一局", Decimal("8.25")),
+        ("某某局", Decimal("-6.50")),
+    ]
     assert c.changes[1].flags == ["等级下降（优→良）", "总分下降6.50分", "预算执行率下降15.00个百分点"]
 
 
@@ -127,12 +156,15 @@ def test_history_and_compare_files(filled, tmp_path):
     html = (tmp_path / "h.html").read_text(encoding="utf-8")
     assert html.count("<svg") == 1 and "总分趋势" in html and "92.00" in html
     write_history(tmp_path / "one.html", "html", [r for r in rows if r.unit == "某某局"], names)
-    assert (tmp_path / "one.html").read_text(encoding="utf-8").count("<svg") == 2   # score + indicators
+    assert (tmp_path / "one.html").read_text(encoding="utf-8").count("<svg") == 2  # score + indicators
     c = compare(filled, (2022, 2023))
     write_compare(tmp_path / "c.xlsx", "xlsx", c)
     wb = openpyxl.load_workbook(tmp_path / "c.xlsx")
     first = [r for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True)]
-    assert [(r[0], Decimal(str(r[3]))) for r in first] == [("另一局", Decimal("8.25")), ("某某局", Decimal("-6.50"))]
+    assert [(r[0], Decimal(str(r[3]))) for r in first] == [
+        ("另一局", Decimal("8.25")),
+        ("某某局", Decimal("-6.50")),
+    ]
     write_compare(tmp_path / "c.html", "html", c)
     assert "<svg" in (tmp_path / "c.html").read_text(encoding="utf-8")
 
@@ -156,7 +188,9 @@ def test_cli_history_and_compare_sqlite(tmp_path):
     res = runner.invoke(app, ["compare", "--years", "2022,2023", "--db", str(db)])
     assert res.exit_code == 0 and "-11.00" in res.output and "等级下降（优→良）" not in res.output
     assert "等级下降（优→中）" in res.output
-    res = runner.invoke(app, ["compare", "--years", "2022,2023", "--db", str(db), "-o", str(tmp_path / "c.html")])
+    res = runner.invoke(
+        app, ["compare", "--years", "2022,2023", "--db", str(db), "-o", str(tmp_path / "c.html")]
+    )
     html = (tmp_path / "c.html").read_text(encoding="utf-8")
     assert res.exit_code == 0 and "&lt;b&gt;局&lt;/b&gt;" in html and "<b>局</b>" not in html
     res = runner.invoke(app, ["compare", "--years", "2022", "--db", str(db)])
@@ -178,7 +212,9 @@ def test_cli_history_postgres(pg_engine_factory):
     s.close()
     # the CLI takes a URL; point it at the test schema through libpq's options parameter
     sep = "&" if "?" in url else "?"
-    res = runner.invoke(app, ["history", "--db", f"{url}{sep}options=-csearch_path%3D{schema}", "--format", "json"])
+    res = runner.invoke(
+        app, ["history", "--db", f"{url}{sep}options=-csearch_path%3D{schema}", "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["units"] == ["库中单位"]
 
@@ -187,7 +223,9 @@ def test_sort_by_an_indicator_and_the_unit_indicator_matrix(filled, tmp_path):
     c = compare(filled, (2022, 2023), sort_by="budget_execution_rate")
     # 某某局 96.00 → 81.00 (−15.00) moves more than 另一局 75.00 → 88.00 (+13.00)
     assert [(ch.unit, ch.indicator_deltas["budget_execution_rate"]) for ch in c.changes] == [
-        ("某某局", Decimal("-15.00")), ("另一局", Decimal("13.00"))]
+        ("某某局", Decimal("-15.00")),
+        ("另一局", Decimal("13.00")),
+    ]
     with pytest.raises(UsageError, match="不能按"):
         compare(filled, (2022, 2023), sort_by="没有这个指标")
     from jixiao.compare import indicator_matrix
@@ -197,7 +235,7 @@ def test_sort_by_an_indicator_and_the_unit_indicator_matrix(filled, tmp_path):
     assert headers == ["指标", "单位", "2021年", "2022年", "2023年"]
     by_name = {r[0]: r[2:] for r in table}
     assert by_name["预算执行率"] == [Decimal("90.00"), Decimal("96.00"), Decimal("81.00")]
-    assert by_name["资产增长率"] == [None, None, None]          # not computable in any year
+    assert by_name["资产增长率"] == [None, None, None]  # not computable in any year
     write_history(tmp_path / "u.xlsx", "xlsx", rows, names)
     wb = openpyxl.load_workbook(tmp_path / "u.xlsx")
     assert wb.sheetnames == ["历年结果", "指标历年值"]

@@ -37,19 +37,28 @@ def test_reference_evaluation_json_shape():
         assert set(ind) >= {"name", "value", "unit", "formula", "computable"}
     sc = doc["score"]
     assert set(sc) >= {"total", "grade", "pending", "items"}
-    assert isinstance(sc["total"], str) and sc["grade"] is None and sc["pending"] == len(sc["pending_items"]) > 0
+    assert (
+        isinstance(sc["total"], str) and sc["grade"] is None and sc["pending"] == len(sc["pending_items"]) > 0
+    )
     assert all(isinstance(i["weight"], str) for i in sc["items"])
-    assert {f["rule"] for f in doc["findings"]} >= {"project_unspent", "project_low_execution",
-                                                      "undertaking_low_execution", "budget_adjustment_high"}
+    assert {f["rule"] for f in doc["findings"]} >= {
+        "project_unspent",
+        "project_low_execution",
+        "undertaking_low_execution",
+        "budget_adjustment_high",
+    }
     assert len(doc["project_scores"]) == 30
     assert doc["issues"] == [] and doc["summary"]["total"] == 0
 
 
-@pytest.mark.parametrize("framework, total, grade", [
-    (None, "78.78", "中"),            # six-dimension (default), worked out in test_scoring
-    ("mof-2013", "86.49", "良"),
-    (FRAMEWORKS / "ningxia-like.yaml", "71.29", "中"),
-])
+@pytest.mark.parametrize(
+    "framework, total, grade",
+    [
+        (None, "78.78", "中"),  # six-dimension (default), worked out in test_scoring
+        ("mof-2013", "86.49", "良"),
+        (FRAMEWORKS / "ningxia-like.yaml", "71.29", "中"),
+    ],
+)
 def test_synthetic_through_each_framework(framework, total, grade):
     ev = evaluate(synthetic_department(), load_framework(framework))
     assert ev.score.total == D(total) and ev.score.grade == grade and not ev.score.pending
@@ -59,7 +68,9 @@ def test_synthetic_through_each_framework(framework, total, grade):
 
 
 def test_options_reach_indicators_and_findings():
-    ev = evaluate(reference_department(), options=EvalOptions(three_public_basis="actual", execution_threshold=D(20)))
+    ev = evaluate(
+        reference_department(), options=EvalOptions(three_public_basis="actual", execution_threshold=D(20))
+    )
     assert ev.indicators["three_public_budget_change_rate"].value == D("105.48")
     assert [f.subject for f in ev.findings if f.rule == "project_low_execution"] == ["科技成果转化子基金1"]
 
@@ -109,7 +120,9 @@ def test_example_workbook_gives_reference_figures(example_eval):
 
 def test_example_workbook_findings_match_reference(example_eval):
     ref = evaluate(reference_department())
-    assert sorted((f.rule, f.subject) for f in example_eval.findings) == sorted((f.rule, f.subject) for f in ref.findings)
+    assert sorted((f.rule, f.subject) for f in example_eval.findings) == sorted(
+        (f.rule, f.subject) for f in ref.findings
+    )
     blob = json.dumps([f.to_dict() for f in example_eval.findings], ensure_ascii=False)
     for s in [*UNSPENT, "4.70", "12.63", "19.20"]:
         assert s in blob
@@ -135,8 +148,17 @@ def test_cli_text_on_example(example_path):
 def test_cli_framework_options(example_path, tmp_path):
     r = runner.invoke(app, ["evaluate", str(example_path), "--framework", "mof-2013", "--format", "json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["score"]["framework_id"] == "mof-2013"
-    r = runner.invoke(app, ["evaluate", str(example_path), "--framework", str(FRAMEWORKS / "hunan-like.yaml"),
-                            "--format", "json"])
+    r = runner.invoke(
+        app,
+        [
+            "evaluate",
+            str(example_path),
+            "--framework",
+            str(FRAMEWORKS / "hunan-like.yaml"),
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0 and json.loads(r.stdout)["score"]["framework_id"] == "hunan-like"
     bad = tmp_path / "坏 框架.yaml"
     bad.write_text("id: x\nname: x\ntotal: 1\nlevels: []\n", encoding="utf-8")
@@ -146,8 +168,13 @@ def test_cli_framework_options(example_path, tmp_path):
     assert r.exit_code == 2 and "项目支出" in r.output
     r = runner.invoke(app, ["evaluate", str(example_path), "--format", "xml"])
     assert r.exit_code == 2
-    r = runner.invoke(app, ["evaluate", str(example_path), "--three-public-basis", "actual", "--format", "json"])
-    assert r.exit_code == 0 and json.loads(r.stdout)["indicators"]["three_public_budget_change_rate"]["value"] == "105.48"
+    r = runner.invoke(
+        app, ["evaluate", str(example_path), "--three-public-basis", "actual", "--format", "json"]
+    )
+    assert (
+        r.exit_code == 0
+        and json.loads(r.stdout)["indicators"]["three_public_budget_change_rate"]["value"] == "105.48"
+    )
 
 
 def test_cli_missing_file_and_data_errors(example_path, tmp_path):
@@ -212,4 +239,6 @@ GOLDEN = Path(__file__).parent / "goldens" / "evaluate_reference.json"
 def test_golden_reference_json(golden):
     """The whole JSON of the reference department: any change in a figure, trace, basis or sentence
     shows up as a reviewed diff (pytest --update-goldens rewrites it)."""
-    golden(GOLDEN, json.dumps(evaluate(reference_department()).to_dict(), ensure_ascii=False, indent=1) + "\n")
+    golden(
+        GOLDEN, json.dumps(evaluate(reference_department()).to_dict(), ensure_ascii=False, indent=1) + "\n"
+    )

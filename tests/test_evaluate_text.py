@@ -21,8 +21,14 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 def _run(path: Path, *args: str) -> str:
     env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(SRC)}
-    r = subprocess.run([sys.executable, "-m", "jixiao", "evaluate", str(path), *args], capture_output=True,
-                       text=True, encoding="utf-8", env=env, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "jixiao", "evaluate", str(path), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -51,8 +57,12 @@ def test_formulas_and_messages_wrap_never_cut(example_path):
 
 
 def test_unit_without_projects_has_no_project_section(tmp_path):
-    p = make_workbook(tmp_path, {"部门项目": [], "公共项目": [], "项目绩效指标": [], "项目承担单位": []},
-                      base="example", edit=lambda wb: _no_projects(wb))
+    p = make_workbook(
+        tmp_path,
+        {"部门项目": [], "公共项目": [], "项目绩效指标": [], "项目承担单位": []},
+        base="example",
+        edit=lambda wb: _no_projects(wb),
+    )
     out = _run(p)
     assert "项目支出绩效自评" not in out
     assert "三、存在的问题" in out

@@ -63,8 +63,15 @@ def _v(x: str):
 def _cq_department() -> Department:
     # the table states only the rate (76%); any budget with that ratio gives the same score
     sp = Spending(total=BudgetLine("整体支出", D(100), D(0), D(100), D(76)))
-    return Department(name="西部（重庆）科学城融媒体中心", year=2021, spending=sp, kpis=[
-        KPI(n, target=_v(t), actual=_v(a), unit=u, nature=nat, weight=D(w)) for n, nat, t, a, u, w, _ in ROWS])
+    return Department(
+        name="西部（重庆）科学城融媒体中心",
+        year=2021,
+        spending=sp,
+        kpis=[
+            KPI(n, target=_v(t), actual=_v(a), unit=u, nature=nat, weight=D(w))
+            for n, nat, t, a, u, w, _ in ROWS
+        ],
+    )
 
 
 def test_frameworks_listed_with_their_source():
@@ -83,7 +90,7 @@ def test_chongqing_reproduces_the_published_table():
     sc = score(load_framework("chongqing-dept"), compute_all(d, DEFAULT_OPTIONS), d)
     by = {i.id: i for i in sc.items}
     assert by["execution"].score == D("7.60")  # 执行率 76% × 10, as published
-    published = sum(D(r[6]) for r in ROWS)      # 51
+    published = sum(D(r[6]) for r in ROWS)  # 51
     # Σ 得分系数 × 权重: the published 51 less what the two missed rows were over-scored by
     expect = published - sum(D(r[6]) for r in ROWS if r[0] in OVER) + D(5) * 12 / 26 + D(2) * D("0.7274")
     assert by["indicators"].score == expect.quantize(D("0.01")) == D("47.76")
@@ -93,19 +100,33 @@ def test_chongqing_reproduces_the_published_table():
 def test_chongqing_row_by_row():
     """Each row as its own item (得分系数 × 其权重): 13 rows equal the published 指标得分; the two
     missed rows are what the table's own rule gives, not the published full marks."""
-    items = "\n".join(f"          - {{id: r{i}, name: {n}, weight: {w}, rule: kpi, kpis: [{n}]}}"
-                      for i, (n, _, _, _, _, w, _) in enumerate(ROWS))
+    items = "\n".join(
+        f"          - {{id: r{i}, name: {n}, weight: {w}, rule: kpi, kpis: [{n}]}}"
+        for i, (n, _, _, _, _, w, _) in enumerate(ROWS)
+    )
     total = sum(r[5] for r in ROWS)
-    fw = parse_framework(f"id: cq-rows\nname: 逐行\ntotal: {total}\nrescale: false\nlevels:\n  - name: 绩效指标\n"
-                         f"    children:\n      - name: 指标\n        items:\n{items}\n")
+    fw = parse_framework(
+        f"id: cq-rows\nname: 逐行\ntotal: {total}\nrescale: false\nlevels:\n  - name: 绩效指标\n"
+        f"    children:\n      - name: 指标\n        items:\n{items}\n"
+    )
     d = _cq_department()
     by = {i.level3: i.score for i in score(fw, compute_all(d, DEFAULT_OPTIONS), d).items}
     for n, _, _, _, _, _, published in ROWS:
         assert by[n] == OVER.get(n, D(published)), n
 
 
-@pytest.mark.parametrize("rate, expected", [("100", "5"), ("100.99", "5"), ("101", "4.5"), ("102.99", "4"),
-                                            ("109", "0.5"), ("110", "0"), ("86.76", "5")])
+@pytest.mark.parametrize(
+    "rate, expected",
+    [
+        ("100", "5"),
+        ("100.99", "5"),
+        ("101", "4.5"),
+        ("102.99", "4"),
+        ("109", "0.5"),
+        ("110", "0"),
+        ("86.76", "5"),
+    ],
+)
 def test_hunan_staff_control_each_full_point(rate, expected):
     """财政供养人员控制率: 以100%为标准，每超过一个百分点扣0.5分，扣完为止 (5 分)."""
     from jixiao.scoring import rule_deduct
@@ -115,8 +136,19 @@ def test_hunan_staff_control_each_full_point(rate, expected):
     assert rule_deduct(D(rate), it)[0] == D(expected)
 
 
-@pytest.mark.parametrize("rate, expected", [("0", "3"), ("-2", "3"), ("0.01", "2"), ("10", "2"), ("10.01", "1"),
-                                            ("20", "1"), ("30", "0.5"), ("30.01", "0")])
+@pytest.mark.parametrize(
+    "rate, expected",
+    [
+        ("0", "3"),
+        ("-2", "3"),
+        ("0.01", "2"),
+        ("10", "2"),
+        ("10.01", "1"),
+        ("20", "1"),
+        ("30", "0.5"),
+        ("30.01", "0"),
+    ],
+)
 def test_hunan_budget_adjustment_bands(rate, expected):
     """预算调整率=0 计3分；0–10%（含）2分；10–20%（含）1分；20–30%（含）0.5分；大于30%不得分."""
     from jixiao.scoring import rule_bands
@@ -131,25 +163,30 @@ def test_hunan_on_the_reference_department():
     d = reference_department()
     sc = score(load_framework("hunan-yueyang-2018"), compute_all(d, DEFAULT_OPTIONS), d)
     by = {i.id: i for i in sc.items}
-    assert by["staff_control"].score == D("5.00")          # 86.76% ≤ 100%
-    assert by["three_public_change"].score == D("5.00")    # −21.84% ≤ 0
-    assert by["budget_adjustment"].score == D("1.00")      # 12.63% in 10–20%（含）
-    assert by["three_public_control"].score == D("6.00")   # 23.98% ≤ 100%
-    assert by["key_spending"].status == "pending"          # no data: 待评, never made up
+    assert by["staff_control"].score == D("5.00")  # 86.76% ≤ 100%
+    assert by["three_public_change"].score == D("5.00")  # −21.84% ≤ 0
+    assert by["budget_adjustment"].score == D("1.00")  # 12.63% in 10–20%（含）
+    assert by["three_public_control"].score == D("6.00")  # 23.98% ≤ 100%
+    assert by["key_spending"].status == "pending"  # no data: 待评, never made up
 
 
 def _national_project(name, full, actual, rows):
     p = Project(name=name, kind="public", initial=D(full), full_year=D(full), actual=D(actual))
-    perf = [PerfIndicator(name, l1, l2, l3, nat, _v(t), u, _v(a), weight=D(w)) for l1, l2, l3, nat, t, u, a, w in rows]
+    perf = [
+        PerfIndicator(name, l1, l2, l3, nat, _v(t), u, _v(a), weight=D(w))
+        for l1, l2, l3, nat, t, u, a, w in rows
+    ]
     return p, Department(name="x", year=2020, public_projects=[p], perf_indicators=perf)
 
 
 def test_national_project_table_lijiang():
-    rows = [("产出指标", "数量指标", "卫片执法补助经费", "=", "72890", "元", "72890", 10),
-            ("产出指标", "质量指标", "项目验收合格率", "=", "100", "%", "100", 20),
-            ("产出指标", "时效指标", "项目完成及时率", "=", "100", "%", "100", 20),
-            ("效益指标", "社会效益指标", "违法行为责停率", "≥", "95", "%", "95", 30),
-            ("满意度指标", "服务对象满意度指标", "满意度", "≥", "95", "%", "95", 10)]
+    rows = [
+        ("产出指标", "数量指标", "卫片执法补助经费", "=", "72890", "元", "72890", 10),
+        ("产出指标", "质量指标", "项目验收合格率", "=", "100", "%", "100", 20),
+        ("产出指标", "时效指标", "项目完成及时率", "=", "100", "%", "100", 20),
+        ("效益指标", "社会效益指标", "违法行为责停率", "≥", "95", "%", "95", 30),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥", "95", "%", "95", 10),
+    ]
     p, d = _national_project("卫片执法补助经费", "7.29", "7.29", rows)
     sc = score_project(p, d, load_framework("project")).score
     by = {i.level3: i.score for i in sc.items}

@@ -35,7 +35,7 @@ REFERENCE = {
     "three_public_car_change_rate": "31.99",
     "three_public_reception_change_rate": "65.38",
     "public_funds_control_rate": "99.50",
-    "public_funds_change_rate": "-1.25",     # (147.41 − 149.27)/149.27: "压减1.86万元"
+    "public_funds_change_rate": "-1.25",  # (147.41 − 149.27)/149.27: "压减1.86万元"
     "budget_execution_rate": "92.33",
     "budget_execution_rate_plain": "69.77",
     "budget_adjustment_rate": "12.63",
@@ -46,7 +46,7 @@ REFERENCE = {
     "project_spending_change_rate": "-32.89",
     "basic_spending_change_rate": "3.20",
     "asset_growth_rate": "414.49",
-    "fixed_asset_net_rate": "45.66",          # 112.79 / 247.00
+    "fixed_asset_net_rate": "45.66",  # 112.79 / 247.00
     "satisfaction_rate": "100.00",
 }
 
@@ -65,10 +65,21 @@ def test_reference_values(ref, id, expected):
 
 
 def test_every_design_id_is_registered():
-    design = ["staff_control_rate", "three_public_budget_change_rate", "three_public_control_rate",
-              "public_funds_control_rate", "budget_execution_rate", "budget_adjustment_rate",
-              "procurement_execution_rate", "dept_project_execution_rate", "public_project_execution_rate",
-              "project_spending_change_rate", "basic_spending_change_rate", "asset_growth_rate", "satisfaction_rate"]
+    design = [
+        "staff_control_rate",
+        "three_public_budget_change_rate",
+        "three_public_control_rate",
+        "public_funds_control_rate",
+        "budget_execution_rate",
+        "budget_adjustment_rate",
+        "procurement_execution_rate",
+        "dept_project_execution_rate",
+        "public_project_execution_rate",
+        "project_spending_change_rate",
+        "basic_spending_change_rate",
+        "asset_growth_rate",
+        "satisfaction_rate",
+    ]
     assert set(design) <= set(REGISTRY)
     assert [c[0] for c in catalogue()] == list(REGISTRY)
 
@@ -76,8 +87,12 @@ def test_every_design_id_is_registered():
 def test_reference_traces_in_report_style(ref):
     assert ref["staff_control_rate"].formula == "（在职人员数59人/编制数68人）×100%=86.76%"
     assert ref["three_public_budget_change_rate"].formula == (
-        "〔（本年度三公经费预算数57.84万元－上年度三公经费预算数74.00万元）/上年度三公经费预算数74.00万元〕×100%=-21.84%")
-    assert ref["public_funds_control_rate"].formula == "（公用经费实际支出数147.41万元/公用经费预算数148.15万元）×100%=99.50%"
+        "〔（本年度三公经费预算数57.84万元－上年度三公经费预算数74.00万元）/上年度三公经费预算数74.00万元〕×100%=-21.84%"
+    )
+    assert (
+        ref["public_funds_control_rate"].formula
+        == "（公用经费实际支出数147.41万元/公用经费预算数148.15万元）×100%=99.50%"
+    )
 
 
 def test_execution_rate_trace_names_exclusions_by_reason(ref):
@@ -85,11 +100,19 @@ def test_execution_rate_trace_names_exclusions_by_reason(ref):
     assert "预算执行数52,878.93万元" in f and "全年预算数75,785.97万元" in f
     assert "未分配未支出10,435.00万元" in f and "财政统一收回8,080.00万元" in f and "=92.33%" in f
     detail = f.split("剔除明细", 1)[1]
-    for name in ("专业科普场馆建设与运营补贴", "科技成果转化子基金2", "国家级科技奖励配套", "科技成果转化子基金1"):
+    for name in (
+        "专业科普场馆建设与运营补贴",
+        "科技成果转化子基金2",
+        "国家级科技奖励配套",
+        "科技成果转化子基金1",
+    ):
         assert name in detail
     assert "6个项目" in detail and "1个项目" in detail
     groups = exclusion_groups(reference_department())
-    assert [(r, s, len(n)) for r, s, n in groups] == [("未分配未支出", D("10435.00"), 6), ("财政统一收回", D("8080.00"), 1)]
+    assert [(r, s, len(n)) for r, s, n in groups] == [
+        ("未分配未支出", D("10435.00"), 6),
+        ("财政统一收回", D("8080.00"), 1),
+    ]
 
 
 # ---------------------------------------------------------------- traces are machine-checkable
@@ -103,7 +126,16 @@ def recompute(trace: str) -> tuple[Decimal, Decimal]:
     lhs, rhs = eq.rsplit("=", 1)
     stated = D(rhs.replace(",", "").replace("%", "").replace("万元", ""))
     e = lhs
-    for a, b in (("〔", "("), ("〕", ")"), ("（", "("), ("）", ")"), ("－", "-"), ("＋", "+"), ("×", "*"), ("%", "")):
+    for a, b in (
+        ("〔", "("),
+        ("〕", ")"),
+        ("（", "("),
+        ("）", ")"),
+        ("－", "-"),
+        ("＋", "+"),
+        ("×", "*"),
+        ("%", ""),
+    ):
         e = e.replace(a, b)
     e = re.sub(r"(?<=\d),(?=\d{3})", "", e)
     e = re.sub(r"[^\d.+\-*/()]", "", e)  # labels and units carry no digits
@@ -159,17 +191,21 @@ def test_three_public_item_with_zero_prior_is_not_computable(ref):
 def test_kpi_rates_on_synthetic():
     inds = compute_all(synthetic_department())
     assert inds["kpi_completion_rate"].value == D("66.67")  # 2 of 3 met
-    assert inds["kpi_completion_rate"].formula == "（已完成目标个数2个/设有目标值的履职目标个数3个）×100%=66.67%"
-    rates = {i.subject: i.value for i in project_indicators(synthetic_department()) if i.id == "kpi_actual_rate"}
+    assert (
+        inds["kpi_completion_rate"].formula == "（已完成目标个数2个/设有目标值的履职目标个数3个）×100%=66.67%"
+    )
+    rates = {
+        i.subject: i.value for i in project_indicators(synthetic_department()) if i.id == "kpi_actual_rate"
+    }
     assert rates == {"培训新型职业农民": D("120.00"), "新建高标准农田": D("80.00"), "农药使用量": D("80.00")}
 
 
 def test_carry_over_family_on_synthetic():
     inds = compute_all(synthetic_department())
-    assert inds["budget_completion_rate"].value == D("96.67")   # (50+1000+150−40)/(50+1000+150)
-    assert inds["carryover_rate"].value == D("3.48")            # 40/1150
-    assert inds["carryover_change_rate"].value == D("-33.33")   # (40−60)/60
-    assert inds["fixed_asset_net_rate"].value == D("62.50")     # (320−120)/320, 净值 derived
+    assert inds["budget_completion_rate"].value == D("96.67")  # (50+1000+150−40)/(50+1000+150)
+    assert inds["carryover_rate"].value == D("3.48")  # 40/1150
+    assert inds["carryover_change_rate"].value == D("-33.33")  # (40−60)/60
+    assert inds["fixed_asset_net_rate"].value == D("62.50")  # (320−120)/320, 净值 derived
     assert inds["budget_execution_rate"].value == inds["budget_execution_rate_plain"].value == D("90.00")
 
 
@@ -200,14 +236,17 @@ def test_empty_department_computes_nothing_and_never_crashes():
     assert project_indicators(Department()) == []
 
 
-@pytest.mark.parametrize("id, mutate", [
-    ("staff_control_rate", lambda d: setattr(d.staffing, "authorized", {"行政编制": 0})),
-    ("public_funds_control_rate", lambda d: setattr(d.public_funds, "budget", D("0"))),
-    ("budget_adjustment_rate", lambda d: setattr(d.spending.total, "initial", D("0.00"))),
-    ("asset_growth_rate", lambda d: setattr(d.assets.lines[0], "prior_end", D("0"))),
-    ("satisfaction_rate", lambda d: setattr(d.satisfaction, "surveyed", 0)),
-    ("procurement_execution_rate", lambda d: setattr(d.procurement, "full_year_total", D("0"))),
-])
+@pytest.mark.parametrize(
+    "id, mutate",
+    [
+        ("staff_control_rate", lambda d: setattr(d.staffing, "authorized", {"行政编制": 0})),
+        ("public_funds_control_rate", lambda d: setattr(d.public_funds, "budget", D("0"))),
+        ("budget_adjustment_rate", lambda d: setattr(d.spending.total, "initial", D("0.00"))),
+        ("asset_growth_rate", lambda d: setattr(d.assets.lines[0], "prior_end", D("0"))),
+        ("satisfaction_rate", lambda d: setattr(d.satisfaction, "surveyed", 0)),
+        ("procurement_execution_rate", lambda d: setattr(d.procurement, "full_year_total", D("0"))),
+    ],
+)
 def test_zero_denominator_is_not_computable_not_zero(id, mutate):
     d = reference_department()
     mutate(d)
@@ -241,7 +280,9 @@ def test_dept_project_totals_fall_back_to_rows():
     d = reference_department()
     d.spending.dept_projects.actual = None
     d.spending.dept_projects.full_year = None
-    assert compute_all(d)["dept_project_execution_rate"].value == D("78.59")  # the rows add up to 298.41/379.72
+    assert compute_all(d)["dept_project_execution_rate"].value == D(
+        "78.59"
+    )  # the rows add up to 298.41/379.72
 
 
 def test_half_up_rounding_once():
@@ -275,7 +316,10 @@ def test_row_order_changes_nothing(rnd: random.Random):
 
 
 @settings(max_examples=60, deadline=None)
-@given(num=st.decimals(min_value=0, max_value=10**8, places=2), den=st.decimals(min_value=0, max_value=10**8, places=2))
+@given(
+    num=st.decimals(min_value=0, max_value=10**8, places=2),
+    den=st.decimals(min_value=0, max_value=10**8, places=2),
+)
 def test_ratio_indicator_traces_always_recompute(num, den):
     d = Department()
     d.public_funds.actual, d.public_funds.budget = num, den
@@ -295,11 +339,19 @@ def test_project_without_budget_is_not_computable():
 def test_kpi_targets_written_as_text():
     from jixiao.model import KPI
 
-    d = Department(kpis=[KPI("a", "≥30", "108"), KPI("b", "≤5%", "6%"), KPI("c", "按期", "按期"),
-                         KPI("d", "显著", "一般")])
+    d = Department(
+        kpis=[
+            KPI("a", "≥30", "108"),
+            KPI("b", "≤5%", "6%"),
+            KPI("c", "按期", "按期"),
+            KPI("d", "显著", "一般"),
+        ]
+    )
     inds = compute_all(d)
     # a met, b not met, c met (same text), d cannot be told
-    assert inds["kpi_completion_rate"].formula == "（已完成目标个数2个/设有目标值的履职目标个数3个）×100%=66.67%"
+    assert (
+        inds["kpi_completion_rate"].formula == "（已完成目标个数2个/设有目标值的履职目标个数3个）×100%=66.67%"
+    )
     rates = {i.subject: i.value for i in project_indicators(d)}
     assert rates["a"] == D("360.00") and rates["b"] == D("120.00") and rates["c"] is None
 

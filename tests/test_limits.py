@@ -42,8 +42,12 @@ H = _hostile()
 
 def _rows_xml(tmp_path: Path, rows: bytes, name: str = "wb.xlsx") -> Path:
     """The example with ``rows`` (raw <row> elements) appended to the 部门项目 sheet."""
-    return H.replace_sheet(EXAMPLE, tmp_path / name, H.SHEET, lambda xml: [
-        xml[:xml.index(b"</sheetData>")], rows, xml[xml.index(b"</sheetData>"):]])
+    return H.replace_sheet(
+        EXAMPLE,
+        tmp_path / name,
+        H.SHEET,
+        lambda xml: [xml[: xml.index(b"</sheetData>")], rows, xml[xml.index(b"</sheetData>") :]],
+    )
 
 
 def _check(path: Path):
@@ -77,9 +81,9 @@ def _lie_about_sizes(path: Path, part: str, size: int) -> None:
         start = zf.start_dir
     struct.pack_into("<I", data, info.header_offset + 22, size)
     pos = start
-    while data[pos:pos + 4] == b"PK\x01\x02":
+    while data[pos : pos + 4] == b"PK\x01\x02":
         n, m, k = struct.unpack_from("<HHH", data, pos + 28)
-        if data[pos + 46:pos + 46 + n].decode() == part:
+        if data[pos + 46 : pos + 46 + n].decode() == part:
             struct.pack_into("<I", data, pos + 24, size)
         pos += 46 + n + m + k
     path.write_bytes(bytes(data))
@@ -96,7 +100,7 @@ def test_a_lying_zip_directory_does_not_get_past_the_streaming_reader(tmp_path):
                 data = data[:end] + b" " * (70 * limits.MiB) + data[end:]
             zout.writestr(info.filename, data)
     _lie_about_sizes(p, part, 4096)
-    with pytest.raises(InputError) as exc:   # truncated at the declared size: the CRC check fails
+    with pytest.raises(InputError) as exc:  # truncated at the declared size: the CRC check fails
         read_workbook(p)
     assert "liar.xlsx" in exc.value.message
 
@@ -119,7 +123,10 @@ def test_a_value_far_below_is_refused_with_its_cell(tmp_path):
 def test_the_grid_limit_counts_rows_times_columns(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_GRID_CELLS", 100 * 30)
     p = _rows_xml(tmp_path, b'<row r="101"><c r="AD101"><v>1</v></c></row>')  # 101 rows × 30 columns
-    with zipfile.ZipFile(p) as z, pytest.raises(LimitExceeded, match=r"数据区域（A1:AD101）超过 3,000 个单元格"):
+    with (
+        zipfile.ZipFile(p) as z,
+        pytest.raises(LimitExceeded, match=r"数据区域（A1:AD101）超过 3,000 个单元格"),
+    ):
         limits.scan_sheet(z, H._sheet_part(z, H.SHEET), H.SHEET, p.name)
 
 
@@ -133,8 +140,9 @@ def test_the_cell_limit_counts_cells_over_all_sheets(tmp_path, monkeypatch):
 
 def test_empty_styled_cells_and_the_dimension_do_not_count(tmp_path):
     # Excel writes formatted empty cells and may claim a huge <dimension>: neither holds a value
-    rows = b"".join(b'<row r="%d"><c r="XFD%d" s="1"/><c r="Z%d" s="1"></c></row>' % (r, r, r)
-                    for r in range(60, 70))
+    rows = b"".join(
+        b'<row r="%d"><c r="XFD%d" s="1"/><c r="Z%d" s="1"></c></row>' % (r, r, r) for r in range(60, 70)
+    )
     p = _rows_xml(tmp_path, rows)
     raw = read_workbook(p)
     assert max(len(r) for s in raw.sheets if s.title == H.SHEET for r in s.rows) < 30
@@ -149,8 +157,10 @@ def test_cells_without_row_references_are_still_counted(tmp_path, monkeypatch):
 
 
 def test_formulas_and_errors_are_still_found_while_streaming(tmp_path):
-    rows = (b'<row r="60"><c r="A60" t="inlineStr"><is><t>p</t></is></c><c r="B60"><f>1+1</f></c>'
-            b'<c r="D60" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>')
+    rows = (
+        b'<row r="60"><c r="A60" t="inlineStr"><is><t>p</t></is></c><c r="B60"><f>1+1</f></c>'
+        b'<c r="D60" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+    )
     raw = read_workbook(_rows_xml(tmp_path, rows))
     sheet = next(s for s in raw.sheets if s.title == H.SHEET)
     assert (60, 2) in sheet.formulas_without_value
@@ -166,7 +176,7 @@ def test_an_issue_flood_is_capped_per_code_with_a_located_summary(tmp_path):
     summary = [i for i in bad if "同类问题共" in i.message]
     assert len(summary) == 1
     assert "同类问题共 30,000 个，只列出前 200 个；另有 29,800 个未逐一列出" in summary[0].message
-    assert "部门项目!B52（项目52）" in summary[0].message   # the first locations are named
+    assert "部门项目!B52（项目52）" in summary[0].message  # the first locations are named
     assert summary[0].location.sheet == "部门项目"
     r = _check(p)
     assert r.exit_code == 1 and "Traceback" not in r.output
@@ -182,9 +192,16 @@ def test_issue_collector_keeps_the_first_of_each_code():
         c.append(_issue("E-A", r + 1))
     c.extend([_issue("E-B", 1)])
     out = c.finish()
-    assert [(i.code, i.location.cell) for i in out[:4]] == [("E-A", "A1"), ("E-A", "A2"), ("E-A", "A3"), ("E-B", "A1")]
+    assert [(i.code, i.location.cell) for i in out[:4]] == [
+        ("E-A", "A1"),
+        ("E-A", "A2"),
+        ("E-A", "A3"),
+        ("E-B", "A1"),
+    ]
     assert len(out) == 5
-    assert out[4].message.startswith("同类问题共 10 个，只列出前 3 个；另有 7 个未逐一列出（首先出现在：表!A1、表!A2、表!A3）")
+    assert out[4].message.startswith(
+        "同类问题共 10 个，只列出前 3 个；另有 7 个未逐一列出（首先出现在：表!A1、表!A2、表!A3）"
+    )
     assert limits.cap_issues([_issue("E-B", 1)]) == [_issue("E-B", 1)]
 
 
@@ -192,7 +209,9 @@ def test_every_limit_is_documented_with_its_value():
     doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     for name, value in limits.ALL.items():
         assert f"`{name}`" in doc, name
-        shown = f"{value // limits.MiB} MB" if value >= limits.MiB and value % limits.MiB == 0 else f"{value:,}"
+        shown = (
+            f"{value // limits.MiB} MB" if value >= limits.MiB and value % limits.MiB == 0 else f"{value:,}"
+        )
         assert shown in doc, (name, shown)
 
 
@@ -208,7 +227,7 @@ def test_a_missing_or_merged_adjustment_header_is_one_column_error(tmp_path, how
     if how == "missing":
         ws["C1"] = None
     else:
-        ws.merge_cells("B1:C1")   # the header of 年初预算 spans both columns (C1's text is lost)
+        ws.merge_cells("B1:C1")  # the header of 年初预算 spans both columns (C1's text is lost)
     p = tmp_path / "wb.xlsx"
     wb.save(p)
     res = load(p)
@@ -232,31 +251,51 @@ def test_a_docx_with_a_huge_document_xml_is_refused_before_parsing(tmp_path):
 def test_one_long_shared_string_shown_in_many_cells_is_refused(tmp_path):
     """A reader copies a shared string into every cell that shows it: a 300 KB string in 1,000
     cells would be 300 MB — refused from the counts, before anything is copied."""
-    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-           f'2006/main" count="1" uniqueCount="1"><si><t>{"长" * 100_000}</t></si></sst>').encode()
+    sst = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        f'2006/main" count="1" uniqueCount="1"><si><t>{"长" * 100_000}</t></si></sst>'
+    ).encode()
     src = tmp_path / "src.xlsx"
     with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.'
-                                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-                                    b'Target="sharedStrings.xml"/></Relationships>')
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.'
+                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>',
+                )
             elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
-                                    b'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"'
-                                    b"/></Types>")
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+                    b'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"'
+                    b"/></Types>",
+                )
             zout.writestr(info.filename, data)
         zout.writestr("xl/sharedStrings.xml", sst)
     rows = b"".join(b'<row r="%d"><c r="H%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(60, 1060))
-    p = H.replace_sheet(src, tmp_path / "wb.xlsx", H.SHEET, lambda xml: [
-        xml[:xml.index(b"</sheetData>")], rows, xml[xml.index(b"</sheetData>"):]])
+    p = H.replace_sheet(
+        src,
+        tmp_path / "wb.xlsx",
+        H.SHEET,
+        lambda xml: [xml[: xml.index(b"</sheetData>")], rows, xml[xml.index(b"</sheetData>") :]],
+    )
     assert limits.shared_string_sizes(zipfile.ZipFile(p), "wb")[0] > 300_000
     with pytest.raises(LimitExceeded, match="共显示超过 256 MB 的文字"):
         read_workbook(p)
-    few = H.replace_sheet(src, tmp_path / "few.xlsx", H.SHEET, lambda xml: [
-        xml[:xml.index(b"</sheetData>")], rows[:rows.index(b'<row r="70">')], xml[xml.index(b"</sheetData>"):]])
-    sheet = next(s for s in read_workbook(few).sheets if s.title == H.SHEET)   # ten cells showing it: fine
+    few = H.replace_sheet(
+        src,
+        tmp_path / "few.xlsx",
+        H.SHEET,
+        lambda xml: [
+            xml[: xml.index(b"</sheetData>")],
+            rows[: rows.index(b'<row r="70">')],
+            xml[xml.index(b"</sheetData>") :],
+        ],
+    )
+    sheet = next(s for s in read_workbook(few).sheets if s.title == H.SHEET)  # ten cells showing it: fine
     assert sheet.value(69, 8) == "长" * 100_000
 
 
@@ -267,9 +306,11 @@ def test_the_grid_limit_adds_up_over_the_sheets_read(tmp_path, monkeypatch):
         from jixiao.workbook.read import _sheet_parts
 
         parts = list(_sheet_parts(z).items())
-        grids = [limits.scan_sheet(z, part, t, "x").max_row * limits.scan_sheet(z, part, t, "x").max_col
-                 for t, part in parts]
-    monkeypatch.setattr(limits, "MAX_GRID_CELLS", sum(grids) - 1)   # each sheet alone is far below
+        grids = [
+            limits.scan_sheet(z, part, t, "x").max_row * limits.scan_sheet(z, part, t, "x").max_col
+            for t, part in parts
+        ]
+    monkeypatch.setattr(limits, "MAX_GRID_CELLS", sum(grids) - 1)  # each sheet alone is far below
     assert max(grids) < sum(grids) - 1
     with pytest.raises(LimitExceeded, match="连同前面各表的数据区域"):
         limits.check_xlsx(EXAMPLE, parts)

@@ -41,7 +41,9 @@ def test_parse_accepts(text, expected):
     assert parse_decimal(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["一千五百", "", "  ", "12,34.5", "1.2.3", "abc", "1,5", "12万", True, None, [1]])
+@pytest.mark.parametrize(
+    "text", ["一千五百", "", "  ", "12,34.5", "1.2.3", "abc", "1,5", "12万", True, None, [1]]
+)
 def test_parse_rejects_with_chinese_reason(text):
     with pytest.raises(AmountError) as e:
         parse_decimal(text)
@@ -62,7 +64,9 @@ def test_percent_can_be_refused():
 def test_rates_match_the_reference():
     assert rate(Decimal(59), Decimal(68)) == Decimal("86.76")
     assert change_rate(Decimal("57.84"), Decimal("74.00")) == Decimal("-21.84")
-    assert rate(Decimal("52878.93"), Decimal("75785.97") - Decimal("10435.00") - Decimal("8080.00")) == Decimal("92.33")
+    assert rate(
+        Decimal("52878.93"), Decimal("75785.97") - Decimal("10435.00") - Decimal("8080.00")
+    ) == Decimal("92.33")
     assert change_rate(Decimal("998.12"), Decimal("194.00")) == Decimal("414.49")
     assert rate(Decimal(1), Decimal(0)) is None
     assert change_rate(Decimal(1), Decimal(0)) is None

@@ -36,7 +36,7 @@ def test_safe_text_is_the_one_rule():
     assert safe_text("\x1b]0;窗口标题\x07正文") == "正文"
     assert safe_text("普通文字 1,234.50") == "普通文字 1,234.50"
     assert safe_sheet_text("=1+1") == "'=1+1" and safe_sheet_text("-12.50") == "-12.50"
-    assert safe_sheet_text("a_x000B_b") == "a_x005F_x000B_b"   # stays literal in Excel
+    assert safe_sheet_text("a_x000B_b") == "a_x005F_x000B_b"  # stays literal in Excel
     assert safe_filename("=\u202e+cmd") == "cmd" and safe_filename("@\x1b[31mx") == "x"
     assert safe_filename("\u202e") == "" and safe_filename("", "未命名") == "未命名"
 
@@ -48,8 +48,8 @@ def _hostile_workbook(path: Path, *, unit: str = HOSTILE_UNIT) -> Path:
         if row[0].value == "单位名称":
             row[1].value = unit
     ws = wb["部门项目"]
-    ws["A3"] = HOSTILE_PROJECT       # a 部门项目 row: projects table, findings, attachments
-    ws["A3"].data_type = "s"         # text starting with '=', not a formula
+    ws["A3"] = HOSTILE_PROJECT  # a 部门项目 row: projects table, findings, attachments
+    ws["A3"].data_type = "s"  # text starting with '=', not a formula
     wb.save(path)
     return path
 
@@ -63,8 +63,11 @@ def _texts_of(path: Path) -> list[tuple[str, str]]:
             for n in z.namelist():
                 if n.endswith((".xml", ".rels")):
                     t = z.read(n).decode("utf-8")
-                    t = re.sub(r"_x005F_(x[0-9A-Fa-f]{4}_)", r"\1", re.sub(
-                        r"(?<!_x005F)_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), t))
+                    t = re.sub(
+                        r"_x005F_(x[0-9A-Fa-f]{4}_)",
+                        r"\1",
+                        re.sub(r"(?<!_x005F)_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), t),
+                    )
                     t = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), t)
                     out.append((f"{path.name}:{n}", t))
     elif path.suffix in (".html", ".json", ".txt", ".md"):
@@ -78,19 +81,23 @@ def _texts_of(path: Path) -> list[tuple[str, str]]:
 
 def _assert_clean(where: str, text: str) -> None:
     m = FORBIDDEN.search(text)
-    assert m is None, f"{where}: {m.group()!r} in …{text[max(0, m.start() - 40):m.end() + 40]!r}"
+    assert m is None, f"{where}: {m.group()!r} in …{text[max(0, m.start() - 40) : m.end() + 40]!r}"
 
 
 def test_every_output_is_free_of_control_and_bidi_characters(tmp_path):
     wb = _hostile_workbook(tmp_path / "基础数据表.xlsx")
     outputs: list[tuple[str, str]] = []
-    for args in (["check", str(wb)], ["evaluate", str(wb)], ["evaluate", str(wb), "--format", "json"],
-                 ["check", str(wb), "--format", "json"]):
+    for args in (
+        ["check", str(wb)],
+        ["evaluate", str(wb)],
+        ["evaluate", str(wb), "--format", "json"],
+        ["check", str(wb), "--format", "json"],
+    ):
         r = runner.invoke(app, args)
         assert r.exit_code in (0, 1), r.output
         outputs.append((" ".join(args[:1] + args[2:]), r.output))
     ev = outputs[1][1]
-    assert "红色单位" in ev and "局甲" in ev and "项目" in ev     # the text itself is kept, only controls go
+    assert "红色单位" in ev and "局甲" in ev and "项目" in ev  # the text itself is kept, only controls go
 
     out = tmp_path / "报告"
     r = runner.invoke(app, ["report", str(wb), "-o", str(out)])
@@ -101,7 +108,7 @@ def test_every_output_is_free_of_control_and_bidi_characters(tmp_path):
     for p in files:
         assert not p.name.startswith(("=", "+", "-", "@")), p.name
         outputs.extend(_texts_of(p))
-    openpyxl.load_workbook(next(p for p in files if p.suffix == ".xlsx"))   # still opens
+    openpyxl.load_workbook(next(p for p in files if p.suffix == ".xlsx"))  # still opens
 
     # batch: the unit name with _x000B_ (openpyxl's IllegalCharacterError before), plus a broken unit
     src, bout = tmp_path / "in", tmp_path / "out"
@@ -111,7 +118,7 @@ def test_every_output_is_free_of_control_and_bidi_characters(tmp_path):
     bad["部门项目"]["B4"] = f"{ESC_X}不是金额"
     bad.save(src / "\u202e坏.xlsx")
     r = runner.invoke(app, ["batch", str(src), "-o", str(bout), "--jobs", "1", "--format", "html,xlsx"])
-    assert r.exit_code == 1, r.output      # one unit has data errors; the summary is still written
+    assert r.exit_code == 1, r.output  # one unit has data errors; the summary is still written
     assert "数据有错误" in r.output and "坏.xlsx" in r.output
     outputs.append(("batch", r.output))
     assert (bout / "汇总.xlsx").is_file() and (bout / "汇总.html").is_file()
@@ -120,8 +127,11 @@ def test_every_output_is_free_of_control_and_bidi_characters(tmp_path):
             outputs.extend(_texts_of(p))
         assert not p.name.startswith(("=", "+", "-", "@")) and not FORBIDDEN.search(p.name), p.name
     db = f"sqlite:///{bout / 'jixiao.db'}"
-    for args in (["history", "--db", db], ["history", "--db", db, "-o", str(tmp_path / "历史.xlsx")],
-                 ["history", "--db", db, "-o", str(tmp_path / "历史.html")]):
+    for args in (
+        ["history", "--db", db],
+        ["history", "--db", db, "-o", str(tmp_path / "历史.xlsx")],
+        ["history", "--db", db, "-o", str(tmp_path / "历史.html")],
+    ):
         r = runner.invoke(app, args)
         assert r.exit_code == 0, r.output
         outputs.append(("history", r.output))
@@ -178,10 +188,13 @@ def test_batch_outputs_are_never_read_as_inputs_later(tmp_path):
     inbox = tmp_path / "inbox"
     (inbox / "a").mkdir(parents=True)
     (inbox / "a" / "u.xlsx").write_bytes(EXAMPLE.read_bytes())
-    r = runner.invoke(app, ["batch", str(inbox / "a"), "-o", str(inbox / "sub"), "--jobs", "1", "--format", "xlsx"])
+    r = runner.invoke(
+        app, ["batch", str(inbox / "a"), "-o", str(inbox / "sub"), "--jobs", "1", "--format", "xlsx"]
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["history", "--db", f"sqlite:///{inbox / 'sub' / 'jixiao.db'}",
-                            "-o", str(inbox / "历史.xlsx")])
+    r = runner.invoke(
+        app, ["history", "--db", f"sqlite:///{inbox / 'sub' / 'jixiao.db'}", "-o", str(inbox / "历史.xlsx")]
+    )
     assert r.exit_code == 0, r.output
     from jixiao.batch import discover
 
@@ -189,7 +202,9 @@ def test_batch_outputs_are_never_read_as_inputs_later(tmp_path):
     assert [p.relative_to(inbox).as_posix() for p in found] == ["a/u.xlsx"]
     assert is_output(inbox / "sub" / "汇总.xlsx", inbox) and is_output(inbox / "历史.xlsx", inbox)
     assert not is_output(inbox / "a" / "u.xlsx", inbox)
-    r = runner.invoke(app, ["batch", str(inbox), "-o", str(tmp_path / "out2"), "--jobs", "1", "--format", "json"])
+    r = runner.invoke(
+        app, ["batch", str(inbox), "-o", str(tmp_path / "out2"), "--jobs", "1", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     assert "共 1 个文件" in r.output
 
@@ -205,13 +220,15 @@ def test_summary_and_history_files_are_byte_identical_across_runs(tmp_path):
         for suffix in ("xlsx", "html"):
             r = runner.invoke(app, ["history", "--db", db, "-o", str(out / f"历史.{suffix}")])
             assert r.exit_code == 0, r.output
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in (out / "汇总.xlsx", out / "汇总.html", out / "历史.xlsx", out / "历史.html")}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in (out / "汇总.xlsx", out / "汇总.html", out / "历史.xlsx", out / "历史.html")
+        }
 
     first = once(1)
     import time
 
-    time.sleep(1.1)   # a timestamp in seconds would differ now
+    time.sleep(1.1)  # a timestamp in seconds would differ now
     assert once(2) == first
 
 

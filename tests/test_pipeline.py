@@ -20,7 +20,9 @@ runner = CliRunner()
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_departments", ROOT / "benchmarks" / "make_departments.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_departments", ROOT / "benchmarks" / "make_departments.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -35,7 +37,9 @@ def test_synthetic_department_end_to_end(tmp_path, i):
 
     r = runner.invoke(app, ["check", str(wb), "--format", "json"])
     rep = json.loads(r.stdout)
-    assert r.exit_code == 0 and rep["valid"], [x["message"] for x in rep["issues"] if x["severity"] == "error"]
+    assert r.exit_code == 0 and rep["valid"], [
+        x["message"] for x in rep["issues"] if x["severity"] == "error"
+    ]
 
     r = runner.invoke(app, ["evaluate", str(wb), "--format", "json"])
     assert r.exit_code == 0, r.output
@@ -53,8 +57,11 @@ def test_synthetic_department_end_to_end(tmp_path, i):
 
     r = runner.invoke(app, ["audit", str(docx[0]), "--format", "json"])
     audit = json.loads(r.stdout)
-    mism = [(c["location"], c["text"][:80], c["stated"], c["computed"]) for c in audit["claims"]
-            if c["status"] == "mismatch"]
+    mism = [
+        (c["location"], c["text"][:80], c["stated"], c["computed"])
+        for c in audit["claims"]
+        if c["status"] == "mismatch"
+    ]
     assert not mism, mism
     assert r.exit_code == 0
     assert len(audit["claims"]) >= 20

@@ -30,13 +30,72 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: figures the reference report states (its golden set); our report must state each one
 REFERENCE_FIGURES = [
-    "52,878.93", "2,032.72", "298.41", "50,547.80", "1,547.34", "147.41", "337.97", "50,846.21",
-    "1,889.77", "1,969.68", "63.04", "57.84", "13.87", "43.97", "10.84", "42.00", "5.00", "7.88", "4.70",
-    "1.29", "5.97", "0.78", "31.99%", "65.38%", "396.20", "379.72", "65,000.00", "8,500.00", "73,500.00",
-    "75,761.69", "24,915.48", "32.89%", "10,435.00", "86.76%", "-21.84%", "74.00", "99.50%", "148.15",
-    "75,785.97", "92.33%", "67,285.97", "12.63%", "412.31", "100.00%", "78.59%", "998.12", "194.00",
-    "804.12", "414.49%", "247.00", "281.86", "112.79", "811.63", "72.63", "1.06", "11.63", "46.49",
-    "134.21", "8,000.00", "375.81", "4.70%", "8,080.00", "21,120.00", "4,701.80", "81.31", "68.77%",
+    "52,878.93",
+    "2,032.72",
+    "298.41",
+    "50,547.80",
+    "1,547.34",
+    "147.41",
+    "337.97",
+    "50,846.21",
+    "1,889.77",
+    "1,969.68",
+    "63.04",
+    "57.84",
+    "13.87",
+    "43.97",
+    "10.84",
+    "42.00",
+    "5.00",
+    "7.88",
+    "4.70",
+    "1.29",
+    "5.97",
+    "0.78",
+    "31.99%",
+    "65.38%",
+    "396.20",
+    "379.72",
+    "65,000.00",
+    "8,500.00",
+    "73,500.00",
+    "75,761.69",
+    "24,915.48",
+    "32.89%",
+    "10,435.00",
+    "86.76%",
+    "-21.84%",
+    "74.00",
+    "99.50%",
+    "148.15",
+    "75,785.97",
+    "92.33%",
+    "67,285.97",
+    "12.63%",
+    "412.31",
+    "100.00%",
+    "78.59%",
+    "998.12",
+    "194.00",
+    "804.12",
+    "414.49%",
+    "247.00",
+    "281.86",
+    "112.79",
+    "811.63",
+    "72.63",
+    "1.06",
+    "11.63",
+    "46.49",
+    "134.21",
+    "8,000.00",
+    "375.81",
+    "4.70%",
+    "8,080.00",
+    "21,120.00",
+    "4,701.80",
+    "81.31",
+    "68.77%",
 ]
 
 
@@ -48,8 +107,15 @@ def evaluation_of(dept) -> Evaluation:
         from jixiao import indicators, scoring
 
         inds = indicators.compute_all(dept)
-        return Evaluation(dept, inds, indicators.project_indicators(dept), scoring.score(None, inds, dept),
-                          [scoring.score_project(p, dept) for p in dept.projects], [], [])
+        return Evaluation(
+            dept,
+            inds,
+            indicators.project_indicators(dept),
+            scoring.score(None, inds, dept),
+            [scoring.score_project(p, dept) for p in dept.projects],
+            [],
+            [],
+        )
     return evaluate(dept)
 
 
@@ -64,6 +130,7 @@ def ref_docx(ref_eval) -> bytes:
 
 
 # -- dumps used by the golden tests -------------------------------------------------------------
+
 
 def _wtext(el) -> str:
     """Text of an element as Word shows it: <w:t> runs, and Word's non-breaking hyphen as '-'."""
@@ -152,15 +219,26 @@ def check_golden(name: str, text: str, update: bool):
 
 # -- tests -------------------------------------------------------------------------------------
 
+
 def test_outline_in_reference_order(ref_docx):
     import docx
 
     d = docx.Document(io.BytesIO(ref_docx))
     h1 = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
-    expected = ["一、部门概况", "二、一般公共预算支出情况", "三、项目组织实施情况", "四、资产管理情况",
-                "五、政府性基金预算支出情况", "六、国有资本经营预算支出情况", "七、社会保险基金预算支出情况",
-                "八、部门整体支出绩效情况", "九、存在的问题及原因分析", "十、下一步改进措施",
-                "十一、绩效自评结果拟应用和公开情况", "十二、其他需要说明的情况"]
+    expected = [
+        "一、部门概况",
+        "二、一般公共预算支出情况",
+        "三、项目组织实施情况",
+        "四、资产管理情况",
+        "五、政府性基金预算支出情况",
+        "六、国有资本经营预算支出情况",
+        "七、社会保险基金预算支出情况",
+        "八、部门整体支出绩效情况",
+        "九、存在的问题及原因分析",
+        "十、下一步改进措施",
+        "十一、绩效自评结果拟应用和公开情况",
+        "十二、其他需要说明的情况",
+    ]
     assert h1[:12] == expected
     assert h1[12:] and all(t.startswith("附件") for t in h1[12:])
     text = "\n".join(p.text for p in d.paragraphs)
@@ -199,7 +277,7 @@ def test_tables_charts_and_one_sheet_per_project(ref_docx, ref_eval):
     assert len(d.tables) >= 3 + 1 + n_projects
     with zipfile.ZipFile(io.BytesIO(ref_docx)) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/chart")]
-        assert "word/media/draft.png" in z.namelist()          # the drawn draft mark of the header
+        assert "word/media/draft.png" in z.namelist()  # the drawn draft mark of the header
         assert len(media) == 4 and all(z.read(m)[:8] == b"\x89PNG\r\n\x1a\n" for m in media)
 
 
@@ -210,7 +288,7 @@ def test_three_public_table_computes_change_and_total(ref_docx):
     t = next(t for t in d.tables if t.rows[0].cells[5].text == "与上年决算数相比变动比例")
     rows = [[c.text for c in r.cells] for r in t.rows]
     assert rows[1][1:6] == ["公务用车购置及运行费", "5.97", "10.84", "7.88", "31.99%"]
-    assert rows[2][5] == ""            # 上年决算 0.00: not computable, left empty rather than invented
+    assert rows[2][5] == ""  # 上年决算 0.00: not computable, left empty rather than invented
     assert rows[3][5] == "65.38%"
     # the 合计 row states totals only: its change (105.48%) is not the figure the department chose
     assert rows[4][:6] == ["合计", "合计", "6.75", "57.84", "13.87", ""]
@@ -222,15 +300,34 @@ def test_project_self_eval_table_layout(ref_docx):
     with zipfile.ZipFile(io.BytesIO(ref_docx)) as z:
         root = etree.fromstring(z.read("word/document.xml"))
     tables = root.findall(f"{W}body/{W}tbl")
-    proj = [t for t in tables if "".join(x.text or "" for x in t.find(f"{W}tr").iter(f"{W}t")) .startswith("项目名称")]
+    proj = [
+        t
+        for t in tables
+        if "".join(x.text or "" for x in t.find(f"{W}tr").iter(f"{W}t")).startswith("项目名称")
+    ]
     t = proj[0]
     xml = etree.tostring(t, encoding="unicode")
-    assert '<w:gridSpan w:val="8"/>' in xml            # 项目名称 spans the table
+    assert '<w:gridSpan w:val="8"/>' in xml  # 项目名称 spans the table
     assert '<w:vMerge w:val="restart"/>' in xml and "<w:vMerge/>" in xml
     texts = ["".join(x.text or "" for x in tc.iter(f"{W}t")) for tc in t.iter(f"{W}tc")]
-    for label in ("项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
-                  "年度总体目标", "实际完成情况", "绩效指标", "一级指标", "三级指标", "年度指标值", "实际完成值",
-                  "偏差原因分析及改进措施", "总分"):
+    for label in (
+        "项目资金（万元）",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+        "年度总体目标",
+        "实际完成情况",
+        "绩效指标",
+        "一级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "偏差原因分析及改进措施",
+        "总分",
+    ):
         assert label in texts
     # 对外科技合作与交流: 18.84 / 60.00 = 31.40%
     assert "18.84" in texts and "60.00" in texts and "31.40%" in texts
@@ -238,8 +335,12 @@ def test_project_self_eval_table_layout(ref_docx):
     for tbl in tables:
         ncols = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
         for tr in tbl.findall(f"{W}tr"):
-            spans = [int(tc.find(f"{W}tcPr/{W}gridSpan").get(f"{W}val")) if tc.find(f"{W}tcPr/{W}gridSpan")
-                     is not None else 1 for tc in tr.findall(f"{W}tc")]
+            spans = [
+                int(tc.find(f"{W}tcPr/{W}gridSpan").get(f"{W}val"))
+                if tc.find(f"{W}tcPr/{W}gridSpan") is not None
+                else 1
+                for tc in tr.findall(f"{W}tc")
+            ]
             assert sum(spans) == ncols
 
 
@@ -272,9 +373,11 @@ def test_two_renders_are_byte_identical(ref_eval, tmp_path):
 
 def test_output_names_and_json(ref_eval, tmp_path):
     paths = render(ref_eval, tmp_path, formats=("json", "docx"))
-    assert [p.name for p in paths] == ["长沙市科学技术局2023年度部门整体支出绩效自评评价结果.json",
-                                       "长沙市科学技术局2023年度部门整体支出绩效自评报告.docx",
-                                       "长沙市科学技术局2023年度部门整体支出绩效自评报告待办清单.md"]
+    assert [p.name for p in paths] == [
+        "长沙市科学技术局2023年度部门整体支出绩效自评评价结果.json",
+        "长沙市科学技术局2023年度部门整体支出绩效自评报告.docx",
+        "长沙市科学技术局2023年度部门整体支出绩效自评报告待办清单.md",
+    ]
     doc = json.loads(paths[0].read_text(encoding="utf-8"))
     assert doc["indicators"]["staff_control_rate"]["value"] == "86.76"
     assert doc["department"] == "长沙市科学技术局"
@@ -285,7 +388,7 @@ def test_file_names_are_sanitised(ref_eval):
     d.name = "../科技\\局:<x>\x07"
     ctx = build_context(evaluation_of(d))
     for name in output_names(ctx).values():
-        assert not re.search(r'[/\\:<>\x00-\x1f]', name) and not name.startswith(".")
+        assert not re.search(r"[/\\:<>\x00-\x1f]", name) and not name.startswith(".")
 
 
 def test_hostile_names_are_escaped_everywhere(tmp_path):
@@ -293,9 +396,17 @@ def test_hostile_names_are_escaped_everywhere(tmp_path):
     import openpyxl
 
     d = reference_department()
-    d.dept_projects.append(Project(name="<script>alert(1)</script>", kind="department", initial=D("1.00"),
-                                   adjustment=D("0.00"), full_year=D("1.00"), actual=D("0.50"),
-                                   variance_reason="=HYPERLINK(\"http://x\")"))
+    d.dept_projects.append(
+        Project(
+            name="<script>alert(1)</script>",
+            kind="department",
+            initial=D("1.00"),
+            adjustment=D("0.00"),
+            full_year=D("1.00"),
+            actual=D("0.50"),
+            variance_reason='=HYPERLINK("http://x")',
+        )
+    )
     ev = evaluation_of(d)
     ctx = build_context(ev)
     html = render_html(ctx)
@@ -307,9 +418,10 @@ def test_hostile_names_are_escaped_everywhere(tmp_path):
     values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     strings = [v for v in values if isinstance(v, str)]
     assert not [v for v in strings if v[:1] in ("=", "+", "-", "@")]
-    assert "'=HYPERLINK(\"http://x\")" in strings
+    assert '\'=HYPERLINK("http://x")' in strings
     assert any(isinstance(v, (int, float)) and v == 52878.93 for v in values) or D("50547.80") in [
-        D(str(v)) for v in values if isinstance(v, (int, float))]
+        D(str(v)) for v in values if isinstance(v, (int, float))
+    ]
 
 
 def test_html_is_self_contained_and_printable(ref_eval):
@@ -402,8 +514,9 @@ def test_broken_template_is_a_usage_error(ref_eval, tmp_path):
 
     with zf.ZipFile(DEFAULT_TEMPLATE) as z:
         parts = [(n, z.read(n)) for n in z.namelist()]
-    parts = [(n, d.replace(b"{{ title }}", b"{{ title ")) if n == "word/document.xml" else (n, d)
-             for n, d in parts]
+    parts = [
+        (n, d.replace(b"{{ title }}", b"{{ title ")) if n == "word/document.xml" else (n, d) for n, d in parts
+    ]
     bad = tmp_path / "坏模板.docx"
     bad.write_bytes(zip_parts(parts))
     with pytest.raises(UsageError, match="模板"):
@@ -412,10 +525,34 @@ def test_broken_template_is_a_usage_error(ref_eval, tmp_path):
 
 #: the OOXML schema's element order (CT_PPrBase / CT_RPr / CT_TcPr, the parts we write);
 #: Word refuses a document whose children are out of this order.
-PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "snapToGrid", "spacing",
-             "ind", "jc", "outlineLvl", "rPr"]
-RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "sz", "szCs", "highlight", "u",
-             "lang"]
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "widowControl",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "jc",
+    "outlineLvl",
+    "rPr",
+]
+RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "color",
+    "spacing",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "lang",
+]
 TCPR_ORDER = ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "vAlign"]
 
 
@@ -437,7 +574,9 @@ def test_staffing_note_adds_to_or_replaces_the_generated_sentence():
     d = reference_department()
     d.narratives = {"人员情况说明": "本年调入3人。"}
     text = dump_docx(render_docx_bytes(build_context(evaluation_of(d))))
-    assert "人员编制数为68名，其中：行政编制57名、工勤编制3名、雇员员额8名。" in text and "本年调入3人。" in text
+    assert (
+        "人员编制数为68名，其中：行政编制57名、工勤编制3名、雇员员额8名。" in text and "本年调入3人。" in text
+    )
     d.narratives = {"人员情况说明": "编制68名，实有在职52人。"}
     text = dump_docx(render_docx_bytes(build_context(evaluation_of(d))))
     assert "人员编制数为68名" not in text and "编制68名，实有在职52人。" in text
@@ -449,8 +588,17 @@ def test_many_projects_keep_charts_on_the_page():
     from jixiao.report.docx import MARGIN_BOTTOM, MARGIN_TOP, PAGE_H, TEXT_W
 
     d = reference_department()
-    d.public_projects = [Project(name=f"专项{i}", kind="public", initial=D(i), adjustment=D("0.00"),
-                                 full_year=D(i), actual=D(i) / 2) for i in range(1, 121)]
+    d.public_projects = [
+        Project(
+            name=f"专项{i}",
+            kind="public",
+            initial=D(i),
+            adjustment=D("0.00"),
+            full_year=D(i),
+            actual=D(i) / 2,
+        )
+        for i in range(1, 121)
+    ]
     ctx = build_context(evaluation_of(d))
     chart = next(c for c in ctx.charts if c.key == "public_projects")
     assert len(chart.labels) == 25 and chart.labels[0] == "专项96" and "最大的25个项目" in chart.title

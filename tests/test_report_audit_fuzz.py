@@ -25,8 +25,11 @@ def test_generated_reports_pass_our_own_audit(dept):
         p = Path(tmp) / "r.docx"
         p.write_bytes(data)
         res = audit_file(p).to_dict()
-    bad = [(c["text"][:80], c["stated"], c["computed"], c["location"]) for c in res["claims"]
-           if c["status"] == "mismatch"]
+    bad = [
+        (c["text"][:80], c["stated"], c["computed"], c["location"])
+        for c in res["claims"]
+        if c["status"] == "mismatch"
+    ]
     assert not bad
 
 
@@ -46,8 +49,16 @@ def test_missing_values_never_crash_and_never_print_none(data):
     from jixiao.report import build_context, render_docx_bytes, render_html
 
     d = reference_department()
-    targets = [d.spending.basic, d.spending.total, d.spending.projects, d.public_funds, d.staffing,
-               *d.dept_projects[:3], *d.public_projects[:3], *d.three_public.items]
+    targets = [
+        d.spending.basic,
+        d.spending.total,
+        d.spending.projects,
+        d.public_funds,
+        d.staffing,
+        *d.dept_projects[:3],
+        *d.public_projects[:3],
+        *d.three_public.items,
+    ]
     triple = ("initial", "adjustment", "full_year")
     for obj in targets:
         # 年初 + 调整 = 全年 can be completed from any two; rows missing two of them are data errors
@@ -70,8 +81,7 @@ def test_missing_values_never_crash_and_never_print_none(data):
         p = Path(tmp) / "r.docx"
         p.write_bytes(docx_bytes)
         res = audit_file(p).to_dict()
-    bad = [(c["text"][:80], c["stated"], c["computed"]) for c in res["claims"]
-           if c["status"] == "mismatch"]
+    bad = [(c["text"][:80], c["stated"], c["computed"]) for c in res["claims"] if c["status"] == "mismatch"]
     assert not bad
 
 
@@ -101,12 +111,22 @@ def test_random_blanks_that_pass_check_pass_our_own_audit(dept, data):
 
     if data.draw(st.booleans(), label="only 编制数合计"):
         dept.staffing.authorized_total_stated = sum(dept.staffing.authorized.values()) + data.draw(
-            st.integers(0, 20), label="stated total offset")
+            st.integers(0, 20), label="stated total offset"
+        )
         dept.staffing.authorized = {}
-    lines = [dept.spending.basic, dept.spending.total, dept.spending.projects, *dept.spending.basic_parts,
-             *dept.dept_projects, *dept.public_projects]
-    for obj, kind in ([(x, "line") for x in lines] + [(dept.staffing, "staff"), (dept.public_funds, "pf")]
-                      + [(x, "tp") for x in dept.three_public.items]):
+    lines = [
+        dept.spending.basic,
+        dept.spending.total,
+        dept.spending.projects,
+        *dept.spending.basic_parts,
+        *dept.dept_projects,
+        *dept.public_projects,
+    ]
+    for obj, kind in (
+        [(x, "line") for x in lines]
+        + [(dept.staffing, "staff"), (dept.public_funds, "pf")]
+        + [(x, "tp") for x in dept.three_public.items]
+    ):
         for f in _BLANKABLE[kind]:
             if data.draw(st.integers(0, 4), label=f"blank {f}") == 0:
                 setattr(obj, f, None)
@@ -124,13 +144,18 @@ def test_random_blanks_that_pass_check_pass_our_own_audit(dept, data):
     texts = [b.text for b in ctx.all_blocks() if isinstance(b, (Heading, Para))]
     texts += [c.text for b in ctx.all_blocks() if isinstance(b, Table) for row in b.rows for c in row]
     public = "\n".join(texts)
-    assert not [p for p in ("补齐数据", "重新生成", "定性评分表", "需说明原因", "请在", "None", "nan") if p in public]
+    assert not [
+        p for p in ("补齐数据", "重新生成", "定性评分表", "需说明原因", "请在", "None", "nan") if p in public
+    ]
     assert public.count("【待补充：") == len([t for t in ctx.todo if t.kind in ("narrative", "reason")])
     data_docx = render_docx_bytes(ctx, charts=False)
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "r.docx"
         p.write_bytes(data_docx)
         res = audit_file(p).to_dict()
-    bad = [(c["text"][:80], c["stated"], c["computed"], c["location"]) for c in res["claims"]
-           if c["status"] == "mismatch"]
+    bad = [
+        (c["text"][:80], c["stated"], c["computed"], c["location"])
+        for c in res["claims"]
+        if c["status"] == "mismatch"
+    ]
     assert not bad

@@ -35,7 +35,9 @@ def example_docx(example_eval) -> bytes:
 
 def test_golden_example_docx_and_html(example_docx, example_eval, update_goldens):
     check_golden("report_example.docx.txt", dump_docx(example_docx), update_goldens)
-    check_golden("report_example.html.txt", dump_html(render_html(build_context(example_eval))), update_goldens)
+    check_golden(
+        "report_example.html.txt", dump_html(render_html(build_context(example_eval))), update_goldens
+    )
 
 
 def test_example_states_every_reference_figure(example_docx):
@@ -56,13 +58,19 @@ def test_cli_report_writes_all_formats(example_path, tmp_path):
     r = CliRunner().invoke(app, ["report", str(example_path), "-o", str(out)])
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["长沙市科学技术局2023年度部门整体支出绩效自评报告.docx",
-                            "长沙市科学技术局2023年度部门整体支出绩效自评报告.html",
-                            "长沙市科学技术局2023年度部门整体支出绩效自评报告附件.xlsx",
-                            "长沙市科学技术局2023年度部门整体支出绩效自评评价结果.json",
-                            "长沙市科学技术局2023年度部门整体支出绩效自评报告待办清单.md"])
+    assert names == sorted(
+        [
+            "长沙市科学技术局2023年度部门整体支出绩效自评报告.docx",
+            "长沙市科学技术局2023年度部门整体支出绩效自评报告.html",
+            "长沙市科学技术局2023年度部门整体支出绩效自评报告附件.xlsx",
+            "长沙市科学技术局2023年度部门整体支出绩效自评评价结果.json",
+            "长沙市科学技术局2023年度部门整体支出绩效自评报告待办清单.md",
+        ]
+    )
     assert "已生成" in r.output and "待办清单" in r.output
-    r2 = CliRunner().invoke(app, ["report", str(example_path), "-o", str(tmp_path / "b"), "--format", "html,json"])
+    r2 = CliRunner().invoke(
+        app, ["report", str(example_path), "-o", str(tmp_path / "b"), "--format", "html,json"]
+    )
     assert r2.exit_code == 0 and len(list((tmp_path / "b").iterdir())) == 3
 
 
@@ -84,19 +92,27 @@ def test_libreoffice_renders_the_docx(example_docx, tmp_path):
     """The .docx opens in LibreOffice: convert to PDF and read its text back (Chinese, not boxes)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     # .ci/run installs libreoffice-writer-nogui and poppler-utils: missing there is a failure
-    need(soffice is not None and shutil.which("pdftotext") is not None,
-         "LibreOffice (soffice) and poppler-utils (pdftotext) are needed to render the .docx")
+    need(
+        soffice is not None and shutil.which("pdftotext") is not None,
+        "LibreOffice (soffice) and poppler-utils (pdftotext) are needed to render the .docx",
+    )
     src = tmp_path / "报告.docx"
     src.write_bytes(example_docx)
     env = dict(os.environ, HOME=str(tmp_path))  # a private LibreOffice profile: safe in parallel
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180, env=env)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
     pdf = tmp_path / "报告.pdf"
     assert pdf.exists()
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
-                          timeout=60).stdout.decode("utf-8")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8")
     pages = text.count("\f")
-    assert pages >= 31                      # the body plus one page per project table
+    assert pages >= 31  # the body plus one page per project table
     for s in ("一、部门概况", "八、部门整体支出绩效情况", "52,878.93", "项目支出绩效自评表（30/30）"):
         assert s in text.replace(" ", ""), s
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, timeout=60).stdout.decode()
@@ -142,7 +158,11 @@ def test_xlsx_attachments_workbook(example_eval):
     wb = openpyxl.load_workbook(io.BytesIO(render_xlsx_bytes(build_context(example_eval))))
     # one sheet per table; 附件3 one sheet per project, numbered
     project_sheets = [n for n in wb.sheetnames if n.startswith("附3-")]
-    assert len(project_sheets) == 30 and project_sheets[0].startswith("附3-1") and project_sheets[-1].startswith("附3-30")
+    assert (
+        len(project_sheets) == 30
+        and project_sheets[0].startswith("附3-1")
+        and project_sheets[-1].startswith("附3-30")
+    )
     assert all(len(n) <= 31 for n in wb.sheetnames)
     ws = wb[project_sheets[0]]
     assert sum(1 for row in ws.iter_rows(values_only=True) if row[0] == "项目名称") == 1
@@ -150,7 +170,7 @@ def test_xlsx_attachments_workbook(example_eval):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     tp = wb["三公经费"]
     assert tp.freeze_panes == "A4" and tp.print_title_rows == "$1:$3"
-    assert tp.row_dimensions[3].height == 30          # the wrapped header row is tall enough for its 2 lines
+    assert tp.row_dimensions[3].height == 30  # the wrapped header row is tall enough for its 2 lines
     # 公务用车 31.99% is the fraction 0.3199 shown as 0.00%; amounts are numbers
     row = next(r for r in tp.iter_rows(min_row=4) if r[1].value == "公务用车购置及运行费")
     assert row[5].value == 0.3199 and row[5].number_format == "0.00%"
@@ -159,8 +179,6 @@ def test_xlsx_attachments_workbook(example_eval):
     values = [r[2].value for r in kpi.iter_rows(min_row=3)]
     assert 408 in values and all(not isinstance(v, str) for v in values if v is not None)
     assert wb.properties.creator == "jixiao"
-
-
 
 
 def test_cli_warns_and_skips_charts_without_a_cjk_font(example_path, tmp_path, monkeypatch):

@@ -34,8 +34,17 @@ CHANGSHA = EXAMPLES / "changsha-kjj-2023.xlsx"
 COMPLETE = EXAMPLES / "complete-example-2024.xlsx"
 
 #: phrases addressed to the person preparing the report: never in the public text
-PREPARER = ("基础数据表“", "补齐数据", "重新生成", "待评。", "定性评分表", "需说明原因", "请在", "未填报项目绩效指标",
-            "没有时删除")
+PREPARER = (
+    "基础数据表“",
+    "补齐数据",
+    "重新生成",
+    "待评。",
+    "定性评分表",
+    "需说明原因",
+    "请在",
+    "未填报项目绩效指标",
+    "没有时删除",
+)
 
 
 def _ev(path: Path):
@@ -70,10 +79,11 @@ def _audit(data: bytes) -> list:
 
 # --- the complete example: what a finished report looks like -------------------------------------
 
+
 def test_complete_example_has_score_grade_and_nothing_pending(complete):
     ev, ctx, data = complete
     assert ev.score.pending == [] and ev.score.grade == "优"
-    assert ev.score.total == D("94.83")            # 5+5+5+5 | 7.70+4.50+4+3.60+4+3.80 | … summed by hand below
+    assert ev.score.total == D("94.83")  # 5+5+5+5 | 7.70+4.50+4+3.60+4+3.80 | … summed by hand below
     assert sum(i.score for i in ev.score.items) == ev.score.total
     text = dump_docx(data)
     assert "自评得分94.83分，部门整体支出绩效等级为“优”" in text
@@ -95,6 +105,7 @@ def test_complete_example_to_do_list_is_empty(complete, tmp_path):
 
 
 # --- the 长沙 example: faithful to what was published, a draft while items are pending ----------
+
 
 def test_public_text_never_addresses_the_preparer(changsha):
     _, ctx, data = changsha
@@ -123,7 +134,10 @@ def test_workbook_fields_are_used(changsha):
     _, _, data = changsha
     text = dump_docx(data)
     assert "（长财绩〔2024〕2号）" in text.split("\n")[1]
-    assert "于2023年2月3日公开了2023年度部门预算" in text and "于2023年6月19日公开了2022年度部门整体支出绩效自评报告" in text
+    assert (
+        "于2023年2月3日公开了2023年度部门预算" in text
+        and "于2023年6月19日公开了2022年度部门整体支出绩效自评报告" in text
+    )
     assert "公开的时间和网站" not in text
 
 
@@ -133,14 +147,14 @@ def test_one_figure_once_and_non_chosen_indicators_in_the_to_do_list(changsha):
     for not_chosen in ("69.77%", "105.48%", "预算控制率"):
         assert not_chosen not in text, not_chosen
         assert any(not_chosen in s for s in ctx.extra_indicators) or not_chosen == "105.48%"
-    assert "预算调整率为12.63%" in text       # 预算调整率 once in 八 (预算控制率, the same figure, is not)
-    assert "7,800家" in text and "21,120万元" in text   # 履职目标 with thousands separators
+    assert "预算调整率为12.63%" in text  # 预算调整率 once in 八 (预算控制率, the same figure, is not)
+    assert "7,800家" in text and "21,120万元" in text  # 履职目标 with thousands separators
 
 
 def test_problems_agree_with_scores_one_per_cause(changsha):
     ev, ctx, data = changsha
     text = dump_docx(data)
-    section9 = text[text.index("九、存在的问题及原因分析"):text.index("十、下一步改进措施")]
+    section9 = text[text.index("九、存在的问题及原因分析") : text.index("十、下一步改进措施")]
     # 三公经费控制率 scored full marks: not a problem; its finding went to the to-do list to check
     assert "“三公”经费" not in section9
     assert any("该指标在评价中得满分" in t.text for t in ctx.todo)
@@ -149,23 +163,27 @@ def test_problems_agree_with_scores_one_per_cause(changsha):
     # low execution: one problem with a table of its 9 projects
     assert section9.count("预算执行率偏低") == 1 and "执行率偏低的项目" in section9
     assert "低于80.00%" in section9 and section9.count("未形成支出") <= 3
-    paras = [ln for ln in text[:text.index("附件1")].split("\n") if ln.startswith("[a0Body")]
-    assert len(paras) == len(set(paras))      # no repeated paragraph, placeholders included
+    paras = [ln for ln in text[: text.index("附件1")].split("\n") if ln.startswith("[a0Body")]
+    assert len(paras) == len(set(paras))  # no repeated paragraph, placeholders included
     assert "需说明原因" not in text and "加强新增资产的管理使用" not in section9
 
 
 def test_attachment3_forms_are_blank_not_placeholders(changsha):
     _, _, data = changsha
     text = dump_docx(data)
-    att3 = text[text.index("附件3"):]
+    att3 = text[text.index("附件3") :]
     assert "【待补充" not in att3 and "待评" not in att3
-    assert att3.count("| 数量指标 |") == 30 and att3.count("服务对象满意度指标") == 30   # blank standard rows
-    assert "湖南大学" not in att3                                  # not a project of this table list
-    with zipfile.ZipFile(io.BytesIO(data)) as z:                  # rows tall enough to write in by hand
-        assert z.read("word/document.xml").decode().count('<w:trHeight w:val="510" w:hRule="atLeast"/>') > 30 * 15
+    assert att3.count("| 数量指标 |") == 30 and att3.count("服务对象满意度指标") == 30  # blank standard rows
+    assert "湖南大学" not in att3  # not a project of this table list
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # rows tall enough to write in by hand
+        assert (
+            z.read("word/document.xml").decode().count('<w:trHeight w:val="510" w:hRule="atLeast"/>')
+            > 30 * 15
+        )
 
 
 # --- typography, as the XML shows it ---------------------------------------------------------
+
 
 def _styles(data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -193,8 +211,11 @@ def test_headings_keep_with_next_and_are_not_justified(changsha):
 def test_title_breaks_between_name_and_rest(changsha):
     with zipfile.ZipFile(io.BytesIO(changsha[2])) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    title = next(p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None
-                 and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Title")
+    title = next(
+        p
+        for p in root.iter(f"{W}p")
+        if p.find(f"{W}pPr/{W}pStyle") is not None and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Title"
+    )
     runs = [el.tag.split("}")[1] + ":" + (el.text or "") for el in title.iter(f"{W}t", f"{W}br")]
     assert runs == ["t:长沙市科学技术局", "br:", "t:2023年度部门整体支出绩效自评报告"]
 
@@ -203,7 +224,7 @@ def test_sign_never_separates_from_its_figure(changsha):
     with zipfile.ZipFile(io.BytesIO(changsha[2])) as z:
         xml = z.read("word/document.xml").decode()
     assert '<w:noBreakHyphen/><w:t xml:space="preserve">21.84%' in xml
-    assert not re.search(r">-\d", xml)        # no plain hyphen-minus before a figure anywhere
+    assert not re.search(r">-\d", xml)  # no plain hyphen-minus before a figure anywhere
 
 
 def test_figures_never_wrap_and_images_fit_the_page(changsha):
@@ -224,8 +245,11 @@ def test_figures_never_wrap_and_images_fit_the_page(changsha):
 def test_chart_labels_are_wrapped_never_cut():
     from jixiao.report.charts import LABEL_CHARS, wrap_label
 
-    for name in ("长沙市技术创新平台后补助资金（含新一代人工智能开放创新平台）", "省级以上科技平台配套（2018-2020年）",
-                 "科技成果转化子基金1"):
+    for name in (
+        "长沙市技术创新平台后补助资金（含新一代人工智能开放创新平台）",
+        "省级以上科技平台配套（2018-2020年）",
+        "科技成果转化子基金1",
+    ):
         lines = wrap_label(name)
         assert "".join(lines) == name and all(len(x) <= LABEL_CHARS + 1 for x in lines)
         assert not any(x[0] in "）)，、" for x in lines[1:]) and not any(x[-1] == "（" for x in lines)
@@ -240,6 +264,7 @@ def test_dimension_chart_never_draws_a_pending_dimension(changsha):
 
 
 # --- the evaluation JSON: documented, versioned, checked against the shipped schema ----------------
+
 
 @pytest.mark.parametrize("which", ["changsha", "complete"])
 def test_evaluation_json_matches_its_schema(which, request):
@@ -262,6 +287,7 @@ def test_schema_ships_with_the_package():
 
 # --- partial data: a blank is never a 0.00, a total never the sum of what happens to be filled ----
 
+
 def _partial(**kw):
     from jixiao.model import Department, Project
 
@@ -271,10 +297,10 @@ def _partial(**kw):
 
 def test_project_spending_only_is_not_called_the_whole():
     d, Project = _partial()
-    d.dept_projects = [Project("甲项目", "department", initial=D("400.00"), full_year=D("400.00"),
-                               actual=D("389.16")),
-                       Project("乙项目", "department", initial=D("300.00"), full_year=D("300.00"),
-                               actual=D("300.00"))]
+    d.dept_projects = [
+        Project("甲项目", "department", initial=D("400.00"), full_year=D("400.00"), actual=D("389.16")),
+        Project("乙项目", "department", initial=D("300.00"), full_year=D("300.00"), actual=D("300.00")),
+    ]
     ctx = build_context(evaluate(d))
     text = dump_docx(render_docx_bytes(ctx, charts=False))
     assert "部门整体支出689.16万元" not in text and "预算调整0.00万元" not in text
@@ -299,7 +325,7 @@ def test_charts_use_the_packaged_cjk_font(monkeypatch):
     also on a machine without any CJK font installed."""
     from jixiao.report import fonts
 
-    monkeypatch.setattr(fonts, "_font_dirs", lambda: [])      # a machine without system fonts
+    monkeypatch.setattr(fonts, "_font_dirs", lambda: [])  # a machine without system fonts
     fonts.find_cjk_font.cache_clear()
     try:
         got = fonts.find_cjk_font()
@@ -322,8 +348,12 @@ def test_chart_images_cut_nothing_at_their_edges(which, request):
     for spec in ctx.charts:
         img = Image.open(io.BytesIO(render_png(spec))).convert("L")
         w, h = img.size
-        edges = [img.crop((0, 0, w, 2)), img.crop((0, h - 2, w, h)), img.crop((0, 0, 2, h)),
-                 img.crop((w - 2, 0, w, h))]
+        edges = [
+            img.crop((0, 0, w, 2)),
+            img.crop((0, h - 2, w, h)),
+            img.crop((0, 0, 2, h)),
+            img.crop((w - 2, 0, w, h)),
+        ]
         assert all(e.getextrema()[0] >= 250 for e in edges), spec.key
 
 
@@ -333,7 +363,9 @@ def test_complete_example_is_what_its_builder_writes_and_passes_check(tmp_path):
     import dataclasses
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_complete", EXAMPLES / "build_complete_example_2024.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_complete", EXAMPLES / "build_complete_example_2024.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     fresh = load(mod.build(tmp_path / "complete.xlsx"))
@@ -341,4 +373,4 @@ def test_complete_example_is_what_its_builder_writes_and_passes_check(tmp_path):
     assert not [i for i in shipped.issues if i.severity in ("error", "warning")]
     a, b = (dataclasses.replace(r.department, source_file="") for r in (fresh, shipped))
     assert a == b
-    assert a.name.startswith("示例市")     # 示例市 (example city): plainly not a real department
+    assert a.name.startswith("示例市")  # 示例市 (example city): plainly not a real department

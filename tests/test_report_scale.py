@@ -38,14 +38,14 @@ def _parts(blob: bytes) -> dict[str, bytes]:
 def test_streamed_parts_hold_the_same_document(monkeypatch):
     ctx = build_context(evaluate(load(EXAMPLE).department))
     whole_docx, whole_xlsx = render_docx_bytes(ctx, charts=False), render_xlsx_bytes(ctx)
-    monkeypatch.setattr(docx_mod, "STREAM_ABOVE", 1000)    # every part made of chunks is streamed now
+    monkeypatch.setattr(docx_mod, "STREAM_ABOVE", 1000)  # every part made of chunks is streamed now
     streamed_docx, streamed_xlsx = render_docx_bytes(ctx, charts=False), render_xlsx_bytes(ctx)
-    assert streamed_docx != whole_docx                       # really the other path (zip64 entries)
+    assert streamed_docx != whole_docx  # really the other path (zip64 entries)
     assert _parts(streamed_docx) == _parts(whole_docx) and _parts(streamed_xlsx) == _parts(whole_xlsx)
     d = docx.Document(io.BytesIO(streamed_docx))
     assert len(d.tables) == len(ctx.tables) and ctx.department in d.paragraphs[0].text
     wb = openpyxl.load_workbook(io.BytesIO(streamed_xlsx))
-    assert len(wb.worksheets) == len(ctx.tables)       # one sheet per table (DESIGN §8, issue 11)
+    assert len(wb.worksheets) == len(ctx.tables)  # one sheet per table (DESIGN §8, issue 11)
 
 
 def test_files_written_in_pieces_equal_the_strings(tmp_path):

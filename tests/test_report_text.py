@@ -12,10 +12,16 @@ from jixiao.money import change_rate, q2
 from jixiao.report.context import Cell, Table, safe_name
 from jixiao.report.text import change_phrase, cn_num, composition
 
-amounts = st.decimals(min_value=Decimal("-99999.99"), max_value=Decimal("999999.99"), places=2,
-                      allow_nan=False, allow_infinity=False)
-positive = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2,
-                       allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-99999.99"),
+    max_value=Decimal("999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+positive = st.decimals(
+    min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 names = st.text(alphabet="科技项目经费专项甲乙丙12", min_size=1, max_size=8)
 
 
@@ -40,7 +46,7 @@ def test_composition_never_claims_a_wrong_sum(total, parts):
     figs = _figures(text)
     if "其中：" in text:
         assert sum(figs[1:], Decimal(0)) == figs[0]
-    else:   # the parts disagree: the total alone, never a note addressed to the preparer
+    else:  # the parts disagree: the total alone, never a note addressed to the preparer
         assert figs == [q2(total)] and "相差" not in text and "未填列" not in text
 
 
@@ -82,8 +88,13 @@ def test_safe_name_is_a_plain_file_name(text):
     assert not name.startswith((".", " "))
 
 
-@given(st.lists(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 2)), min_size=1, max_size=4),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(1, 3), st.integers(1, 2)), min_size=1, max_size=4),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_table_grid_covers_each_position_once(spec):
     """Rows built greedily from random spans: the grid covers every slot exactly once."""
     ncols = 6

@@ -28,7 +28,17 @@ from jixiao.review import read_submitted, review_file
 
 D = Decimal
 FUND_HEAD = ("资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-IND_HEAD = ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "单位", "分值", "得分")
+IND_HEAD = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "实际完成值",
+    "单位",
+    "分值",
+    "得分",
+)
 
 # (一级, 二级, 三级, 性质, 指标值, 完成值, 单位, 分值, 得分 as published)
 CQ_ROWS = [
@@ -53,15 +63,28 @@ def _sheet(ws, name_label, name, funds, rows, total):
     ws.append(["总分", None, None, None, None, None, None, None, total])
 
 
-def _write(path: Path, dept_rows, dept_total, proj_rows=None, proj_funds=None, proj_total=None,
-           dept_funds=(100, 100, 76, 10, "76%", "7.6")) -> Path:
+def _write(
+    path: Path,
+    dept_rows,
+    dept_total,
+    proj_rows=None,
+    proj_funds=None,
+    proj_total=None,
+    dept_funds=(100, 100, 76, 10, "76%", "7.6"),
+) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "部门整体支出绩效自评表"
     _sheet(ws, "部门(单位)名称", "融媒体中心", dept_funds, dept_rows, dept_total)
     if proj_rows is not None:
-        _sheet(wb.create_sheet("项目支出绩效自评表"), "项目名称", "办公宿舍楼、食堂及餐厅暖通改造经费", proj_funds,
-               proj_rows, proj_total)
+        _sheet(
+            wb.create_sheet("项目支出绩效自评表"),
+            "项目名称",
+            "办公宿舍楼、食堂及餐厅暖通改造经费",
+            proj_funds,
+            proj_rows,
+            proj_total,
+        )
     wb.save(path)
     return path
 
@@ -91,10 +114,17 @@ def test_real_published_tables_reviewed(tmp_path):
     by = _by(res)
     full = {i.item: i for i in by.get("full_despite_shortfall", [])}
     assert set(full) == {"融媒体中心/党性教育培训次数", "融媒体中心/政府采购执行率"}
-    assert full["融媒体中心/党性教育培训次数"].recomputed == D("2.31")   # 12/26 × 5
-    assert full["融媒体中心/政府采购执行率"].recomputed == D("1.45")     # 72.74% × 2
-    assert "12次" in full["融媒体中心/党性教育培训次数"].reason and "26次" in full["融媒体中心/党性教育培训次数"].reason
-    assert full["融媒体中心/党性教育培训次数"].location == {"sheet": "部门整体支出绩效自评表", "cell": "I7", "row": 7}
+    assert full["融媒体中心/党性教育培训次数"].recomputed == D("2.31")  # 12/26 × 5
+    assert full["融媒体中心/政府采购执行率"].recomputed == D("1.45")  # 72.74% × 2
+    assert (
+        "12次" in full["融媒体中心/党性教育培训次数"].reason
+        and "26次" in full["融媒体中心/党性教育培训次数"].reason
+    )
+    assert full["融媒体中心/党性教育培训次数"].location == {
+        "sheet": "部门整体支出绩效自评表",
+        "cell": "I7",
+        "row": 7,
+    }
     # the execution rows: 7.6 = 76% × 10 (ok); 9 = 86.20% × 10 = 8.62 at the table's precision (ok)
     ok = {i.item: i for i in by["ok"]}
     assert ok["融媒体中心/预算执行率"].recomputed == D("7.60")
@@ -102,19 +132,22 @@ def test_real_published_tables_reviewed(tmp_path):
     assert ok["融媒体中心/资金使用合规性"] if "融媒体中心/资金使用合规性" in ok else True
     rates = {i.item: i for i in by["rate_inconsistent"]}
     # 融媒体中心: 产出 19/19 = 100% > 76% + 5; 效益 15/15 = 100% > 81; 暖通: 产出 39/40 = 97.5% > 91.2
-    assert set(rates) == {"融媒体中心/产出指标得分率", "融媒体中心/效益指标得分率",
-                          "办公宿舍楼、食堂及餐厅暖通改造经费/产出指标得分率",
-                          "办公宿舍楼、食堂及餐厅暖通改造经费/效益指标得分率"}
+    assert set(rates) == {
+        "融媒体中心/产出指标得分率",
+        "融媒体中心/效益指标得分率",
+        "办公宿舍楼、食堂及餐厅暖通改造经费/产出指标得分率",
+        "办公宿舍楼、食堂及餐厅暖通改造经费/效益指标得分率",
+    }
     assert rates["办公宿舍楼、食堂及餐厅暖通改造经费/产出指标得分率"].claimed == D("97.50")
     assert "total_mismatch" not in by and "over_scored" not in by
 
 
 PLANTED = [
     ("产出指标", "数量指标", "党性教育培训次数", "≥", "26次", "26次", "次", 5, 5),
-    ("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2000篇", "篇", 10, 10),      # full, 2000 < 2200
-    ("产出指标", "质量指标", "政府采购执行率", "≥", "100%", "72.74%", "%", 2, "1.8"),    # 1.45 by the rule
-    ("产出指标", "质量指标", "差错率", "≤", "2%", "4%", "%", 4, 5),                      # above its 分值
-    ("产出指标", "时效指标", "宣传覆盖面", "≥", "较广", "广", "", 4, 4),                  # not quantified
+    ("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2000篇", "篇", 10, 10),  # full, 2000 < 2200
+    ("产出指标", "质量指标", "政府采购执行率", "≥", "100%", "72.74%", "%", 2, "1.8"),  # 1.45 by the rule
+    ("产出指标", "质量指标", "差错率", "≤", "2%", "4%", "%", 4, 5),  # above its 分值
+    ("产出指标", "时效指标", "宣传覆盖面", "≥", "较广", "广", "", 4, 4),  # not quantified
     ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "95%", "%", 10, 10),
 ]
 
@@ -128,7 +161,7 @@ def test_planted_over_scores_all_found(tmp_path):
         ("over_scored", "政府采购执行率"),
         ("over_scored", "差错率"),
         ("not_quantified", "宣传覆盖面"),
-        ("total_mismatch", "总分"),   # 10 + 5 + 10 + 1.8 + 5 + 4 + 10 = 45.8, not 50
+        ("total_mismatch", "总分"),  # 10 + 5 + 10 + 1.8 + 5 + 4 + 10 = 45.8, not 50
     }
     assert by["total_mismatch"][0].recomputed == D("45.8")
     assert by["over_scored"][0].location["cell"] in ("I9", "I10")
@@ -159,8 +192,12 @@ def test_docx_attachment_is_reviewed(tmp_path):
 
     doc = Document()
     doc.add_paragraph("附件3 项目支出绩效自评表")
-    rows = [["项目名称", "暖通改造", "", "", "", "", "", "", ""], list(FUND_HEAD) + ["", ""],
-            ["年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "10", "", ""], list(IND_HEAD)]
+    rows = [
+        ["项目名称", "暖通改造", "", "", "", "", "", "", ""],
+        list(FUND_HEAD) + ["", ""],
+        ["年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "10", "", ""],
+        list(IND_HEAD),
+    ]
     rows += [[str(x) for x in r] for r in LF_ROWS]
     rows.append(["总分", "", "", "", "", "", "", "", "69"])
     t = doc.add_table(rows=len(rows), cols=9)
@@ -189,8 +226,12 @@ def test_pdf_attachment_is_reviewed(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     need(soffice is not None, "LibreOffice (soffice) is needed to print the .docx to PDF")
     doc = Document()
-    rows = [["项目名称", "暖通改造", "", "", "", "", "", "", ""], list(FUND_HEAD) + ["", ""],
-            ["年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "10", "", ""], list(IND_HEAD)]
+    rows = [
+        ["项目名称", "暖通改造", "", "", "", "", "", "", ""],
+        list(FUND_HEAD) + ["", ""],
+        ["年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "10", "", ""],
+        list(IND_HEAD),
+    ]
     rows += [[str(x) for x in r] for r in LF_ROWS]
     t = doc.add_table(rows=len(rows), cols=9)
     t.style = "Table Grid"
@@ -200,8 +241,13 @@ def test_pdf_attachment_is_reviewed(tmp_path):
     src = tmp_path / "报告.docx"
     doc.save(src)
     env = dict(os.environ, HOME=str(tmp_path))  # a private LibreOffice profile: safe in parallel
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180, env=env)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
     res = review_file(tmp_path / "报告.pdf")
     ex = next(i for i in res.items if i.item == "暖通改造/预算执行率")
     assert ex.status == "full_despite_shortfall" and ex.recomputed == D("8.62")
@@ -249,16 +295,28 @@ def test_two_row_header_lijiang_table_is_consistent(tmp_path):
     执行 7.29/7.29 → 10 of 10; every row scored at or below the rule (9, 19, 19, 27): no finding."""
     from docx import Document
 
-    rows = [["项目名称", "2020年省级自然资源卫片执法补助经费", "", "", "", "", "", "", "", ""],
-            ["项目资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "", ""],
-            ["项目资金(万元)", "年度资金总额", "7.29", "7.29", "7.29", "10.00", "100%", "10.00", "", ""],
-            ["绩效指标", "绩效指标", "绩效指标", "绩效指标", "年度指标值", "年度指标值", "实际完成值", "分值", "得分",
-             "偏差原因分析及改进措施"],
-            ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "", "", "", ""],
-            ["产出指标", "数量指标", "卫片执法补助经费", "﹦", "72890", "元", "72890", "10.00", "9.00", ""],
-            ["产出指标", "质量指标", "项目验收合格率", "﹦", "100", "%", "100", "20", "19", ""],
-            ["产出指标", "时效指标", "项目完成及时率", "﹦", "100", "%", "100", "20.00", "19.00", ""],
-            ["效益指标", "社会效益指标", "违法行为责停率", "≥", "95", "%", "95", "30.00", "27.00", ""]]
+    rows = [
+        ["项目名称", "2020年省级自然资源卫片执法补助经费", "", "", "", "", "", "", "", ""],
+        ["项目资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "", ""],
+        ["项目资金(万元)", "年度资金总额", "7.29", "7.29", "7.29", "10.00", "100%", "10.00", "", ""],
+        [
+            "绩效指标",
+            "绩效指标",
+            "绩效指标",
+            "绩效指标",
+            "年度指标值",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "", "", "", ""],
+        ["产出指标", "数量指标", "卫片执法补助经费", "﹦", "72890", "元", "72890", "10.00", "9.00", ""],
+        ["产出指标", "质量指标", "项目验收合格率", "﹦", "100", "%", "100", "20", "19", ""],
+        ["产出指标", "时效指标", "项目完成及时率", "﹦", "100", "%", "100", "20.00", "19.00", ""],
+        ["效益指标", "社会效益指标", "违法行为责停率", "≥", "95", "%", "95", "30.00", "27.00", ""],
+    ]
     doc = Document()
     t = doc.add_table(rows=len(rows), cols=10)
     for r, vals in enumerate(rows):
@@ -282,10 +340,32 @@ def test_chongqing_column_names(tmp_path):
     ws = wb.active
     ws.append(["部门整体绩效自评表"])
     ws.append(["部门(单位)名称", "融媒体中心"])
-    ws.append(["部门预算执行情况", "年初预算数", "全年(调整)预算数", "全年执行数", "执行率(%)", "执行率权重", "执行率得分(分)"])
+    ws.append(
+        [
+            "部门预算执行情况",
+            "年初预算数",
+            "全年(调整)预算数",
+            "全年执行数",
+            "执行率(%)",
+            "执行率权重",
+            "执行率得分(分)",
+        ]
+    )
     ws.append(["资金", 100, 100, 76, "76%", 10, "7.6"])
-    ws.append(["指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值", "得分系数(%)", "指标权重(分)",
-               "指标得分(分)", "是否核心指标"])
+    ws.append(
+        [
+            "指标名称",
+            "计量单位",
+            "指标性质",
+            "年初指标值",
+            "调整指标值",
+            "全年完成值",
+            "得分系数(%)",
+            "指标权重(分)",
+            "指标得分(分)",
+            "是否核心指标",
+        ]
+    )
     for n, u, nat, t, a, coef, w, s in [
         ("财政供养人员控制率", "%", "定量指标", "100%", "92%", "100%", 2, 2),
         ("党性教育培训次数", "次", "定量指标", "26次", "12次", "100%", 5, 5),
@@ -299,16 +379,21 @@ def test_chongqing_column_names(tmp_path):
     assert t.title == "融媒体中心" and t.funds.rate.text == "76%" and len(t.rows) == 3
     res = review_file(p)
     found = {(i.status, i.item.split("/")[-1]) for i in res.items if i.status != "ok"}
-    assert found == {("full_despite_shortfall", "党性教育培训次数"), ("full_despite_shortfall", "党性教育培训次数（得分系数）"),
-                     ("unverifiable", "管理制度健全性")}
+    assert found == {
+        ("full_despite_shortfall", "党性教育培训次数"),
+        ("full_despite_shortfall", "党性教育培训次数（得分系数）"),
+        ("unverifiable", "管理制度健全性"),
+    }
     ok = {i.item.split("/")[-1] for i in res.items if i.status == "ok"}
-    assert {"预算执行率", "财政供养人员控制率", "总分"} <= ok   # 92% ≤ 100% (控制率: ≤); 7.6+2+5+3 = 17.6
+    assert {"预算执行率", "财政供养人员控制率", "总分"} <= ok  # 92% ≤ 100% (控制率: ≤); 7.6+2+5+3 = 17.6
 
 
 def test_subtotal_rows_checked_not_counted(tmp_path):
-    rows = [("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2859篇", "篇", 10, 10),
-            ("产出指标", "小计", "小计", "", "", "", "", 10, 9),
-            ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "95%", "%", 10, 10)]
+    rows = [
+        ("产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2859篇", "篇", 10, 10),
+        ("产出指标", "小计", "小计", "", "", "", "", 10, 9),
+        ("效益指标", "社会效益指标", "业务保障能力提升", "≥", "90%", "95%", "%", 10, 10),
+    ]
     p = _write(tmp_path / "sub.xlsx", rows, "30", dept_funds=(100, 100, 100, 10, "100%", 10))
     res = review_file(p)
     (t,) = read_submitted(p)
@@ -339,7 +424,9 @@ def test_corpus_langfang_project_table():
     assert t.title == "办公宿舍楼、食堂及餐厅暖通改造经费" and len(t.rows) == 9
     assert [r.level3 for r in t.rows][:2] == ["工程资金金额", "工程完工率"]
     assert {(i.status, i.item.split("/")[-1], i.claimed) for i in res.problems} == {
-        ("rate_inconsistent", "产出指标得分率", D("98.00")), ("rate_inconsistent", "效益指标得分率", D("100.00"))}
+        ("rate_inconsistent", "产出指标得分率", D("98.00")),
+        ("rate_inconsistent", "效益指标得分率", D("100.00")),
+    }
     ex = next(i for i in res.items if i.item.endswith("/预算执行率"))
     assert ex.status == "ok" and ex.recomputed == D("8.62") and ex.claimed == D("9")
     assert all("paragraph" in i.location for i in res.items)
@@ -352,7 +439,12 @@ def test_corpus_lijiang_project_table():
     满意度 row is cut before its 得分. No finding."""
     res = review_file(_corpus("44_"))
     (t,) = read_submitted(_corpus("44_"))
-    assert [r.level3 for r in t.rows] == ["卫片执法补助经费", "项目验收合格率", "项目完成及时率", "违法行为责停率"]
+    assert [r.level3 for r in t.rows] == [
+        "卫片执法补助经费",
+        "项目验收合格率",
+        "项目完成及时率",
+        "违法行为责停率",
+    ]
     assert t.rows[0].unit == "元" and t.rows[0].nature.text == "﹦"
     assert not res.problems
     assert {i.item.split("/")[-1]: i.recomputed for i in res.items}["违法行为责停率"] == D("30.00")
@@ -370,7 +462,9 @@ def test_corpus_suiyang_department_table():
 def test_a_report_jixiao_writes_passes_its_own_review(tmp_path, example_path):
     """附件2 (the scored framework) and every 附件3 项目支出绩效自评表 of jixiao's own report are read
     back from the .docx: no finding (scores follow the rules; totals add up)."""
-    r = CliRunner().invoke(app, ["report", str(example_path), "-o", str(tmp_path / "out"), "--format", "docx"])
+    r = CliRunner().invoke(
+        app, ["report", str(example_path), "-o", str(tmp_path / "out"), "--format", "docx"]
+    )
     assert r.exit_code == 0, r.output
     docx = next(p for p in (tmp_path / "out").glob("*.docx") if "待办" not in p.name)
     res = review_file(docx)
@@ -390,8 +484,10 @@ def test_the_complete_examples_scored_project_forms_pass_its_own_review(tmp_path
     assert any(i.status == "ok" and i.item.endswith("/预算执行率") for i in res.items)
     # scores follow the rules and totals add up; what remains is the reviewer's question about the one
     # project whose 产出/效益 are scored full at 70% execution (score rate 30 points above it)
-    assert {(i.status, i.item) for i in res.problems} == {("rate_inconsistent", "数字技能培训/产出指标得分率"),
-                                                           ("rate_inconsistent", "数字技能培训/效益指标得分率")}
+    assert {(i.status, i.item) for i in res.problems} == {
+        ("rate_inconsistent", "数字技能培训/产出指标得分率"),
+        ("rate_inconsistent", "数字技能培训/效益指标得分率"),
+    }
 
 
 # ---------------------------------------------------------------- property: consistent → none; one planted → found there
@@ -402,14 +498,22 @@ from hypothesis import strategies as st  # noqa: E402
 from jixiao.money import q2  # noqa: E402
 from jixiao.review import parse_grid, review_tables, rule_score  # noqa: E402
 
-_row = st.tuples(st.sampled_from(["≥", "≤"]), st.integers(1, 1000), st.integers(0, 2000), st.sampled_from([5, 10, 20]))
+_row = st.tuples(
+    st.sampled_from(["≥", "≤"]), st.integers(1, 1000), st.integers(0, 2000), st.sampled_from([5, 10, 20])
+)
 
 
 def _grid(rows, scores, total):
-    lines = [["项目名称", "甲项目"], list(FUND_HEAD), ["年度资金总额", "100", "100", "100", "10", "100%", "10"],
-             list(IND_HEAD)]
+    lines = [
+        ["项目名称", "甲项目"],
+        list(FUND_HEAD),
+        ["年度资金总额", "100", "100", "100", "10", "100%", "10"],
+        list(IND_HEAD),
+    ]
     for (nat, t, a, w), s in zip(rows, scores, strict=True):
-        lines.append(["产出指标", "数量指标", f"考核项{len(lines)}", nat, f"{t}次", f"{a}次", "次", str(w), str(s)])
+        lines.append(
+            ["产出指标", "数量指标", f"考核项{len(lines)}", nat, f"{t}次", f"{a}次", "次", str(w), str(s)]
+        )
     lines.append(["总分", "", "", "", "", "", "", "", str(total)])
     return [(cells, lambda c, r=r: {"row": r, "column": c}) for r, cells in enumerate(lines)]
 
@@ -427,17 +531,28 @@ def test_consistent_tables_pass_and_a_planted_over_score_is_found(rows, pick, ex
     planted = list(exact)
     planted[k] = min(w, exact[k] + D(extra) / 100)
     res = review_tables(parse_grid(_grid(rows, planted, sum(planted) + 10)))
-    assert [(i.status in ("over_scored", "full_despite_shortfall"), i.location["row"]) for i in res.problems] == \
-        [(True, 4 + k)]
+    assert [
+        (i.status in ("over_scored", "full_despite_shortfall"), i.location["row"]) for i in res.problems
+    ] == [(True, 4 + k)]
 
 
 def test_project_table_against_the_workbook(tmp_path, example_path):
     """技术市场 in the example: 全年预算 29.84, 决算 19.37. A table stating 33.00 as 全年预算数 is located."""
     wb = Workbook()
-    _sheet(wb.active, "项目名称", "技术市场", (33, 33, "19.37", 10, "58.70%", "5.87"),
-           [("产出指标", "数量指标", "技术合同登记", "≥", "100项", "120项", "项", 50, 50)], "55.87")
+    _sheet(
+        wb.active,
+        "项目名称",
+        "技术市场",
+        (33, 33, "19.37", 10, "58.70%", "5.87"),
+        [("产出指标", "数量指标", "技术合同登记", "≥", "100项", "120项", "项", 50, 50)],
+        "55.87",
+    )
     p = tmp_path / "技术市场.xlsx"
     wb.save(p)
     res = review_file(p, workbook=example_path)
-    mism = [(i.item, i.claimed, i.recomputed, i.location["cell"]) for i in res.items if i.status == "data_mismatch"]
+    mism = [
+        (i.item, i.claimed, i.recomputed, i.location["cell"])
+        for i in res.items
+        if i.status == "data_mismatch"
+    ]
     assert mism == [("技术市场/全年预算数", D(33), D("29.84"), "C4")]

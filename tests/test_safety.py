@@ -22,8 +22,23 @@ from jixiao.web.safe_xlsx import needs_quote
 from jixiao.web.views import safe_filename_part
 
 
-@pytest.mark.parametrize("text", ["=SUM(A1:A3)", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1", "\n=1",
-                                  "=HYPERLINK(\"http://x\")", "-", "+", "@", "-HYPERLINK(1)局"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=SUM(A1:A3)",
+        "+1+1",
+        "-2+3",
+        "@SUM(1)",
+        "\t=1",
+        "\r=1",
+        "\n=1",
+        '=HYPERLINK("http://x")',
+        "-",
+        "+",
+        "@",
+        "-HYPERLINK(1)局",
+    ],
+)
 def test_formula_starts_are_quoted(text):
     assert is_formula_like(text)
     # a carriage return is a control character: removed by the shared rule, and still quoted
@@ -40,6 +55,7 @@ def test_all_three_callers_share_the_rule():
     from jixiao.batch.render import safe_cell
     from jixiao.report.xlsx import safe_sheet_text as report_rule
     from jixiao.web.safe_xlsx import DANGEROUS
+
     assert DANGEROUS == FORMULA_START and report_rule is safe_sheet_text
     assert safe_cell("@x") == "'@x" and safe_cell("\n=1") == "'\n=1" and safe_cell(-3) == -3
     assert needs_quote("=1") and not needs_quote("-1")
@@ -49,29 +65,36 @@ def test_all_three_callers_share_the_rule():
 def test_safe_sheet_text_never_starts_a_formula(text):
     out = safe_sheet_text(text)
     assert not is_formula_like(out)
-    clean = safe_text(text)          # control and bidi characters removed first (the shared rule)
+    clean = safe_text(text)  # control and bidi characters removed first (the shared rule)
     quoted = is_formula_like(clean)
     body = out[1:] if quoted else out
-    assert re.sub(r"_x005F_(x[0-9A-Fa-f]{4}_)", r"_\1", body) == clean   # Excel escapes kept literal
+    assert re.sub(r"_x005F_(x[0-9A-Fa-f]{4}_)", r"_\1", body) == clean  # Excel escapes kept literal
 
 
 @given(st.sampled_from(FORMULA_START), st.text(alphabet="ABCxyz局单位()!$:;=+-@ \t", max_size=20))
 def test_a_formula_start_without_digits_is_always_quoted(head, tail):
     out = safe_sheet_text(head + tail)
     assert out.startswith("'") == is_formula_like(safe_text(head + tail))
-    if head != "\r":   # a carriage return is removed by the shared rule: what follows decides
+    if head != "\r":  # a carriage return is removed by the shared rule: what follows decides
         assert out.startswith("'")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("../../逃逸单位", "逃逸单位"),
-    ('a<b>c:d"e/f\\g|h?i*j', "a_b_c_d_e_f_g_h_i_j"),
-    ("  多个   空格\t单位 ", "多个 空格_单位"),
-    ("单位名称...", "单位名称"),
-    ("CON", "_CON"), ("con.txt", "_con.txt"), ("Lpt9", "_Lpt9"), ("COM1 .x", "_COM1 .x"),
-    ("CONSOLE", "CONSOLE"), ("COM10", "COM10"),
-    ("科技局\x00\x1f\x7f", "科技局"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("../../逃逸单位", "逃逸单位"),
+        ('a<b>c:d"e/f\\g|h?i*j', "a_b_c_d_e_f_g_h_i_j"),
+        ("  多个   空格\t单位 ", "多个 空格_单位"),
+        ("单位名称...", "单位名称"),
+        ("CON", "_CON"),
+        ("con.txt", "_con.txt"),
+        ("Lpt9", "_Lpt9"),
+        ("COM1 .x", "_COM1 .x"),
+        ("CONSOLE", "CONSOLE"),
+        ("COM10", "COM10"),
+        ("科技局\x00\x1f\x7f", "科技局"),
+    ],
+)
 def test_safe_filename_cases(text, expected):
     assert safe_filename(text, "未命名") == expected
 

@@ -40,8 +40,9 @@ def item(**kw) -> Item:
 # ---------------------------------------------------------------- rule kinds
 
 
-@pytest.mark.parametrize("v, expected", [("0", "0"), ("50", "5"), ("92.33", "9.233"), ("100", "10"), ("150", "10"),
-                                         ("-5", "0")])
+@pytest.mark.parametrize(
+    "v, expected", [("0", "0"), ("50", "5"), ("92.33", "9.233"), ("100", "10"), ("150", "10"), ("-5", "0")]
+)
 def test_proportional_capped(v, expected):
     assert rule_proportional(D(v), item())[0] == D(expected)
 
@@ -66,8 +67,9 @@ def test_proportional_uncapped_and_zero_target():
     assert rule_proportional(D(3), item(target=D(0)))[0] == D(10)
 
 
-@pytest.mark.parametrize("v, expected", [("100", "10"), ("80", "10"), ("125", "8"), ("0", "10"), ("-1", "10"),
-                                         ("200", "5")])
+@pytest.mark.parametrize(
+    "v, expected", [("100", "10"), ("80", "10"), ("125", "8"), ("0", "10"), ("-1", "10"), ("200", "5")]
+)
 def test_inverse(v, expected):
     assert rule_inverse(D(v), item(target=D(100)))[0] == D(expected)
 
@@ -78,12 +80,28 @@ def test_equal():
     assert rule_equal(D(0), item(target=D(5)))[0] == D(0)
 
 
-ADJ_BANDS = (Band("<=", D(0), None, D(100)), Band("<=", D(10), None, D(75)), Band("<=", D(20), None, D(50)),
-             Band("<=", D(30), None, D(25)), Band("else", None, None, D(0)))
+ADJ_BANDS = (
+    Band("<=", D(0), None, D(100)),
+    Band("<=", D(10), None, D(75)),
+    Band("<=", D(20), None, D(50)),
+    Band("<=", D(30), None, D(25)),
+    Band("else", None, None, D(0)),
+)
 
 
-@pytest.mark.parametrize("v, expected", [("-3", "8"), ("0", "8"), ("0.01", "6"), ("10", "6"), ("10.01", "4"),
-                                         ("20", "4"), ("30", "2"), ("30.01", "0")])
+@pytest.mark.parametrize(
+    "v, expected",
+    [
+        ("-3", "8"),
+        ("0", "8"),
+        ("0.01", "6"),
+        ("10", "6"),
+        ("10.01", "4"),
+        ("20", "4"),
+        ("30", "2"),
+        ("30.01", "0"),
+    ],
+)
 def test_bands_design_example_boundaries_inclusive(v, expected):
     s, basis = rule_bands(D(v), item(weight=D(8), rule="bands", bands=ADJ_BANDS))
     assert s == D(expected) and "档" in basis
@@ -97,10 +115,18 @@ def test_bands_points_and_no_match():
     assert s == 0 and "不在任何评分档" in basis
 
 
-@pytest.mark.parametrize("v, step, expected", [
-    ("100", "continuous", "8"), ("86.76", "continuous", "8"), ("101", "continuous", "7.5"),
-    ("104.5", "continuous", "5.75"), ("104.5", "each", "5.5"), ("120", "continuous", "0"), ("1000", "each", "0"),
-])
+@pytest.mark.parametrize(
+    "v, step, expected",
+    [
+        ("100", "continuous", "8"),
+        ("86.76", "continuous", "8"),
+        ("101", "continuous", "7.5"),
+        ("104.5", "continuous", "5.75"),
+        ("104.5", "each", "5.5"),
+        ("120", "continuous", "0"),
+        ("1000", "each", "0"),
+    ],
+)
 def test_deduct(v, step, expected):
     it = item(weight=D(8), rule="deduct", threshold=D(100), points=D("0.5"), step=step)
     assert rule_deduct(D(v), it)[0] == D(expected)
@@ -115,9 +141,21 @@ def test_deduct_below_direction_per_five_points():
 # ---------------------------------------------------------------- grades
 
 
-@pytest.mark.parametrize("total, grade", [("89.995", "优"), ("89.994", "良"), ("90", "优"), ("80.00", "良"),
-                                          ("79.99", "中"), ("60", "中"), ("59.995", "中"), ("59.99", "差"),
-                                          ("0", "差"), ("100", "优")])
+@pytest.mark.parametrize(
+    "total, grade",
+    [
+        ("89.995", "优"),
+        ("89.994", "良"),
+        ("90", "优"),
+        ("80.00", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.995", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+        ("100", "优"),
+    ],
+)
 def test_grade_boundaries_after_rounding_once(total, grade):
     assert grade_of(D(total), GRADES) == grade
 
@@ -137,20 +175,24 @@ def test_synthetic_six_dimension_by_hand():
     sc = _score("six-dimension", synthetic_department())
     by = {i.id: i.score for i in sc.items}
     assert by == {
-        "staff_control": D("2.50"),          # 21/20=105% → 5 − 5×0.5
-        "three_public_change": D("5.00"),    # (13.5−15)/15 = −10% ≤ 0
-        "three_public_control": D("5.00"),   # 12/13.5 = 88.89% ≤ 100
-        "public_funds_control": D("3.00"),   # 52/50 = 104% → 5 − 4×0.5
-        "budget_execution": D("7.20"),       # 1035/1150 = 90% × 8
-        "budget_adjustment": D("3.00"),      # 15% → ≤20 band, 50% of 6
+        "staff_control": D("2.50"),  # 21/20=105% → 5 − 5×0.5
+        "three_public_change": D("5.00"),  # (13.5−15)/15 = −10% ≤ 0
+        "three_public_control": D("5.00"),  # 12/13.5 = 88.89% ≤ 100
+        "public_funds_control": D("3.00"),  # 52/50 = 104% → 5 − 4×0.5
+        "budget_execution": D("7.20"),  # 1035/1150 = 90% × 8
+        "budget_adjustment": D("3.00"),  # 15% → ≤20 band, 50% of 6
         "procurement_execution": D("3.00"),  # 60/80 = 75% × 4
-        "asset_fund_management": D("3.5"), "disclosure": D("3"), "management_rules": D("3"),
+        "asset_fund_management": D("3.5"),
+        "disclosure": D("3"),
+        "management_rules": D("3"),
         "dept_project_execution": D("4.25"),  # 170/200 = 85% × 5
         "public_project_execution": D("4.00"),  # 240/300 = 80% × 5
-        "kpi_completion": D("9.33"),          # (1 + 0.8 + 1)/3 × 10
-        "social_benefit": D("4"), "economic_benefit": D("3.5"), "long_term_mechanism": D("4"),
+        "kpi_completion": D("9.33"),  # (1 + 0.8 + 1)/3 × 10
+        "social_benefit": D("4"),
+        "economic_benefit": D("3.5"),
+        "long_term_mechanism": D("4"),
         "capacity_building": D("3.5"),
-        "satisfaction": D("8.00"),            # 170/200 = 85% → ≥80 band, 80% of 10
+        "satisfaction": D("8.00"),  # 170/200 = 85% → ≥80 band, 80% of 10
     }
     assert sc.total == D("78.78") and sc.grade == "中" and sc.pending == [] and sc.max_total == D(100)
 
@@ -158,15 +200,15 @@ def test_synthetic_six_dimension_by_hand():
 def test_synthetic_mof_2013_by_hand():
     sc = _score("mof-2013", synthetic_department())
     by = {i.id: i.score for i in sc.items}
-    assert by["staff_control"] == D("1.50")      # 4 − 5 × 0.5
+    assert by["staff_control"] == D("1.50")  # 4 − 5 × 0.5
     # 预算完成率 (carry-over): (50 + 1000 + 150 − 40)/(50 + 1000 + 150) = 96.67% × 4
     assert by["budget_completion"] == D("3.87")
-    assert by["carryover"] == D("3.00")          # 40/1150 = 3.48% ≤ 5
-    assert by["carryover_change"] == D("2.00")   # −33.33% ≤ 0
+    assert by["carryover"] == D("3.00")  # 40/1150 = 3.48% ≤ 5
+    assert by["carryover_change"] == D("2.00")  # −33.33% ≤ 0
     assert by["public_funds_control"] == D("1.00")  # 3 − 4 × 0.5
     assert by["procurement_execution"] == D("2.25")
-    assert by["kpi_completion"] == D("7.47")     # 0.9333 × 8
-    assert by["satisfaction"] == D("6.40")       # 80% of 8
+    assert by["kpi_completion"] == D("7.47")  # 0.9333 × 8
+    assert by["satisfaction"] == D("6.40")  # 80% of 8
     # 投入 16.00 + 过程 34.62 + 产出 18.97 + 效果 16.90
     assert sc.total == D("86.49") and sc.grade == "良"
 
@@ -184,8 +226,11 @@ def test_manual_items_left_empty_are_pending_never_made_up():
 
 def test_manual_matched_by_name_and_out_of_range():
     d = synthetic_department(manual=False)
-    d.manual_scores = [ManualScore("资金资产管理", D("3")), ManualScore("disclosure", D("9")),
-                       ManualScore("management_rules", None)]
+    d.manual_scores = [
+        ManualScore("资金资产管理", D("3")),
+        ManualScore("disclosure", D("9")),
+        ManualScore("management_rules", None),
+    ]
     by = {i.id: i for i in _score("six-dimension", d).items}
     assert by["asset_fund_management"].score == D("3") and "“中”" in by["asset_fund_management"].basis  # 75%
     assert by["disclosure"].score is None and "超出" in by["disclosure"].basis
@@ -197,7 +242,9 @@ def test_reference_scores_are_pending_without_manual_sheet():
     sc = _score("six-dimension", d)
     by = {i.id: i.score for i in sc.items}
     assert by["budget_execution"] == D("7.39") and by["dept_project_execution"] == D("3.93")
-    assert sc.grade is None and sc.pending and sc.total == sum(i.score for i in sc.items if i.score is not None)
+    assert (
+        sc.grade is None and sc.pending and sc.total == sum(i.score for i in sc.items if i.score is not None)
+    )
 
 
 def test_not_computable_indicator_policies():
@@ -230,12 +277,12 @@ def test_project_score_by_hand():
     d = synthetic_department()
     ps = score_project(_proj(d, "农技推广"), d)
     by = {i.level3: (i.weight, i.score) for i in ps.score.items}
-    assert by["预算执行率"] == (D("10.00"), D("9.17"))      # 110/120 = 91.67% × 10
-    assert by["培训农民人次"] == (D("12.50"), D("11.25"))    # 50 split over 4 rows; 900/1000 × 12.5
-    assert by["培训合格率"] == (D("12.50"), D("12.50"))      # 98/95 capped
-    assert by["完成时间"] == (D("12.50"), D("12.50"))        # "=" text equal
-    assert by["人均培训成本"] == (D("12.50"), D("10.00"))    # ≤: 1000/1250 × 12.5
-    assert by["带动农民增收"] == (D("30.00"), D("25"))       # 定性 from the 得分 column
+    assert by["预算执行率"] == (D("10.00"), D("9.17"))  # 110/120 = 91.67% × 10
+    assert by["培训农民人次"] == (D("12.50"), D("11.25"))  # 50 split over 4 rows; 900/1000 × 12.5
+    assert by["培训合格率"] == (D("12.50"), D("12.50"))  # 98/95 capped
+    assert by["完成时间"] == (D("12.50"), D("12.50"))  # "=" text equal
+    assert by["人均培训成本"] == (D("12.50"), D("10.00"))  # ≤: 1000/1250 × 12.5
+    assert by["带动农民增收"] == (D("30.00"), D("25"))  # 定性 from the 得分 column
     assert by["受训农民满意度"] == (D("10.00"), D("10.00"))
     assert ps.score.total == D("90.42") and ps.score.grade == "优" and ps.kind == "department"
 
@@ -261,13 +308,18 @@ def test_project_without_rows_scores_execution_rest_pending():
 
 
 def test_project_rows_with_text_targets_and_unknown_nature():
-    d = Department(public_projects=[Project("p", "public", full_year=D(10), actual=D(10))], perf_indicators=[
-        PerfIndicator("p", "产出指标", "质量指标", "合格率", "≥", "≥95%", "%", "96%"),
-        PerfIndicator("p", "产出指标", "数量指标", "个数", "约等于", D(5), "个", D(5)),
-        PerfIndicator("p", "效益指标", "社会效益", "影响", "≥", "显著", "", "显著"),
-        PerfIndicator("p", "满意度指标", "满意度", "满意度", "定性", None, "", None, weight=D(10), score=D(8)),
-        PerfIndicator("p", "效益指标", "成本", "单位成本", "", "≤5", "元", D(10)),
-    ])
+    d = Department(
+        public_projects=[Project("p", "public", full_year=D(10), actual=D(10))],
+        perf_indicators=[
+            PerfIndicator("p", "产出指标", "质量指标", "合格率", "≥", "≥95%", "%", "96%"),
+            PerfIndicator("p", "产出指标", "数量指标", "个数", "约等于", D(5), "个", D(5)),
+            PerfIndicator("p", "效益指标", "社会效益", "影响", "≥", "显著", "", "显著"),
+            PerfIndicator(
+                "p", "满意度指标", "满意度", "满意度", "定性", None, "", None, weight=D(10), score=D(8)
+            ),
+            PerfIndicator("p", "效益指标", "成本", "单位成本", "", "≤5", "元", D(10)),
+        ],
+    )
     ps = score_project(d.public_projects[0], d).score
     by = {i.level3: i for i in ps.items}
     assert by["合格率"].score == D("25.00")
@@ -285,18 +337,33 @@ SOURCES = sorted({i.source for i in FW_SIX.items if i.rule not in ("manual", "qu
 
 
 @settings(max_examples=80, deadline=None)
-@given(values=st.lists(st.one_of(st.none(), st.decimals(min_value=-500, max_value=5000, places=2)),
-                       min_size=len(SOURCES), max_size=len(SOURCES)),
-       manual=st.lists(st.one_of(st.none(), st.decimals(min_value=-2, max_value=12, places=2)), min_size=7,
-                       max_size=7),
-       kpis=st.lists(st.tuples(st.decimals(min_value=0, max_value=1000, places=1),
-                               st.decimals(min_value=0, max_value=1000, places=1),
-                               st.sampled_from(["≥", "≤", "="])), max_size=4))
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.decimals(min_value=-500, max_value=5000, places=2)),
+        min_size=len(SOURCES),
+        max_size=len(SOURCES),
+    ),
+    manual=st.lists(
+        st.one_of(st.none(), st.decimals(min_value=-2, max_value=12, places=2)), min_size=7, max_size=7
+    ),
+    kpis=st.lists(
+        st.tuples(
+            st.decimals(min_value=0, max_value=1000, places=1),
+            st.decimals(min_value=0, max_value=1000, places=1),
+            st.sampled_from(["≥", "≤", "="]),
+        ),
+        max_size=4,
+    ),
+)
 def test_scores_within_weight_and_total_is_sum(values, manual, kpis):
-    inds = {s: Indicator(s, s, v, "%", "", computable=v is not None) for s, v in zip(SOURCES, values, strict=True)}
+    inds = {
+        s: Indicator(s, s, v, "%", "", computable=v is not None) for s, v in zip(SOURCES, values, strict=True)
+    }
     ids = [i.id for i in FW_SIX.items if i.rule == "qualitative"]
-    d = Department(manual_scores=[ManualScore(i, m) for i, m in zip(ids, manual, strict=True)],
-                   kpis=[KPI(f"k{n}", t, a, nature=nat) for n, (t, a, nat) in enumerate(kpis)])
+    d = Department(
+        manual_scores=[ManualScore(i, m) for i, m in zip(ids, manual, strict=True)],
+        kpis=[KPI(f"k{n}", t, a, nature=nat) for n, (t, a, nat) in enumerate(kpis)],
+    )
     sc = score(FW_SIX, inds, d)
     for it in sc.items:
         if it.score is not None:
@@ -322,10 +389,13 @@ def test_row_order_changes_no_score(rnd: random.Random):
 
 
 def test_project_row_with_unknown_level1_is_shown_not_scored():
-    d = Department(public_projects=[Project("p", "public", full_year=D(10), actual=D(10))], perf_indicators=[
-        PerfIndicator("p", "产出指标", "数量指标", "个数", "≥", D(5), "个", D(5)),
-        PerfIndicator("p", "成本指标", "经济成本", "单价", "≤", D(5), "元", D(4), weight=D(20)),
-    ])
+    d = Department(
+        public_projects=[Project("p", "public", full_year=D(10), actual=D(10))],
+        perf_indicators=[
+            PerfIndicator("p", "产出指标", "数量指标", "个数", "≥", D(5), "个", D(5)),
+            PerfIndicator("p", "成本指标", "经济成本", "单价", "≤", D(5), "元", D(4), weight=D(20)),
+        ],
+    )
     ps = score_project(d.public_projects[0], d).score
     by = {i.level3: i for i in ps.items}
     assert by["单价"].status == "not_applicable" and "不在评分规则中" in by["单价"].basis
@@ -334,23 +404,35 @@ def test_project_row_with_unknown_level1_is_shown_not_scored():
 
 
 PROJ = load_framework("project")
-ROW = st.tuples(st.sampled_from(["产出指标", "效益指标", "满意度指标"]), st.sampled_from(["≥", "≤", "=", "定性", "不适用"]),
-                st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)),
-                st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)),
-                st.one_of(st.none(), st.decimals(min_value=0, max_value=20, places=1)))
+ROW = st.tuples(
+    st.sampled_from(["产出指标", "效益指标", "满意度指标"]),
+    st.sampled_from(["≥", "≤", "=", "定性", "不适用"]),
+    st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)),
+    st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)),
+    st.one_of(st.none(), st.decimals(min_value=0, max_value=20, places=1)),
+)
 
 
 @settings(max_examples=80, deadline=None)
-@given(rows=st.lists(ROW, max_size=8), full=st.decimals(min_value=0, max_value=100, places=2),
-       actual=st.decimals(min_value=0, max_value=120, places=2))
+@given(
+    rows=st.lists(ROW, max_size=8),
+    full=st.decimals(min_value=0, max_value=100, places=2),
+    actual=st.decimals(min_value=0, max_value=120, places=2),
+)
 def test_project_scores_within_weight(rows, full, actual):
-    perf = [PerfIndicator("p", l1, "二级", f"指标{n}", nat, t, "", a, score=sc if nat == "定性" else None)
-            for n, (l1, nat, t, a, sc) in enumerate(rows)]
-    d = Department(public_projects=[Project("p", "public", full_year=full, actual=actual)], perf_indicators=perf)
+    perf = [
+        PerfIndicator("p", l1, "二级", f"指标{n}", nat, t, "", a, score=sc if nat == "定性" else None)
+        for n, (l1, nat, t, a, sc) in enumerate(rows)
+    ]
+    d = Department(
+        public_projects=[Project("p", "public", full_year=full, actual=actual)], perf_indicators=perf
+    )
     ps = score_project(d.public_projects[0], d, PROJ).score
     for it in ps.items:
         if it.score is not None:
             assert D(0) <= it.score <= it.weight, it
     scored = [i.score for i in ps.items if i.score is not None]
     assert ps.total == (sum(scored) if scored else None)
-    assert sum(i.weight for i in ps.items) == D("100.00") or all(i.status == "not_applicable" for i in ps.items[1:])
+    assert sum(i.weight for i in ps.items) == D("100.00") or all(
+        i.status == "not_applicable" for i in ps.items[1:]
+    )

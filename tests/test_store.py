@@ -93,52 +93,112 @@ def store(engine_factory):
     s.close()
 
 
-def make_evaluation(name="某某局", year=2023, total="86.50", grade="良", exec_rate="92.33",
-                    weight="8.3333", pending=("重点工作完成情况",)) -> Evaluation:
+def make_evaluation(
+    name="某某局",
+    year=2023,
+    total="86.50",
+    grade="良",
+    exec_rate="92.33",
+    weight="8.3333",
+    pending=("重点工作完成情况",),
+) -> Evaluation:
     """A hand-built Evaluation (the store must not depend on the evaluator)."""
     inds = {
-        "budget_execution_rate": Indicator("budget_execution_rate", "预算执行率", Decimal(exec_rate), "%",
-                                           "（决算/全年预算）×100%"),
-        "staff_control_rate": Indicator("staff_control_rate", "在职人员控制率", Decimal("86.76"), "%",
-                                        "（在职人员数59人/编制数68人）×100%=86.76%"),
-        "asset_growth_rate": Indicator("asset_growth_rate", "资产增长率", None, "%", "", computable=False,
-                                       reason="上年末资产总额为0"),
+        "budget_execution_rate": Indicator(
+            "budget_execution_rate", "预算执行率", Decimal(exec_rate), "%", "（决算/全年预算）×100%"
+        ),
+        "staff_control_rate": Indicator(
+            "staff_control_rate",
+            "在职人员控制率",
+            Decimal("86.76"),
+            "%",
+            "（在职人员数59人/编制数68人）×100%=86.76%",
+        ),
+        "asset_growth_rate": Indicator(
+            "asset_growth_rate", "资产增长率", None, "%", "", computable=False, reason="上年末资产总额为0"
+        ),
     }
     items = [
-        ScoreItem("I1", "运行成本", "预算执行", "预算执行率", Decimal(weight), Decimal("7.50"), rule="proportional",
-                  source="budget_execution_rate"),
-        ScoreItem("I2", "履职效能", "重点工作", "重点工作完成情况", Decimal("10"), None, rule="qualitative",
-                  source="manual", status="pending"),
+        ScoreItem(
+            "I1",
+            "运行成本",
+            "预算执行",
+            "预算执行率",
+            Decimal(weight),
+            Decimal("7.50"),
+            rule="proportional",
+            source="budget_execution_rate",
+        ),
+        ScoreItem(
+            "I2",
+            "履职效能",
+            "重点工作",
+            "重点工作完成情况",
+            Decimal("10"),
+            None,
+            rule="qualitative",
+            source="manual",
+            status="pending",
+        ),
     ]
     score = Score("六维度框架", "six", items, Decimal(total), Decimal("100"), grade, pending=list(pending))
-    pscore = Score("项目支出绩效自评表", "project", [
-        ScoreItem("P1", "预算执行率", "", "预算执行率", Decimal("10"), Decimal("6.88"))],
-        Decimal("6.88"), Decimal("10"), "差")
+    pscore = Score(
+        "项目支出绩效自评表",
+        "project",
+        [ScoreItem("P1", "预算执行率", "", "预算执行率", Decimal("10"), Decimal("6.88"))],
+        Decimal("6.88"),
+        Decimal("10"),
+        "差",
+    )
     return Evaluation(
         department=Department(name=name, year=year, supervisor="市政府"),
         indicators=inds,
-        project_indicators=[Indicator("project_execution_rate", "项目执行率", Decimal("68.77"), "%", "",
-                                      subject="科技重大专项")],
+        project_indicators=[
+            Indicator(
+                "project_execution_rate", "项目执行率", Decimal("68.77"), "%", "", subject="科技重大专项"
+            )
+        ],
         score=score,
         project_scores=[ProjectScore("科技重大专项", "public", pscore)],
-        findings=[Finding("low_execution", "high", "科技重大专项", "执行率偏低。",
-                          {"执行率": Decimal("68.77"), "全年预算": Decimal("19550.00")})],
+        findings=[
+            Finding(
+                "low_execution",
+                "high",
+                "科技重大专项",
+                "执行率偏低。",
+                {"执行率": Decimal("68.77"), "全年预算": Decimal("19550.00")},
+            )
+        ],
         issues=[Issue("W-TEST", "warning", "某单元格为空", Location(sheet="基本信息", cell="B3"))],
     )
 
 
 def record(store, ev: Evaluation | None, h="a" * 64, **kw) -> tuple[int, bool]:
-    rec = RunRecord(input_hash=h, framework_hash="f" * 64, tool_version="0.1.0", status=kw.pop("status", "ok"),
-                    input_name=kw.pop("input_name", "x.xlsx"),
-                    evaluation=ev.to_dict() if ev is not None else None, **kw)
+    rec = RunRecord(
+        input_hash=h,
+        framework_hash="f" * 64,
+        tool_version="0.1.0",
+        status=kw.pop("status", "ok"),
+        input_name=kw.pop("input_name", "x.xlsx"),
+        evaluation=ev.to_dict() if ev is not None else None,
+        **kw,
+    )
     return store.record(rec)
 
 
 def test_migrations_create_all_tables_and_version(store):
     assert store.schema_version() == latest_version() >= 2
     names = set(sa.inspect(store.engine).get_table_names())
-    assert {"schema_version", "units", "runs", "indicators", "scores", "score_items", "findings",
-            "issues"} <= names
+    assert {
+        "schema_version",
+        "units",
+        "runs",
+        "indicators",
+        "scores",
+        "score_items",
+        "findings",
+        "issues",
+    } <= names
     with store.engine.connect() as c:
         rows = c.execute(sa.select(S.schema_version).order_by(S.schema_version.c.version)).all()
     assert [r.version for r in rows] == list(range(1, latest_version() + 1))
@@ -187,10 +247,22 @@ def test_same_run_twice_adds_no_rows(store):
 
 
 def test_failed_input_is_recorded_without_unit(store):
-    rid, _ = record(store, None, h="c" * 64, status="unreadable", input_name="坏文件.xlsx",
-                    reason="不是有效的 xlsx 文件",
-                    issues=[{"code": "E-READ", "severity": "error", "message": "无法读取",
-                             "location": {"file": "坏文件.xlsx"}}])
+    rid, _ = record(
+        store,
+        None,
+        h="c" * 64,
+        status="unreadable",
+        input_name="坏文件.xlsx",
+        reason="不是有效的 xlsx 文件",
+        issues=[
+            {
+                "code": "E-READ",
+                "severity": "error",
+                "message": "无法读取",
+                "location": {"file": "坏文件.xlsx"},
+            }
+        ],
+    )
     [run] = store.runs([rid])
     assert run["status"] == "unreadable" and run["unit"] is None and run["errors"] == 1
     assert store.issues(rid)[0]["file"] == "坏文件.xlsx"
@@ -199,12 +271,15 @@ def test_failed_input_is_recorded_without_unit(store):
 
 def test_latest_runs_newest_per_unit_year(store):
     r1, _ = record(store, make_evaluation(total="70.00", grade="中"), h="1" * 64)
-    r2, _ = record(store, make_evaluation(total="80.00", grade="良"), h="2" * 64)   # corrected workbook
+    r2, _ = record(store, make_evaluation(total="80.00", grade="良"), h="2" * 64)  # corrected workbook
     r3, _ = record(store, make_evaluation(year=2022, total="75.00", grade="中"), h="3" * 64)
     r4, _ = record(store, make_evaluation(name="另一局", total="91.00", grade="优"), h="4" * 64)
     rows = store.latest_runs()
     assert [(r["unit"], r["year"], r["id"]) for r in rows] == [
-        ("另一局", 2023, r4), ("某某局", 2022, r3), ("某某局", 2023, r2)]
+        ("另一局", 2023, r4),
+        ("某某局", 2022, r3),
+        ("某某局", 2023, r2),
+    ]
     assert [r["id"] for r in store.latest_runs(unit="某某局", years=[2023])] == [r2]
     assert r1 not in {r["id"] for r in rows}
     assert store.unit_names() == sorted(["另一局", "某某局"])
@@ -241,8 +316,9 @@ def test_newer_database_is_refused(engine_factory):
     eng = engine_factory()
     upgrade(eng, lambda: CLOCK)
     with eng.begin() as c:
-        c.execute(S.schema_version.insert().values(version=latest_version() + 1, name="future",
-                                                   applied_at=CLOCK))
+        c.execute(
+            S.schema_version.insert().values(version=latest_version() + 1, name="future", applied_at=CLOCK)
+        )
     with pytest.raises(UsageError, match="高于本程序支持"):
         Store(eng)
 
@@ -255,7 +331,9 @@ def test_sqlite_stores_integers_not_floats(tmp_path):
     con = sqlite3.connect(db)
     kinds = {r[0] for r in con.execute("select typeof(value) from indicators")}
     assert kinds <= {"integer", "null"} and "integer" in kinds
-    assert con.execute("select value from indicators where indicator_id='staff_control_rate'").fetchone() == (867600,)
+    assert con.execute("select value from indicators where indicator_id='staff_control_rate'").fetchone() == (
+        867600,
+    )
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
     con.close()
 
@@ -266,7 +344,9 @@ def test_postgres_columns_are_numeric(pg_engine_factory):
     assert isinstance(cols["total"], sa.Numeric) and not isinstance(cols["total"], sa.Float)
     record(s, make_evaluation())
     with s.engine.connect() as c:
-        raw = c.execute(sa.text("select value from indicators where indicator_id='staff_control_rate'")).scalar()
+        raw = c.execute(
+            sa.text("select value from indicators where indicator_id='staff_control_rate'")
+        ).scalar()
     assert raw == Decimal("86.7600")
     s.close()
 
@@ -278,8 +358,13 @@ def test_bad_url_is_a_usage_error():
         make_engine("mysql://x@y/z")
 
 
-_decimals = st.decimals(min_value=Decimal("-99999999.9999"), max_value=Decimal("99999999.9999"),
-                        places=4, allow_nan=False, allow_infinity=False)
+_decimals = st.decimals(
+    min_value=Decimal("-99999999.9999"),
+    max_value=Decimal("99999999.9999"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -42,8 +42,13 @@ def client(tmp_path):
 
 def unit_workbook(tmp_path: Path, unit: str, year: int, **kw) -> bytes:
     """The bundled example's data under another unit name and year."""
-    return make_workbook(tmp_path, {"基本信息": {"单位名称": unit, "年度": year}}, base="example",
-                         name=hashlib.sha256(f"{unit}{year}".encode()).hexdigest()[:12] + ".xlsx", **kw).read_bytes()
+    return make_workbook(
+        tmp_path,
+        {"基本信息": {"单位名称": unit, "年度": year}},
+        base="example",
+        name=hashlib.sha256(f"{unit}{year}".encode()).hexdigest()[:12] + ".xlsx",
+        **kw,
+    ).read_bytes()
 
 
 def upload(client, data: bytes, name: str = "基础数据表.xlsx", follow: bool = False, **form):
@@ -52,10 +57,13 @@ def upload(client, data: bytes, name: str = "基础数据表.xlsx", follow: bool
 
 def refused(client, r, status: int):
     """A refused POST: redirected (303) to its own page, which carries the status."""
-    assert r.status_code == 303 and r.headers["location"].startswith("/problem/"), (r.status_code, r.text[:200])
+    assert r.status_code == 303 and r.headers["location"].startswith("/problem/"), (
+        r.status_code,
+        r.text[:200],
+    )
     page = client.get(r.headers["location"])
     assert page.status_code == status
-    again = client.get(r.headers["location"])     # Reload: the same page, nothing sent again
+    again = client.get(r.headers["location"])  # Reload: the same page, nothing sent again
     assert again.status_code == status and again.text == page.text
     return page
 
@@ -83,7 +91,9 @@ def test_home_names_the_default_framework_and_links_its_docs(client):
     labels = [c["label"] for c in home["frameworks"]]
     assert labels[0] == "部门整体支出绩效评价指标体系（六维度）（默认）" and home["frameworks"][0]["selected"]
     assert not any(label == "默认框架" for label in labels)
-    assert len(labels) == sum(1 for f in list_frameworks() if f.kind == "department")   # not the project rule set
+    assert len(labels) == sum(
+        1 for f in list_frameworks() if f.kind == "department"
+    )  # not the project rule set
     html = client.get("/").text
     assert 'href="/frameworks"' in html and "docs/frameworks.md" not in html
     fw = page_json(client, "/frameworks")
@@ -100,7 +110,7 @@ def test_upload_redirects_to_its_own_result_and_reload_sends_nothing(client, tmp
     assert re.fullmatch(r"/result/[A-Za-z0-9_-]{16,64}", url)
     assert runs_in(tmp_path) == 1
     first = client.get(url)
-    again = client.get(url)   # Reload: a GET of the same address, nothing uploaded or recorded again
+    again = client.get(url)  # Reload: a GET of the same address, nothing uploaded or recorded again
     assert first.status_code == again.status_code == 200 and runs_in(tmp_path) == 1
     ctx = page_json(client, url)
     assert ctx["page"] == "ResultPage" and ctx["unit"] == "甲局" and ctx["year"] == 2023
@@ -108,7 +118,9 @@ def test_upload_redirects_to_its_own_result_and_reload_sends_nothing(client, tmp
 
 
 def test_result_context_has_the_reference_figures(client, tmp_path):
-    ctx = page_json(client, upload(client, unit_workbook(tmp_path, "长沙市科学技术局", 2023)).headers["location"])
+    ctx = page_json(
+        client, upload(client, unit_workbook(tmp_path, "长沙市科学技术局", 2023)).headers["location"]
+    )
     values = {i["id"]: i["value"] for i in ctx["indicators"]}
     assert values["staff_control_rate"] == "86.76%" and values["budget_execution_rate"] == "92.33%"
     assert values["public_project_execution_rate"] == "68.77%"
@@ -123,8 +135,9 @@ def test_result_context_has_the_reference_figures(client, tmp_path):
             assert (it["score"] is None) == (it["status"] != "scored")
     # evidence with units and thousands separators
     figures = [v for f in ctx["findings"] for _, v in f["evidence"]]
-    assert figures and all(re.search(r"(万元|%|人|个|—)$", v) or "：" in v or not re.search(r"\d", v)
-                           for v in figures), figures
+    assert figures and all(
+        re.search(r"(万元|%|人|个|—)$", v) or "：" in v or not re.search(r"\d", v) for v in figures
+    ), figures
     assert any(re.fullmatch(r"\d{1,3}(,\d{3})+\.\d\d万元", v) for v in figures)
 
 
@@ -132,15 +145,15 @@ def test_result_page_draws_pending_as_no_bar_and_splits_the_projects(client, tmp
     url = upload(client, unit_workbook(tmp_path, "乙局", 2023)).headers["location"]
     html = client.get(url).text
     unscored = [g["name"] for g in page_json(client, url)["score_groups"] if g["score"] is None]
-    assert unscored   # the example leaves a whole 一级指标 to manual scoring
+    assert unscored  # the example leaves a whole 一级指标 to manual scoring
     titles = re.findall(r'aria-label="([^"]+)"', html)
     assert "部门项目预算与执行（万元）" in titles and "公共项目预算与执行（万元）" in titles
-    score_chart = html[html.index('aria-label="各一级指标得分'):]
+    score_chart = html[html.index('aria-label="各一级指标得分') :]
     score_chart = score_chart[: score_chart.index("</svg>")]
-    for name in unscored:   # its 分值 is drawn, its 得分 is no bar at all (not a bar of 0.00)
+    for name in unscored:  # its 分值 is drawn, its 得分 is no bar at all (not a bar of 0.00)
         assert f"{name} 分值：" in score_chart and f"{name} 得分：" not in score_chart
     assert "待定" not in text_of(html) and "待评（暂定" not in text_of(html)
-    assert "download>" not in html and " download " not in html   # an expired link shows the server's page
+    assert "download>" not in html and " download " not in html  # an expired link shows the server's page
 
 
 def test_downloads_open_as_real_files(client, tmp_path):
@@ -158,9 +171,14 @@ def test_downloads_open_as_real_files(client, tmp_path):
 
 
 def test_expired_result_and_download_show_a_page(client):
-    for url in ("/result/AAAAAAAAAAAAAAAAAAAAAAAA", "/download/AAAAAAAAAAAAAAAAAAAAAAAA/docx",
-                "/check/AAAAAAAAAAAAAAAAAAAAAAAA", "/audit/AAAAAAAAAAAAAAAAAAAAAAAA",
-                "/ranking/AAAAAAAAAAAAAAAAAAAAAAAA", "/problem/AAAAAAAAAAAAAAAAAAAAAAAA"):
+    for url in (
+        "/result/AAAAAAAAAAAAAAAAAAAAAAAA",
+        "/download/AAAAAAAAAAAAAAAAAAAAAAAA/docx",
+        "/check/AAAAAAAAAAAAAAAAAAAAAAAA",
+        "/audit/AAAAAAAAAAAAAAAAAAAAAAAA",
+        "/ranking/AAAAAAAAAAAAAAAAAAAAAAAA",
+        "/problem/AAAAAAAAAAAAAAAAAAAAAAAA",
+    ):
         r = client.get(url)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), url
         assert "content-disposition" not in r.headers
@@ -196,17 +214,30 @@ def test_framework_choice_yaml_and_conflicts(client, tmp_path):
     assert "财政部2013" in ctx["framework"]
     six = Path(next(f for f in list_frameworks() if f.id == "six-dimension").path).read_text(encoding="utf-8")
     mine = re.sub(r"(?m)^name: .*$", "name: 某省部门整体支出评价指标（自定义）", six, count=1)
-    files = {"workbook": ("a.xlsx", data, XLSX), "framework_file": ("../我的框架.yaml", mine.encode(), "text/yaml")}
-    r = refused(client, client.post("/check", files=files, data={"framework": "mof-2013"}, follow_redirects=False), 422)
+    files = {
+        "workbook": ("a.xlsx", data, XLSX),
+        "framework_file": ("../我的框架.yaml", mine.encode(), "text/yaml"),
+    }
+    r = refused(
+        client,
+        client.post("/check", files=files, data={"framework": "mof-2013"}, follow_redirects=False),
+        422,
+    )
     assert "评分框架选了两种" in r.text and "我的框架.yaml" in r.text and "财政部2013" in r.text
     r = client.post("/check", files=files, data={"framework": "__file__"}, follow_redirects=False)
     assert r.status_code == 303
-    assert page_json(client, r.headers["location"])["framework"] == "某省部门整体支出评价指标（自定义）（我的框架.yaml）"
+    assert (
+        page_json(client, r.headers["location"])["framework"]
+        == "某省部门整体支出评价指标（自定义）（我的框架.yaml）"
+    )
     r = refused(client, upload(client, data, framework="__file__"), 422)
     assert "没有选择框架文件" in r.text
     files["framework_file"] = ("坏框架.yaml", six.replace("total: 100", "total: 98", 1).encode(), "text/yaml")
-    r = refused(client, client.post("/check", files=files, data={"framework": "__file__"}, follow_redirects=False),
-                422)
+    r = refused(
+        client,
+        client.post("/check", files=files, data={"framework": "__file__"}, follow_redirects=False),
+        422,
+    )
     assert "坏框架.yaml" in r.text and "jixiao-web-" not in r.text
     refused(client, upload(client, data, framework="nope"), 400)
 
@@ -216,15 +247,21 @@ def test_script_and_formula_in_names_stay_text(client, tmp_path):
     r = upload(client, unit_workbook(tmp_path, evil, 2023), "<b>evil</b>.xlsx")
     html = client.get(r.headers["location"]).text
     assert "<script>alert(1)" not in html and "<b>evil" not in html
-    assert "@SUM(1)&lt;script&gt;alert(1)&lt;/script&gt;" in html and "文件：b&gt;.xlsx" in html  # the name is shown, never a path
+    assert (
+        "@SUM(1)&lt;script&gt;alert(1)&lt;/script&gt;" in html and "文件：b&gt;.xlsx" in html
+    )  # the name is shown, never a path
 
 
 # ---- limits and errors -------------------------------------------------------------------------------
 def test_limits_are_named_in_chinese(tmp_path):
     c = make_client(tmp_path, max_upload_mb=1, max_batch_files=3)
-    r = c.post("/batch", files=[("workbooks", (f"{i}.xlsx", b"x", XLSX)) for i in range(4)], follow_redirects=False)
+    r = c.post(
+        "/batch", files=[("workbooks", (f"{i}.xlsx", b"x", XLSX)) for i in range(4)], follow_redirects=False
+    )
     assert "一次最多上传 3 个文件" in text_of(refused(c, r, 413).text)
-    r = c.post("/check", files={"workbook": ("big.xlsx", b"0" * (2 * 1024 * 1024), XLSX)}, follow_redirects=False)
+    r = c.post(
+        "/check", files={"workbook": ("big.xlsx", b"0" * (2 * 1024 * 1024), XLSX)}, follow_redirects=False
+    )
     r = refused(c, r, 413)
     assert "不能超过 1 MB" in text_of(r.text)
     h1 = re.search(r"<h1>(.*?)</h1>", r.text).group(1)
@@ -234,12 +271,16 @@ def test_limits_are_named_in_chinese(tmp_path):
     assert 'data-max-files="3"' in c.get("/review").text
 
 
-@pytest.mark.parametrize(("data", "needle"), [
-    (b"", "上传的文件是空的"),
-    (b"PK\x03\x04broken", "已损坏或不完整"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "旧版 Office 文件"),
-    (bytes(range(256)) * 8, "无法识别上传文件的格式"),
-], ids=["empty", "broken-zip", "ole", "binary"])
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"", "上传的文件是空的"),
+        (b"PK\x03\x04broken", "已损坏或不完整"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "旧版 Office 文件"),
+        (bytes(range(256)) * 8, "无法识别上传文件的格式"),
+    ],
+    ids=["empty", "broken-zip", "ole", "binary"],
+)
 def test_bad_uploads_get_a_chinese_page(client, data, needle):
     r = upload(client, data, follow=True)
     assert r.status_code in (400, 422) and needle in r.text and "Traceback" not in r.text
@@ -257,10 +298,18 @@ class Slow(Library):
 
 
 def test_internal_error_is_a_chinese_page_without_traceback(tmp_path):
-    c = TestClient(create_app(Settings(db="sqlite:///" + str(tmp_path / "s.db")), Crashing()), base_url=BASE,
-                   raise_server_exceptions=False)
+    c = TestClient(
+        create_app(Settings(db="sqlite:///" + str(tmp_path / "s.db")), Crashing()),
+        base_url=BASE,
+        raise_server_exceptions=False,
+    )
     r = upload(c, unit_workbook(tmp_path, "甲局", 2023))
-    assert r.status_code == 500 and "服务器内部出错" in r.text and "boom" not in r.text and "Traceback" not in r.text
+    assert (
+        r.status_code == 500
+        and "服务器内部出错" in r.text
+        and "boom" not in r.text
+        and "Traceback" not in r.text
+    )
 
 
 def test_work_has_a_time_budget(tmp_path):
@@ -307,8 +356,10 @@ def test_security_headers_script_and_favicon(client):
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
 
 
-@pytest.mark.parametrize(("host", "status"), [("evil.example:8000", 400), ("localhost:8000", 200),
-                                              ("[::1]:8000", 200), ("127.0.0.1:8000", 200)])
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("evil.example:8000", 400), ("localhost:8000", 200), ("[::1]:8000", 200), ("127.0.0.1:8000", 200)],
+)
 def test_host_header_is_checked(client, host, status):
     r = client.get("/review", headers={"host": host})
     assert r.status_code == status
@@ -317,17 +368,29 @@ def test_host_header_is_checked(client, host, status):
 
 
 def test_the_given_host_is_allowed(tmp_path):
-    c = TestClient(create_app(Settings(host="192.168.1.9", db="sqlite:///" + str(tmp_path / "s.db"))),
-                   base_url="http://192.168.1.9:8000")
+    c = TestClient(
+        create_app(Settings(host="192.168.1.9", db="sqlite:///" + str(tmp_path / "s.db"))),
+        base_url="http://192.168.1.9:8000",
+    )
     assert c.get("/").status_code == 200
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({"origin": "http://evil.example"}, 403), ({"origin": "null"}, 403),
-    ({"sec-fetch-site": "cross-site"}, 403), ({"origin": BASE, "sec-fetch-site": "same-origin"}, 303)])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"origin": "http://evil.example"}, 403),
+        ({"origin": "null"}, 403),
+        ({"sec-fetch-site": "cross-site"}, 403),
+        ({"origin": BASE, "sec-fetch-site": "same-origin"}, 303),
+    ],
+)
 def test_cross_site_posts_are_refused(client, tmp_path, headers, status):
-    r = client.post("/check", files={"workbook": ("a.xlsx", unit_workbook(tmp_path, "甲局", 2023), XLSX)},
-                    headers=headers, follow_redirects=False)
+    r = client.post(
+        "/check",
+        files={"workbook": ("a.xlsx", unit_workbook(tmp_path, "甲局", 2023), XLSX)},
+        headers=headers,
+        follow_redirects=False,
+    )
     assert r.status_code == status
     if status == 403:
         assert "拒绝了来自其他网站的提交" in text_of(r.text) and runs_in(tmp_path) == 0
@@ -345,11 +408,21 @@ def test_no_page_tells_a_browser_user_to_run_a_command(client, tmp_path):
 # ---- reviewer ---------------------------------------------------------------------------------------
 @pytest.fixture
 def ranked(client, tmp_path):
-    files = [("workbooks", (f"{u}{y}.xlsx", unit_workbook(tmp_path, u, y), XLSX))
-             for u, y in (("甲局", 2023), ("乙局", 2023), ("甲局", 2022), ("丙局", 2022))]
-    broken = make_workbook(tmp_path, {"基本信息": {"单位名称": "丁局", "年度": 2023}}, base="example",
-                           cells={("公共项目", "D3"): "很多"}, name="丁局.xlsx").read_bytes()
-    files += [("workbooks", ("丁局.xlsx", broken, XLSX)), ("workbooks", ("乱码.xlsx", b"\x00\x01" * 300, XLSX))]
+    files = [
+        ("workbooks", (f"{u}{y}.xlsx", unit_workbook(tmp_path, u, y), XLSX))
+        for u, y in (("甲局", 2023), ("乙局", 2023), ("甲局", 2022), ("丙局", 2022))
+    ]
+    broken = make_workbook(
+        tmp_path,
+        {"基本信息": {"单位名称": "丁局", "年度": 2023}},
+        base="example",
+        cells={("公共项目", "D3"): "很多"},
+        name="丁局.xlsx",
+    ).read_bytes()
+    files += [
+        ("workbooks", ("丁局.xlsx", broken, XLSX)),
+        ("workbooks", ("乱码.xlsx", b"\x00\x01" * 300, XLSX)),
+    ]
     r = client.post("/batch", files=files, data={"framework": "six-dimension"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/ranking/")
     return r.headers["location"]
@@ -361,7 +434,7 @@ def test_ranking_is_per_year_with_links_and_download(client, tmp_path, ranked):
     assert ctx["framework"] == "部门整体支出绩效评价指标体系（六维度）" and ctx["files"] == 6
     for y in ctx["years"]:
         assert {r["year"] for r in y["rows"]} == {y["year"]}
-        assert [r["rank"] for r in y["rows"]] == [1, 1]     # same data, same score: tied
+        assert [r["rank"] for r in y["rows"]] == [1, 1]  # same data, same score: tied
         assert all(r["grade"] == "待评" for r in y["rows"])
         for r in y["rows"]:
             unit = page_json(client, r["result_url"])
@@ -377,14 +450,19 @@ def test_ranking_is_per_year_with_links_and_download(client, tmp_path, ranked):
     assert ws["A1"].value == "排名" and ws["B1"].value == "单位名称"
     assert sorted(ws.cell(r, 2).value for r in (2, 3)) == ["乙局", "甲局"]
     assert ws["D2"].data_type == "n"
-    assert Decimal(str(ws["D2"].value)).quantize(Decimal("0.01")) == Decimal(ctx["years"][0]["rows"][0]["total"])
-    assert runs_in(tmp_path) == 5   # four evaluated, 丁局 with its data errors; the text file has no unit
+    assert Decimal(str(ws["D2"].value)).quantize(Decimal("0.01")) == Decimal(
+        ctx["years"][0]["rows"][0]["total"]
+    )
+    assert runs_in(tmp_path) == 5  # four evaluated, 丁局 with its data errors; the text file has no unit
 
 
 def test_ranking_download_is_formula_safe(client, tmp_path):
     evil = "@SUM(1)局"
-    r = client.post("/batch", files=[("workbooks", ("e.xlsx", unit_workbook(tmp_path, evil, 2023), XLSX))],
-                    follow_redirects=False)
+    r = client.post(
+        "/batch",
+        files=[("workbooks", ("e.xlsx", unit_workbook(tmp_path, evil, 2023), XLSX))],
+        follow_redirects=False,
+    )
     x = client.get(r.headers["location"] + ".xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(x.content)).active
     assert ws.title == "2023年排名" and ws["B2"].value == "'@SUM(1)局" and ws["B2"].data_type == "s"
@@ -392,7 +470,7 @@ def test_ranking_download_is_formula_safe(client, tmp_path):
 
 def test_history_and_compare_from_the_page(client, ranked):
     review = page_json(client, "/review")
-    assert set(review["units"]) == {"甲局", "乙局", "丙局"}   # 丁局 has only a run with data errors
+    assert set(review["units"]) == {"甲局", "乙局", "丙局"}  # 丁局 has only a run with data errors
     assert review["years"] == [2022, 2023] and review["store"].endswith("store.db")
     html = client.get("/review").text
     assert '<select id="unit" name="unit">' in html and '<option value="甲局">' in html
@@ -418,11 +496,16 @@ def test_ranking_from_the_store_per_year_and_framework(client, ranked):
     page = page_json(client, "/ranking?year=2023&framework=six-dimension")
     assert page["from_store"] and page["framework"] == "部门整体支出绩效评价指标体系（六维度）"
     (year,) = page["years"]
-    assert year["year"] == 2023 and [(r["rank"], r["unit"]) for r in year["rows"]] == [(1, "乙局"), (1, "甲局")]
+    assert year["year"] == 2023 and [(r["rank"], r["unit"]) for r in year["rows"]] == [
+        (1, "乙局"),
+        (1, "甲局"),
+    ]
     assert year["rows"][0]["result_url"] == "/history?unit=%E4%B9%99%E5%B1%80"
     assert [c["value"] for c in page["year_choices"]] == ["2022", "2023"]
-    assert page_json(client, "/ranking")["years"][0]["year"] == 2023      # newest year, default framework
-    other = page_json(client, "/ranking?year=2023&framework=mof-2013")   # never scored with it: nothing to rank
+    assert page_json(client, "/ranking")["years"][0]["year"] == 2023  # newest year, default framework
+    other = page_json(
+        client, "/ranking?year=2023&framework=mof-2013"
+    )  # never scored with it: nothing to rank
     assert other["years"] == [] and other["download_url"] == ""
     assert "没有这个年度按这个框架评价的记录" in client.get("/ranking?year=2023&framework=mof-2013").text
     x = client.get(page["download_url"])
@@ -432,8 +515,11 @@ def test_ranking_from_the_store_per_year_and_framework(client, ranked):
 
 
 def test_audit_redirects_and_its_banner(client):
-    r = client.post("/audit", files={"report": ("r.txt", "一、部门概况\n本单位负责科技工作。".encode(), "text/plain")},
-                    follow_redirects=False)
+    r = client.post(
+        "/audit",
+        files={"report": ("r.txt", "一、部门概况\n本单位负责科技工作。".encode(), "text/plain")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/audit/")
     ctx = page_json(client, r.headers["location"])
     assert ctx["summary"]["total"] == 0 and ctx["verdict"] == "warn"
@@ -455,7 +541,9 @@ def submitted_table(tmp_path: Path) -> bytes:
     ws.append(["资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
     ws.append(["年度资金总额", 100, 100, 76, 10, "76%", "7.6"])
     ws.append([])
-    ws.append(["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "单位", "分值", "得分"])
+    ws.append(
+        ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "单位", "分值", "得分"]
+    )
     ws.append(["产出指标", "数量指标", "党性教育培训次数", "≥", "26次", "12次", "次", 5, 5])
     ws.append(["产出指标", "数量指标", "播发稿件数量", "≥", "2200篇", "2859篇", "篇", 10, 10])
     ws.append(["总分", None, None, None, None, None, None, None, "22.6"])
@@ -465,10 +553,15 @@ def submitted_table(tmp_path: Path) -> bytes:
 
 
 def test_reviewer_reviews_a_submitted_table(client, tmp_path):
-    pytest.importorskip("jixiao.review", reason="the 自评表 review (jixiao review) is merged from another branch")
+    pytest.importorskip(
+        "jixiao.review", reason="the 自评表 review (jixiao review) is merged from another branch"
+    )
     assert page_json(client, "/review")["can_review"] is True
-    r = client.post("/selfreview", files={"table": ("融媒体中心自评表.xlsx", submitted_table(tmp_path), XLSX)},
-                    follow_redirects=False)
+    r = client.post(
+        "/selfreview",
+        files={"table": ("融媒体中心自评表.xlsx", submitted_table(tmp_path), XLSX)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/selfreview/")
     ctx = page_json(client, r.headers["location"])
     assert ctx["verdict"] == "bad" and ctx["problems"] >= 1
@@ -480,7 +573,10 @@ def test_reviewer_reviews_a_submitted_table(client, tmp_path):
 
 
 def test_audit_refuses_a_workbook(client, tmp_path):
-    r = client.post("/audit", files={"report": ("r.docx", unit_workbook(tmp_path, "甲局", 2023), XLSX)},
-                    follow_redirects=False)
+    r = client.post(
+        "/audit",
+        files={"report": ("r.docx", unit_workbook(tmp_path, "甲局", 2023), XLSX)},
+        follow_redirects=False,
+    )
     r = refused(client, r, 422)
     assert r.status_code == 422 and "上传的是Excel 工作簿" in r.text

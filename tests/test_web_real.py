@@ -55,13 +55,21 @@ def test_home_lists_the_department_frameworks(client):
 def test_example_shows_the_reference_figures(result):
     html = result.text
     assert "长沙市科学技术局 2023年度" in text_of(html)
-    expected = {"staff_control_rate": "86.76%", "three_public_budget_change_rate": "-21.84%",
-                "three_public_control_rate": "23.98%", "public_funds_control_rate": "99.50%",
-                "budget_execution_rate": "92.33%", "budget_adjustment_rate": "12.63%",
-                "procurement_execution_rate": "100.00%", "dept_project_execution_rate": "78.59%",
-                "public_project_execution_rate": "68.77%", "project_spending_change_rate": "-32.89%",
-                "basic_spending_change_rate": "3.20%", "asset_growth_rate": "414.49%",
-                "satisfaction_rate": "100.00%"}
+    expected = {
+        "staff_control_rate": "86.76%",
+        "three_public_budget_change_rate": "-21.84%",
+        "three_public_control_rate": "23.98%",
+        "public_funds_control_rate": "99.50%",
+        "budget_execution_rate": "92.33%",
+        "budget_adjustment_rate": "12.63%",
+        "procurement_execution_rate": "100.00%",
+        "dept_project_execution_rate": "78.59%",
+        "public_project_execution_rate": "68.77%",
+        "project_spending_change_rate": "-32.89%",
+        "basic_spending_change_rate": "3.20%",
+        "asset_growth_rate": "414.49%",
+        "satisfaction_rate": "100.00%",
+    }
     for ind, value in expected.items():
         assert value in row_text(html, f"ind-{ind}"), ind
     assert "（在职人员数59人/编制数68人）×100%=86.76%" in row_text(html, "ind-staff_control_rate")
@@ -94,8 +102,9 @@ def test_example_downloads(client, result):
 def test_framework_choice_changes_the_score(client):
     from conftest import EXAMPLE
 
-    r = client.post("/check", files={"workbook": ("a.xlsx", EXAMPLE.read_bytes(), XLSX)},
-                    data={"framework": "mof-2013"})
+    r = client.post(
+        "/check", files={"workbook": ("a.xlsx", EXAMPLE.read_bytes(), XLSX)}, data={"framework": "mof-2013"}
+    )
     assert r.status_code == 200
     assert "财政部2013" in text_of(r.text).split("评分框架：")[1][:60]
 
@@ -111,8 +120,12 @@ def test_broken_example_points_at_the_cell(client, tmp_path):
 
     wb = openpyxl.load_workbook(EXAMPLE)
     ws = wb["三公经费"]
-    cell = next(c for row in ws.iter_rows(min_row=2) for c in row
-                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool))
+    cell = next(
+        c
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+    )
     cell.value = "约八万元"
     p = tmp_path / "bad.xlsx"
     wb.save(p)
@@ -153,8 +166,10 @@ def test_own_framework_file(client):
     six = next(f for f in list_frameworks() if f.id == "six-dimension")
     text = Path(six.path).read_text(encoding="utf-8")
     mine = re.sub(r"(?m)^name: .*$", "name: 某省部门整体支出评价指标（自定义）", text, count=1)
-    files = {"workbook": ("a.xlsx", EXAMPLE.read_bytes(), XLSX),
-             "framework_file": ("../我的框架.yaml", mine.encode("utf-8"), "text/yaml")}
+    files = {
+        "workbook": ("a.xlsx", EXAMPLE.read_bytes(), XLSX),
+        "framework_file": ("../我的框架.yaml", mine.encode("utf-8"), "text/yaml"),
+    }
     r = client.post("/check", files=files, data={"framework": "__file__"})
     assert r.status_code == 200
     assert "评分框架：某省部门整体支出评价指标（自定义）" in text_of(r.text)
@@ -183,6 +198,11 @@ def test_hostile_names_in_a_real_workbook(client, tmp_path):
     assert "@SUM(1)&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
     token = re.search(r"/download/([A-Za-z0-9_-]+)/xlsx", r.text).group(1)
     x = openpyxl.load_workbook(io.BytesIO(client.get(f"/download/{token}/xlsx").content))
-    found = [v for ws in x.worksheets for row in ws.iter_rows(values_only=True) for v in row
-             if isinstance(v, str) and "SUM(1)<script>" in v]
+    found = [
+        v
+        for ws in x.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str) and "SUM(1)<script>" in v
+    ]
     assert found and all(v.startswith("'@") or not v.startswith("@") for v in found)

@@ -100,10 +100,18 @@ def test_display_name_examples():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(cell_text, st.one_of(st.none(), st.decimals(min_value=-10**6, max_value=10**6, places=2))),
-                max_size=6))
+@given(
+    st.lists(
+        st.tuples(
+            cell_text, st.one_of(st.none(), st.decimals(min_value=-(10**6), max_value=10**6, places=2))
+        ),
+        max_size=6,
+    )
+)
 def test_charts_are_well_formed_and_escaped(rows):
-    svg = charts.hbars("标题<script>", [(label, [v, v]) for label, v in rows], ["全年预算", "决算"], unit="万元")
+    svg = charts.hbars(
+        "标题<script>", [(label, [v, v]) for label, v in rows], ["全年预算", "决算"], unit="万元"
+    )
     if str(svg):
         root = etree.fromstring(str(svg).encode())
         assert root.tag.endswith("svg")
@@ -131,7 +139,7 @@ def test_cache_is_bounded_and_checks_tokens():
     c = ResultCache(3)
     toks = [c.put(i) for i in range(5)]
     assert len(c) == 3 and c.get(toks[0]) is None and c.get(toks[4]) == 4
-    c.get(toks[2])          # touched: survives the next insert
+    c.get(toks[2])  # touched: survives the next insert
     c.put(99)
     assert c.get(toks[2]) == 2 and c.get(toks[3]) is None
     assert c.get("../../x") is None and c.get("") is None
@@ -141,34 +149,63 @@ def test_claim_locations_and_order():
     assert filters.loc_text({"paragraph": 0}) == "第1段"
     assert filters.loc_text({"paragraph": 4, "page": 2}) == "第2页 第5段"
     assert filters.loc_text({"table": 0, "row": 2, "column": 3}) == "表1第3行第4列"
-    claims = tuple({"status": s, "text": s} for s in ("ok", "rounding", "mismatch", "unverifiable", "mismatch"))
+    claims = tuple(
+        {"status": s, "text": s} for s in ("ok", "rounding", "mismatch", "unverifiable", "mismatch")
+    )
     page = views.audit_page("x" * 20, views.Audited("r.txt", claims, {}))
     assert [c.status for c in page.claims] == ["mismatch", "mismatch", "unverifiable", "rounding", "ok"]
     assert [c.status_word for c in page.claims] == ["不符", "不符", "无法核实", "尾差", "无误"]
     assert (page.summary.total, page.summary.mismatch, page.summary.ok) == (5, 2, 1) and page.verdict == "bad"
 
 
-@pytest.mark.parametrize(("statuses", "verdict"), [
-    ((), "warn"), (("unverifiable",), "warn"), (("ok", "unverifiable"), "warn"), (("ok", "rounding"), "good"),
-    (("ok", "mismatch"), "bad")])
+@pytest.mark.parametrize(
+    ("statuses", "verdict"),
+    [
+        ((), "warn"),
+        (("unverifiable",), "warn"),
+        (("ok", "unverifiable"), "warn"),
+        (("ok", "rounding"), "good"),
+        (("ok", "mismatch"), "bad"),
+    ],
+)
 def test_audit_banner_is_green_only_when_something_was_verified(statuses, verdict):
     page = views.audit_page("x" * 20, views.Audited("r.txt", tuple({"status": s} for s in statuses), {}))
     assert page.verdict == verdict
 
 
 def test_evidence_has_units_and_separators():
-    ev = {"预算执行率": D("86.5"), "全年预算合计": D("67285.97"), "阈值": D("10"), "项目数": 3, "在职人员数": 59,
-          "调增项目": {"甲": D("1500.0")}}
+    ev = {
+        "预算执行率": D("86.5"),
+        "全年预算合计": D("67285.97"),
+        "阈值": D("10"),
+        "项目数": 3,
+        "在职人员数": 59,
+        "调增项目": {"甲": D("1500.0")},
+    }
     shown = {k: filters.evidence(k, v, ev) for k, v in ev.items()}
-    assert shown == {"预算执行率": "86.50%", "全年预算合计": "67,285.97万元", "阈值": "10.00%", "项目数": "3个",
-                     "在职人员数": "59人", "调增项目": "甲：1,500.00万元"}
+    assert shown == {
+        "预算执行率": "86.50%",
+        "全年预算合计": "67,285.97万元",
+        "阈值": "10.00%",
+        "项目数": "3个",
+        "在职人员数": "59人",
+        "调增项目": "甲：1,500.00万元",
+    }
     kpi = {"目标值": D("95"), "完成值": D("90"), "单位": "%"}
     assert filters.evidence("完成值", D("90"), kpi) == "90.00%"
 
 
-@pytest.mark.parametrize(("text", "years"), [
-    ("2022、2023", [2022, 2023]), ("2022 2023", [2022, 2023]), ("2022,2023", [2022, 2023]),
-    ("2022，2023", [2022, 2023]), (" 2023 ", [2023]), ("", [])])
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2022、2023", [2022, 2023]),
+        ("2022 2023", [2022, 2023]),
+        ("2022,2023", [2022, 2023]),
+        ("2022，2023", [2022, 2023]),
+        (" 2023 ", [2023]),
+        ("", []),
+    ],
+)
 def test_year_lists_accept_chinese_separators(text, years):
     assert views.parse_years(text) == years
 
@@ -183,9 +220,18 @@ def test_competition_ranking():
     assert views.competition_rank([D(90), D(85), D(85), D(70), None]) == [1, 2, 2, 4, None]
 
 
-@pytest.mark.parametrize(("host", "ok"), [
-    ("127.0.0.1:8000", True), ("localhost:8000", True), ("[::1]:8000", True), ("LOCALHOST", True),
-    ("evil.example:8000", False), ("127.0.0.1.evil.example", False), ("192.168.1.5:8000", False)])
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [
+        ("127.0.0.1:8000", True),
+        ("localhost:8000", True),
+        ("[::1]:8000", True),
+        ("LOCALHOST", True),
+        ("evil.example:8000", False),
+        ("127.0.0.1.evil.example", False),
+        ("192.168.1.5:8000", False),
+    ],
+)
 def test_host_check_on_a_local_bind(host, ok):
     from jixiao.web.guard import HostOriginGuard
 

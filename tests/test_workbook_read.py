@@ -38,8 +38,8 @@ def _ole(extra: bytes = b"", *, far: bool = False) -> bytes:
     first_dir = 3 * 2048 if far else 0
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    header[0x1E:0x20] = (9).to_bytes(2, "little")          # sector size 2^9
-    header[0x30:0x34] = first_dir.to_bytes(4, "little")    # first directory sector
+    header[0x1E:0x20] = (9).to_bytes(2, "little")  # sector size 2^9
+    header[0x30:0x34] = first_dir.to_bytes(4, "little")  # first directory sector
     body = bytearray(512 * first_dir)
     return bytes(header) + bytes(body) + extra.ljust(512, b"\x00") + b"\x00" * 1024
 
@@ -54,19 +54,31 @@ def _zip(members: dict) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("name,make,needle", [
-    ("garbage.xlsx", lambda ex: os.urandom(5000), "不是 .xlsx"),
-    ("empty.xlsx", lambda ex: b"", "空文件"),
-    ("truncated.xlsx", lambda ex: ex.read_bytes()[:3000], "损坏"),
-    ("encrypted.xlsx", lambda ex: _ole("EncryptionInfo".encode("utf-16-le")), "密码"),
-    ("big-encrypted.xlsx", lambda ex: _ole("EncryptedPackage".encode("utf-16-le"), far=True), "密码"),
-    ("old.xls", lambda ex: _ole("Workbook".encode("utf-16-le")), ".xls"),
-    ("text.xlsx", lambda ex: "单位名称,年度\n长沙,2023\n".encode(), "不是 .xlsx"),
-    ("zip.xlsx", lambda ex: _zip({"a.txt": "hello"}), "不是 Excel 工作簿"),
-    ("word.xlsx", lambda ex: _zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<x/>"}), "Word 文档"),
-    ("calc.xlsx", lambda ex: _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
-                                   "content.xml": "<x/>"}), ".ods"),
-])
+@pytest.mark.parametrize(
+    "name,make,needle",
+    [
+        ("garbage.xlsx", lambda ex: os.urandom(5000), "不是 .xlsx"),
+        ("empty.xlsx", lambda ex: b"", "空文件"),
+        ("truncated.xlsx", lambda ex: ex.read_bytes()[:3000], "损坏"),
+        ("encrypted.xlsx", lambda ex: _ole("EncryptionInfo".encode("utf-16-le")), "密码"),
+        ("big-encrypted.xlsx", lambda ex: _ole("EncryptedPackage".encode("utf-16-le"), far=True), "密码"),
+        ("old.xls", lambda ex: _ole("Workbook".encode("utf-16-le")), ".xls"),
+        ("text.xlsx", lambda ex: "单位名称,年度\n长沙,2023\n".encode(), "不是 .xlsx"),
+        ("zip.xlsx", lambda ex: _zip({"a.txt": "hello"}), "不是 Excel 工作簿"),
+        (
+            "word.xlsx",
+            lambda ex: _zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<x/>"}),
+            "Word 文档",
+        ),
+        (
+            "calc.xlsx",
+            lambda ex: _zip(
+                {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}
+            ),
+            ".ods",
+        ),
+    ],
+)
 def test_unreadable_inputs_exit_3_with_chinese_message(tmp_path, example_path, name, make, needle):
     p = tmp_path / name
     p.write_bytes(make(example_path))
@@ -90,8 +102,20 @@ def test_real_xls_from_libreoffice_is_refused(tmp_path, example_path):
     need(soffice is not None, "LibreOffice Calc is needed to write a real .xls (.ci/run installs it)")
     src = tmp_path / "ex.xlsx"
     shutil.copy(example_path, src)
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xls",
-                    "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     xls = tmp_path / "ex.xls"
     assert xls.exists(), "LibreOffice could not convert the example to .xls"
     res = run("check", str(xls))
@@ -116,9 +140,18 @@ def test_hidden_sheet_is_read_and_noted(tmp_path):
 
 
 def test_merged_cells_fill_text_and_are_noted(tmp_path):
-    rows = [{"项目名称": "科技重大专项", "一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "立项数",
-             "指标性质": "≥", "年度指标值": 30, "实际完成值": 32},
-            {"三级指标": "验收数", "指标性质": "≥", "年度指标值": 10, "实际完成值": 9}]
+    rows = [
+        {
+            "项目名称": "科技重大专项",
+            "一级指标": "产出指标",
+            "二级指标": "数量指标",
+            "三级指标": "立项数",
+            "指标性质": "≥",
+            "年度指标值": 30,
+            "实际完成值": 32,
+        },
+        {"三级指标": "验收数", "指标性质": "≥", "年度指标值": 10, "实际完成值": 9},
+    ]
 
     def merge(wb):
         wb["项目绩效指标"].merge_cells("A2:A3")
@@ -136,10 +169,14 @@ def _inject_blank_rows(path, sheet_part: str, start: int, count: int) -> None:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == sheet_part:
-                rows = "".join(f'<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
-                               for r in range(start, start + count))
+                rows = "".join(
+                    f'<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
+                    for r in range(start, start + count)
+                )
                 data = data.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
-                data = data.replace(b'<dimension ref="A1:K51"/>', f'<dimension ref="A1:K{start + count}"/>'.encode())
+                data = data.replace(
+                    b'<dimension ref="A1:K51"/>', f'<dimension ref="A1:K{start + count}"/>'.encode()
+                )
             zout.writestr(item, data)
     tmp.replace(path)
 
@@ -214,10 +251,16 @@ def test_formula_with_cached_value_and_cached_error(tmp_path):
                 import re
 
                 # E2 (工资福利支出 决算) becomes =1000+547.34 with its cached value; E3 a cached #DIV/0!
-                data = re.sub(rb'<c r="E2"([^>]*)><v>[^<]*</v></c>',
-                              rb'<c r="E2"\1><f>1000+547.34</f><v>1547.34</v></c>', data)
-                data = re.sub(rb'<c r="E3"([^>]*?)( t="n")?><v>[^<]*</v></c>',
-                              rb'<c r="E3"\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>', data)
+                data = re.sub(
+                    rb'<c r="E2"([^>]*)><v>[^<]*</v></c>',
+                    rb'<c r="E2"\1><f>1000+547.34</f><v>1547.34</v></c>',
+                    data,
+                )
+                data = re.sub(
+                    rb'<c r="E3"([^>]*?)( t="n")?><v>[^<]*</v></c>',
+                    rb'<c r="E3"\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                    data,
+                )
             zout.writestr(item, data)
     tmp.replace(p)
     with zipfile.ZipFile(p) as zf:
@@ -234,7 +277,9 @@ def test_example_is_reproducible_from_its_script(tmp_path, example_path):
     """The committed example is exactly what examples/build_changsha_kjj_2023.py writes."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_ex", example_path.parent / "build_changsha_kjj_2023.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_ex", example_path.parent / "build_changsha_kjj_2023.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = mod.build(tmp_path / "rebuilt.xlsx")
@@ -244,6 +289,7 @@ def test_example_is_reproducible_from_its_script(tmp_path, example_path):
     a, b = load_workbook(example_path), load_workbook(out)
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames:
-        assert [[c.value for c in r] for r in a[name].iter_rows()] == \
-               [[c.value for c in r] for r in b[name].iter_rows()], f"{name}: run python examples/build_changsha_kjj_2023.py"
+        assert [[c.value for c in r] for r in a[name].iter_rows()] == [
+            [c.value for c in r] for r in b[name].iter_rows()
+        ], f"{name}: run python examples/build_changsha_kjj_2023.py"
     assert sha(mod.build(tmp_path / "again.xlsx")) == sha(out)  # and the build is reproducible

@@ -58,8 +58,8 @@ def test_template_validation_blocks_bad_entries(tmp_path):
     wb = load_workbook(p)
     v = _validations(wb["公共项目"])
     assert v["B"].type == "decimal" and v["B"].formula1 == "0" and v["B"].errorStyle == "stop"
-    assert v["C"].type == "decimal" and float(v["C"].formula1) < 0    # 预算调整 may be negative
-    assert v["G"].type == "decimal"                                   # 执行率剔除金额
+    assert v["C"].type == "decimal" and float(v["C"].formula1) < 0  # 预算调整 may be negative
+    assert v["G"].type == "decimal"  # 执行率剔除金额
     assert all(dv.showErrorMessage for dv in wb["公共项目"].data_validations.dataValidation)
     assert _validations(wb["人员编制"])["B"].type == "whole"
     nature = _validations(wb["项目绩效指标"])["E"]
@@ -91,7 +91,9 @@ def test_template_is_deterministic(tmp_path):
     runner.invoke(app, ["template", str(b)])
     wa, wb_ = load_workbook(a), load_workbook(b)
     for s in wa.sheetnames:
-        assert [[c.value for c in r] for r in wa[s].iter_rows()] == [[c.value for c in r] for r in wb_[s].iter_rows()]
+        assert [[c.value for c in r] for r in wa[s].iter_rows()] == [
+            [c.value for c in r] for r in wb_[s].iter_rows()
+        ]
 
 
 def test_blank_template_checks_only_for_name_and_year(tmp_path):
@@ -99,6 +101,9 @@ def test_blank_template_checks_only_for_name_and_year(tmp_path):
     runner.invoke(app, ["template", str(p)])
     r = load(p)
     errors = [x for x in flatten(r.issues, ("code", "severity", "sheet", "cell")) if x[1] == "error"]
-    assert errors == [("E-INFO-MISSING", "error", "基本信息", "B2"), ("E-INFO-MISSING", "error", "基本信息", "B3")]
+    assert errors == [
+        ("E-INFO-MISSING", "error", "基本信息", "B2"),
+        ("E-INFO-MISSING", "error", "基本信息", "B3"),
+    ]
     res = runner.invoke(app, ["check", str(p)])
     assert res.exit_code == 1

@@ -38,8 +38,11 @@ def _numeric_cells(path: Path):
             continue
         ws = wb[spec.name]
         heads = {schema.norm_header(c.value): c.column for c in ws[1] if c.value}
-        cols = {c.field: (heads[schema.norm_header(c.header)], c) for c in spec.columns
-                if schema.norm_header(c.header) in heads}
+        cols = {
+            c.field: (heads[schema.norm_header(c.header)], c)
+            for c in spec.columns
+            if schema.norm_header(c.header) in heads
+        }
         for r in range(2, ws.max_row + 1):
             unit = ws.cell(r, cols["unit"][0]).value if "unit" in cols else None
             for ci, col in cols.values():
@@ -47,8 +50,15 @@ def _numeric_cells(path: Path):
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
                     continue
                 if col.kind in (schema.AMOUNT, schema.SIGNED, schema.COUNT, schema.SCORE, schema.VALUE):
-                    out.append((spec.name, ws.cell(r, ci).coordinate, col, Decimal(repr(v)) if isinstance(v, float)
-                                else Decimal(v), unit))
+                    out.append(
+                        (
+                            spec.name,
+                            ws.cell(r, ci).coordinate,
+                            col,
+                            Decimal(repr(v)) if isinstance(v, float) else Decimal(v),
+                            unit,
+                        )
+                    )
     return out
 
 
@@ -104,8 +114,14 @@ HOW = ("spaces", "fullwidth", "unit", "yuan", "wrong")
 def test_typed_numbers_same_result_or_located_error(baseline, data):
     base_path, cells, base_ev, base_issues = baseline
     assert len(cells) > 100  # every numeric cell of the example is a candidate
-    picks = data.draw(st.lists(st.tuples(st.integers(0, len(cells) - 1), st.sampled_from(HOW)),
-                               min_size=1, max_size=12, unique_by=lambda t: t[0]))
+    picks = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, len(cells) - 1), st.sampled_from(HOW)),
+            min_size=1,
+            max_size=12,
+            unique_by=lambda t: t[0],
+        )
+    )
     wb = load_workbook(base_path)
     expect = {}
     for i, how in picks:
@@ -148,24 +164,29 @@ def test_every_numeric_cell_typed_at_once(baseline, how, tmp_path):
     wb.save(p)
     res, ev = _result(p)
     assert not [i for i in res.issues if i.severity == "error"]
-    notes = {(i.location.sheet, i.location.cell) for i in res.issues if i.code == "I-CELL-UNIT" and i.location.cell}
+    notes = {
+        (i.location.sheet, i.location.cell) for i in res.issues if i.code == "I-CELL-UNIT" and i.location.cell
+    }
     if len(noted) <= MAX_ISSUES_PER_CODE:
         assert set(noted) <= notes
-    else:   # the issue cap (docs/limits.md): the first ones listed, then one summary with the count
+    else:  # the issue cap (docs/limits.md): the first ones listed, then one summary with the count
         assert len(notes) == MAX_ISSUES_PER_CODE and notes <= set(noted)
         summary = [i for i in res.issues if i.code == "I-CELL-UNIT" and not i.location.cell]
         assert len(summary) == 1 and f"共 {len(noted):,} 个" in summary[0].message
     assert ev == base_ev
 
 
-@pytest.mark.parametrize("text,unit_col,target,actual,unit", [
-    (("26次", "12次"), "", Decimal(26), Decimal(12), "次"),
-    (("26", "12次"), "次", Decimal(26), Decimal(12), "次"),
-    (("２，２００篇", "2200 篇"), "篇", Decimal(2200), Decimal(2200), "篇"),
-    (("100%", "72.74％"), "", Decimal(100), Decimal("72.74"), "%"),
-    (("不低于95%", "98%"), "", Decimal(95), Decimal(98), "%"),
-    (("30项以上", "108项"), "项", Decimal(30), Decimal(108), "项"),
-])
+@pytest.mark.parametrize(
+    "text,unit_col,target,actual,unit",
+    [
+        (("26次", "12次"), "", Decimal(26), Decimal(12), "次"),
+        (("26", "12次"), "次", Decimal(26), Decimal(12), "次"),
+        (("２，２００篇", "2200 篇"), "篇", Decimal(2200), Decimal(2200), "篇"),
+        (("100%", "72.74％"), "", Decimal(100), Decimal("72.74"), "%"),
+        (("不低于95%", "98%"), "", Decimal(95), Decimal(98), "%"),
+        (("30项以上", "108项"), "项", Decimal(30), Decimal(108), "项"),
+    ],
+)
 def test_kpi_values_with_units(tmp_path, text, unit_col, target, actual, unit):
     row = {"指标": "开展培训", "目标值": text[0], "完成值": text[1]}
     if unit_col:
@@ -178,10 +199,14 @@ def test_kpi_values_with_units(tmp_path, text, unit_col, target, actual, unit):
 
 def test_kpi_typed_with_units_keeps_finding_and_score(tmp_path):
     """The issue's case: '26次'/'12次' typed as printed must not drop the row (score rising 良 → 优)."""
-    plain = [{"指标": "开展科技培训", "目标值": 26, "完成值": 12, "单位": "次"},
-             {"指标": "发表论文", "目标值": 2000, "完成值": 2200, "单位": "篇"}]
-    typed = [{"指标": "开展科技培训", "目标值": "26次", "完成值": "12次"},
-             {"指标": "发表论文", "目标值": "2000篇", "完成值": "2200篇"}]
+    plain = [
+        {"指标": "开展科技培训", "目标值": 26, "完成值": 12, "单位": "次"},
+        {"指标": "发表论文", "目标值": 2000, "完成值": 2200, "单位": "篇"},
+    ]
+    typed = [
+        {"指标": "开展科技培训", "目标值": "26次", "完成值": "12次"},
+        {"指标": "发表论文", "目标值": "2000篇", "完成值": "2200篇"},
+    ]
     evs = []
     for n, rows in enumerate((plain, typed)):
         res = load(make_workbook(tmp_path, {"履职目标": rows}, base="example", name=f"{n}.xlsx"))
@@ -195,32 +220,44 @@ def test_kpi_typed_with_units_keeps_finding_and_score(tmp_path):
 
 
 def test_kpi_wrong_unit_is_a_located_error(tmp_path):
-    res = load(make_workbook(tmp_path, {"履职目标": [{"指标": "培训", "目标值": "26次", "完成值": "12人"}]},
-                             base="example"))
+    res = load(
+        make_workbook(
+            tmp_path, {"履职目标": [{"指标": "培训", "目标值": "26次", "完成值": "12人"}]}, base="example"
+        )
+    )
     errs = [i for i in res.issues if i.code == "E-CELL-UNIT"]
     assert [(i.location.sheet, i.location.cell) for i in errs] == [("履职目标", "D2")]
 
 
 def test_kpi_text_that_cannot_be_compared_is_warned(tmp_path):
-    res = load(make_workbook(tmp_path, {"履职目标": [{"指标": "培训", "目标值": 26, "完成值": "已完成"}]},
-                             base="example"))
+    res = load(
+        make_workbook(
+            tmp_path, {"履职目标": [{"指标": "培训", "目标值": 26, "完成值": "已完成"}]}, base="example"
+        )
+    )
     w = [i for i in res.issues if i.code == "W-VALUE-NOT-NUMBER"]
     assert [(i.location.sheet, i.location.cell) for i in w] == [("履职目标", "D2")]
 
 
-@pytest.mark.parametrize("text,expected,code", [
-    ("1,234.50万元", Decimal("1234.50"), "I-CELL-UNIT"),
-    ("12,345元", Decimal("1.2345"), "I-CELL-UNIT"),
-    ("0.5亿元", Decimal("5000.00"), "I-CELL-UNIT"),
-    ("6,880万", Decimal("6880.00"), "I-CELL-UNIT"),
-    ("95%", None, "E-CELL-UNIT"),
-    ("一千五百", None, "E-CELL-NOT-NUMBER"),
-    ("—", None, "I-CELL-DASH"),
-    ("26次", None, "E-CELL-UNIT"),
-])
+@pytest.mark.parametrize(
+    "text,expected,code",
+    [
+        ("1,234.50万元", Decimal("1234.50"), "I-CELL-UNIT"),
+        ("12,345元", Decimal("1.2345"), "I-CELL-UNIT"),
+        ("0.5亿元", Decimal("5000.00"), "I-CELL-UNIT"),
+        ("6,880万", Decimal("6880.00"), "I-CELL-UNIT"),
+        ("95%", None, "E-CELL-UNIT"),
+        ("一千五百", None, "E-CELL-NOT-NUMBER"),
+        ("—", None, "I-CELL-DASH"),
+        ("26次", None, "E-CELL-UNIT"),
+    ],
+)
 def test_amount_with_unit(tmp_path, text, expected, code):
-    res = load(make_workbook(tmp_path, {"部门项目": [{"项目名称": "甲", "年初预算": text, "全年预算": text,
-                                                    "决算": 0}]}))
+    res = load(
+        make_workbook(
+            tmp_path, {"部门项目": [{"项目名称": "甲", "年初预算": text, "全年预算": text, "决算": 0}]}
+        )
+    )
     assert res.department.dept_projects[0].initial == expected
     assert any(i.code == code and i.location.cell == "B2" for i in res.issues)
 
@@ -241,8 +278,12 @@ def _codes_at(issues, code):
 
 
 def test_manual_rows_not_used_are_warned(tmp_path):
-    rows = [{"指标": "不存在的指标", "得分": 3}, {"指标": "预算完成率", "得分": 5},
-            {"指标": "管理制度健全性", "得分": 1.5}, {"指标": "budget_rules", "得分": 1}]
+    rows = [
+        {"指标": "不存在的指标", "得分": 3},
+        {"指标": "预算完成率", "得分": 5},
+        {"指标": "管理制度健全性", "得分": 1.5},
+        {"指标": "budget_rules", "得分": 1},
+    ]
     res = load(make_workbook(tmp_path, {"定性评分": rows}, base="example"))
     ev = evaluate(res.department, framework=load_framework("mof-2013"), issues=res.issues)
     assert _codes_at(ev.issues, "W-MANUAL-UNKNOWN") == [("定性评分", "A2")]
@@ -253,8 +294,11 @@ def test_manual_rows_not_used_are_warned(tmp_path):
 
 
 def test_project_full_year_inferred_is_warned(tmp_path):
-    res = load(make_workbook(tmp_path, {"公共项目": [{"项目名称": "甲", "年初预算": 100, "预算调整": -20,
-                                                    "实际分配": 60}]}))
+    res = load(
+        make_workbook(
+            tmp_path, {"公共项目": [{"项目名称": "甲", "年初预算": 100, "预算调整": -20, "实际分配": 60}]}
+        )
+    )
     p = res.department.public_projects[0]
     assert p.full_year == Decimal("80.00")
     assert _codes_at(res.issues, "W-FULL-YEAR-INFERRED") == [("公共项目", "D2")]
@@ -276,12 +320,18 @@ def test_filled_cells_in_unknown_columns_are_warned(tmp_path):
 
 def test_three_public_vehicle_parts_read_and_reconciled(tmp_path):
     # a real 三公 table's shape: 公务用车购置及运行费 4.17 = 购置 0 + 运行维护 4.17 (figures checked by hand)
-    data = {"三公经费": {"公务用车购置费": {"本年预算": 0, "本年决算": 0},
-                        "公务用车运行维护费": {"本年预算": "4.17", "本年决算": "4.17"}}}
+    data = {
+        "三公经费": {
+            "公务用车购置费": {"本年预算": 0, "本年决算": 0},
+            "公务用车运行维护费": {"本年预算": "4.17", "本年决算": "4.17"},
+        }
+    }
     res = load(make_workbook(tmp_path, data, base="example"))
     tp = res.department.three_public
-    assert [(d.name, d.parent) for d in tp.details] == [("公务用车购置费", "公务用车购置及运行费"),
-                                                         ("公务用车运行维护费", "公务用车购置及运行费")]
+    assert [(d.name, d.parent) for d in tp.details] == [
+        ("公务用车购置费", "公务用车购置及运行费"),
+        ("公务用车运行维护费", "公务用车购置及运行费"),
+    ]
     vehicle = next(i for i in tp.items if i.name == "公务用车购置及运行费")
     # the example's 公务用车 line is not 4.17: complete parts must equal it → located error
     errs = [i for i in res.issues if i.code == "E-PARTS-TOTAL"]
@@ -292,9 +342,13 @@ def test_three_public_vehicle_parts_read_and_reconciled(tmp_path):
 
 
 def test_public_funds_lines(tmp_path):
-    lines = {"办公费": {"预算": 50, "决算": 49}, "水电费": {"预算": 30, "决算": 30},
-             "差旅费": {"预算": 20, "决算": 19}, "会议费": {"预算": 5, "决算": 4},
-             "培训费": {"预算": 8, "决算": 8}}
+    lines = {
+        "办公费": {"预算": 50, "决算": 49},
+        "水电费": {"预算": 30, "决算": 30},
+        "差旅费": {"预算": 20, "决算": 19},
+        "会议费": {"预算": 5, "决算": 4},
+        "培训费": {"预算": 8, "决算": 8},
+    }
     res = load(make_workbook(tmp_path, {"公用经费": lines}, base="example"))
     pf = res.department.public_funds
     assert [ln.name for ln in pf.lines] == ["办公费", "水电费", "差旅费", "会议费", "培训费"]
@@ -313,7 +367,9 @@ def test_public_funds_lines(tmp_path):
 
 
 def test_unknown_public_funds_row_is_a_warning_naming_it(tmp_path):
-    res = load(make_workbook(tmp_path, {"公用经费": {"燃料费（自定义）": {"预算": 3, "决算": 3}}}, base="example"))
+    res = load(
+        make_workbook(tmp_path, {"公用经费": {"燃料费（自定义）": {"预算": 3, "决算": 3}}}, base="example")
+    )
     w = [i for i in res.issues if i.code == "W-ROW-UNKNOWN"]
     assert len(w) == 1 and "燃料费（自定义）" in w[0].message and "未读取" in w[0].message
 
@@ -321,6 +377,7 @@ def test_unknown_public_funds_row_is_a_warning_naming_it(tmp_path):
 def test_vehicle_parts_only_make_the_parent(tmp_path):
     """A table giving only 公务用车运行维护费 (no 公务用车购置及运行费 row): the line is their sum,
     with a warning at the part — never lost from the 三公 total."""
+
     def edit(wb):
         ws = wb["三公经费"]
         for r in range(2, ws.max_row + 1):

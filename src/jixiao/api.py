@@ -41,7 +41,7 @@ class Outcome:
 
     file: str
     department: Department | None
-    issues: tuple[Issue, ...] = ()      # every issue, sorted (errors first, then by sheet and cell)
+    issues: tuple[Issue, ...] = ()  # every issue, sorted (errors first, then by sheet and cell)
     evaluation: Evaluation | None = None
     #: where each figure sits in the workbook (sheet titles, columns, fixed rows): to point at a cell
     layout: Any = None
@@ -69,9 +69,15 @@ class Outcome:
         if self.evaluation is not None:
             return self.evaluation.to_dict()
         d = self.department
-        return {"department": d.name if d else "", "year": d.year if d else None, "indicators": {},
-                "score": None, "findings": [], "issues": [i.to_dict() for i in self.issues],
-                "summary": summarize(self.issues)}
+        return {
+            "department": d.name if d else "",
+            "year": d.year if d else None,
+            "indicators": {},
+            "score": None,
+            "findings": [],
+            "issues": [i.to_dict() for i in self.issues],
+            "summary": summarize(self.issues),
+        }
 
 
 def resolve_framework(framework: Framework | str | Path | None) -> Framework:
@@ -97,8 +103,13 @@ def check(path: str | Path) -> Outcome:
     return Outcome(file=str(path), department=res.department, issues=tuple(res.issues), layout=res.layout)
 
 
-def run(path: str | Path, framework: Framework | str | Path | None = None, options: EvalOptions | None = None,
-        *, name: str = "") -> Outcome:
+def run(
+    path: str | Path,
+    framework: Framework | str | Path | None = None,
+    options: EvalOptions | None = None,
+    *,
+    name: str = "",
+) -> Outcome:
     """Check a workbook and, when it has no data error, evaluate it.
 
     ``framework``: a loaded Framework, a shipped id, a YAML path, or None (the default); it is

@@ -39,14 +39,26 @@ class YearResult:
     def grade_label(self) -> str:
         if self.grade:
             return self.grade
-        return ("待评" + (f"（暂定{self.provisional_grade}）" if self.provisional_grade else "")) if self.pending else ""
+        return (
+            ("待评" + (f"（暂定{self.provisional_grade}）" if self.provisional_grade else ""))
+            if self.pending
+            else ""
+        )
 
     def to_dict(self) -> dict:
-        return {"unit": self.unit, "year": self.year, "total": dec_str(self.total), "max": dec_str(self.max_total),
-                "grade": self.grade, "provisional_grade": self.provisional_grade, "pending": self.pending,
-                "findings": self.findings, "input": self.input_name,
-                "indicators": {k: dec_str(v) for k, v in self.indicators.items()}
-                | {k: dec_str(v) for k, (_, v, _) in self.all_indicators.items()}}
+        return {
+            "unit": self.unit,
+            "year": self.year,
+            "total": dec_str(self.total),
+            "max": dec_str(self.max_total),
+            "grade": self.grade,
+            "provisional_grade": self.provisional_grade,
+            "pending": self.pending,
+            "findings": self.findings,
+            "input": self.input_name,
+            "indicators": {k: dec_str(v) for k, v in self.indicators.items()}
+            | {k: dec_str(v) for k, (_, v, _) in self.all_indicators.items()},
+        }
 
 
 def _indicator_names(store: Store, run_ids: list[int]) -> dict[str, str]:
@@ -58,23 +70,36 @@ def _indicator_names(store: Store, run_ids: list[int]) -> dict[str, str]:
     return {k: names.get(k, k) for k in KEY_INDICATORS}
 
 
-def history(store: Store, unit: str | None = None, framework_id: str | None = None
-            ) -> tuple[list[YearResult], dict[str, str]]:
+def history(
+    store: Store, unit: str | None = None, framework_id: str | None = None
+) -> tuple[list[YearResult], dict[str, str]]:
     """Every unit's (or one unit's) results by year, ordered by unit then year."""
     runs = store.latest_runs(unit=unit, framework_id=framework_id)
     if unit and not runs:
         known = store.unit_names()
         near = [n for n in known if unit in n or n in unit][:5]
-        raise UsageError(f"数据库中没有单位“{unit}”的评价记录。",
-                         ("相近的单位：" + "、".join(near)) if near else "用 jixiao history 查看所有单位。")
+        raise UsageError(
+            f"数据库中没有单位“{unit}”的评价记录。",
+            ("相近的单位：" + "、".join(near)) if near else "用 jixiao history 查看所有单位。",
+        )
     inds = store.indicators([r["id"] for r in runs])
-    rows = [YearResult(unit=r["unit"], year=r["year"], total=r["total"], max_total=r["max_total"],
-                       grade=r["grade"], provisional_grade=r["provisional_grade"], pending=r["pending"],
-                       findings=r["findings_count"], input_name=r["input_name"], run_id=r["id"],
-                       indicators={k: inds[r["id"]][k]["value"] if k in inds[r["id"]] else None
-                                   for k in KEY_INDICATORS},
-                       all_indicators={k: (v["name"] or k, v["value"], v["unit"]) for k, v in inds[r["id"]].items()})
-            for r in runs]
+    rows = [
+        YearResult(
+            unit=r["unit"],
+            year=r["year"],
+            total=r["total"],
+            max_total=r["max_total"],
+            grade=r["grade"],
+            provisional_grade=r["provisional_grade"],
+            pending=r["pending"],
+            findings=r["findings_count"],
+            input_name=r["input_name"],
+            run_id=r["id"],
+            indicators={k: inds[r["id"]][k]["value"] if k in inds[r["id"]] else None for k in KEY_INDICATORS},
+            all_indicators={k: (v["name"] or k, v["value"], v["unit"]) for k, v in inds[r["id"]].items()},
+        )
+        for r in runs
+    ]
     return rows, _indicator_names(store, [r.run_id for r in rows])
 
 
@@ -82,9 +107,9 @@ def history(store: Store, unit: str | None = None, framework_id: str | None = No
 class CompareRules:
     """Thresholds for the flags (configurable, in points / percentage points)."""
 
-    score_drop: Decimal = Decimal(5)          # 总分下降超过
-    execution_drop: Decimal = Decimal(10)     # 预算执行率下降超过（个百分点）
-    adjustment_rise: Decimal = Decimal(10)    # 预算调整率上升超过（个百分点）
+    score_drop: Decimal = Decimal(5)  # 总分下降超过
+    execution_drop: Decimal = Decimal(10)  # 预算执行率下降超过（个百分点）
+    adjustment_rise: Decimal = Decimal(10)  # 预算调整率上升超过（个百分点）
     execution_id: str = "budget_execution_rate"
     adjustment_id: str = "budget_adjustment_rate"
 
@@ -104,23 +129,33 @@ class Change:
         return self.delta is not None and not self.before.pending and not self.after.pending
 
     def to_dict(self) -> dict:
-        return {"unit": self.unit, "before": self.before.to_dict(), "after": self.after.to_dict(),
-                "delta": dec_str(self.delta), "comparable": self.comparable, "flags": list(self.flags),
-                "indicator_deltas": {k: dec_str(v) for k, v in self.indicator_deltas.items()}}
+        return {
+            "unit": self.unit,
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "delta": dec_str(self.delta),
+            "comparable": self.comparable,
+            "flags": list(self.flags),
+            "indicator_deltas": {k: dec_str(v) for k, v in self.indicator_deltas.items()},
+        }
 
 
 @dataclass
 class Comparison:
     years: tuple[int, int]
-    changes: list[Change]          # largest movement first
+    changes: list[Change]  # largest movement first
     only_before: list[YearResult]  # units with a result in the first year only
     only_after: list[YearResult]
     names: dict[str, str]
 
     def to_dict(self) -> dict:
-        return {"years": list(self.years), "changes": [c.to_dict() for c in self.changes],
-                "only_before": [r.to_dict() for r in self.only_before],
-                "only_after": [r.to_dict() for r in self.only_after], "indicator_names": self.names}
+        return {
+            "years": list(self.years),
+            "changes": [c.to_dict() for c in self.changes],
+            "only_before": [r.to_dict() for r in self.only_before],
+            "only_after": [r.to_dict() for r in self.only_after],
+            "indicator_names": self.names,
+        }
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -138,8 +173,13 @@ def _sub(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return None if a is None or b is None else b - a
 
 
-def compare_results(rows: list[YearResult], years: tuple[int, int], names: dict[str, str],
-                    rules: CompareRules = CompareRules(), sort_by: str = "score") -> Comparison:
+def compare_results(
+    rows: list[YearResult],
+    years: tuple[int, int],
+    names: dict[str, str],
+    rules: CompareRules = CompareRules(),
+    sort_by: str = "score",
+) -> Comparison:
     """Pure: year-A and year-B results → changes with flags, largest |score change| first
     (or, with ``sort_by`` an indicator id, the largest change of that indicator first)."""
     a, b = years
@@ -159,13 +199,24 @@ def compare_results(rows: list[YearResult], years: tuple[int, int], names: dict[
             only_b.append(rb)
     if sort_by == "score":
         # comparable totals (nothing pending in either year) first, largest movement first
-        changes.sort(key=lambda c: (not c.comparable, c.delta is None,
-                                    -abs(c.delta) if c.delta is not None else 0, c.unit))
+        changes.sort(
+            key=lambda c: (
+                not c.comparable,
+                c.delta is None,
+                -abs(c.delta) if c.delta is not None else 0,
+                c.unit,
+            )
+        )
     else:
         if sort_by not in KEY_INDICATORS:
             raise UsageError(f"不能按“{sort_by}”排序。", "可选：score 或 " + "、".join(KEY_INDICATORS))
-        changes.sort(key=lambda c: (c.indicator_deltas.get(sort_by) is None,
-                                    -abs(c.indicator_deltas.get(sort_by) or 0), c.unit))
+        changes.sort(
+            key=lambda c: (
+                c.indicator_deltas.get(sort_by) is None,
+                -abs(c.indicator_deltas.get(sort_by) or 0),
+                c.unit,
+            )
+        )
     return Comparison(years, changes, only_a, only_b, names)
 
 
@@ -190,8 +241,13 @@ def _flags(ch: Change, rules: CompareRules, names: dict[str, str]) -> list[str]:
     return flags
 
 
-def compare(store: Store, years: tuple[int, int], rules: CompareRules = CompareRules(),
-            framework_id: str | None = None, sort_by: str = "score") -> Comparison:
+def compare(
+    store: Store,
+    years: tuple[int, int],
+    rules: CompareRules = CompareRules(),
+    framework_id: str | None = None,
+    sort_by: str = "score",
+) -> Comparison:
     runs_rows, names = history(store, framework_id=framework_id)
     return compare_results([r for r in runs_rows if r.year in years], years, names, rules, sort_by)
 
@@ -203,33 +259,76 @@ def indicator_matrix(rows: list[YearResult]) -> tuple[list[str], list[list]]:
     for r in rows:
         for k, (name, _, unit) in r.all_indicators.items():
             order.setdefault(k, (name, unit))
-    table = [[name, unit, *[r.all_indicators.get(k, ("", None, ""))[1] for r in rows]]
-             for k, (name, unit) in order.items()]
+    table = [
+        [name, unit, *[r.all_indicators.get(k, ("", None, ""))[1] for r in rows]]
+        for k, (name, unit) in order.items()
+    ]
     return ["指标", "单位", *[f"{y}年" for y in years]], table
 
 
 # -- renderings ----------------------------------------------------------------------------------
 def history_table(rows: list[YearResult], names: dict[str, str]) -> tuple[list[str], list[list]]:
-    headers = ["单位名称", "年度", "总分", "满分", "等级", "待评项", *[f"{n}（%）" for n in names.values()], "问题数",
-               "来源文件"]
-    table = [[r.unit, r.year, r.total, r.max_total, r.grade_label, r.pending,
-              *[r.indicators.get(k) for k in KEY_INDICATORS], r.findings, r.input_name] for r in rows]
+    headers = [
+        "单位名称",
+        "年度",
+        "总分",
+        "满分",
+        "等级",
+        "待评项",
+        *[f"{n}（%）" for n in names.values()],
+        "问题数",
+        "来源文件",
+    ]
+    table = [
+        [
+            r.unit,
+            r.year,
+            r.total,
+            r.max_total,
+            r.grade_label,
+            r.pending,
+            *[r.indicators.get(k) for k in KEY_INDICATORS],
+            r.findings,
+            r.input_name,
+        ]
+        for r in rows
+    ]
     return headers, table
 
 
 def compare_table(c: Comparison) -> tuple[list[str], list[list]]:
     a, b = c.years
-    headers = ["单位名称", f"{a}年总分", f"{b}年总分", "变动（分）", f"{a}年等级", f"{b}年等级",
-               *[f"{n}变动（百分点）" for n in c.names.values()], "提示"]
-    table = [[ch.unit, ch.before.total, ch.after.total, ch.delta, ch.before.grade_label, ch.after.grade_label,
-              *[ch.indicator_deltas.get(k) for k in KEY_INDICATORS], "；".join(ch.flags)] for ch in c.changes]
+    headers = [
+        "单位名称",
+        f"{a}年总分",
+        f"{b}年总分",
+        "变动（分）",
+        f"{a}年等级",
+        f"{b}年等级",
+        *[f"{n}变动（百分点）" for n in c.names.values()],
+        "提示",
+    ]
+    table = [
+        [
+            ch.unit,
+            ch.before.total,
+            ch.after.total,
+            ch.delta,
+            ch.before.grade_label,
+            ch.after.grade_label,
+            *[ch.indicator_deltas.get(k) for k in KEY_INDICATORS],
+            "；".join(ch.flags),
+        ]
+        for ch in c.changes
+    ]
     return headers, table
 
 
 def _only_rows(c: Comparison) -> list[list]:
     a, b = c.years
-    return ([[r.unit, r.year, r.total, r.grade_label, f"仅有{a}年结果（{b}年未评价）"] for r in c.only_before]
-            + [[r.unit, r.year, r.total, r.grade_label, f"仅有{b}年结果（{a}年未评价）"] for r in c.only_after])
+    return [
+        [r.unit, r.year, r.total, r.grade_label, f"仅有{a}年结果（{b}年未评价）"] for r in c.only_before
+    ] + [[r.unit, r.year, r.total, r.grade_label, f"仅有{b}年结果（{a}年未评价）"] for r in c.only_after]
 
 
 def _xlsx(path: Path, sheets: list[tuple[str, list[str], list[list]]]) -> Path:
@@ -246,25 +345,35 @@ def write_history(path: Path, fmt: str, rows: list[YearResult], names: dict[str,
     headers, table = history_table(rows, names)
     single = len({r.unit for r in rows}) == 1
     if fmt == "xlsx":
-        return _xlsx(path, [("历年结果", headers, table)] + ([("指标历年值", *indicator_matrix(rows))] if single else []))
+        return _xlsx(
+            path,
+            [("历年结果", headers, table)] + ([("指标历年值", *indicator_matrix(rows))] if single else []),
+        )
     years = sorted({r.year for r in rows})
     units = sorted({r.unit for r in rows})
     by = {(r.unit, r.year): r for r in rows}
     sections = []
     if len(units) <= 20 and len(years) > 1:
-        svg = line_svg("总分趋势", years, [(u, [by[(u, y)].total if (u, y) in by else None for y in years])
-                                        for u in units])
+        svg = line_svg(
+            "总分趋势",
+            years,
+            [(u, [by[(u, y)].total if (u, y) in by else None for y in years]) for u in units],
+        )
         sections.append({"title": "总分趋势", "svg": svg})
     if len(units) == 1 and len(years) > 1:
-        series = [(names[k], [by[(units[0], y)].indicators.get(k) if (units[0], y) in by else None for y in years])
-                  for k in KEY_INDICATORS]
+        series = [
+            (names[k], [by[(units[0], y)].indicators.get(k) if (units[0], y) in by else None for y in years])
+            for k in KEY_INDICATORS
+        ]
         sections.append({"title": "主要指标趋势", "svg": line_svg("主要指标趋势", years, series, unit="%")})
     sections.append({"title": "历年评价结果", "headers": headers, "rows": table, "nowrap": [0]})
     if single:
         mh, mt = indicator_matrix(rows)
         sections.append({"title": "指标历年值", "headers": mh, "rows": mt, "nowrap": [0]})
     title = f"{units[0]}历年绩效自评结果" if len(units) == 1 else "各单位历年绩效自评结果"
-    return write_text_atomic(path, html_page(title, sections, [f"共 {len(units)} 个单位、{len(rows)} 条年度结果。"]))
+    return write_text_atomic(
+        path, html_page(title, sections, [f"共 {len(units)} 个单位、{len(rows)} 条年度结果。"])
+    )
 
 
 def write_compare(path: Path, fmt: str, c: Comparison) -> Path:
@@ -274,15 +383,33 @@ def write_compare(path: Path, fmt: str, c: Comparison) -> Path:
         return _xlsx(path, [("年度对比", headers, table), ("仅一年有结果", only_h, _only_rows(c))])
     a, b = c.years
     moved = [ch for ch in c.changes if ch.delta is not None][:30]
-    svg = bar_svg(f"总分变动（{b}年较{a}年，变动最大的{len(moved)}个单位）", [ch.unit for ch in moved],
-                  [ch.delta for ch in moved], unit="分", horizontal=True,
-                  colors=["#2e7d32" if ch.delta >= 0 else "#c62828" for ch in moved]) if moved else ""
+    svg = (
+        bar_svg(
+            f"总分变动（{b}年较{a}年，变动最大的{len(moved)}个单位）",
+            [ch.unit for ch in moved],
+            [ch.delta for ch in moved],
+            unit="分",
+            horizontal=True,
+            colors=["#2e7d32" if ch.delta >= 0 else "#c62828" for ch in moved],
+        )
+        if moved
+        else ""
+    )
     flagged = sum(1 for ch in c.changes if ch.flags)
-    sections = [{"title": "总分变动", "svg": svg},
-                {"title": "各单位变动（按变动幅度排序）", "headers": headers, "rows": table,
-                 "bad": [bool(ch.flags) for ch in c.changes], "nowrap": [0]}]
+    sections = [
+        {"title": "总分变动", "svg": svg},
+        {
+            "title": "各单位变动（按变动幅度排序）",
+            "headers": headers,
+            "rows": table,
+            "bad": [bool(ch.flags) for ch in c.changes],
+            "nowrap": [0],
+        },
+    ]
     if c.only_before or c.only_after:
         sections.append({"title": "仅一年有结果的单位", "headers": only_h, "rows": _only_rows(c)})
-    intro = [f"两年均有结果的单位 {len(c.changes)} 个，其中需关注 {flagged} 个；"
-             f"仅{a}年有结果 {len(c.only_before)} 个，仅{b}年有结果 {len(c.only_after)} 个。"]
+    intro = [
+        f"两年均有结果的单位 {len(c.changes)} 个，其中需关注 {flagged} 个；"
+        f"仅{a}年有结果 {len(c.only_before)} 个，仅{b}年有结果 {len(c.only_after)} 个。"
+    ]
     return write_text_atomic(path, html_page(f"{a}—{b}年度绩效自评结果对比", sections, intro))

@@ -13,10 +13,10 @@ class ExitCode(IntEnum):
     """The exit-code contract of ``check``/``evaluate``/``report``/``audit``/``batch``."""
 
     OK = 0
-    DATA = 1          # data errors found / mismatches found
-    USAGE = 2         # bad arguments, bad framework file, refusing to overwrite …
-    INPUT = 3         # unreadable input
-    INTERNAL = 4      # an unexpected internal error (a bug)
+    DATA = 1  # data errors found / mismatches found
+    USAGE = 2  # bad arguments, bad framework file, refusing to overwrite …
+    INPUT = 3  # unreadable input
+    INTERNAL = 4  # an unexpected internal error (a bug)
     INTERRUPTED = 130  # Ctrl-C (the shell convention 128 + SIGINT)
 
 
@@ -65,5 +65,17 @@ class OptionError(ValueError):
         self.hint = hint
 
 
-__all__ = ["EXIT_DATA", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "ExitCode",
-           "FrameworkError", "InputError", "JixiaoError", "OptionError", "UsageError"]
+__all__ = [
+    "EXIT_DATA",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "ExitCode",
+    "FrameworkError",
+    "InputError",
+    "JixiaoError",
+    "OptionError",
+    "UsageError",
+]

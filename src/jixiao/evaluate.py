@@ -18,8 +18,14 @@ from .results import Evaluation
 from .scoring import manual_score_issues, score, score_project
 
 
-def evaluate(dept: Department, framework: Framework | None = None, *, issues: Iterable[Issue] = (),
-             options: EvalOptions | None = None, project_framework: Framework | None = None) -> Evaluation:
+def evaluate(
+    dept: Department,
+    framework: Framework | None = None,
+    *,
+    issues: Iterable[Issue] = (),
+    options: EvalOptions | None = None,
+    project_framework: Framework | None = None,
+) -> Evaluation:
     """Evaluate one department against a loaded ``framework``.
 
     ``framework`` None = the shipped default (six-dimension); ``project_framework`` None = the
@@ -27,8 +33,10 @@ def evaluate(dept: Department, framework: Framework | None = None, *, issues: It
     are carried into the result unchanged.
     """
     if framework is not None and not isinstance(framework, Framework):
-        raise TypeError("evaluate() takes a loaded Framework: load it with frameworks.load_framework(name)"
-                        " (or call api.run, which does)")
+        raise TypeError(
+            "evaluate() takes a loaded Framework: load it with frameworks.load_framework(name)"
+            " (or call api.run, which does)"
+        )
     opts = options or DEFAULT_OPTIONS
     fw = framework or load_framework(None)
     pfw = project_framework or load_framework(opts.project_framework)

@@ -26,7 +26,9 @@ class Format(StrEnum):
         allowed = tuple(allowed)
         t = (text or "").strip().lower().lstrip(".")
         if t not in allowed:
-            raise OptionError(f"不支持的输出格式（--format）：{text or '（空）'}。", f"可选：{'、'.join(allowed)}。")
+            raise OptionError(
+                f"不支持的输出格式（--format）：{text or '（空）'}。", f"可选：{'、'.join(allowed)}。"
+            )
         return cls(t)
 
     @classmethod
@@ -36,12 +38,17 @@ class Format(StrEnum):
         allowed = tuple(allowed)
         if none_ok and (text or "").strip().lower() in ("none", "无", ""):
             return ()
-        names = tuple(dict.fromkeys(f.strip().lower().lstrip(".")
-                                    for f in (text or "").replace("，", ",").split(",") if f.strip()))
+        names = tuple(
+            dict.fromkeys(
+                f.strip().lower().lstrip(".") for f in (text or "").replace("，", ",").split(",") if f.strip()
+            )
+        )
         bad = [f for f in names if f not in allowed]
         if not names or bad:
-            raise OptionError(f"不支持的输出格式（--format）：{'、'.join(bad) or '（空）'}。",
-                              f"可选：{','.join(allowed)}，用逗号分隔。")
+            raise OptionError(
+                f"不支持的输出格式（--format）：{'、'.join(bad) or '（空）'}。",
+                f"可选：{','.join(allowed)}，用逗号分隔。",
+            )
         return tuple(cls(f) for f in names)
 
 

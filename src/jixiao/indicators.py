@@ -76,7 +76,9 @@ def staff_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """在职人员数（实有在职 + 其他雇员）/ 编制数 × 100%."""
     s = dept.staffing
     n, a = s.staff_count, s.authorized_total
-    return ratio("在职人员数", n, cnt(n) if n is not None else "", "编制数", a, cnt(a) if a is not None else "")
+    return ratio(
+        "在职人员数", n, cnt(n) if n is not None else "", "编制数", a, cnt(a) if a is not None else ""
+    )
 
 
 def _three_public_basis(opts: EvalOptions) -> tuple[str, str, str, str]:
@@ -107,11 +109,18 @@ def three_public_saving(dept: Department, opts: EvalOptions) -> Indicator:
     b, a = tp.total("budget"), tp.total("actual")
     words = "三公经费预算数－三公经费实际支出数"
     if b is None or a is None:
-        return not_computable(words, "缺少三公经费预算数或实际支出数",
-                              {"三公经费预算数": b, "三公经费实际支出数": a})
+        return not_computable(
+            words, "缺少三公经费预算数或实际支出数", {"三公经费预算数": b, "三公经费实际支出数": a}
+        )
     v = q2(b - a)
-    return Indicator("", "", v, "万元", f"三公经费预算数{amt(b)}－三公经费实际支出数{amt(a)}={amt(v)}",
-                     inputs={"三公经费预算数": b, "三公经费实际支出数": a})
+    return Indicator(
+        "",
+        "",
+        v,
+        "万元",
+        f"三公经费预算数{amt(b)}－三公经费实际支出数{amt(a)}={amt(v)}",
+        inputs={"三公经费预算数": b, "三公经费实际支出数": a},
+    )
 
 
 #: the three standard "三公" lines, recognised by a keyword of their (standard) names
@@ -134,8 +143,10 @@ def _make_three_public_item_rate(name: str, keys: tuple[str, ...]) -> IndicatorF
         it = _three_public_item(dept, keys)
         label = name.removesuffix("变动率")
         if it is None:
-            return not_computable(f"（本年{label}决算数－上年{label}决算数）/上年{label}决算数×100%",
-                                  f"三公经费表中没有{label}一行")
+            return not_computable(
+                f"（本年{label}决算数－上年{label}决算数）/上年{label}决算数×100%",
+                f"三公经费表中没有{label}一行",
+            )
         return change(f"本年{label}决算数", it.actual, f"上年{label}决算数", it.prior_actual)
 
     fn.__doc__ = f"{name}：决算对上年决算。"
@@ -185,8 +196,7 @@ def budget_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     a, f = t.actual, t.full_year
     excl = sum((g[1] for g in groups), D(0))
     words = "预算执行数/（全年预算数－剔除数）×100%"
-    inputs = {"预算执行数": a, "全年预算数": f, "剔除数": excl,
-              **{f"剔除：{r}": s for r, s, _ in groups}}
+    inputs = {"预算执行数": a, "全年预算数": f, "剔除数": excl, **{f"剔除：{r}": s for r, s, _ in groups}}
     if a is None or f is None:
         return not_computable(words, "缺少" + "、".join(missing({"预算执行数": a, "全年预算数": f})), inputs)
     den = f - excl
@@ -224,9 +234,15 @@ def budget_control_rate(dept: Department, opts: EvalOptions) -> Indicator:
 def budget_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(上年结转 + 年初预算 + 本年追加 − 年末结余) / (上年结转 + 年初预算 + 本年追加) × 100%."""
     s, t = dept.spending, dept.spending.total
-    ins = {"上年结转数": s.carry_over_begin, "年初预算数": t.initial, "本年追加数": t.adjustment,
-           "年末结转结余数": s.carry_over_end}
-    words = "（上年结转数＋年初预算数＋本年追加数－年末结转结余数）/（上年结转数＋年初预算数＋本年追加数）×100%"
+    ins = {
+        "上年结转数": s.carry_over_begin,
+        "年初预算数": t.initial,
+        "本年追加数": t.adjustment,
+        "年末结转结余数": s.carry_over_end,
+    }
+    words = (
+        "（上年结转数＋年初预算数＋本年追加数－年末结转结余数）/（上年结转数＋年初预算数＋本年追加数）×100%"
+    )
     if s.carry_over_begin is None or t.initial is None or t.adjustment is None or s.carry_over_end is None:
         return not_computable(words, "缺少" + "、".join(missing(ins)), ins)
     den = s.carry_over_begin + t.initial + t.adjustment
@@ -234,8 +250,14 @@ def budget_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
         return not_computable(words, "分母为0", ins)
     v = q2(ratio_pct(den - s.carry_over_end, den))
     b = f"上年结转数{amt(s.carry_over_begin)}＋年初预算数{amt(t.initial)}＋本年追加数{amt(t.adjustment)}"
-    return Indicator("", "", v, "%", f"〔（{b}－年末结转结余数{amt(s.carry_over_end)}）/（{b}）〕×100%={fmt_rate(v)}",
-                     inputs=ins)
+    return Indicator(
+        "",
+        "",
+        v,
+        "%",
+        f"〔（{b}－年末结转结余数{amt(s.carry_over_end)}）/（{b}）〕×100%={fmt_rate(v)}",
+        inputs=ins,
+    )
 
 
 @indicator("carryover_rate", "结转结余率")
@@ -268,16 +290,24 @@ def procurement_execution_rate(dept: Department, opts: EvalOptions) -> Indicator
 def dept_project_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """部门项目决算数 / 部门项目全年预算数 × 100%."""
     line = dept.spending.dept_projects
-    return amount_ratio("部门项目支出决算数", line_value(line, dept.dept_projects, "actual"), "部门项目全年预算数",
-                        line_value(line, dept.dept_projects, "full_year"))
+    return amount_ratio(
+        "部门项目支出决算数",
+        line_value(line, dept.dept_projects, "actual"),
+        "部门项目全年预算数",
+        line_value(line, dept.dept_projects, "full_year"),
+    )
 
 
 @indicator("public_project_execution_rate", "公共项目资金执行率")
 def public_project_execution_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """公共项目实际分配资金 / 公共项目全年预算数 × 100%."""
     line = dept.spending.public_projects
-    return amount_ratio("公共项目实际分配资金", line_value(line, dept.public_projects, "actual"), "公共项目全年预算数",
-                        line_value(line, dept.public_projects, "full_year"))
+    return amount_ratio(
+        "公共项目实际分配资金",
+        line_value(line, dept.public_projects, "actual"),
+        "公共项目全年预算数",
+        line_value(line, dept.public_projects, "full_year"),
+    )
 
 
 @indicator("project_spending_change_rate", "项目支出较上年变动率")
@@ -306,7 +336,9 @@ def kpi_completion_rate(dept: Department, opts: EvalOptions) -> Indicator:
     if not judged:
         why = "没有填写履职目标" if not dept.kpis else "履职目标都没有可比较的目标值和完成值"
         return not_computable("已完成目标个数/设有目标值的履职目标个数×100%", why)
-    return ratio("已完成目标个数", met, cnt(met, "个"), "设有目标值的履职目标个数", len(judged), cnt(len(judged), "个"))
+    return ratio(
+        "已完成目标个数", met, cnt(met, "个"), "设有目标值的履职目标个数", len(judged), cnt(len(judged), "个")
+    )
 
 
 # ---------------------------------------------------------------- 可持续发展 / 资产
@@ -323,7 +355,9 @@ def _asset_total(dept: Department, attr: str) -> Decimal | None:
 @indicator("asset_growth_rate", "资产增长率")
 def asset_growth_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """(本年末资产总额 − 上年末资产总额) / 上年末资产总额 × 100%."""
-    return change("本年末资产总额", _asset_total(dept, "end"), "上年末资产总额", _asset_total(dept, "prior_end"))
+    return change(
+        "本年末资产总额", _asset_total(dept, "end"), "上年末资产总额", _asset_total(dept, "prior_end")
+    )
 
 
 @indicator("fixed_asset_net_rate", "固定资产净值率")
@@ -346,8 +380,14 @@ def fixed_asset_net_rate(dept: Department, opts: EvalOptions) -> Indicator:
 def satisfaction_rate(dept: Department, opts: EvalOptions) -> Indicator:
     """满意（含基本满意）问卷数 / 收回问卷数 × 100%."""
     s = dept.satisfaction
-    return ratio("满意问卷数", s.satisfied, cnt(s.satisfied, "份") if s.satisfied is not None else "", "收回问卷数",
-                 s.surveyed, cnt(s.surveyed, "份") if s.surveyed is not None else "")
+    return ratio(
+        "满意问卷数",
+        s.satisfied,
+        cnt(s.satisfied, "份") if s.satisfied is not None else "",
+        "收回问卷数",
+        s.surveyed,
+        cnt(s.surveyed, "份") if s.surveyed is not None else "",
+    )
 
 
 # ---------------------------------------------------------------- public API
@@ -361,8 +401,15 @@ def compute_all(dept: Department, options: EvalOptions | None = None) -> dict[st
 
 def project_execution(p: Project) -> Indicator:
     label = "实际分配资金" if p.kind == "public" else "决算数"
-    return amount_ratio(label, p.actual, "全年预算数", p.full_year, id="project_execution_rate", name="项目资金执行率",
-                        subject=p.name)
+    return amount_ratio(
+        label,
+        p.actual,
+        "全年预算数",
+        p.full_year,
+        id="project_execution_rate",
+        name="项目资金执行率",
+        subject=p.name,
+    )
 
 
 def project_indicators(dept: Department, options: EvalOptions | None = None) -> list[Indicator]:
@@ -370,13 +417,32 @@ def project_indicators(dept: Department, options: EvalOptions | None = None) -> 
     out = [project_execution(p) for p in dept.projects]
     for u in dept.undertakings:
         subject = f"{u.project}（{u.unit}）" if u.unit else u.project
-        out.append(amount_ratio("实际支出", u.spent, "下达金额", u.allocated, id="undertaking_execution_rate",
-                                name="项目承担单位资金执行率", subject=subject))
+        out.append(
+            amount_ratio(
+                "实际支出",
+                u.spent,
+                "下达金额",
+                u.allocated,
+                id="undertaking_execution_rate",
+                name="项目承担单位资金执行率",
+                subject=subject,
+            )
+        )
     for k in dept.kpis:
         t, a = quantity(k.target), quantity(k.actual)
-        out.append(ratio("完成值", a, num(a, k.unit) if a is not None else "", "目标值", t,
-                         num(t, k.unit) if t is not None else "", id="kpi_actual_rate", name="实际完成率",
-                         subject=k.name))
+        out.append(
+            ratio(
+                "完成值",
+                a,
+                num(a, k.unit) if a is not None else "",
+                "目标值",
+                t,
+                num(t, k.unit) if t is not None else "",
+                id="kpi_actual_rate",
+                name="实际完成率",
+                subject=k.name,
+            )
+        )
     return out
 
 
@@ -385,5 +451,18 @@ def catalogue() -> list[tuple[str, str, str, str]]:
     return [(d.id, d.name, d.unit, d.doc) for d in REGISTRY.values()]
 
 
-__all__ = ["DEFAULT_OPTIONS", "HUNDRED", "REGISTRY", "EvalOptions", "catalogue", "compute_all", "exclusion_groups",
-           "indicator", "kpi_met", "kpi_nature", "project_execution", "project_indicators", "quantity"]
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "HUNDRED",
+    "REGISTRY",
+    "EvalOptions",
+    "catalogue",
+    "compute_all",
+    "exclusion_groups",
+    "indicator",
+    "kpi_met",
+    "kpi_nature",
+    "project_execution",
+    "project_indicators",
+    "quantity",
+]

@@ -68,7 +68,9 @@ class Location:
             return f"{page}表{(self.table or 0) + 1} 第{(self.row or 0) + 1}行 第{(self.column or 0) + 1}列"
         parts = []
         if self.sheet:
-            parts.append(self.sheet + (f"!{self.cell}" if self.cell else (f" 第{self.row}行" if self.row else "")))
+            parts.append(
+                self.sheet + (f"!{self.cell}" if self.cell else (f" 第{self.row}行" if self.row else ""))
+            )
         if self.key:
             parts.append(f"（{self.key}）")
         return "".join(parts) or (self.file or "")
@@ -144,16 +146,22 @@ def _fields(template: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(template) if f}
 
 
-def register(code: str, severity: Severity, title: str, *, template: str = "", hint: str = "",
-             group: str = "") -> str:
+def register(
+    code: str, severity: Severity, title: str, *, template: str = "", hint: str = "", group: str = ""
+) -> str:
     """Register a code (idempotent for the same meaning). Returns the code, for a module constant."""
     old = CODES.get(code)
     if old is not None and (old.severity, old.title) != (severity, title):
         raise ValueError(f"issue code {code} registered twice with different meaning")
     if not _fields(hint) <= _fields(template) and template:
         raise ValueError(f"issue code {code}: the hint uses fields the message does not have")
-    CODES[code] = CodeSpec(severity, title, template or (old.template if old else ""),
-                           hint or (old.hint if old else ""), group or (old.group if old else ""))
+    CODES[code] = CodeSpec(
+        severity,
+        title,
+        template or (old.template if old else ""),
+        hint or (old.hint if old else ""),
+        group or (old.group if old else ""),
+    )
     return code
 
 
@@ -174,8 +182,14 @@ def codes_in(name: str) -> frozenset[str]:
     return frozenset(c for c, s in CODES.items() if s.group == name)
 
 
-def make(code: str, message: str | None = None, location: Location | None = None, hint: str | None = None,
-         severity: Severity | None = None, **fields: Any) -> Issue:
+def make(
+    code: str,
+    message: str | None = None,
+    location: Location | None = None,
+    hint: str | None = None,
+    severity: Severity | None = None,
+    **fields: Any,
+) -> Issue:
     """Build an Issue of a registered code: ``make(C.BUDGET_ROW, location=loc, what=…, …)`` fills
     the code's message and hint templates from ``fields``. Severity comes from the registry
     unless overridden. (A ready ``message`` is still accepted, for checks not yet converted.)"""
@@ -195,8 +209,12 @@ def make(code: str, message: str | None = None, location: Location | None = None
 def summarize(issues: Iterable[Issue]) -> dict:
     c = Counter(i.severity for i in issues)
     total = sum(c.values())
-    return {"error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0),
-            "total": total}
+    return {
+        "error": c.get("error", 0),
+        "warning": c.get("warning", 0),
+        "info": c.get("info", 0),
+        "total": total,
+    }
 
 
 def has_errors(issues: Iterable[Issue]) -> bool:
@@ -207,8 +225,13 @@ def flatten(issues: Iterable[Issue], keys: tuple[str, ...] = ("code", "sheet", "
     """One tuple per issue with the chosen fields: makes test assertions one line."""
     out = []
     for i in issues:
-        d = {"code": i.code, "severity": i.severity, "message": i.message, "hint": i.hint,
-             **{k: getattr(i.location, k) for k in Location.__dataclass_fields__}}
+        d = {
+            "code": i.code,
+            "severity": i.severity,
+            "message": i.message,
+            "hint": i.hint,
+            **{k: getattr(i.location, k) for k in Location.__dataclass_fields__},
+        }
         out.append(tuple(d[k] for k in keys))
     return out
 

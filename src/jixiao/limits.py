@@ -118,21 +118,27 @@ def check_members(zf: zipfile.ZipFile, label: str, titles: dict[str, str] | None
         if info.file_size > lim:
             raise LimitExceeded(
                 f"文件 {label} 中的{_part(info.filename, titles)}解压后有 {_mb(info.file_size)}，"
-                f"超过上限 {_mb(lim)}，已拒绝读取。", _HINT_SIZE)
+                f"超过上限 {_mb(lim)}，已拒绝读取。",
+                _HINT_SIZE,
+            )
     if total > MAX_UNPACKED_BYTES:
-        raise LimitExceeded(f"文件 {label} 解压后共有 {_mb(total)}，超过上限 {_mb(MAX_UNPACKED_BYTES)}，已拒绝读取。",
-                            _HINT_SIZE)
+        raise LimitExceeded(
+            f"文件 {label} 解压后共有 {_mb(total)}，超过上限 {_mb(MAX_UNPACKED_BYTES)}，已拒绝读取。",
+            _HINT_SIZE,
+        )
 
 
-_HINT_SIZE = ("基础数据表通常只有几百 KB；请删除多余的行、列和工作表（或在 Excel/WPS 中“另存为”新文件）后再试。"
-              "各项上限见 docs/limits.md。")
+_HINT_SIZE = (
+    "基础数据表通常只有几百 KB；请删除多余的行、列和工作表（或在 Excel/WPS 中“另存为”新文件）后再试。"
+    "各项上限见 docs/limits.md。"
+)
 
 
 def zip_entries(data: bytes | str | Path) -> int | None:
     """The number of entries a zip's end record declares (read from its last 64 KB, before any
     zip reader builds its directory); None when there is no end record (not a zip)."""
     if isinstance(data, bytes | bytearray):
-        tail, size = bytes(data[-(65536 + 22):]), len(data)
+        tail, size = bytes(data[-(65536 + 22) :]), len(data)
     else:
         with open(data, "rb") as f:
             f.seek(0, 2)
@@ -142,11 +148,11 @@ def zip_entries(data: bytes | str | Path) -> int | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
-    n = int.from_bytes(tail[at + 10:at + 12], "little")
-    if n == 0xFFFF and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":   # zip64: its own end record
-        off = int.from_bytes(tail[at - 12:at - 4], "little") - (size - len(tail))
-        if 0 <= off and tail[off:off + 4] == b"PK\x06\x06":
-            n = int.from_bytes(tail[off + 32:off + 40], "little")
+    n = int.from_bytes(tail[at + 10 : at + 12], "little")
+    if n == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # zip64: its own end record
+        off = int.from_bytes(tail[at - 12 : at - 4], "little") - (size - len(tail))
+        if 0 <= off and tail[off : off + 4] == b"PK\x06\x06":
+            n = int.from_bytes(tail[off + 32 : off + 40], "little")
     return n
 
 
@@ -154,12 +160,14 @@ def check_zip_entries(data: bytes | str | Path, label: str) -> None:
     """Refuse a zip declaring more than MAX_ZIP_ENTRIES entries (before its directory is read)."""
     n = zip_entries(data)
     if n is not None and n > MAX_ZIP_ENTRIES:
-        raise LimitExceeded(f"文件 {label} 中有 {n:,} 个部件，超过上限 {MAX_ZIP_ENTRIES:,} 个，已拒绝读取。",
-                            _HINT_SIZE)
+        raise LimitExceeded(
+            f"文件 {label} 中有 {n:,} 个部件，超过上限 {MAX_ZIP_ENTRIES:,} 个，已拒绝读取。", _HINT_SIZE
+        )
 
 
-def iter_member(zf: zipfile.ZipFile, name: str, label: str, limit: int | None = None,
-                title: str | None = None) -> Iterator[bytes]:
+def iter_member(
+    zf: zipfile.ZipFile, name: str, label: str, limit: int | None = None, title: str | None = None
+) -> Iterator[bytes]:
     """A zip member in chunks of CHUNK bytes, refusing it once more than ``limit`` bytes came
     out (whatever its header declared)."""
     limit = _member_limit(name) if limit is None else limit
@@ -171,8 +179,11 @@ def iter_member(zf: zipfile.ZipFile, name: str, label: str, limit: int | None = 
                 return
             seen += len(chunk)
             if seen > limit:
-                raise LimitExceeded(f"文件 {label} 中的{_part(name, {name: title} if title else None)}解压后"
-                                    f"超过上限 {_mb(limit)}，已拒绝读取。", _HINT_SIZE)
+                raise LimitExceeded(
+                    f"文件 {label} 中的{_part(name, {name: title} if title else None)}解压后"
+                    f"超过上限 {_mb(limit)}，已拒绝读取。",
+                    _HINT_SIZE,
+                )
             yield chunk
 
 
@@ -181,7 +192,8 @@ def iter_member(zf: zipfile.ZipFile, name: str, label: str, limit: int | None = 
 #: body is matched without backtracking past the next cell tag, so a broken cell costs little.
 _ROW_OR_CELL = re.compile(
     rb"<(?:\w+:)?row\b(?P<row>[^>]*?)/?>"
-    rb"|<(?:\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>[^<]*(?:<(?!/?(?:\w+:)?c[\s>/])[^<]*)*)</(?:\w+:)?c>)")
+    rb"|<(?:\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>[^<]*(?:<(?!/?(?:\w+:)?c[\s>/])[^<]*)*)</(?:\w+:)?c>)"
+)
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ANY_CELL_R = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]')
 _VALUE_CELL_R = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>')
@@ -216,8 +228,10 @@ def _date_cell_re(styles: frozenset[int]) -> re.Pattern | None:
     if not styles:
         return None
     alt = "|".join(str(s) for s in sorted(styles))
-    return re.compile(rb'<(?:\w+:)?c\s([^>]*?\bs="(?:' + alt.encode() + rb')"[^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*'
-                      rb'(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</')
+    return re.compile(
+        rb'<(?:\w+:)?c\s([^>]*?\bs="(?:' + alt.encode() + rb')"[^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*'
+        rb"(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</"
+    )
 
 
 #: built-in number formats that are dates, times or durations (ECMA-376 18.8.30, and the CJK ones)
@@ -237,8 +251,10 @@ def date_styles(zf: zipfile.ZipFile) -> frozenset[int]:
     if "xl/styles.xml" not in zf.namelist():
         return frozenset()
     xml = b"".join(iter_member(zf, "xl/styles.xml", "styles"))
-    custom = {int(i): _xml_text(c) for i, c in re.findall(
-        rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', xml)}
+    custom = {
+        int(i): _xml_text(c)
+        for i, c in re.findall(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', xml)
+    }
     m = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", xml, re.S)
     out = set()
     for n, xf in enumerate(re.findall(rb"<(?:\w+:)?xf\b([^>]*)", m.group(0) if m else b"")):
@@ -250,8 +266,14 @@ def date_styles(zf: zipfile.ZipFile) -> frozenset[int]:
 
 
 def _xml_text(b: bytes) -> str:
-    return (b.decode("utf-8", "replace").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    return (
+        b.decode("utf-8", "replace")
+        .replace("&quot;", '"')
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def _last_start(buf: bytes) -> int | None:
@@ -271,24 +293,33 @@ class SheetScan:
     ``on_cell(attrs, body, row, col)`` (optional) sees every cell with a formula (``<f``) or an
     error value (``t="e"``), e.g. to find formulas without a cached value."""
 
-    def __init__(self, title: str, label: str, cells_before: int = 0, on_cell=None,
-                 shared: array | None = None, text_before: int = 0, grid_before: int = 0,
-                 date_styles: frozenset[int] = frozenset(), rows_before: int = 0):
-        self.rows_before = rows_before   # last rows of the sheets scanned before this one, summed
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        cells_before: int = 0,
+        on_cell=None,
+        shared: array | None = None,
+        text_before: int = 0,
+        grid_before: int = 0,
+        date_styles: frozenset[int] = frozenset(),
+        rows_before: int = 0,
+    ):
+        self.rows_before = rows_before  # last rows of the sheets scanned before this one, summed
         #: cells of these styles (date/time formats) holding a number: checked against MAX_DATE_SERIAL
         self.date_cell = _date_cell_re(date_styles)
-        self.grid_before = grid_before   # grid cells of the sheets scanned before this one
-        self.shared = shared      # byte size of each shared string (by index)
-        self.text = 0             # bytes of shared text this sheet's cells show
+        self.grid_before = grid_before  # grid cells of the sheets scanned before this one
+        self.shared = shared  # byte size of each shared string (by index)
+        self.text = 0  # bytes of shared text this sheet's cells show
         self.text_before = text_before
         self.title = title
         self.label = label
         self.max_row = 0
         self.max_col = 0
-        self.cells = 0            # cells holding a value
+        self.cells = 0  # cells holding a value
         self.cells_before = cells_before
         self.on_cell = on_cell
-        self._row = 0             # current row (a row without r= follows the previous one)
+        self._row = 0  # current row (a row without r= follows the previous one)
         self._col = 0
 
     def _where(self, row: int, col: int) -> str:
@@ -299,14 +330,16 @@ class SheetScan:
         for chunk in chunks:
             buf = buf + chunk if buf else chunk
             cut = _last_start(buf)
-            if not cut:   # None, or the only start tag is at 0: wait for more
+            if not cut:  # None, or the only start tag is at 0: wait for more
                 if len(buf) > _MAX_CARRY:
                     if cut is None:
-                        buf = buf[-64:]   # whitespace or content between cells: nothing to keep
+                        buf = buf[-64:]  # whitespace or content between cells: nothing to keep
                     else:
                         raise LimitExceeded(
                             f"文件 {self.label} 的工作表“{self.title}”中有一个单元格或行超过 {_mb(_MAX_CARRY)}，"
-                            "已拒绝读取。", _HINT_SIZE)
+                            "已拒绝读取。",
+                            _HINT_SIZE,
+                        )
                 continue
             self._consume(buf[:cut])
             buf = buf[cut:]
@@ -324,14 +357,18 @@ class SheetScan:
                     x = float(v)
                 except ValueError:
                     continue
-                if not -MAX_DATE_SERIAL <= x <= MAX_DATE_SERIAL + 1:   # NaN fails both
+                if not -MAX_DATE_SERIAL <= x <= MAX_DATE_SERIAL + 1:  # NaN fails both
                     ref = _R_ATTR.search(attrs)
-                    where = (f"{self._where(int(ref.group(2)), _col_index(ref.group(1)))}" if ref
-                             else f"工作表“{self.title}”中的一个单元格")
+                    where = (
+                        f"{self._where(int(ref.group(2)), _col_index(ref.group(1)))}"
+                        if ref
+                        else f"工作表“{self.title}”中的一个单元格"
+                    )
                     raise LimitExceeded(
                         f"{where}设置为日期/时间格式，但其中的数值 {v.decode('ascii', 'replace')} 超出日期范围"
                         "（1900-01-01 至 9999-12-31），无法读取。",
-                        "请把该单元格的格式改为“常规”或“数值”，或填写正确的日期。")
+                        "请把该单元格的格式改为“常规”或“数值”，或填写正确的日期。",
+                    )
         if self.shared and b't="s"' in data:
             sizes, n = self.shared, len(self.shared)
             self.text += sum(sizes[i] for i in map(int, _SHARED_REF.findall(data)) if i < n)
@@ -339,7 +376,8 @@ class SheetScan:
                 raise LimitExceeded(
                     f"文件 {self.label} 的工作表“{self.title}”中的单元格共显示超过 {_mb(MAX_TEXT_BYTES)} 的文字"
                     "（同一段长文字被大量单元格引用），已拒绝读取。",
-                    "请删除重复填写的长文字，再试。各项上限见 docs/limits.md。")
+                    "请删除重复填写的长文字，再试。各项上限见 docs/limits.md。",
+                )
         if b"<f" in data or b't="e"' in data:
             return self._consume_slow(data)
         if len(_ANY_CELL.findall(data)) != len(_ANY_CELL_R.findall(data)):
@@ -351,11 +389,19 @@ class SheetScan:
         top = max(rows)
         letters = max({c for c, _ in refs}, key=lambda c: (len(c), c))
         right = _col_index(letters)
-        if top > self.max_row or right > self.max_col or self.cells + len(refs) + self.cells_before > MAX_CELLS:
-            if top > MAX_ROWS or top + self.rows_before > MAX_TOTAL_ROWS or right > MAX_COLUMNS \
-                    or max(top, self.max_row) * max(right, self.max_col) \
-                    + self.grid_before > MAX_GRID_CELLS or self.cells + len(refs) + self.cells_before > MAX_CELLS:
-                return self._consume_slow(data)   # find the first offending cell, and say where
+        if (
+            top > self.max_row
+            or right > self.max_col
+            or self.cells + len(refs) + self.cells_before > MAX_CELLS
+        ):
+            if (
+                top > MAX_ROWS
+                or top + self.rows_before > MAX_TOTAL_ROWS
+                or right > MAX_COLUMNS
+                or max(top, self.max_row) * max(right, self.max_col) + self.grid_before > MAX_GRID_CELLS
+                or self.cells + len(refs) + self.cells_before > MAX_CELLS
+            ):
+                return self._consume_slow(data)  # find the first offending cell, and say where
             self.max_row, self.max_col = max(top, self.max_row), max(right, self.max_col)
         self.cells += len(refs)
         last = data.rfind(b"<row")
@@ -391,37 +437,57 @@ class SheetScan:
         if row > self.max_row:
             self.max_row = row
             if row > MAX_ROWS:
-                raise LimitExceeded(f"{self._where(row, col)}有内容，超出可读取的行数上限（{MAX_ROWS:,} 行）。",
-                                    "请删除表格下方多余的行（含看不见的内容），再试。各项上限见 docs/limits.md。")
+                raise LimitExceeded(
+                    f"{self._where(row, col)}有内容，超出可读取的行数上限（{MAX_ROWS:,} 行）。",
+                    "请删除表格下方多余的行（含看不见的内容），再试。各项上限见 docs/limits.md。",
+                )
             if row + self.rows_before > MAX_TOTAL_ROWS:
-                raise LimitExceeded(f"{self._where(row, col)}有内容：各工作表的行数合计超过上限（{MAX_TOTAL_ROWS:,} 行）。",
-                                    "请删除各表下方多余的行（含看不见的内容），或把数据分成几个工作簿。"
-                                    "各项上限见 docs/limits.md。")
+                raise LimitExceeded(
+                    f"{self._where(row, col)}有内容：各工作表的行数合计超过上限（{MAX_TOTAL_ROWS:,} 行）。",
+                    "请删除各表下方多余的行（含看不见的内容），或把数据分成几个工作簿。"
+                    "各项上限见 docs/limits.md。",
+                )
         if col > self.max_col:
             self.max_col = col
             if col > MAX_COLUMNS:
-                raise LimitExceeded(f"{self._where(row, col)}有内容，超出可读取的列数上限（{MAX_COLUMNS} 列）。",
-                                    "请删除表格右侧多余的列（含看不见的内容），再试。各项上限见 docs/limits.md。")
+                raise LimitExceeded(
+                    f"{self._where(row, col)}有内容，超出可读取的列数上限（{MAX_COLUMNS} 列）。",
+                    "请删除表格右侧多余的列（含看不见的内容），再试。各项上限见 docs/limits.md。",
+                )
         if self.max_row * self.max_col + self.grid_before > MAX_GRID_CELLS:
             raise LimitExceeded(
                 f"工作表“{self.title}”的数据区域（A1:{_col_letter(self.max_col)}{self.max_row}）"
                 f"{'连同前面各表的数据区域' if self.grid_before else ''}超过 "
                 f"{MAX_GRID_CELLS:,} 个单元格的上限，读到{self._where(row, col)}时已拒绝。",
-                "请删除表格下方和右侧多余的行、列（含看不见的内容），再试。各项上限见 docs/limits.md。")
+                "请删除表格下方和右侧多余的行、列（含看不见的内容），再试。各项上限见 docs/limits.md。",
+            )
         if self.cells + self.cells_before > MAX_CELLS:
-            raise LimitExceeded(f"文件 {self.label} 中有内容的单元格超过 {MAX_CELLS:,} 个的上限，"
-                                f"读到{self._where(row, col)}时已拒绝。",
-                                "基础数据表通常只有几千个单元格；请删除多余的内容后再试。各项上限见 docs/limits.md。")
+            raise LimitExceeded(
+                f"文件 {self.label} 中有内容的单元格超过 {MAX_CELLS:,} 个的上限，"
+                f"读到{self._where(row, col)}时已拒绝。",
+                "基础数据表通常只有几千个单元格；请删除多余的内容后再试。各项上限见 docs/limits.md。",
+            )
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str, title: str, label: str, *, cells_before: int = 0,
-               on_cell=None, shared: array | None = None, text_before: int = 0,
-               grid_before: int = 0, date_styles: frozenset[int] = frozenset(), rows_before: int = 0) -> SheetScan:
+def scan_sheet(
+    zf: zipfile.ZipFile,
+    part: str,
+    title: str,
+    label: str,
+    *,
+    cells_before: int = 0,
+    on_cell=None,
+    shared: array | None = None,
+    text_before: int = 0,
+    grid_before: int = 0,
+    date_styles: frozenset[int] = frozenset(),
+    rows_before: int = 0,
+) -> SheetScan:
     """Stream one sheet's XML, refusing it (LimitExceeded) past a byte, row, column, grid, cell
     or text limit; returns its extent."""
-    return SheetScan(title, label, cells_before, on_cell, shared, text_before, grid_before, date_styles,
-                     rows_before).scan(
-        iter_member(zf, part, label, title=title))
+    return SheetScan(
+        title, label, cells_before, on_cell, shared, text_before, grid_before, date_styles, rows_before
+    ).scan(iter_member(zf, part, label, title=title))
 
 
 def shared_string_sizes(zf: zipfile.ZipFile, label: str) -> array:
@@ -460,8 +526,18 @@ def check_xlsx(path: str | Path, sheets: Iterable[tuple[str, str]] | None = None
         shared, dates = shared_string_sizes(zf, p.name), date_styles(zf)
         total = text = grid = rows = 0
         for title, part in sheets:
-            scan = scan_sheet(zf, part, title, p.name, cells_before=total, shared=shared, text_before=text,
-                              grid_before=grid, date_styles=dates, rows_before=rows)
+            scan = scan_sheet(
+                zf,
+                part,
+                title,
+                p.name,
+                cells_before=total,
+                shared=shared,
+                text_before=text,
+                grid_before=grid,
+                date_styles=dates,
+                rows_before=rows,
+            )
             total, text, grid = total + scan.cells, text + scan.text, grid + scan.max_row * scan.max_col
             rows += scan.max_row
     return total
@@ -477,8 +553,10 @@ def check_docx(path: str | Path) -> None:
 
 def check_upload_size(n: int) -> None:
     if n > MAX_UPLOAD_BYTES:
-        raise LimitExceeded(f"上传的文件有 {_mb(n)}，超过上限 {_mb(MAX_UPLOAD_BYTES)}。",
-                            "基础数据表通常只有几百 KB；请确认选择的是正确的文件。")
+        raise LimitExceeded(
+            f"上传的文件有 {_mb(n)}，超过上限 {_mb(MAX_UPLOAD_BYTES)}。",
+            "基础数据表通常只有几百 KB；请确认选择的是正确的文件。",
+        )
 
 
 # -- issues ----------------------------------------------------------------------------------------
@@ -492,7 +570,7 @@ class IssueCollector(list):
         self.cap = cap
         self.kept: dict[str, int] = {}
         self.dropped: dict[str, int] = {}
-        self.first: dict[str, list[Any]] = {}   # code → first kept issues (their locations)
+        self.first: dict[str, list[Any]] = {}  # code → first kept issues (their locations)
         self.extend(items)
 
     def append(self, issue: Any) -> None:
@@ -523,11 +601,16 @@ class IssueCollector(list):
             total = self.kept[code] + extra
             where = "、".join(i.location.describe() for i in first if i.location.describe())
             loc = first[0].location
-            out.append(Issue(code, first[0].severity,
-                             f"同类问题共 {total:,} 个，只列出前 {self.kept[code]} 个；另有 {extra:,} 个未逐一列出"
-                             f"（首先出现在：{where or '—'}）。",
-                             Location(file=loc.file, sheet=loc.sheet),
-                             "请先修正已列出的问题，再重新校验；同一类问题往往有同一个原因（例如整列填错）。"))
+            out.append(
+                Issue(
+                    code,
+                    first[0].severity,
+                    f"同类问题共 {total:,} 个，只列出前 {self.kept[code]} 个；另有 {extra:,} 个未逐一列出"
+                    f"（首先出现在：{where or '—'}）。",
+                    Location(file=loc.file, sheet=loc.sheet),
+                    "请先修正已列出的问题，再重新校验；同一类问题往往有同一个原因（例如整列填错）。",
+                )
+            )
         return out
 
 
@@ -539,5 +622,8 @@ def cap_issues(issues: Iterable[Any], cap: int = MAX_ISSUES_PER_CODE) -> list:
 
 
 #: every limit by name (docs/limits.md lists them; a test keeps the two in step)
-ALL = {name: value for name, value in dict(globals()).items()
-       if name.isupper() and name.startswith(("MAX_", "SUMMARY_", "PEAK_")) and isinstance(value, int)}
+ALL = {
+    name: value
+    for name, value in dict(globals()).items()
+    if name.isupper() and name.startswith(("MAX_", "SUMMARY_", "PEAK_")) and isinstance(value, int)
+}

@@ -27,11 +27,11 @@ class BudgetLine:
     """One budget row: 年初预算 + 预算调整 = 全年预算; 决算; 上年决算 (all 万元, any may be None)."""
 
     name: str
-    initial: Amount = None        # 年初预算
-    adjustment: Amount = None     # 预算调整（追加为正，调减为负）
-    full_year: Amount = None      # 全年预算
-    actual: Amount = None         # 决算 / 实际支出
-    prior_actual: Amount = None   # 上年决算
+    initial: Amount = None  # 年初预算
+    adjustment: Amount = None  # 预算调整（追加为正，调减为负）
+    full_year: Amount = None  # 全年预算
+    actual: Amount = None  # 决算 / 实际支出
+    prior_actual: Amount = None  # 上年决算
     src: Src = field(default_factory=Src)
 
 
@@ -45,11 +45,11 @@ class Spending:
     public_projects: BudgetLine = field(default_factory=lambda: BudgetLine("公共项目支出"))
     projects: BudgetLine = field(default_factory=lambda: BudgetLine("项目支出"))
     total: BudgetLine = field(default_factory=lambda: BudgetLine("整体支出"))
-    gov_fund: Amount = None              # 政府性基金预算支出（决算）
-    state_capital: Amount = None         # 国有资本经营预算支出
-    social_insurance: Amount = None      # 社会保险基金预算支出
-    carry_over_begin: Amount = None      # 上年结转
-    carry_over_end: Amount = None        # 年末结转结余
+    gov_fund: Amount = None  # 政府性基金预算支出（决算）
+    state_capital: Amount = None  # 国有资本经营预算支出
+    social_insurance: Amount = None  # 社会保险基金预算支出
+    carry_over_begin: Amount = None  # 上年结转
+    carry_over_end: Amount = None  # 年末结转结余
     prior_carry_over_end: Amount = None  # 上年末结转结余
 
 
@@ -59,9 +59,9 @@ class Staffing:
 
     authorized: dict[str, int] = field(default_factory=dict)
     authorized_total_stated: int | None = None  # 编制数合计 as typed (checked, not trusted)
-    in_service: int | None = None       # 实有在职人数
+    in_service: int | None = None  # 实有在职人数
     other_employees: int | None = None  # 其他雇员（占雇员员额）
-    retired: int | None = None          # 离退休人数
+    retired: int | None = None  # 离退休人数
     src: Src = field(default_factory=Src)
 
     @property
@@ -145,14 +145,14 @@ class Project:
     initial: Amount = None
     adjustment: Amount = None
     full_year: Amount = None
-    actual: Amount = None          # 决算 (部门项目) / 实际分配 (公共项目)
+    actual: Amount = None  # 决算 (部门项目) / 实际分配 (公共项目)
     prior_actual: Amount = None
-    doc_no: str = ""               # 指标文号
-    excluded: Amount = None        # 执行率剔除金额
-    exclusion_reason: str = ""     # 剔除原因 (short category, e.g. 财政统一收回)
-    variance_reason: str = ""      # 差异原因 / 未执行原因
-    goal: str = ""                 # 年度总体目标
-    outcome: str = ""              # 实际完成情况
+    doc_no: str = ""  # 指标文号
+    excluded: Amount = None  # 执行率剔除金额
+    exclusion_reason: str = ""  # 剔除原因 (short category, e.g. 财政统一收回)
+    variance_reason: str = ""  # 差异原因 / 未执行原因
+    goal: str = ""  # 年度总体目标
+    outcome: str = ""  # 实际完成情况
     src: Src = field(default_factory=Src)
 
 
@@ -163,7 +163,7 @@ class Undertaking:
     project: str
     unit: str
     allocated: Amount = None  # 下达金额
-    spent: Amount = None      # 实际支出
+    spent: Amount = None  # 实际支出
     note: str = ""
     src: Src = field(default_factory=Src)
 
@@ -173,15 +173,15 @@ class PerfIndicator:
     """项目绩效指标 row. ``nature``: '≥', '≤', '=', '定性'. Targets/actuals are Decimal or text."""
 
     project: str
-    level1: str          # 一级指标 (产出指标 / 效益指标 / 满意度指标 …)
-    level2: str          # 二级指标 (数量指标 / 质量指标 / 时效指标 / 成本指标 …)
-    level3: str          # 三级指标
+    level1: str  # 一级指标 (产出指标 / 效益指标 / 满意度指标 …)
+    level2: str  # 二级指标 (数量指标 / 质量指标 / 时效指标 / 成本指标 …)
+    level3: str  # 三级指标
     nature: str
     target: Decimal | str | None = None
     unit: str = ""
     actual: Decimal | str | None = None
     weight: Amount = None  # 分值 (optional; the rule set distributes if absent)
-    score: Amount = None   # 得分 given by the evaluator for 定性 rows (optional)
+    score: Amount = None  # 得分 given by the evaluator for 定性 rows (optional)
     deviation_reason: str = ""
     src: Src = field(default_factory=Src)
 
@@ -207,9 +207,9 @@ ASSET_NON_PARTS = ("固定资产原值", "累计折旧", "资产总额")
 class AssetLine:
     name: str
     prior_end: Amount = None  # 上年末
-    added: Amount = None      # 本年新增
-    reduced: Amount = None    # 本年减少
-    end: Amount = None        # 本年末
+    added: Amount = None  # 本年新增
+    reduced: Amount = None  # 本年减少
+    end: Amount = None  # 本年末
     note: str = ""
     src: Src = field(default_factory=Src)
 
@@ -245,7 +245,7 @@ class KPI:
 
 @dataclass
 class Satisfaction:
-    surveyed: int | None = None   # 问卷数
+    surveyed: int | None = None  # 问卷数
     satisfied: int | None = None  # 满意数（含基本满意）
     src: Src = field(default_factory=Src)
 
@@ -258,19 +258,19 @@ class ManualScore:
     score: Amount = None
     basis: str = ""  # 依据
     src: Src = field(default_factory=Src)
-    cell: str = ""   # the 指标 cell ('A5'), for warnings about the row
+    cell: str = ""  # the 指标 cell ('A5'), for warnings about the row
 
 
 @dataclass
 class Department:
     name: str = ""
     year: int | None = None
-    money_unit: str = "万元"       # as declared by the workbook; amounts here are always 万元
-    supervisor: str = ""           # 主管部门
-    budget_disclosed: date | None = None        # 预算公开日期
-    final_disclosed: date | None = None         # 决算公开日期
+    money_unit: str = "万元"  # as declared by the workbook; amounts here are always 万元
+    supervisor: str = ""  # 主管部门
+    budget_disclosed: date | None = None  # 预算公开日期
+    final_disclosed: date | None = None  # 决算公开日期
     prior_report_disclosed: date | None = None  # 上年自评报告公开日期
-    notice_no: str = ""                         # 评价通知文号 (the finance bureau's notice)
+    notice_no: str = ""  # 评价通知文号 (the finance bureau's notice)
     #: narrative blocks by key: 主要职能, 机构设置, 重点工作, 绩效情况, 存在问题, 改进措施,
     #: 结果应用, 其他说明 … (each optional, text as typed)
     narratives: dict[str, str] = field(default_factory=dict)

@@ -47,7 +47,7 @@ def quantize(x: Decimal, exp: Decimal) -> Decimal:
             return x
         with localcontext() as ctx:
             places = exp.as_tuple().exponent
-            assert isinstance(places, int)   # a finite exponent (exp is a quantum such as 0.01)
+            assert isinstance(places, int)  # a finite exponent (exp is a quantum such as 0.01)
             ctx.prec = max(ctx.prec, max(x.adjusted(), 0) - places + 3)
             return x.quantize(exp, rounding=ROUND_HALF_UP)
 
@@ -76,7 +76,9 @@ def change_rate(current: Decimal, prior: Decimal) -> Decimal | None:
     return q2(ratio_pct(current - prior, prior))
 
 
-def sum_present(values: collections.abc.Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:
+def sum_present(
+    values: collections.abc.Iterable[Decimal | None], *, all_required: bool = False
+) -> Decimal | None:
     """The one sum of optional amounts: the present values added (a blank adds nothing); None when
     no value is present — or, with ``all_required``, when any is missing (a total that would be
     understated is no total)."""

@@ -42,7 +42,9 @@ class EvalOptions:
 
     def __post_init__(self) -> None:
         if self.three_public_basis not in THREE_PUBLIC_BASES:
-            raise OptionError(f"三公经费变动率口径只能是 budget 或 actual，收到 {self.three_public_basis!r}。")
+            raise OptionError(
+                f"三公经费变动率口径只能是 budget 或 actual，收到 {self.three_public_basis!r}。"
+            )
 
 
 DEFAULT_OPTIONS = EvalOptions()
@@ -62,8 +64,11 @@ def parse_percent(text: str, option: str) -> Decimal:
 def cli_options(three_public_basis: str = "budget", execution_threshold: str = "80") -> EvalOptions:
     """The options the CLI exposes (``--three-public-basis``, ``--execution-threshold``), from text."""
     th = parse_percent(execution_threshold, "--execution-threshold")
-    return EvalOptions(three_public_basis=three_public_basis.strip().lower(), execution_threshold=th,
-                       undertaking_threshold=th)
+    return EvalOptions(
+        three_public_basis=three_public_basis.strip().lower(),
+        execution_threshold=th,
+        undertaking_threshold=th,
+    )
 
 
 __all__ = ["DEFAULT_OPTIONS", "THREE_PUBLIC_BASES", "EvalOptions", "cli_options", "parse_percent"]

@@ -32,17 +32,24 @@ class Indicator:
     id: str
     name: str
     value: Decimal | None
-    unit: str                      # '%', '万元', '人' …
-    formula: str                   # trace in the report's style, e.g. （在职人员数59人/编制数68人）×100%=86.76%
+    unit: str  # '%', '万元', '人' …
+    formula: str  # trace in the report's style, e.g. （在职人员数59人/编制数68人）×100%=86.76%
     computable: bool = True
-    reason: str = ""               # why not computable (Chinese)
-    inputs: dict = field(default_factory=dict)   # name → Decimal | int | str
-    subject: str = ""              # per-project / per-承担单位 indicators: what it is about
+    reason: str = ""  # why not computable (Chinese)
+    inputs: dict = field(default_factory=dict)  # name → Decimal | int | str
+    subject: str = ""  # per-project / per-承担单位 indicators: what it is about
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "value": dec_str(self.value), "unit": self.unit,
-                "formula": self.formula, "computable": self.computable, "reason": self.reason,
-                "inputs": _jsonable(self.inputs), "subject": self.subject}
+        return {
+            "name": self.name,
+            "value": dec_str(self.value),
+            "unit": self.unit,
+            "formula": self.formula,
+            "computable": self.computable,
+            "reason": self.reason,
+            "inputs": _jsonable(self.inputs),
+            "subject": self.subject,
+        }
 
 
 @dataclass(frozen=True)
@@ -53,36 +60,51 @@ class ScoreItem:
     level1: str
     level2: str
     level3: str
-    weight: Decimal                # 分值 (after any rescaling)
-    score: Decimal | None          # 得分 (2 places) or None
-    basis: str = ""                # 依据 / 评分说明 (Chinese)
-    rule: str = ""                 # proportional | inverse | bands | deduct | qualitative | manual | not_applicable
-    source: str = ""               # indicator id, 'manual', 'kpi:…'
-    status: str = "scored"         # scored | pending | not_applicable
+    weight: Decimal  # 分值 (after any rescaling)
+    score: Decimal | None  # 得分 (2 places) or None
+    basis: str = ""  # 依据 / 评分说明 (Chinese)
+    rule: str = ""  # proportional | inverse | bands | deduct | qualitative | manual | not_applicable
+    source: str = ""  # indicator id, 'manual', 'kpi:…'
+    status: str = "scored"  # scored | pending | not_applicable
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "level1": self.level1, "level2": self.level2, "level3": self.level3,
-                "weight": dec_str(self.weight), "score": dec_str(self.score), "basis": self.basis,
-                "rule": self.rule, "source": self.source, "status": self.status}
+        return {
+            "id": self.id,
+            "level1": self.level1,
+            "level2": self.level2,
+            "level3": self.level3,
+            "weight": dec_str(self.weight),
+            "score": dec_str(self.score),
+            "basis": self.basis,
+            "rule": self.rule,
+            "source": self.source,
+            "status": self.status,
+        }
 
 
 @dataclass(frozen=True)
 class Score:
-    framework: str                 # framework display name
+    framework: str  # framework display name
     framework_id: str
     items: list[ScoreItem]
-    total: Decimal | None          # sum of scored items (2 places); None if nothing scored
-    max_total: Decimal             # sum of applicable weights
-    grade: str | None              # 优/良/中/差; None while items are pending
+    total: Decimal | None  # sum of scored items (2 places); None if nothing scored
+    max_total: Decimal  # sum of applicable weights
+    grade: str | None  # 优/良/中/差; None while items are pending
     pending: list[str] = field(default_factory=list)  # names of 待评 items
     provisional_grade: str | None = None  # grade of the scored part alone, for information
 
     def to_dict(self) -> dict:
-        return {"framework": self.framework, "framework_id": self.framework_id,
-                "total": dec_str(self.total), "max": dec_str(self.max_total), "grade": self.grade,
-                "provisional_grade": self.provisional_grade,
-                "pending": len(self.pending), "pending_items": list(self.pending),
-                "items": [i.to_dict() for i in self.items]}
+        return {
+            "framework": self.framework,
+            "framework_id": self.framework_id,
+            "total": dec_str(self.total),
+            "max": dec_str(self.max_total),
+            "grade": self.grade,
+            "provisional_grade": self.provisional_grade,
+            "pending": len(self.pending),
+            "pending_items": list(self.pending),
+            "items": [i.to_dict() for i in self.items],
+        }
 
 
 @dataclass(frozen=True)
@@ -90,7 +112,7 @@ class ProjectScore:
     """项目支出绩效自评表 for one project."""
 
     project: str
-    kind: str                      # department | public
+    kind: str  # department | public
     score: Score
 
     def to_dict(self) -> dict:
@@ -101,18 +123,24 @@ class ProjectScore:
 class Finding:
     """A problem the data shows (存在的问题), with evidence and draft sentences."""
 
-    rule: str                      # stable rule id, e.g. 'project_unspent'
-    severity: str                  # high | medium | low
-    subject: str                   # what it is about (project name, 部门, 三公经费 …)
-    message: str                   # draft sentence for 九、存在的问题 (Chinese)
+    rule: str  # stable rule id, e.g. 'project_unspent'
+    severity: str  # high | medium | low
+    subject: str  # what it is about (project name, 部门, 三公经费 …)
+    message: str  # draft sentence for 九、存在的问题 (Chinese)
     evidence: dict = field(default_factory=dict)  # figure name → Decimal | str
-    improvement: str = ""          # draft sentence for 十、下一步改进措施
-    category: str = ""             # 九's sub-heading: 预算和预算绩效管理 / 部门履职效能 / 资金分配、使用和管理
+    improvement: str = ""  # draft sentence for 十、下一步改进措施
+    category: str = ""  # 九's sub-heading: 预算和预算绩效管理 / 部门履职效能 / 资金分配、使用和管理
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "subject": self.subject,
-                "message": self.message, "evidence": _jsonable(self.evidence),
-                "improvement": self.improvement, "category": self.category}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "evidence": _jsonable(self.evidence),
+            "improvement": self.improvement,
+            "category": self.category,
+        }
 
 
 @dataclass(frozen=True)
@@ -120,8 +148,8 @@ class Evaluation:
     """Everything ``evaluate`` produces for one department."""
 
     department: Department
-    indicators: dict[str, Indicator]          # id → Indicator (department level)
-    project_indicators: list[Indicator]       # per-project and per-承担单位 执行率
+    indicators: dict[str, Indicator]  # id → Indicator (department level)
+    project_indicators: list[Indicator]  # per-project and per-承担单位 执行率
     score: Score
     project_scores: list[ProjectScore]
     findings: list[Finding]

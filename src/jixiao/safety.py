@@ -33,20 +33,23 @@ def is_formula_like(text: str | None) -> bool:
 
 
 #: a terminal control sequence: CSI (ESC [ … final), OSC (ESC ] … BEL/ST), or ESC + one character
-_ESCAPE_SEQ = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\s]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_ESCAPE_SEQ = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\s]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]"
+)
 #: characters no output may carry (tab and newline are kept; CR is dropped: it rewrites a line)
 _UNSAFE_CHARS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f"      # C0 (but \t \n), DEL, C1
-    "\u061c\u200b-\u200f\u202a-\u202e"    # Arabic letter mark, zero-width, LRM/RLM, embeddings/overrides
-    "\u2060-\u2064\u2066-\u2069\ufeff"    # word joiner …, isolates, BOM
-    "\ud800-\udfff\ufffe\uffff]")          # lone surrogates, non-characters
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n), DEL, C1
+    "\u061c\u200b-\u200f\u202a-\u202e"  # Arabic letter mark, zero-width, LRM/RLM, embeddings/overrides
+    "\u2060-\u2064\u2066-\u2069\ufeff"  # word joiner …, isolates, BOM
+    "\ud800-\udfff\ufffe\uffff]"
+)  # lone surrogates, non-characters
 
 
 def safe_text(text: object) -> str:
     """``text`` with escape sequences and control/bidi/invisible format characters removed (tab
     and newline kept): the one rule for terminal, spreadsheet, HTML, Word and file-name output."""
     t = text if isinstance(text, str) else ("" if text is None else str(text))
-    if t.isprintable():   # fast path (most text): no control or format character at all
+    if t.isprintable():  # fast path (most text): no control or format character at all
         return t
     return _UNSAFE_CHARS.sub("", _ESCAPE_SEQ.sub("", t))
 
@@ -68,8 +71,9 @@ def safe_sheet_text(text: str) -> str:
 _NAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 _SPACES = re.compile(r"\s+")
 #: device names Windows reserves, with or without an extension ("CON", "con.txt", "LPT1")
-RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                            *(f"LPT{i}" for i in range(1, 10))})
+RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+)
 _EDGE = " ._"
 
 
@@ -78,7 +82,7 @@ def safe_filename(text: str | None, fallback: str = "", max_len: int = 80) -> st
     leading/trailing dots, spaces or '_', never a reserved device name, at most ``max_len``
     characters; ``fallback`` when nothing is left (the caller adds its own suffix)."""
     t = _SPACES.sub(" ", _NAME_UNSAFE.sub("_", safe_text(text or ""))).strip(_EDGE)
-    t = t.lstrip("=+-@" + _EDGE)   # a name never starts like a formula (lists, CSV, spreadsheets)
+    t = t.lstrip("=+-@" + _EDGE)  # a name never starts like a formula (lists, CSV, spreadsheets)
     t = t[:max_len].rstrip(_EDGE)
     if not t:
         return fallback

@@ -77,8 +77,10 @@ def rule_equal(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
     if v <= 0 or t <= 0:
         return ZERO, f"{_show(v, unit)}，与指标值{_show(t, unit)}不符，不得分"
     s = it.weight * min(v, t) / max(v, t)
-    return s, (f"{_show(v, unit)}，与指标值{_show(t, unit)}不等，按较小值/较大值计："
-               f"{_show(min(v, t), unit)}/{_show(max(v, t), unit)}×{pts(it.weight)}分={pts(s)}分")
+    return s, (
+        f"{_show(v, unit)}，与指标值{_show(t, unit)}不等，按较小值/较大值计："
+        f"{_show(min(v, t), unit)}/{_show(max(v, t), unit)}×{pts(it.weight)}分={pts(s)}分"
+    )
 
 
 def rule_bands(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
@@ -120,12 +122,19 @@ def rule_deduct(v: Decimal, it: Item, unit: str = "%") -> tuple[Decimal, str]:
     s = _clamp(it.weight - off, it.weight)
     capped = "（扣完为止）" if off > it.weight else ""
     gap = "超出" if it.direction == "above" else "差"
-    return s, (f"{_show(v, unit)}，{side}{_show(th, unit)}，{gap}{_amount_of(excess, unit)}，{how}，"
-               f"扣{pts(min(off, it.weight))}分{capped}，得{pts(s)}分")
+    return s, (
+        f"{_show(v, unit)}，{side}{_show(th, unit)}，{gap}{_amount_of(excess, unit)}，{how}，"
+        f"扣{pts(min(off, it.weight))}分{capped}，得{pts(s)}分"
+    )
 
 
-RULES = {"proportional": rule_proportional, "inverse": rule_inverse, "equal": rule_equal, "bands": rule_bands,
-         "deduct": rule_deduct}
+RULES = {
+    "proportional": rule_proportional,
+    "inverse": rule_inverse,
+    "equal": rule_equal,
+    "bands": rule_bands,
+    "deduct": rule_deduct,
+}
 
 
 def _show(v: Decimal, unit: str) -> str:
@@ -152,7 +161,9 @@ def _manual_rows(it: Item, dept: Department):
     return [m for m in dept.manual_scores if m.item.strip() in (it.id, it.level3)]
 
 
-def manual_score_issues(framework: Framework, dept: Department, project_rules: Framework | None = None) -> list:
+def manual_score_issues(
+    framework: Framework, dept: Department, project_rules: Framework | None = None
+) -> list:
     """Warnings for 定性评分 rows that the scoring does not use — never ignored silently: a row
     naming no item of the framework (nor a project's 三级指标), a row naming an item scored
     from data, and a second row for the same item. Each at the row's 指标 cell."""
@@ -168,35 +179,71 @@ def manual_score_issues(framework: Framework, dept: Department, project_rules: F
     project_keys: dict[str, int] = {}
     perf_names = {f"{r.project.strip()}/{r.level3}" for r in dept.perf_indicators}
     if project_rules is not None:
-        perf_names |= {f"{g.level1}/{r.level3}" for r in dept.perf_indicators for g in project_rules.groups
-                       if g.matches(r.level1)}
-    computed = {k: it for it in framework.items if it.rule not in ("manual", "qualitative")
-                for k in (it.id, it.level3)}
+        perf_names |= {
+            f"{g.level1}/{r.level3}"
+            for r in dept.perf_indicators
+            for g in project_rules.groups
+            if g.matches(r.level1)
+        }
+    computed = {
+        k: it
+        for it in framework.items
+        if it.rule not in ("manual", "qualitative")
+        for k in (it.id, it.level3)
+    }
     known = {k: it for it in manual_items for k in (it.id, it.level3)}
     out = []
     for m in dept.manual_scores:
         key = m.item.strip()
-        loc = Location(file=dept.source_file or None, sheet=m.src.sheet or "定性评分", cell=m.cell or None,
-                       row=m.src.row, key=key)
+        loc = Location(
+            file=dept.source_file or None,
+            sheet=m.src.sheet or "定性评分",
+            cell=m.cell or None,
+            row=m.src.row,
+            key=key,
+        )
         if id(m) in used:
             continue
         if key in known:
-            out.append(make(C.MANUAL_DUPLICATE, f"定性评分中“{key}”不止一行，本行未使用（使用的是第一行）。", loc,
-                            "同一指标只填一行；请删除多余的行。"))
+            out.append(
+                make(
+                    C.MANUAL_DUPLICATE,
+                    f"定性评分中“{key}”不止一行，本行未使用（使用的是第一行）。",
+                    loc,
+                    "同一指标只填一行；请删除多余的行。",
+                )
+            )
         elif key in perf_names:
             if key in project_keys:
-                out.append(make(C.MANUAL_DUPLICATE, f"定性评分中“{key}”不止一行（另见第 {project_keys[key]} 行），"
-                                "本行未使用。", loc, "同一指标只填一行；请删除多余的行。"))
+                out.append(
+                    make(
+                        C.MANUAL_DUPLICATE,
+                        f"定性评分中“{key}”不止一行（另见第 {project_keys[key]} 行），本行未使用。",
+                        loc,
+                        "同一指标只填一行；请删除多余的行。",
+                    )
+                )
             else:
                 project_keys[key] = m.src.row
         elif key in computed:
             it = computed[key]
-            out.append(make(C.MANUAL_COMPUTED, f"“{key}”在评分框架“{framework.name}”中由数据计算"
-                            f"（{it.rule}），定性评分中的得分未使用。", loc,
-                            "定性评分只填框架中的定性/手工指标；如要改变该项评分，请修改评分框架。"))
+            out.append(
+                make(
+                    C.MANUAL_COMPUTED,
+                    f"“{key}”在评分框架“{framework.name}”中由数据计算（{it.rule}），定性评分中的得分未使用。",
+                    loc,
+                    "定性评分只填框架中的定性/手工指标；如要改变该项评分，请修改评分框架。",
+                )
+            )
         else:
-            out.append(make(C.MANUAL_UNKNOWN, f"定性评分中的“{key}”不是评分框架“{framework.name}”中的指标，未使用。", loc,
-                            "“指标”列填框架中的指标编号或三级指标名称（jixiao evaluate 的评分表中可以查到）。"))
+            out.append(
+                make(
+                    C.MANUAL_UNKNOWN,
+                    f"定性评分中的“{key}”不是评分框架“{framework.name}”中的指标，未使用。",
+                    loc,
+                    "“指标”列填框架中的指标编号或三级指标名称（jixiao evaluate 的评分表中可以查到）。",
+                )
+            )
     return out
 
 
@@ -291,8 +338,12 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
     if len(judged) == 1 and it.kpis:
         k, ratio, m = judged[0]
         s = it.weight * ratio
-        return _Raw(it, s, f"{k.name}：目标值{_kpi_show(k.target, k.unit)}，完成值{_kpi_show(k.actual, k.unit)}，"
-                           f"得分系数{format(q2(ratio), 'f')}，×{pts(it.weight)}分={pts(s)}分")
+        return _Raw(
+            it,
+            s,
+            f"{k.name}：目标值{_kpi_show(k.target, k.unit)}，完成值{_kpi_show(k.actual, k.unit)}，"
+            f"得分系数{format(q2(ratio), 'f')}，×{pts(it.weight)}分={pts(s)}分",
+        )
     if it.mode == "count":
         s = it.weight * met / n
         return _Raw(it, s, f"{n}项履职目标完成{met}项，{met}/{n}×{pts(it.weight)}分={pts(s)}分")
@@ -303,13 +354,21 @@ def _score_kpi(it: Item, dept: Department) -> _Raw:
         wsum = sum(weights, ZERO)
         avg = sum((w * r for w, (_, r, _) in zip(weights, judged, strict=True)), ZERO) / wsum
         s = it.weight * avg
-        return _Raw(it, s, f"{n}项履职目标按权重加权的完成程度{fmt_rate(avg * 100)}（完成{met}项），"
-                           f"×{pts(it.weight)}分={pts(s)}分")
+        return _Raw(
+            it,
+            s,
+            f"{n}项履职目标按权重加权的完成程度{fmt_rate(avg * 100)}（完成{met}项），"
+            f"×{pts(it.weight)}分={pts(s)}分",
+        )
     avg = sum((r for _, r, _ in judged), ZERO) / n
     s = it.weight * avg
     note = "（部分行未填权重，按等权计算）" if any(w is not None for w in weights) else ""
-    return _Raw(it, s, f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项）{note}，"
-                       f"×{pts(it.weight)}分={pts(s)}分")
+    return _Raw(
+        it,
+        s,
+        f"{n}项履职目标平均完成程度{fmt_rate(avg * 100)}（完成{met}项）{note}，"
+        f"×{pts(it.weight)}分={pts(s)}分",
+    )
 
 
 def _kpi_weighted_sum(it: Item, rows, judged) -> _Raw:
@@ -326,8 +385,12 @@ def _kpi_weighted_sum(it: Item, rows, judged) -> _Raw:
     s = sum((k.weight * r for k, r, _ in judged), ZERO)
     met = sum(1 for _, _, m in judged if m)
     capped = "，超过分值按分值计" if s > it.weight else ""
-    return _Raw(it, min(s, it.weight), f"{len(judged)}项履职目标（权重合计{pts(total_w)}分，完成{met}项）"
-                f"按 得分系数×权重 合计{pts(s)}分{capped}")
+    return _Raw(
+        it,
+        min(s, it.weight),
+        f"{len(judged)}项履职目标（权重合计{pts(total_w)}分，完成{met}项）"
+        f"按 得分系数×权重 合计{pts(s)}分{capped}",
+    )
 
 
 def _kpi_show(x, unit: str) -> str:
@@ -347,7 +410,7 @@ def _allocate(weights: list[Decimal], factor: Decimal) -> list[Decimal]:
     floors = [e.quantize(D("0.01"), rounding="ROUND_FLOOR") for e in exact]
     left = int((target - sum(floors, ZERO)) / D("0.01"))
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:max(left, 0)]:
+    for i in order[: max(left, 0)]:
         floors[i] += D("0.01")
     return floors
 
@@ -364,15 +427,33 @@ def _finish(fw: Framework, raws: list[_Raw], *, framework_name: str | None = Non
     for r in raws:
         it = r.item
         if r.status == "not_applicable":
-            items.append(ScoreItem(it.id, it.level1, it.level2, it.level3, ZERO.quantize(D("0.01")), None, r.basis,
-                                   "not_applicable", it.source, "not_applicable"))
+            items.append(
+                ScoreItem(
+                    it.id,
+                    it.level1,
+                    it.level2,
+                    it.level3,
+                    ZERO.quantize(D("0.01")),
+                    None,
+                    r.basis,
+                    "not_applicable",
+                    it.source,
+                    "not_applicable",
+                )
+            )
             continue
         w = weights.pop(0)
-        s = None if r.score is None else (q2(_clamp(r.score, it.weight) * w / it.weight) if it.weight else ZERO)
+        s = (
+            None
+            if r.score is None
+            else (q2(_clamp(r.score, it.weight) * w / it.weight) if it.weight else ZERO)
+        )
         basis = r.basis
         if factor != 1:
             basis += f"（不适用项剔除后分值按比例折算为{pts(w)}分）"
-        items.append(ScoreItem(it.id, it.level1, it.level2, it.level3, w, s, basis, it.rule, it.source, r.status))
+        items.append(
+            ScoreItem(it.id, it.level1, it.level2, it.level3, w, s, basis, it.rule, it.source, r.status)
+        )
     scored = [i for i in items if i.status == "scored"]
     pending = [i.level3 for i in items if i.status == "pending"]
     total = sum((i.score for i in scored), ZERO) if scored else None
@@ -383,8 +464,16 @@ def _finish(fw: Framework, raws: list[_Raw], *, framework_name: str | None = Non
         scored_max = sum((i.weight for i in scored), ZERO)
         if scored_max:
             provisional = grade_of(total * max_total / scored_max, fw.grades)
-    return Score(framework=framework_name or fw.name, framework_id=fw.id, items=items, total=total,
-                 max_total=max_total, grade=grade, pending=pending, provisional_grade=provisional)
+    return Score(
+        framework=framework_name or fw.name,
+        framework_id=fw.id,
+        items=items,
+        total=total,
+        max_total=max_total,
+        grade=grade,
+        pending=pending,
+        provisional_grade=provisional,
+    )
 
 
 def score(framework: Framework | str | None, indicators: dict[str, Indicator], dept: Department) -> Score:
@@ -393,24 +482,35 @@ def score(framework: Framework | str | None, indicators: dict[str, Indicator], d
     if fw.kind != "department":
         from .errors import FrameworkError
 
-        raise FrameworkError(f"评分框架“{fw.name}”是项目支出自评规则，不能用于部门整体评分。",
-                             "部门整体评分请用 six-dimension、mof-2013 或自己的部门框架。")
+        raise FrameworkError(
+            f"评分框架“{fw.name}”是项目支出自评规则，不能用于部门整体评分。",
+            "部门整体评分请用 six-dimension、mof-2013 或自己的部门框架。",
+        )
     return _finish(fw, [_score_item(it, indicators, dept) for it in fw.items])
 
 
 # ---------------------------------------------------------------- 项目支出绩效自评
 
 
-
-
 def _is_na(r: PerfIndicator) -> bool:
-    return any(isinstance(x, str) and x.strip() in ("不适用", "N/A", "n/a", "—")
-               for x in (r.nature, r.target, r.actual))
+    return any(
+        isinstance(x, str) and x.strip() in ("不适用", "N/A", "n/a", "—")
+        for x in (r.nature, r.target, r.actual)
+    )
 
 
 def _row_item(r: PerfIndicator, level1: str, weight: Decimal, rule: str, target: Decimal, idx: int) -> Item:
-    return Item(id=f"{level1}/{r.level3}", level1=level1, level2=r.level2, level3=r.level3, weight=weight, rule=rule,
-                source="perf_indicator", target=target, cap=True)
+    return Item(
+        id=f"{level1}/{r.level3}",
+        level1=level1,
+        level2=r.level2,
+        level3=r.level3,
+        weight=weight,
+        rule=rule,
+        source="perf_indicator",
+        target=target,
+        cap=True,
+    )
 
 
 def _score_row(r: PerfIndicator, it: Item, rules: Framework, dept: Department, project: Project) -> _Raw:
@@ -436,7 +536,11 @@ def _score_row(r: PerfIndicator, it: Item, rules: Framework, dept: Department, p
         miss = "指标值" if t is None else "实际完成值"
         if rule == "equal" and isinstance(r.target, str) and isinstance(r.actual, str) and r.target.strip():
             ok = r.target.strip() == r.actual.strip()
-            return _Raw(it, it.weight if ok else ZERO, "完成值与指标值一致，得满分" if ok else "完成值与指标值不一致，不得分")
+            return _Raw(
+                it,
+                it.weight if ok else ZERO,
+                "完成值与指标值一致，得满分" if ok else "完成值与指标值不一致，不得分",
+            )
         return _Raw(it, None, f"{miss}不是数值，待评", "pending")
     it2 = Item(**{**it.__dict__, "target": t})
     s, basis = RULES[rule](a, it2, r.unit or "")
@@ -466,9 +570,18 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
         if not grows:
             why = "未填报项目绩效指标" if not rows else f"未设置{g.level1}"
             status = "pending" if (not rows or fw.missing_group == "pending") else "not_applicable"
-            placeholder = Item(id=g.level1, level1=g.level1, level2="", level3=f"{g.level1}（{why}）", weight=g.weight,
-                               rule="manual", source="perf_indicator")
-            raws.append(_Raw(placeholder, None, f"{why}，{'待评' if status == 'pending' else '不适用'}", status))
+            placeholder = Item(
+                id=g.level1,
+                level1=g.level1,
+                level2="",
+                level3=f"{g.level1}（{why}）",
+                weight=g.weight,
+                rule="manual",
+                source="perf_indicator",
+            )
+            raws.append(
+                _Raw(placeholder, None, f"{why}，{'待评' if status == 'pending' else '不适用'}", status)
+            )
             continue
         given = sum((r.weight for r in grows if r.weight is not None), ZERO)
         free = [r for r in grows if r.weight is None]
@@ -487,8 +600,15 @@ def score_project(project: Project, dept: Department, rules: Framework | str | N
             raws.append(_score_row(r, it, fw, dept, project))
     for r in rows:
         if home[id(r)] is None:  # a 一级指标 the rule set does not know: shown, not scored
-            it = Item(id=f"{r.level1}/{r.level3}", level1=r.level1, level2=r.level2, level3=r.level3, weight=ZERO,
-                      rule="not_applicable", source="perf_indicator")
+            it = Item(
+                id=f"{r.level1}/{r.level3}",
+                level1=r.level1,
+                level2=r.level2,
+                level3=r.level3,
+                weight=ZERO,
+                rule="not_applicable",
+                source="perf_indicator",
+            )
             raws.append(_Raw(it, None, f"一级指标“{r.level1}”不在评分规则中，未计分", "not_applicable"))
     sc = _finish(fw, raws, framework_name=f"{fw.name}：{project.name}")
     return ProjectScore(project=project.name, kind=project.kind, score=sc)

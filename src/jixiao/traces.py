@@ -36,18 +36,46 @@ def num(x: Decimal, unit: str) -> str:
     return fmt_count(x) + unit
 
 
-def not_computable(formula: str, reason: str, inputs: Mapping[str, Any] | None = None, *, id: str = "",
-                   name: str = "", unit: str = "%", subject: str = "") -> Indicator:
-    return Indicator(id=id, name=name, value=None, unit=unit, formula=f"{formula}（无法计算：{reason}）",
-                     computable=False, reason=reason, inputs=dict(inputs or {}), subject=subject)
+def not_computable(
+    formula: str,
+    reason: str,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    id: str = "",
+    name: str = "",
+    unit: str = "%",
+    subject: str = "",
+) -> Indicator:
+    return Indicator(
+        id=id,
+        name=name,
+        value=None,
+        unit=unit,
+        formula=f"{formula}（无法计算：{reason}）",
+        computable=False,
+        reason=reason,
+        inputs=dict(inputs or {}),
+        subject=subject,
+    )
 
 
 def missing(labels: Mapping[str, object]) -> list[str]:
     return [k for k, v in labels.items() if v is None]
 
 
-def ratio(num_label: str, num_v: Any, num_s: str, den_label: str, den_v: Any, den_s: str, *, id: str = "",
-          name: str = "", subject: str = "", words: str | None = None) -> Indicator:
+def ratio(
+    num_label: str,
+    num_v: Any,
+    num_s: str,
+    den_label: str,
+    den_v: Any,
+    den_s: str,
+    *,
+    id: str = "",
+    name: str = "",
+    subject: str = "",
+    words: str | None = None,
+) -> Indicator:
     """(num / den) × 100%, with the trace （num_label num/den_label den）×100%=v%."""
     words = words or f"{num_label}/{den_label}×100%"
     inputs = {num_label: num_v, den_label: den_v}
@@ -57,19 +85,51 @@ def ratio(num_label: str, num_v: Any, num_s: str, den_label: str, den_v: Any, de
     if den_v == 0:
         return not_computable(words, f"{den_label}为0", inputs, id=id, name=name, subject=subject)
     v = q2(ratio_pct(D(num_v), D(den_v)))
-    return Indicator(id=id, name=name, value=v, unit="%",
-                     formula=f"（{num_label}{num_s}/{den_label}{den_s}）×100%={fmt_rate(v)}",
-                     inputs=inputs, subject=subject)
+    return Indicator(
+        id=id,
+        name=name,
+        value=v,
+        unit="%",
+        formula=f"（{num_label}{num_s}/{den_label}{den_s}）×100%={fmt_rate(v)}",
+        inputs=inputs,
+        subject=subject,
+    )
 
 
-def amount_ratio(num_label: str, num_v: Decimal | None, den_label: str, den_v: Decimal | None, *, id: str = "",
-                 name: str = "", subject: str = "") -> Indicator:
-    return ratio(num_label, num_v, amt(num_v) if num_v is not None else "", den_label, den_v,
-                 amt(den_v) if den_v is not None else "", id=id, name=name, subject=subject)
+def amount_ratio(
+    num_label: str,
+    num_v: Decimal | None,
+    den_label: str,
+    den_v: Decimal | None,
+    *,
+    id: str = "",
+    name: str = "",
+    subject: str = "",
+) -> Indicator:
+    return ratio(
+        num_label,
+        num_v,
+        amt(num_v) if num_v is not None else "",
+        den_label,
+        den_v,
+        amt(den_v) if den_v is not None else "",
+        id=id,
+        name=name,
+        subject=subject,
+    )
 
 
-def change(cur_label: str, cur: Decimal | None, prior_label: str, prior: Decimal | None, *,
-           fmt: Callable[[Decimal], str] = amt, id: str = "", name: str = "", subject: str = "") -> Indicator:
+def change(
+    cur_label: str,
+    cur: Decimal | None,
+    prior_label: str,
+    prior: Decimal | None,
+    *,
+    fmt: Callable[[Decimal], str] = amt,
+    id: str = "",
+    name: str = "",
+    subject: str = "",
+) -> Indicator:
     """(cur − prior) / prior × 100%, traced as 〔（A－B）/B〕×100%=v%."""
     words = f"（{cur_label}－{prior_label}）/{prior_label}×100%"
     inputs = {cur_label: cur, prior_label: prior}
@@ -79,9 +139,16 @@ def change(cur_label: str, cur: Decimal | None, prior_label: str, prior: Decimal
     if prior == 0:
         return not_computable(words, f"{prior_label}为0", inputs, id=id, name=name, subject=subject)
     v = q2(ratio_pct(cur - prior, prior))
-    return Indicator(id=id, name=name, value=v, unit="%", inputs=inputs, subject=subject,
-                     formula=f"〔（{cur_label}{fmt(cur)}－{prior_label}{fmt(prior)}）/{prior_label}{fmt(prior)}〕"
-                             f"×100%={fmt_rate(v)}")
+    return Indicator(
+        id=id,
+        name=name,
+        value=v,
+        unit="%",
+        inputs=inputs,
+        subject=subject,
+        formula=f"〔（{cur_label}{fmt(cur)}－{prior_label}{fmt(prior)}）/{prior_label}{fmt(prior)}〕"
+        f"×100%={fmt_rate(v)}",
+    )
 
 
 def all_or_none(values: Iterable[Decimal | None]) -> Decimal | None:

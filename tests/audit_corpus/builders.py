@@ -53,7 +53,7 @@ def write_docx(doc: Document, path: Path) -> Path:
             continue
         width = len(b.rows[0])
         t = d.add_table(rows=len(b.rows), cols=width)
-        t.style = "Table Grid"            # ruled, as published reports are (a PDF keeps its lines)
+        t.style = "Table Grid"  # ruled, as published reports are (a PDF keeps its lines)
         for row, dst in zip(b.rows, t.rows, strict=True):
             cells = dst.cells
             span = 1
@@ -116,7 +116,7 @@ def figure_refs(doc: Document, refs) -> list[tuple]:
                 out.append(("p", ref[1], ords[0]))
         else:
             table = tables[ref[1]]
-            if parse_cell(table.cell(ref[2], ref[3])) is not None:     # an empty cell is no figure
+            if parse_cell(table.cell(ref[2], ref[3])) is not None:  # an empty cell is no figure
                 out.append(ref)
     return out
 
@@ -129,14 +129,14 @@ def mutate(doc: Document, fig: tuple, change=bump) -> Document:
             text = blk.text
             if fig[0] == "p" and fig[1] == blk.index:
                 n = find_numbers(text)[fig[2]]
-                text = text[:n.start] + change(n.text) + text[n.end:]
+                text = text[: n.start] + change(n.text) + text[n.end :]
             b.paragraph(text)
         else:
             rows = [list(r) for r in blk.rows]
             if fig[0] == "t" and fig[1] == blk.index:
                 cell = rows[fig[2]][fig[3]]
                 m = re.search(r"[-－]?[\d,]+(\.\d+)?", cell)
-                rows[fig[2]][fig[3]] = cell[:m.start()] + change(m.group(0)) + cell[m.end():]
+                rows[fig[2]][fig[3]] = cell[: m.start()] + change(m.group(0)) + cell[m.end() :]
             b.table(rows)
     return b.doc
 
@@ -179,7 +179,11 @@ def synthetic_report(seed: int = 1, sections: int = 1, unit: str = "市示例局
         staff_now = rnd.randint(30, staff_quota)
         car, trip, recep = money(3, 15), money(0, 40), money(1, 8)
         tp_budget = car + trip + recep
-        car_a, trip_a, recep_a = _q(car * Decimal("0.7")), _q(trip * Decimal("0.2")), _q(recep * Decimal("0.5"))
+        car_a, trip_a, recep_a = (
+            _q(car * Decimal("0.7")),
+            _q(trip * Decimal("0.2")),
+            _q(recep * Decimal("0.5")),
+        )
         tp_actual = car_a + trip_a + recep_a
         prior_tp = money(40, 90)
         pf_budget, pf_actual = money(100, 200), Decimal(0)
@@ -202,8 +206,9 @@ def synthetic_report(seed: int = 1, sections: int = 1, unit: str = "市示例局
             f"公共项目支出{_amt(public)}万元。",
             f"基本支出{_amt(basic)}万元，其中：工资福利支出{_amt(wages)}万元，商品和服务支出{_amt(goods)}万元，"
             f"对个人和家庭的补助支出{_amt(aid)}万元。",
-            f"基本支出与上年对比增加{_amt(basic - prior_basic)}万元。" if basic > prior_basic else
-            f"基本支出比上年的{_amt(prior_basic)}万元减少{_amt(prior_basic - basic)}万元。",
+            f"基本支出与上年对比增加{_amt(basic - prior_basic)}万元。"
+            if basic > prior_basic
+            else f"基本支出比上年的{_amt(prior_basic)}万元减少{_amt(prior_basic - basic)}万元。",
             f"核定编制{staff_quota}名，其中：行政编制{admin}名，工勤编制{logistic}名，雇员员额{hired}名。",
             f"“三公”经费年度预算{_amt(tp_budget)}万元，其中：公务用车购置及运行费{_amt(car)}万元、因公出国（境）费"
             f"{_amt(trip)}万元、公务接待费{_amt(recep)}万元。当年实际支出“三公”经费{_amt(tp_actual)}万元，其中："
@@ -212,11 +217,25 @@ def synthetic_report(seed: int = 1, sections: int = 1, unit: str = "市示例局
             "单位：万元",
         ]
         rows = [["序号", "费用项目", "本年预算数", "本年决算数", "节约额", "执行率"]]
-        for i, (name, b_, a_) in enumerate([("公务用车购置及运行费", car, car_a), ("因公出国（境）费", trip, trip_a),
-                                            ("公务接待费", recep, recep_a)], 1):
+        for i, (name, b_, a_) in enumerate(
+            [
+                ("公务用车购置及运行费", car, car_a),
+                ("因公出国（境）费", trip, trip_a),
+                ("公务接待费", recep, recep_a),
+            ],
+            1,
+        ):
             rows.append([str(i), name, _amt(b_), _amt(a_), _amt(b_ - a_), (_pct(a_, b_) + "%") if b_ else ""])
-        rows.append(["合计", "合计", _amt(tp_budget), _amt(tp_actual), _amt(tp_budget - tp_actual),
-                     _pct(tp_actual, tp_budget) + "%"])
+        rows.append(
+            [
+                "合计",
+                "合计",
+                _amt(tp_budget),
+                _amt(tp_actual),
+                _amt(tp_budget - tp_actual),
+                _pct(tp_actual, tp_budget) + "%",
+            ]
+        )
         out += _table(rows)
         out += [
             f"本年度“三公”经费变动率{_pct(tp_budget - prior_tp, prior_tp)}%，计算方法：〔（本年预算数{_amt(tp_budget)}万元－"
@@ -228,16 +247,25 @@ def synthetic_report(seed: int = 1, sections: int = 1, unit: str = "市示例局
             f"全年预算数{_amt(full)}万元，预算执行数{_amt(executed)}万元，预算执行率为{_pct(executed, full)}%。",
             f"年初预算{_amt(initial)}万元，预算调整额{_amt(adjust)}万元，预算调整率为{_pct(adjust, initial)}%。",
             f"本年项目支出{_amt(cur_proj)}万元，较上年{_amt(prior_proj)}万元"
-            + (f"增加{_amt(cur_proj - prior_proj)}万元，增长率为{_pct(cur_proj - prior_proj, prior_proj)}%。"
-               if cur_proj >= prior_proj else
-               f"减少{_amt(prior_proj - cur_proj)}万元，降幅为{_pct(prior_proj - cur_proj, prior_proj)}%。"),
+            + (
+                f"增加{_amt(cur_proj - prior_proj)}万元，增长率为{_pct(cur_proj - prior_proj, prior_proj)}%。"
+                if cur_proj >= prior_proj
+                else f"减少{_amt(prior_proj - cur_proj)}万元，降幅为{_pct(prior_proj - cur_proj, prior_proj)}%。"
+            ),
             f"年末资产总额{_amt(assets)}万元，较上年{_amt(assets_prior)}万元"
-            + (f"增加{_amt(assets - assets_prior)}万元。" if assets >= assets_prior else
-               f"减少{_amt(assets_prior - assets)}万元。")
+            + (
+                f"增加{_amt(assets - assets_prior)}万元。"
+                if assets >= assets_prior
+                else f"减少{_amt(assets_prior - assets)}万元。"
+            )
             + f"其中：固定资产净值{_amt(fixed_net)}万元；无形资产{_amt(intangible)}万元；其他应收款{_amt(receivable)}万元。",
             f"固定资产原值{_amt(fixed_orig)}万元，累计折旧{_amt(depreciation)}万元，净值{_amt(fixed_net)}万元，"
-            f"较上年{_amt(prior_fixed)}万元" + (f"增加{_amt(fixed_net - prior_fixed)}万元。" if fixed_net >= prior_fixed
-                                            else f"减少{_amt(prior_fixed - fixed_net)}万元。"),
+            f"较上年{_amt(prior_fixed)}万元"
+            + (
+                f"增加{_amt(fixed_net - prior_fixed)}万元。"
+                if fixed_net >= prior_fixed
+                else f"减少{_amt(prior_fixed - fixed_net)}万元。"
+            ),
             "部门项目资金使用情况见下表（单位：万元）：",
         ]
         rows = [["项目名称", "年初预算", "预算调整", "全年预算", "决算数", "预决算差额", "执行率"]]
@@ -276,5 +304,15 @@ def synthetic_document(seed: int = 1, sections: int = 1) -> Document:
     return parse_txt(synthetic_report(seed, sections), f"synthetic-{seed}.txt")
 
 
-__all__ = ["Document", "Table", "bump", "figure_refs", "mutate", "synthetic_document", "synthetic_report",
-           "to_txt", "write_docx", "write_txt"]
+__all__ = [
+    "Document",
+    "Table",
+    "bump",
+    "figure_refs",
+    "mutate",
+    "synthetic_document",
+    "synthetic_report",
+    "to_txt",
+    "write_docx",
+    "write_txt",
+]

@@ -26,7 +26,7 @@ class Stats:
     #: (the claim turns unverifiable, "可能未列全"): counted as missed in the recall
     short_lists: list = field(default_factory=list)
     collateral: list = field(default_factory=list)
-    by_kind: dict = field(default_factory=dict)   # kind of the claim stating the figure → [made, caught]
+    by_kind: dict = field(default_factory=dict)  # kind of the claim stating the figure → [made, caught]
 
     @property
     def recall(self) -> float:
@@ -68,8 +68,14 @@ def checked_figures(doc: Document, result, inputs: bool = False) -> dict:
     return stated
 
 
-def run(doc: Document, via: Callable[[Document], Document] | None = None, *, every: int = 1,
-        label: str = "", inputs: bool = False) -> Stats:
+def run(
+    doc: Document,
+    via: Callable[[Document], Document] | None = None,
+    *,
+    every: int = 1,
+    label: str = "",
+    inputs: bool = False,
+) -> Stats:
     """Mutate every ``every``-th checked figure of ``doc``; ``via`` round-trips the mutated
     document through a file (.txt, .docx) before the audit."""
     via = via or (lambda d: d)
@@ -101,8 +107,11 @@ def run(doc: Document, via: Callable[[Document], Document] | None = None, *, eve
                 if c.status == "mismatch" and (before is None or before.status != "mismatch"):
                     if not must or key in must:
                         hit = True
-                elif c.status == "unverifiable" and "可能未列全" in c.reason and \
-                        (before is None or before.status != "unverifiable"):
+                elif (
+                    c.status == "unverifiable"
+                    and "可能未列全" in c.reason
+                    and (before is None or before.status != "unverifiable")
+                ):
                     short = True
                 continue
             if before is not None and before.status != c.status:

@@ -20,20 +20,33 @@ def make_pdf(pages: list[list[tuple]], *, with_text: bool = True, rotate: int = 
         objs.append(body)
         return len(objs)
 
-    cmap = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-            "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-            "1 begincodespacerange <0000> <FFFF> endcodespacerange", "256 beginbfrange"]
+    cmap = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange",
+        "256 beginbfrange",
+    ]
     cmap += [f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>" for h in range(256)]
     cmap += ["endbfrange", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     cm = "\n".join(cmap).encode()
     tounicode = add(b"<< /Length %d >>\nstream\n" % len(cm) + cm + b"\nendstream")
-    desc = add(b"<< /Type /FontDescriptor /FontName /Song /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
-               b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>")
-    cid = add(b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) "
-              b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /CIDToGIDMap /Identity >>" % desc)
-    font = add(b"<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [%d 0 R] "
-               b"/ToUnicode %d 0 R >>" % (cid, tounicode))
+    desc = add(
+        b"<< /Type /FontDescriptor /FontName /Song /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"
+    )
+    cid = add(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /CIDToGIDMap /Identity >>"
+        % desc
+    )
+    font = add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [%d 0 R] "
+        b"/ToUnicode %d 0 R >>" % (cid, tounicode)
+    )
     page_ids = []
     pages_id_placeholder = len(objs) + 1 + 2 * len(pages)
     for items in pages:
@@ -65,8 +78,12 @@ def make_pdf(pages: list[list[tuple]], *, with_text: bool = True, rotate: int = 
         content = "\n".join(ops).encode()
         cid_ = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
         rot = b" /Rotate %d" % rotate if rotate else b""
-        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842]%s /Contents %d 0 R "
-                            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_id_placeholder, rot, cid_, font)))
+        page_ids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842]%s /Contents %d 0 R "
+                b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_id_placeholder, rot, cid_, font)
+            )
+        )
     kids = " ".join(f"{p} 0 R" for p in page_ids).encode()
     pages_id = add(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(page_ids))
     assert pages_id == pages_id_placeholder

@@ -49,10 +49,16 @@ class Server:
 
     def start(self) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.log = open(self.log_path, "ab")  # a file, not a pipe nobody reads (a full pipe would block the server)
-        self.proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(self.port),
-                                      "--db", str(self.db)], env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.log = open(
+            self.log_path, "ab"
+        )  # a file, not a pipe nobody reads (a full pipe would block the server)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jixiao", "serve", "--port", str(self.port), "--db", str(self.db)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         for _ in range(120):
             if self.proc.poll() is not None:
                 pytest.fail("jixiao serve exited: " + self.log_path.read_text("utf-8", "replace"))
@@ -92,8 +98,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM,
-                               args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
         yield b
         b.close()
 
@@ -121,8 +128,12 @@ def broken_copy(tmp_path: Path) -> tuple[Path, str, str]:
     """The example with text typed into the first amount cell of 支出总表 (a finance officer's slip)."""
     wb = openpyxl.load_workbook(EXAMPLE)
     ws = next(w for w in wb.worksheets if "支出" in w.title)
-    cell = next(c for row in ws.iter_rows(min_row=2) for c in row
-                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool))
+    cell = next(
+        c
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+    )
     cell.value = "一千五百万"
     p = tmp_path / "有错误的基础数据表.xlsx"
     wb.save(p)
@@ -132,8 +143,12 @@ def broken_copy(tmp_path: Path) -> tuple[Path, str, str]:
 def unit_copy(tmp_path: Path, unit: str, year: int) -> Path:
     from builders import make_workbook
 
-    return make_workbook(tmp_path, {"基本信息": {"单位名称": unit, "年度": year}}, base="example",
-                         name=f"{unit}{year}年基础数据表.xlsx")
+    return make_workbook(
+        tmp_path,
+        {"基本信息": {"单位名称": unit, "年度": year}},
+        base="example",
+        name=f"{unit}{year}年基础数据表.xlsx",
+    )
 
 
 def no_sideways_scroll(page) -> tuple[int, int]:
@@ -190,8 +205,11 @@ def test_officer_uploads_the_example_and_downloads_everything(server, page, tmp_
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             for v in row:
-                assert not (isinstance(v, str) and v[:1] in "=+-@" and not v.lstrip("+-").replace(".", "").replace(
-                    ",", "").replace("%", "").isdigit()), v
+                assert not (
+                    isinstance(v, str)
+                    and v[:1] in "=+-@"
+                    and not v.lstrip("+-").replace(".", "").replace(",", "").replace("%", "").isdigit()
+                ), v
     doc = json.loads(got["json"])
     assert doc["indicators"]["staff_control_rate"]["value"] == "86.76"
 
@@ -202,7 +220,7 @@ def test_officer_uploads_the_example_and_downloads_everything(server, page, tmp_
     assert resp.status == 200 and page.url == result_url
     page.go_back()
     assert page.url == server.base + "/" and page.locator("#upload-form").count() == 1
-    assert not page.locator("#submit-workbook").is_disabled()    # usable again after Back
+    assert not page.locator("#submit-workbook").is_disabled()  # usable again after Back
     page.go_forward()
     assert page.url == result_url and "长沙市科学技术局" in page.locator("#unit-name").inner_text()
     assert server.runs() == before + 1
@@ -237,8 +255,11 @@ def test_garbage_and_escaping_in_the_browser(server, page, tmp_path):
     page.wait_for_selector("#error-message")
     assert "无法识别上传文件的格式" in page.locator("#error-message").inner_text()
     assert "Traceback" not in page.content() and "422" not in page.locator("h1").inner_text()
-    assert "/problem/" in page.url          # a refusal has its own address too: Reload sends nothing again
-    assert page.reload().status == 422 and "无法识别上传文件的格式" in page.locator("#error-message").inner_text()
+    assert "/problem/" in page.url  # a refusal has its own address too: Reload sends nothing again
+    assert (
+        page.reload().status == 422
+        and "无法识别上传文件的格式" in page.locator("#error-message").inner_text()
+    )
     assert dialogs == []
 
 
@@ -315,7 +336,7 @@ def test_reviewer_audits_the_reference_report(server, page, tmp_path, reference_
     if "不符 0 处" not in summary:
         first = rows.first.locator("td")
         assert first.nth(0).inner_text() == "不符"
-        assert "段" in first.nth(1).inner_text() or "表" in first.nth(1).inner_text()   # located
+        assert "段" in first.nth(1).inner_text() or "表" in first.nth(1).inner_text()  # located
         assert first.nth(3).inner_text() != first.nth(4).inner_text()  # stated vs correct figure
     shot(page, tmp_path, "06-audit-1280")
 
@@ -331,7 +352,7 @@ def test_a_download_after_a_restart_shows_a_page(tmp_path_factory, browser, tmp_
         pg.click("#submit-workbook")
         pg.wait_for_selector("#total-score")
         srv.stop()
-        srv.start()   # the results lived in memory: the links have expired
+        srv.start()  # the results lived in memory: the links have expired
         pg.click("#download-docx")
         pg.wait_for_selector("#error-message")
         assert pg.locator("h1").inner_text() == "评价结果已过期"
@@ -347,14 +368,20 @@ def test_a_download_after_a_restart_shows_a_page(tmp_path_factory, browser, tmp_
 @pytest.mark.parametrize("width", [360, 390])
 def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
     """Every page from 360 px up: wide tables and charts scroll inside their own box, never the page."""
-    ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": width, "height": 800},
-                              is_mobile=True, has_touch=True, device_scale_factor=2)
+    ctx = browser.new_context(
+        accept_downloads=True,
+        locale="zh-CN",
+        viewport={"width": width, "height": 800},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     pg = ctx.new_page()
     try:
         seen = {}
 
         def check(name: str) -> None:
-            pg.wait_for_load_state("load")   # measured with the stylesheet applied, as a person sees it
+            pg.wait_for_load_state("load")  # measured with the stylesheet applied, as a person sees it
             sw, vw = no_sideways_scroll(pg)
             # a mobile browser widens its layout viewport to fit wide content: compare with the screen itself
             seen[name] = (sw, min(vw, width))
@@ -373,9 +400,15 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, tmp_path, width):
                 return least; }""")
             assert small >= 8, f"{name}: chart text drawn at {small:.1f}px"
 
-        for name, url in (("home", "/"), ("review", "/review"), ("frameworks", "/frameworks"),
-                          ("history", "/history"), ("compare", "/compare?years=2022、2023"),
-                          ("not-found", "/不存在"), ("expired", "/result/AAAAAAAAAAAAAAAAAAAAAAAA")):
+        for name, url in (
+            ("home", "/"),
+            ("review", "/review"),
+            ("frameworks", "/frameworks"),
+            ("history", "/history"),
+            ("compare", "/compare?years=2022、2023"),
+            ("not-found", "/不存在"),
+            ("expired", "/result/AAAAAAAAAAAAAAAAAAAAAAAA"),
+        ):
             pg.goto(server.base + url)
             check(name)
         pg.goto(server.base + "/")

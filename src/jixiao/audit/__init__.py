@@ -18,9 +18,23 @@ from .readers import parse_txt, read_document
 from .recompute import KIND_NAMES, STATUSES, AuditResult, Claim
 from .table_claims import table_claims
 
-__all__ = ["AuditResult", "Claim", "Document", "DocumentBuilder", "KIND_NAMES", "MultiResult", "Paragraph",
-           "STATUSES", "Table", "audit_document", "audit_documents", "audit_file", "audit_files", "audit_text",
-           "read_document"]
+__all__ = [
+    "AuditResult",
+    "Claim",
+    "Document",
+    "DocumentBuilder",
+    "KIND_NAMES",
+    "MultiResult",
+    "Paragraph",
+    "STATUSES",
+    "Table",
+    "audit_document",
+    "audit_documents",
+    "audit_file",
+    "audit_files",
+    "audit_text",
+    "read_document",
+]
 
 
 def audit_document(doc: Document, file: str = "") -> AuditResult:
@@ -39,8 +53,9 @@ def audit_document(doc: Document, file: str = "") -> AuditResult:
 
     claims.sort(key=key)
     _add_pages(doc, claims)
-    return AuditResult(file=file or doc.name, claims=claims, paragraphs=len(doc.paragraphs),
-                       tables=len(doc.tables))
+    return AuditResult(
+        file=file or doc.name, claims=claims, paragraphs=len(doc.paragraphs), tables=len(doc.tables)
+    )
 
 
 def _add_pages(doc: Document, claims: list[Claim]) -> None:
@@ -87,8 +102,12 @@ class MultiResult:
         return ExitCode.DATA if self.summary["mismatch"] else ExitCode.OK
 
     def to_dict(self) -> dict:
-        return {"files": [r.to_dict() for r in self.results], "same_unit": self.same_unit,
-                "cross_document": [c.to_dict() for c in self.cross], "summary": self.summary}
+        return {
+            "files": [r.to_dict() for r in self.results],
+            "same_unit": self.same_unit,
+            "cross_document": [c.to_dict() for c in self.cross],
+            "summary": self.summary,
+        }
 
 
 def audit_documents(docs: list[tuple[str, Document]], same_unit: bool = False) -> MultiResult:
@@ -117,7 +136,9 @@ def _with_pages(doc: Document, facts: list) -> list:
         loc = f.location
         key = ("p", loc.get("paragraph")) if "paragraph" in loc else ("t", loc.get("table"))
         page = pages.get(key)
-        out.append(replace(f, location={**loc, "page": page}) if page is not None and "page" not in loc else f)
+        out.append(
+            replace(f, location={**loc, "page": page}) if page is not None and "page" not in loc else f
+        )
     return out
 
 

@@ -30,7 +30,9 @@ CMP = re.compile(r"(较|比|与)(?=\s*(上年|上一年|去年|同期|前一年|
 SUBJECT_TRIM = re.compile(r"^(\d{4}年度?|全年|本年度?|本期|我局|我单位|本单位|本部门|其中|另外|同时|此外)+")
 
 
-_CHANGE_TAIL = re.compile(r"(增加|增长|减少|下降|压减|降低|上升|提高|节约|节省|缩减|超支|结余|增收|减收|增支|减支|增|减)了?(支出|金额|额)?(为|达)?\s*$")
+_CHANGE_TAIL = re.compile(
+    r"(增加|增长|减少|下降|压减|降低|上升|提高|节约|节省|缩减|超支|结余|增收|减收|增支|减支|增|减)了?(支出|金额|额)?(为|达)?\s*$"
+)
 
 
 def is_change_label(label: str) -> bool:
@@ -41,10 +43,10 @@ def is_change_label(label: str) -> bool:
 @dataclass
 class ParaContext:
     paragraphs: list[Paragraph]
-    pos: int                      # position of this paragraph in ``paragraphs``
-    used: set = field(default_factory=set)   # spans (start, end) already stated by a claim
-    formula_spans: list = field(default_factory=list)   # written-out expressions (their inputs are not claims)
-    settled: set = field(default_factory=set)   # spans stated by a claim that was judged (not unverifiable)
+    pos: int  # position of this paragraph in ``paragraphs``
+    used: set = field(default_factory=set)  # spans (start, end) already stated by a claim
+    formula_spans: list = field(default_factory=list)  # written-out expressions (their inputs are not claims)
+    settled: set = field(default_factory=set)  # spans stated by a claim that was judged (not unverifiable)
 
     @property
     def para(self) -> Paragraph:
@@ -65,13 +67,20 @@ class ParaContext:
         s, e = sentence_of(self.text, stated.start)
         sent = self.text[s:e].strip()
         if len(sent) > 150:
-            a = max(s, clause_start(self.text, stated.start, s, marks="；;。") if stated.start - s > 70 else s)
+            a = max(
+                s, clause_start(self.text, stated.start, s, marks="；;。") if stated.start - s > 70 else s
+            )
             a = max(a, stated.start - 70)
             b = min(e, stated.end + 60)
             sent = ("…" if a > s else "") + self.text[a:b].strip() + ("…" if b < e else "")
-        return Claim(kind=kind, text=sent, location={"paragraph": self.para.index},
-                     stated=stated.value, unit=stated.unit if unit is None else unit,
-                     refs=(self.ref(stated),))
+        return Claim(
+            kind=kind,
+            text=sent,
+            location={"paragraph": self.para.index},
+            stated=stated.value,
+            unit=stated.unit if unit is None else unit,
+            refs=(self.ref(stated),),
+        )
 
     def mark(self, n: Num) -> None:
         self.used.add((n.start, n.end))
@@ -92,14 +101,31 @@ def measure(stated: Num) -> dict:
 
 
 def ref_of(ctx: ParaContext, x):
-    if isinstance(x, tuple):            # (Num, paragraph index) found in another paragraph
+    if isinstance(x, tuple):  # (Num, paragraph index) found in another paragraph
         n, pidx = x
         return ("p", pidx, n.start, n.end)
     return ctx.ref(x)
 
 
-_GENERIC = {"支出", "收入", "经费", "资金", "金额", "总额", "合计", "预算", "决算", "项目", "费用", "资产", "人员",
-            "其中", "本年", "全年", "上年"}
+_GENERIC = {
+    "支出",
+    "收入",
+    "经费",
+    "资金",
+    "金额",
+    "总额",
+    "合计",
+    "预算",
+    "决算",
+    "项目",
+    "费用",
+    "资产",
+    "人员",
+    "其中",
+    "本年",
+    "全年",
+    "上年",
+}
 
 _ROLE_TAIL = re.compile(r"(资金|经费)?(实际)?(支出|使用|执行|决算|发生|完成|到位|分配|拨付)(数|额|金额)?$")
 
@@ -119,7 +145,7 @@ def find_by_subject(ctx: ParaContext, subject: str, before: int, want: str, pref
     or (Num, paragraph index)."""
     key = subject.replace("“", "").replace("”", "").replace('"', "")
     if len(key) < 3 and not (len(key) == 2 and key not in _GENERIC):
-        return None         # "支出较上年…": too generic a subject to look up elsewhere
+        return None  # "支出较上年…": too generic a subject to look up elsewhere
     for back in range(0, 6):
         k = ctx.pos - back
         if k < 0:
@@ -146,16 +172,18 @@ def find_by_subject(ctx: ParaContext, subject: str, before: int, want: str, pref
                     continue
                 lab = label_of(text, n, nums)
                 if is_change_label(lab):
-                    continue            # "比预算数减少67.62万元": a change, not the subject's level
+                    continue  # "比预算数减少67.62万元": a change, not the subject's level
                 r = role_of(lab)
                 if want == "any" and n.start > clause_end(text, start, stop):
-                    continue            # "any" figure: only the one stated with the subject, in its clause
-                if want == "any" or r == want or (want == "actual" and r in ("", "total") and "预算" not in lab):
+                    continue  # "any" figure: only the one stated with the subject, in its clause
+                if (
+                    want == "any"
+                    or r == want
+                    or (want == "actual" and r in ("", "total") and "预算" not in lab)
+                ):
                     hits.append((n, lab))
             if hits:
                 best = [h for h in hits if prefer and prefer in h[1]] or hits
                 n = best[0][0]
                 return n if back == 0 else (n, ctx.paragraphs[k].index)
     return None
-
-

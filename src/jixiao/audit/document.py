@@ -17,15 +17,15 @@ from functools import lru_cache
 class Paragraph:
     index: int
     text: str
-    page: int | None = None     # 1-based page the paragraph starts on, where the reader knows it
+    page: int | None = None  # 1-based page the paragraph starts on, where the reader knows it
 
 
 @dataclass(frozen=True)
 class Table:
     index: int
-    rows: tuple[tuple[str, ...], ...]   # logical cells: a merged cell is one cell, repeated across its span
-    page: int | None = None     # 1-based page the table starts on, where the reader knows it
-    unit: str | None = None     # the table's unit banner (单位：元 / 万元 / 千元), where one was found
+    rows: tuple[tuple[str, ...], ...]  # logical cells: a merged cell is one cell, repeated across its span
+    page: int | None = None  # 1-based page the table starts on, where the reader knows it
+    unit: str | None = None  # the table's unit banner (单位：元 / 万元 / 千元), where one was found
 
     def cell(self, r: int, c: int) -> str:
         row = self.rows[r]
@@ -77,13 +77,28 @@ class DocumentBuilder:
 # --- normalisation -------------------------------------------------------------------------
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
-_FULLWIDTH.update({ord("．"): ord("."), ord("％"): ord("%"), ord("＋"): ord("+"), ord("＝"): ord("="),
-                   ord("\u2212"): ord("-"), ord("\u00a0"): ord(" "), ord("\u3000"): ord(" "),
-                   ord("\u2002"): ord(" "), ord("\u2003"): ord(" "), ord("\u2009"): ord(" "),
-                   ord("\ufeff"): None, ord("\u200b"): None, ord("\r"): None})
+_FULLWIDTH.update(
+    {
+        ord("．"): ord("."),
+        ord("％"): ord("%"),
+        ord("＋"): ord("+"),
+        ord("＝"): ord("="),
+        ord("\u2212"): ord("-"),
+        ord("\u00a0"): ord(" "),
+        ord("\u3000"): ord(" "),
+        ord("\u2002"): ord(" "),
+        ord("\u2003"): ord(" "),
+        ord("\u2009"): ord(" "),
+        ord("\ufeff"): None,
+        ord("\u200b"): None,
+        ord("\r"): None,
+    }
+)
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 #: pinyin a copy site inserted after a character: 预(yù)算, 經(jīng)費(fèi) — read as 预算, 经费
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]")
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]"
+)
 
 
 @lru_cache(maxsize=1)

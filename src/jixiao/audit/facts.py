@@ -48,24 +48,29 @@ def text_facts(doc) -> list[Fact]:
 
 @dataclass(frozen=True)
 class Fact:
-    subject: str            # a key of SUBJECTS
-    role: str               # one of ROLES
-    value: Decimal          # in 万元
-    location: dict          # as a claim's location: {"table", "row", "column", "page"} or {"paragraph", "page"}
-    text: str = ""          # the words it was read from (a row label, a clause)
-    file: str = ""          # the document it comes from (set when several documents are compared)
+    subject: str  # a key of SUBJECTS
+    role: str  # one of ROLES
+    value: Decimal  # in 万元
+    location: dict  # as a claim's location: {"table", "row", "column", "page"} or {"paragraph", "page"}
+    text: str = ""  # the words it was read from (a row label, a clause)
+    file: str = ""  # the document it comes from (set when several documents are compared)
 
 
 # --- facts from the template tables ----------------------------------------------------------
 
 _UNIT_FACTOR = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
-_THREE_SUBJECT = {"total": "three_public_total", "abroad": "three_public_abroad", "vehicle": "three_public_vehicle",
-                  "purchase": "three_public_vehicle_purchase", "operation": "three_public_vehicle_operation",
-                  "reception": "three_public_reception"}
+_THREE_SUBJECT = {
+    "total": "three_public_total",
+    "abroad": "three_public_abroad",
+    "vehicle": "three_public_vehicle",
+    "purchase": "three_public_vehicle_purchase",
+    "operation": "three_public_vehicle_operation",
+    "reception": "three_public_reception",
+}
 
 
 def _role_of(text: str, default: str, year: str = "") -> str:
-    text = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", text)    # fund names are no roles
+    text = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", text)  # fund names are no roles
     years = re.findall(r"((?:19|20)\d{2})\s*年", text)
     if "上年" in text or (year and years and years[-1] < year):
         budget = "预算" in text or (default == "budget" and "决算" not in text and "实际" not in text)
@@ -90,7 +95,9 @@ def table_facts(doc) -> list[Fact]:
     head = "".join(b.text for b in blocks[:12] if isinstance(b, Paragraph)) + (doc.name or "")
     head = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", head)
     default = "actual" if head.count("决算") + head.count("自评") >= head.count("预算") else "budget"
-    years = Counter(y for b in blocks if isinstance(b, Paragraph) for y in re.findall(r"((?:19|20)\d{2})\s*年", b.text))
+    years = Counter(
+        y for b in blocks if isinstance(b, Paragraph) for y in re.findall(r"((?:19|20)\d{2})\s*年", b.text)
+    )
     year = years.most_common(1)[0][0] if years else ""
     out: list[Fact] = []
     seen: set = set()
@@ -100,9 +107,16 @@ def table_facts(doc) -> list[Fact]:
             return
         seen.add((subject, role))
         factor = _UNIT_FACTOR.get(t.unit or "万元", Decimal(1))
-        out.append(Fact(subject, role, value * factor,
-                        {"table": t.index, "row": r, "column": c, **({"page": t.page} if t.page else {})},
-                        text, doc.name))
+        out.append(
+            Fact(
+                subject,
+                role,
+                value * factor,
+                {"table": t.index, "row": r, "column": c, **({"page": t.page} if t.page else {})},
+                text,
+                doc.name,
+            )
+        )
 
     for i, b in enumerate(blocks):
         if not isinstance(b, Table):
@@ -112,13 +126,13 @@ def table_facts(doc) -> list[Fact]:
         while j >= 0 and isinstance(blocks[j], Paragraph) and len(blocks[j].text) <= 80 and len(title) < 80:
             title = blocks[j].text + title
             j -= 1
-        title = re.sub(r"\s+", "", title).split("。")[-1]     # a note ending the table before is no title
+        title = re.sub(r"\s+", "", title).split("。")[-1]  # a note ending the table before is no title
         g = analyse(b)
         if g is None:
             allt = "".join("".join(r) for r in b.rows)
             if "三公" in title and "接待" in allt:
                 roles = [x for w, x in (("预算", "budget"), ("决算", "actual")) if w in allt] or [default]
-                for role in roles:                      # a blank "三公" table: nothing was spent
+                for role in roles:  # a blank "三公" table: nothing was spent
                     for k in _THREE_SUBJECT.values():
                         add(k, role, Decimal(0), b, 0, 0, "“三公”经费表未填数")
             continue
@@ -128,11 +142,11 @@ def table_facts(doc) -> list[Fact]:
                 r0 = next(v for k, v in grp.items() if k != "_role" and v)[0]
                 row_text = "".join(x for c, x in enumerate(b.rows[r0]) if g.cells[r0][c] is None)
                 if re.search(r"增减|变化|变动|差额|比上年|较上年", row_text):
-                    continue                # a row of changes states no level
+                    continue  # a row of changes states no level
                 role = _role_of(row_text + str(grp.get("_role", "")), role0, year)
                 for item, rc in grp.items():
                     if item in _THREE_SUBJECT and rc and g.cells[rc[0]][rc[1]] is not None:
-                        r, c = rc           # a blank cell beside printed ones states nothing
+                        r, c = rc  # a blank cell beside printed ones states nothing
                         add(_THREE_SUBJECT[item], role, g.val(r, c), b, r, c, b.rows[r][c])
             continue
         amount = [c for c in g.numeric_cols if c not in g.pct_cols]
@@ -146,7 +160,7 @@ def table_facts(doc) -> list[Fact]:
         if "政府采购" in title and tot:
             c = next((c for c in amount if re.search(r"合计|总计", col[c])), amount[0])
             add("procurement_total", role0, g.val(tot[0], c), b, tot[0], c, b.rows[tot[0]][c])
-        if "总表" in title:             # 收入支出(决算)总表 / 财政拨款收入支出(决算)总表: 收入总计
+        if "总表" in title:  # 收入支出(决算)总表 / 财政拨款收入支出(决算)总表: 收入总计
             subj = "fiscal_grand_total" if "财政拨款" in title else "grand_total"
             for r in range(g.header_rows, len(b.rows)):
                 if re.fullmatch(r"(收入)?总计", re.sub(r"\s+", "", g.label(r))) and g.cells[r][amount[0]]:

@@ -45,7 +45,7 @@ def tokenize(text: str, start: int, end: int, nums: tuple[Num, ...]):
         if n is not None:
             out.append(("num", n))
             i = n.unit_end if n.unit != "%" else n.end
-            if n.unit == "%" and text[i:i + 1] == "%":
+            if n.unit == "%" and text[i : i + 1] == "%":
                 i += 1
             continue
         ch = text[i]
@@ -54,7 +54,7 @@ def tokenize(text: str, start: int, end: int, nums: tuple[Num, ...]):
         elif ch in "-－−—":
             out.append(("op", "-"))
         elif ch in "×*÷/xX":
-            if ch in "xX" and not re.match(r"\s*[\d（(〔]", text[i + 1:i + 4]):
+            if ch in "xX" and not re.match(r"\s*[\d（(〔]", text[i + 1 : i + 4]):
                 i += 1
                 continue
             out.append(("op", "/" if ch in "÷/" else "*"))

@@ -12,10 +12,60 @@ from functools import lru_cache
 _NUM = re.compile(r"(?<![\d.,A-Za-z])([-－]?)(\d{1,3}(?:,\d{3})+(?![\d])|\d+)(\.\d+)?")
 
 AMOUNT_UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
-COUNT_UNITS = ("批次", "名", "人", "个", "家", "份", "项", "次", "件", "所", "台", "辆", "张", "间", "篇",
-               "场", "户", "条", "套", "支", "座", "处", "只", "位", "例", "宗")
-NOT_FIGURE = ("年", "月", "日", "号", "时", "岁", "届", "期", "季度", "版", "级", "类", "大", "点", "周",
-              "英寸", "号文", "万", "亿", "倍", "星", "强", "型", "代")
+COUNT_UNITS = (
+    "批次",
+    "名",
+    "人",
+    "个",
+    "家",
+    "份",
+    "项",
+    "次",
+    "件",
+    "所",
+    "台",
+    "辆",
+    "张",
+    "间",
+    "篇",
+    "场",
+    "户",
+    "条",
+    "套",
+    "支",
+    "座",
+    "处",
+    "只",
+    "位",
+    "例",
+    "宗",
+)
+NOT_FIGURE = (
+    "年",
+    "月",
+    "日",
+    "号",
+    "时",
+    "岁",
+    "届",
+    "期",
+    "季度",
+    "版",
+    "级",
+    "类",
+    "大",
+    "点",
+    "周",
+    "英寸",
+    "号文",
+    "万",
+    "亿",
+    "倍",
+    "星",
+    "强",
+    "型",
+    "代",
+)
 
 
 @dataclass(frozen=True)
@@ -23,13 +73,13 @@ class Num:
     """One figure in a text: value as printed (in its own unit), where it is, what it is."""
 
     value: Decimal
-    text: str          # the number as printed, sign included, unit excluded
-    start: int         # span of ``text`` in the paragraph
+    text: str  # the number as printed, sign included, unit excluded
+    start: int  # span of ``text`` in the paragraph
     end: int
-    kind: str          # 'amount' | 'rate' | 'count' | 'score' | 'bare'
-    unit: str          # '万元', '%', '名', '' …
+    kind: str  # 'amount' | 'rate' | 'count' | 'score' | 'bare'
+    unit: str  # '万元', '%', '名', '' …
     decimals: int
-    unit_end: int      # end of the unit in the paragraph
+    unit_end: int  # end of the unit in the paragraph
 
     @property
     def wan(self) -> Decimal:
@@ -59,8 +109,9 @@ def _ranges(text: str, open_: str, close: str) -> list[tuple[int, int]]:
 def find_numbers(text: str) -> tuple[Num, ...]:
     """Every figure in ``text``, with years, dates, document numbers (〔2023〕16号), headings'
     ordinals and numbers inside titles (《…》) left out."""
-    titles = _ranges(text, "《", "》") + [(a, b) for a, b in _ranges(text, "〔", "〕") + _ranges(text, "[", "]")
-                                         if b - a <= 7]      # 〔2023〕: a document number's year
+    titles = _ranges(text, "《", "》") + [
+        (a, b) for a, b in _ranges(text, "〔", "〕") + _ranges(text, "[", "]") if b - a <= 7
+    ]  # 〔2023〕: a document number's year
     out = []
     for m in _NUM.finditer(text):
         sign, intpart, frac = m.group(1), m.group(2), m.group(3) or ""
@@ -68,16 +119,20 @@ def find_numbers(text: str) -> tuple[Num, ...]:
         if any(a < s < b for a, b in titles):
             continue
         before = text[s - 1] if s else ""
-        if before == "第" or (s and text[s - 1] in "〔[" ) or text[e:e + 1] in ("〕", "]"):
+        if before == "第" or (s and text[s - 1] in "〔[") or text[e : e + 1] in ("〕", "]"):
             continue
-        rest = text[e:e + 4].lstrip(" ")
-        gap = len(text[e:e + 4]) - len(text[e:e + 4].lstrip(" "))
-        if s == 0 and rest[:1] in (".", "、", "．") and not frac:      # heading ordinal "1."
+        rest = text[e : e + 4].lstrip(" ")
+        gap = len(text[e : e + 4]) - len(text[e : e + 4].lstrip(" "))
+        if s == 0 and rest[:1] in (".", "、", "．") and not frac:  # heading ordinal "1."
             continue
-        if before in "（(" and rest[:1] in ("）", ")") and not frac:    # "（1）"
+        if before in "（(" and rest[:1] in ("）", ")") and not frac:  # "（1）"
             continue
-        if rest[:1] in ("-", "—", "~", "～", "至") and re.match(r"[-—~～至]\s*\d", rest) and not frac \
-                and len(intpart) == 4:   # a span of years 2018-2020
+        if (
+            rest[:1] in ("-", "—", "~", "～", "至")
+            and re.match(r"[-—~～至]\s*\d", rest)
+            and not frac
+            and len(intpart) == 4
+        ):  # a span of years 2018-2020
             continue
         unit, kind = "", "bare"
         if rest.startswith("%"):
@@ -96,12 +151,17 @@ def find_numbers(text: str) -> tuple[Num, ...]:
                     if rest.startswith("分"):
                         if re.match(r"分(钟|之|别|配|项|析|类|解|布|批|期|档|值)", rest):
                             continue
-                        unit, kind = "分", "score"      # a score: used only inside written-out formulas
+                        unit, kind = "分", "score"  # a score: used only inside written-out formulas
                     elif any(rest.startswith(u) for u in NOT_FIGURE):
                         continue
-        if kind == "bare" and not frac and "," not in intpart and len(intpart) == 4 \
-                and intpart[:2] in ("19", "20"):
-            continue   # a bare year
+        if (
+            kind == "bare"
+            and not frac
+            and "," not in intpart
+            and len(intpart) == 4
+            and intpart[:2] in ("19", "20")
+        ):
+            continue  # a bare year
         if kind == "count" and frac:
             kind = "bare"
         printed = (sign and "-") + intpart + frac
@@ -127,7 +187,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for i, ch in enumerate(text):
         if ch in _SENT_END:
-            if text[start:i + 1].strip():
+            if text[start : i + 1].strip():
                 out.append((start, i + 1))
             start = i + 1
     if text[start:].strip():
@@ -174,7 +234,9 @@ def clause_end(text: str, pos: int, ceil: int | None = None, marks: str = _CLAUS
 
 def _thousands(text: str, i: int) -> bool:
     """Is text[i] the ASCII comma of a grouped number (1,234.00)?"""
-    return text[i] == "," and 0 < i < len(text) - 3 and text[i - 1].isdigit() and text[i + 1:i + 4].isdigit()
+    return (
+        text[i] == "," and 0 < i < len(text) - 3 and text[i - 1].isdigit() and text[i + 1 : i + 4].isdigit()
+    )
 
 
 def label_of(text: str, num: Num, nums: tuple[Num, ...] | None = None) -> str:
@@ -183,14 +245,29 @@ def label_of(text: str, num: Num, nums: tuple[Num, ...] | None = None) -> str:
     for n in nums or ():
         if n.unit_end <= num.start and n.unit_end > start:
             start = n.unit_end
-    return text[start:num.start]
+    return text[start : num.start]
 
 
 # --- roles by the last keyword (Chinese puts the head noun last: 预算执行数 is an actual) ----
 
 ROLE_WORDS = {
-    "actual": ("实际", "执行数", "执行", "决算", "支出", "发生", "使用", "完成", "到位", "拨付", "分配",
-               "开支", "花费", "实现", "列支"),
+    "actual": (
+        "实际",
+        "执行数",
+        "执行",
+        "决算",
+        "支出",
+        "发生",
+        "使用",
+        "完成",
+        "到位",
+        "拨付",
+        "分配",
+        "开支",
+        "花费",
+        "实现",
+        "列支",
+    ),
     "budget": ("预算", "批复", "下达", "计划", "安排", "核定", "预算数", "预算金额", "预算资金"),
     "adjust": ("调整", "追加", "调增", "调减", "追减", "核减"),
     "initial": ("年初",),

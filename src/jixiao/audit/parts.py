@@ -27,21 +27,20 @@ _STOP_ITEM = re.compile(r"^(全年|合计|共计|总计|以上|另|此外|同时
 _NET = ("净值", "账面价值", "余额", "净额")
 
 
-
 def parts_claims(ctx: ParaContext) -> list[Claim]:
     text, nums = ctx.text, ctx.nums
     out: list[Claim] = []
     for m in _TRIGGER.finditer(text):
         before = [n for n in nums if n.unit_end <= m.start()]
-        if not before and ctx.pos > 0 and not text[:m.start()].strip(" ：:"):
+        if not before and ctx.pos > 0 and not text[: m.start()].strip(" ：:"):
             out.extend(_list_under_paragraph_before(ctx, m))
             continue
         if not before:
             continue
         total = before[-1]
-        gap = text[total.unit_end:m.start()]
+        gap = text[total.unit_end : m.start()]
         s_s, s_e = sentence_of(text, m.start())
-        if not text[s_s:m.start()].strip() and s_s > 0:
+        if not text[s_s : m.start()].strip() and s_s > 0:
             # "X为A万元，较上年…。其中：…": the total is the level figure that opens the sentence before
             p_s, p_e = sentence_of(text, s_s - 1)
             lead = [n for n in nums if p_s <= n.start < p_e and n.kind in ("amount", "count")]
@@ -49,20 +48,31 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
                 continue
             total, gap = lead[0], ""
             first_item = next((n.start for n in nums if n.start >= m.end()), m.end())
-            if role_of(label_of(text, total, nums)) == "budget" and "预算" not in text[m.end():first_item]:
+            if role_of(label_of(text, total, nums)) == "budget" and "预算" not in text[m.end() : first_item]:
                 # "预算为44.52万元，实际支出…决算为22.62万元。其中…": the list breaks down what was spent
-                acts = [n for n in lead if role_of(label_of(text, n, nums)) == "actual"
-                        and not is_change_label(label_of(text, n, nums))]
+                acts = [
+                    n
+                    for n in lead
+                    if role_of(label_of(text, n, nums)) == "actual"
+                    and not is_change_label(label_of(text, n, nums))
+                ]
                 total = acts[0] if acts else total
         if total.kind == "rate" or (total.kind in ("amount", "count") and _in_comparison(text, total, s_s)):
             # "年末实有人数60人，比上年减少2人（，下降3.23%），其中：…": the list hangs under the level
             # figure before the comparison, not under the change
-            lvl = [n for n in before if n.start >= s_s and n.kind in ("amount", "count")
-                   and not _in_comparison(text, n, s_s)]
+            lvl = [
+                n
+                for n in before
+                if n.start >= s_s and n.kind in ("amount", "count") and not _in_comparison(text, n, s_s)
+            ]
             between = [n for n in nums if lvl and lvl[-1].end <= n.start < m.start()]
-            if lvl and between and all(n.kind == "rate" or _in_comparison(text, n, s_s) for n in between) and \
-                    CMP.search(text, lvl[-1].unit_end, m.start()) and \
-                    not re.search(r"[；;]", text[lvl[-1].unit_end:m.start()]):
+            if (
+                lvl
+                and between
+                and all(n.kind == "rate" or _in_comparison(text, n, s_s) for n in between)
+                and CMP.search(text, lvl[-1].unit_end, m.start())
+                and not re.search(r"[；;]", text[lvl[-1].unit_end : m.start()])
+            ):
                 total, gap = lvl[-1], ""
         if gap.strip(" ，,：:") or total.kind not in ("amount", "count") or ctx.is_used(total):
             continue
@@ -72,14 +82,23 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
         if len(parts) < 2 and not ambiguous:
             continue
         if _subset_statement(text, nums, parts):
-            continue            # "授予中小企业…，授予小微企业…": a subset, not parts that add up
-        out.append(_parts_claim(ctx, total, parts, ambiguous,
-                                partial=text[s_s:s_e].rstrip("。；; ").endswith("等"),
-                                complete=_reads_complete(text, nums, total, parts, m.start())))
+            continue  # "授予中小企业…，授予小微企业…": a subset, not parts that add up
+        out.append(
+            _parts_claim(
+                ctx,
+                total,
+                parts,
+                ambiguous,
+                partial=text[s_s:s_e].rstrip("。；; ").endswith("等"),
+                complete=_reads_complete(text, nums, total, parts, m.start()),
+            )
+        )
         if not ambiguous:
             out.extend(_part_shares(ctx, total, parts))
     # 以上…共计 / 合计 X at the end of a list
-    for m in re.finditer(r"(以上[^，。；]{0,24}?(共计|合计|总计|累计|计)|(?<=[，,；;])(共计|合计|总计))\s*", text):
+    for m in re.finditer(
+        r"(以上[^，。；]{0,24}?(共计|合计|总计|累计|计)|(?<=[，,；;])(共计|合计|总计))\s*", text
+    ):
         after = [n for n in nums if n.start >= m.end() and n.start <= m.end() + 1]
         if not after:
             continue
@@ -87,8 +106,14 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
         if total.kind not in ("amount", "count") or ctx.is_used(total):
             continue
         s_s, _ = sentence_of(text, m.start())
-        parts = [n for n in nums if s_s <= n.start and n.end <= m.start() and n.kind == total.kind
-                 and not _in_comparison(text, n, s_s)]
+        parts = [
+            n
+            for n in nums
+            if s_s <= n.start
+            and n.end <= m.start()
+            and n.kind == total.kind
+            and not _in_comparison(text, n, s_s)
+        ]
         if len(parts) < 2:
             continue
         out.append(_parts_claim(ctx, total, parts, False, partial=False, complete=True))
@@ -97,7 +122,7 @@ def parts_claims(ctx: ParaContext) -> list[Claim]:
 
 def _in_comparison(text: str, n: Num, floor: int) -> bool:
     cs = clause_start(text, n.start, floor, marks="，,；;")
-    return bool(CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs:n.start]))
+    return bool(CMP.search(text, cs, n.start)) or bool(re.search(r"较|比上年|同比", text[cs : n.start]))
 
 
 def _list_items(text: str, nums, a: int, b: int, total: Num):
@@ -111,7 +136,7 @@ def _list_items(text: str, nums, a: int, b: int, total: Num):
     if semi:
         first = [n for n in same if a <= n.start < a + semi.start() and not _in_comparison(text, n, a)]
         if len(first) >= 2 and not any(has_any(label_of(text, n, nums), _NET) for n in first):
-            region = region[:semi.start()]          # "其中：A、B、C；全年实际…": the list ends at '；'
+            region = region[: semi.start()]  # "其中：A、B、C；全年实际…": the list ends at '；'
             b = a + semi.start()
             same = [n for n in same if n.start < b]
             semi = None
@@ -150,8 +175,9 @@ def _list_items(text: str, nums, a: int, b: int, total: Num):
         if re.search(r"包括|其中", chunk[: level[0].start - c0]):
             break
         parts.extend(level)
-        if re.search(r"包括|其中", chunk[level[-1].end - c0:]) or \
-                (idx + 1 < len(chunks) and re.match(r"^\s*(包括|其中)", chunks[idx + 1])):
+        if re.search(r"包括|其中", chunk[level[-1].end - c0 :]) or (
+            idx + 1 < len(chunks) and re.match(r"^\s*(包括|其中)", chunks[idx + 1])
+        ):
             nested = True
             break
     return parts, ambiguous, nested
@@ -203,7 +229,7 @@ def _reads_complete(text: str, nums, total: Num, parts: list[Num], trigger: int)
         return True
     if labels and re.match(r"^[，,、；;：:\s]*其他", labels[-1]):
         return True
-    head = text[clause_start(text, total.start, marks="。；;"):trigger + 4]
+    head = text[clause_start(text, total.start, marks="。；;") : trigger + 4]
     if "分别为" in head or "分别是" in head:
         return True
     m = re.search(r"(?:共|有|计)(?:有)?(\d+|[两二三四五六七八九十])个?(项目|项|类|部分|方面|个|家|所)", head)
@@ -219,7 +245,7 @@ def _subset_statement(text: str, nums, parts: list[Num]) -> bool:
 
 
 def _list_under_paragraph_before(ctx: ParaContext, m) -> list[Claim]:
-    """"2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。" then a paragraph "其中：公务用车购置
+    """ "2.公务用车购置及运行维护支出4.647万元，比上年增长58.65%。" then a paragraph "其中：公务用车购置
     支出1,088万元…；公务用车运行维护支出3,559万元…": the list hangs under the level figure that opens
     the last sentence of the paragraph before. The claim is located at that figure."""
     prev = ParaContext(ctx.paragraphs, ctx.pos - 1)
@@ -228,8 +254,14 @@ def _list_under_paragraph_before(ctx: ParaContext, m) -> list[Claim]:
     if not sents:
         return []
     p_s, p_e = sents[-1]
-    lead = [n for n in pnums if p_s <= n.start < p_e and n.kind in ("amount", "count")
-            and not _in_comparison(ptext, n, p_s) and not _in_brackets(ptext, n)]
+    lead = [
+        n
+        for n in pnums
+        if p_s <= n.start < p_e
+        and n.kind in ("amount", "count")
+        and not _in_comparison(ptext, n, p_s)
+        and not _in_brackets(ptext, n)
+    ]
     if not lead:
         return []
     total = lead[0]
@@ -240,13 +272,22 @@ def _list_under_paragraph_before(ctx: ParaContext, m) -> list[Claim]:
         return []
     labels = "|".join(label_of(text, p, nums) for p in parts)
     complete = any(all(w in labels for w in group) for group in _PARTITIONS)
-    return [_parts_claim(ctx, total, parts, False, partial=text[:s_e].rstrip("。；; ").endswith("等"),
-                         complete=complete, at=prev)]
+    return [
+        _parts_claim(
+            ctx,
+            total,
+            parts,
+            False,
+            partial=text[:s_e].rstrip("。；; ").endswith("等"),
+            complete=complete,
+            at=prev,
+        )
+    ]
 
 
 def _in_brackets(text: str, n: Num) -> bool:
     depth = 0
-    for ch in text[:n.start]:
+    for ch in text[: n.start]:
         if ch in "（(":
             depth += 1
         elif ch in "）)" and depth:
@@ -254,8 +295,15 @@ def _in_brackets(text: str, n: Num) -> bool:
     return depth > 0
 
 
-def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool, partial: bool,
-                 complete: bool = True, at: ParaContext | None = None) -> Claim:
+def _parts_claim(
+    ctx: ParaContext,
+    total: Num,
+    parts: list[Num],
+    ambiguous: bool,
+    partial: bool,
+    complete: bool = True,
+    at: ParaContext | None = None,
+) -> Claim:
     """The claim that ``total`` is the sum of ``parts`` (in ``ctx``); ``at`` is the paragraph that
     states the total when it is not ``ctx``'s own."""
     kind = "count_parts" if total.kind == "count" else "parts"
@@ -270,31 +318,44 @@ def _parts_claim(ctx: ParaContext, total: Num, parts: list[Num], ambiguous: bool
     run = Decimal(0)
     for k, p in enumerate(parts[:-1]):
         run += p.wan
-        if c.status == "mismatch" and kind == "count_parts" and k >= 2 and k == len(parts) - 2 \
-                and run == total.wan and _retired_after_serving(ctx, total, parts[-1]):
+        if (
+            c.status == "mismatch"
+            and kind == "count_parts"
+            and k >= 2
+            and k == len(parts) - 2
+            and run == total.wan
+            and _retired_after_serving(ctx, total, parts[-1])
+        ):
             # "实际正式教职工62人，其中副高级4人…中级工1人，退休职工28人": the breakdown adds up, the
             # last item is retired staff, another group
-            c.formula = "+".join(fmt(q.value, q.decimals, q.unit) for q in parts[:k + 1]) + \
-                f"={fmt(to_unit(run, total), total.decimals, total.unit)}"
+            c.formula = (
+                "+".join(fmt(q.value, q.decimals, q.unit) for q in parts[: k + 1])
+                + f"={fmt(to_unit(run, total), total.decimals, total.unit)}"
+            )
             return unverifiable(c, f"分项之和超过总数，但前{k + 1}项之和恰等于总数，最后一项可能不属于该总数")
     if c.status == "mismatch" and partial and exact < total.wan:
         unverifiable(c, "分项以“等”结尾，可能未列全")
     elif c.status == "mismatch" and not complete and exact < total.wan:
         unverifiable(c, "分项之和小于总数，可能未列全")
-    c.formula = "+".join(fmt(p.value, p.decimals, p.unit) for p in parts) + \
-        f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
+    c.formula = (
+        "+".join(fmt(p.value, p.decimals, p.unit) for p in parts)
+        + f"={fmt(to_unit(exact, total), total.decimals, total.unit)}"
+    )
     return c
 
 
 def _retired_after_serving(ctx: ParaContext, total: Num, last: Num) -> bool:
-    """"实际正式教职工62人，其中…，退休职工28人": retired staff listed after a count of serving staff
+    """ "实际正式教职工62人，其中…，退休职工28人": retired staff listed after a count of serving staff
     are another group, not a part of it."""
     text, nums = ctx.text, ctx.nums
-    return bool(re.search(r"退休|离休", label_of(text, last, nums))) and \
-        not re.search(r"退休|离休", label_of(text, total, nums))
+    return bool(re.search(r"退休|离休", label_of(text, last, nums))) and not re.search(
+        r"退休|离休", label_of(text, total, nums)
+    )
 
 
-_SHARE_AFTER = re.compile(r"[，,（(]?\s*所?占(?P<whole>[^，,；;。%\d（(]{0,20}?)的?(比重|比例|比)?(为|是)?\s*(?=-?\d)")
+_SHARE_AFTER = re.compile(
+    r"[，,（(]?\s*所?占(?P<whole>[^，,；;。%\d（(]{0,20}?)的?(比重|比例|比)?(为|是)?\s*(?=-?\d)"
+)
 _WHOLE_GENERIC = ("", "总额", "总数", "比", "比重", "比例", "全部", "总量", "合计", "总计")
 _WHOLE_NOISE = re.compile(r"本年度?|全年|年度|总计|合计|总额|总数|总|全部|的|数")
 
@@ -302,7 +363,7 @@ _WHOLE_NOISE = re.compile(r"本年度?|全年|年度|总计|合计|总额|总数
 def _names_total(whole: str, total_label: str) -> bool:
     """Does the whole named in "占…的" mean the total the list hangs under? "总收入" and
     "本年收入合计" both reduce to "收入"."""
-    whole = whole.strip(" “”\"")
+    whole = whole.strip(' “”"')
     if whole in _WHOLE_GENERIC:
         return True
     w = _WHOLE_NOISE.sub("", whole)
@@ -311,7 +372,7 @@ def _names_total(whole: str, total_label: str) -> bool:
 
 
 def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
-    """"其中：财政拨款900.00万元，占90.00%": each part's share of the total it is listed under."""
+    """ "其中：财政拨款900.00万元，占90.00%": each part's share of the total it is listed under."""
     text, nums = ctx.text, ctx.nums
     by_start = {n.start: n for n in nums}
     out = []
@@ -321,7 +382,7 @@ def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
         if r is None or r.kind != "rate" or ctx.is_used(r):
             continue
         if not _names_total(m.group("whole"), label_of(text, total, nums)):
-            continue            # "占一般公共预算的…": a share of some other whole (the rate reader looks it up)
+            continue  # "占一般公共预算的…": a share of some other whole (the rate reader looks it up)
         c = ctx.claim("rate", r)
         ctx.mark(r)
         c.refs = c.refs + (ctx.ref(p), ctx.ref(total))
@@ -330,8 +391,10 @@ def _part_shares(ctx: ParaContext, total: Num, parts: list[Num]) -> list[Claim]:
             continue
         exact = p.wan * 100 / total.wan
         judge(c, exact, r.decimals)
-        c.formula = f"{fmt(p.value, p.decimals, p.unit)}/{fmt(total.value, total.decimals, total.unit)}" \
-                    f"×100%={fmt(exact, r.decimals, '%')}"
+        c.formula = (
+            f"{fmt(p.value, p.decimals, p.unit)}/{fmt(total.value, total.decimals, total.unit)}"
+            f"×100%={fmt(exact, r.decimals, '%')}"
+        )
         out.append(c)
     return out
 
@@ -349,13 +412,25 @@ def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
             lab = label_of(text, n, nums)
             if "率" in lab:
                 continue
-            if a is None and (has_any(lab, ("年初",)) or (role_of(lab) == "budget" and "批复" in lab)) \
-                    and not has_any(lab, ("全年", "调整", "追加")):
+            if (
+                a is None
+                and (has_any(lab, ("年初",)) or (role_of(lab) == "budget" and "批复" in lab))
+                and not has_any(lab, ("全年", "调整", "追加"))
+            ):
                 a = n
-            elif a is not None and b is None and has_any(lab, ("调整", "追加", "调增", "调减", "核减")) \
-                    and not has_any(lab, ("全年",)):
+            elif (
+                a is not None
+                and b is None
+                and has_any(lab, ("调整", "追加", "调增", "调减", "核减"))
+                and not has_any(lab, ("全年",))
+            ):
                 b = n
-            elif a is not None and b is not None and c is None and has_any(lab, ("全年", "共计", "合计", "调整后")):
+            elif (
+                a is not None
+                and b is not None
+                and c is None
+                and has_any(lab, ("全年", "共计", "合计", "调整后"))
+            ):
                 c = n
         if a is None or b is None or c is None or ctx.is_used(c):
             continue
@@ -368,15 +443,18 @@ def budget_identity_claims(ctx: ParaContext) -> list[Claim]:
         exact = to_unit(a.wan + bval, c)
         judge(cl, exact, c.decimals)
         op = "−" if down else "+"
-        cl.formula = f"{fmt(a.value, a.decimals, a.unit)}{op}{fmt(abs(b.value), b.decimals, b.unit)}" \
-                     f"={fmt(exact, c.decimals, c.unit)}"
+        cl.formula = (
+            f"{fmt(a.value, a.decimals, a.unit)}{op}{fmt(abs(b.value), b.decimals, b.unit)}"
+            f"={fmt(exact, c.decimals, c.unit)}"
+        )
         if cl.status == "mismatch" and not down and a.wan - b.wan - c.wan == 0:
-            cl.reason = (f"按“{fmt(a.value, a.decimals, a.unit)}{op}{fmt(b.value, b.decimals, b.unit)}”应为"
-                         f"{fmt(exact, c.decimals, c.unit)}；若调整为调减（−{fmt(b.value, b.decimals, '')}），"
-                         "则与全年数相符——文字疑漏写负号或“调减”")
+            cl.reason = (
+                f"按“{fmt(a.value, a.decimals, a.unit)}{op}{fmt(b.value, b.decimals, b.unit)}”应为"
+                f"{fmt(exact, c.decimals, c.unit)}；若调整为调减（−{fmt(b.value, b.decimals, '')}），"
+                "则与全年数相符——文字疑漏写负号或“调减”"
+            )
         out.append(cl)
     return out
-
 
 
 def net_value_claims(ctx: ParaContext) -> list[Claim]:
@@ -385,7 +463,7 @@ def net_value_claims(ctx: ParaContext) -> list[Claim]:
     for s, e in sentences(text):
         amts = [n for n in nums if s <= n.start < e and n.kind == "amount"]
         for i in range(len(amts) - 2):
-            a, b, c = amts[i:i + 3]
+            a, b, c = amts[i : i + 3]
             la, lb, lc = (label_of(text, x, nums) for x in (a, b, c))
             if "原值" in la and "折旧" in lb and has_any(lc, ("净值", "净额")) and not ctx.is_used(c):
                 cl = ctx.claim("net_value", c)
@@ -393,7 +471,9 @@ def net_value_claims(ctx: ParaContext) -> list[Claim]:
                 cl.refs = cl.refs + (ctx.ref(a), ctx.ref(b))
                 exact = to_unit(a.wan - b.wan, c)
                 judge(cl, exact, c.decimals)
-                cl.formula = f"{fmt(a.value, a.decimals, a.unit)}−{fmt(b.value, b.decimals, b.unit)}" \
-                             f"={fmt(exact, c.decimals, c.unit)}"
+                cl.formula = (
+                    f"{fmt(a.value, a.decimals, a.unit)}−{fmt(b.value, b.decimals, b.unit)}"
+                    f"={fmt(exact, c.decimals, c.unit)}"
+                )
                 out.append(cl)
     return out

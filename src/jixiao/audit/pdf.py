@@ -19,8 +19,9 @@ def read_pdf_bytes(data: bytes, name: str = "") -> Document:
     if not pages:
         raise InputError(f"{name} 没有页面。")
     if sum(p[3] for p in pages) == 0:
-        raise InputError(f"{name} 没有文字层（可能是扫描件），无法审核。",
-                         "请使用带文字层的 PDF，或原始的 .docx 文件。")
+        raise InputError(
+            f"{name} 没有文字层（可能是扫描件），无法审核。", "请使用带文字层的 PDF，或原始的 .docx 文件。"
+        )
     return _build(pages, name)
 
 
@@ -90,8 +91,8 @@ def _build(pages: list, name: str) -> Document:
     b = DocumentBuilder(name)
     running = _running_lines(pages)
     pending: list[str] = []
-    last_piece = None           # the page the last table piece was on
-    start = 1                   # the page the pending paragraph started on
+    last_piece = None  # the page the last table piece was on
+    start = 1  # the page the pending paragraph started on
     for pno, (height, lines, tables, _n) in enumerate(pages, start=1):
         blocks = [(top, "table", rows) for top, rows in tables]
         lines = [ln for ln in lines if not _PAGE_NO.match(ln["text"])]
@@ -109,10 +110,10 @@ def _build(pages: list, name: str) -> Document:
             room = (len(m.group(0)) * 0.6 + 2.5) * em if m else 2.5 * em
             full = gap < (0.8 * em if ended else room)
             if k + 1 == len(lines) and not ended:
-                full = True           # the page ends mid-sentence: the paragraph goes on
+                full = True  # the page ends mid-sentence: the paragraph goes on
             blocks.append((ln["top"], "line", (ln["text"], full)))
         blocks.sort(key=lambda x: (x[0], 0 if x[1] == "table" else 1))
-        unit = None             # the last unit banner (单位：万元) seen above a table on this page
+        unit = None  # the last unit banner (单位：万元) seen above a table on this page
         for _, kind, payload in blocks:
             if kind == "table":
                 if pending:
@@ -126,7 +127,7 @@ def _build(pages: list, name: str) -> Document:
             if m:
                 unit = m.group(1)
                 if len(_UNIT.sub("", text).strip()) <= 30:
-                    continue        # a banner line (or a table title with its banner) is no prose
+                    continue  # a banner line (or a table title with its banner) is no prose
             if pending and _starts_heading(text):
                 b.paragraph("".join(pending), start)
                 pending = []
@@ -170,8 +171,9 @@ def _filled_rows(t) -> list[list[str]]:
     return rows
 
 
-def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int, unit: str | None,
-               last_piece: int | None) -> None:
+def _pdf_table(
+    b: DocumentBuilder, rows: list[list[str]], page: int, unit: str | None, last_piece: int | None
+) -> None:
     """A table that goes on over a page break comes back as two: join them (a repeated header
     is dropped). A table continues its predecessor when nothing came between them, the previous
     piece ended on the page before, it has as many columns and no unit banner of its own."""
@@ -180,15 +182,25 @@ def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int, unit: str |
     rows = [[(c or "").replace("\n", "") for c in r] for r in rows]
     # a title repeated over the continued table (表3 / 支出总表) is no paragraph of its own
     k = len(b.doc.blocks)
-    while k and isinstance(b.doc.blocks[k - 1], Paragraph) and len(b.doc.blocks[k - 1].text) <= 40 \
-            and b.doc.blocks[k - 1].page == page:
+    while (
+        k
+        and isinstance(b.doc.blocks[k - 1], Paragraph)
+        and len(b.doc.blocks[k - 1].text) <= 40
+        and b.doc.blocks[k - 1].page == page
+    ):
         k -= 1
     last = b.doc.blocks[k - 1] if k else None
     between = [x.text for x in b.doc.blocks[k:]]
-    if k < len(b.doc.blocks) and isinstance(last, Table) and rows and len(rows[0]) == len(last.rows[0]) \
-            and last_piece is not None and page == last_piece + 1 \
-            and tuple(c.strip() for c in rows[0]) == last.rows[0] \
-            and set(between) <= _titles_before(b.doc.blocks, k - 1):
+    if (
+        k < len(b.doc.blocks)
+        and isinstance(last, Table)
+        and rows
+        and len(rows[0]) == len(last.rows[0])
+        and last_piece is not None
+        and page == last_piece + 1
+        and tuple(c.strip() for c in rows[0]) == last.rows[0]
+        and set(between) <= _titles_before(b.doc.blocks, k - 1)
+    ):
         del b.doc.blocks[k:]
         b._np = sum(isinstance(x, Paragraph) for x in b.doc.blocks)
     last = b.doc.blocks[-1] if b.doc.blocks else None
@@ -197,8 +209,14 @@ def _pdf_table(b: DocumentBuilder, rows: list[list[str]], page: int, unit: str |
             m = _UNIT.search(cell or "")
             if m:
                 unit = m.group(1)
-    if isinstance(last, Table) and rows and len(rows[0]) == len(last.rows[0]) and unit in (None, last.unit) \
-            and last_piece is not None and page == last_piece + 1:
+    if (
+        isinstance(last, Table)
+        and rows
+        and len(rows[0]) == len(last.rows[0])
+        and unit in (None, last.unit)
+        and last_piece is not None
+        and page == last_piece + 1
+    ):
         k = 0
         while k < len(rows) and k < len(last.rows) and tuple(c.strip() for c in rows[k]) == last.rows[k]:
             k += 1

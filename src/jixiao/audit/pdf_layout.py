@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SNAP = 2.0          # points: lines closer than this are one line
+SNAP = 2.0  # points: lines closer than this are one line
 
 
 @dataclass
@@ -33,9 +33,9 @@ def visual(page):
     """A function mapping a box in PDF user space (left, bottom, right, top) to the page as it
     is shown — (x0, x1, top, bottom) from the top-left — whatever the page's /Rotate."""
     rot = page.get_rotation() % 360
-    w, h = page.get_width(), page.get_height()          # as shown
+    w, h = page.get_width(), page.get_height()  # as shown
     if rot in (90, 270):
-        w0, h0 = h, w                                   # unrotated width and height
+        w0, h0 = h, w  # unrotated width and height
     else:
         w0, h0 = w, h
     if rot == 90:
@@ -94,9 +94,13 @@ def _char_runs(textpage, vis, vs=()) -> list[Run]:
             x0, x1 = vx, vx + size
         # one line, one extent: from the baseline as shown
         box = Run(x0, max(x1, x0 + 0.1), vy - 0.8 * size, vy + 0.2 * size, ch)
-        if cur is not None and abs(box.cy - cur.cy) < 0.5 * (cur.bottom - cur.top) and \
-                -1 <= box.x0 - cur.x1 <= 1.0 * (box.bottom - box.top) and ch != " " and \
-                not any(cur.x1 - SNAP <= vx <= box.x0 + SNAP and y0 <= box.cy <= y1 for vx, y0, y1 in vs):
+        if (
+            cur is not None
+            and abs(box.cy - cur.cy) < 0.5 * (cur.bottom - cur.top)
+            and -1 <= box.x0 - cur.x1 <= 1.0 * (box.bottom - box.top)
+            and ch != " "
+            and not any(cur.x1 - SNAP <= vx <= box.x0 + SNAP and y0 <= box.cy <= y1 for vx, y0, y1 in vs)
+        ):
             cur.text += ch
             cur.x1 = max(cur.x1, box.x1)
             cur.top, cur.bottom = min(cur.top, box.top), max(cur.bottom, box.bottom)
@@ -201,7 +205,7 @@ def table_cells(gh, gv, runs: list[Run]):
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
     if nr * nc < 2:
-        return None                     # a frame round a text block is no table
+        return None  # a frame round a text block is no table
     root = list(range(nr * nc))
 
     def find(i):
@@ -220,6 +224,7 @@ def table_cells(gh, gv, runs: list[Run]):
     used = set()
     x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
     import bisect
+
     for k, run in enumerate(runs):
         if not (x_lo <= run.cx <= x_hi and y_lo <= run.cy <= y_hi):
             continue
@@ -251,7 +256,7 @@ def _cell_text(runs: list[Run]) -> str:
 def group_lines(runs: list[Run]) -> list[list[Run]]:
     """Runs on one line: a run whose vertical centre falls within a line's extent (or whose
     extent holds the line's centre) joins it — a small "、" or "。" sits low in its line."""
-    lines: list[list] = []          # [top, bottom, runs]
+    lines: list[list] = []  # [top, bottom, runs]
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
         for ln in reversed(lines[-4:]):
             top, bottom = ln[0], ln[1]
@@ -276,14 +281,21 @@ def line_dicts(runs: list[Run]) -> list[dict]:
     out = []
     for ln in group_lines(runs):
         parts = [ln[0].text]
-        em = max(max(r.bottom - r.top for r in ln), 1.0)      # letter-spaced (justified) text
-        for a, b in zip(ln, ln[1:], strict=False):             # has gaps of a third of that
+        em = max(max(r.bottom - r.top for r in ln), 1.0)  # letter-spaced (justified) text
+        for a, b in zip(ln, ln[1:], strict=False):  # has gaps of a third of that
             gap = b.x0 - a.x1
             ascii_pair = a.text[-1:].isascii() and b.text[:1].isascii()
             space = gap > 2 * em or (gap > 0.9 * em and ascii_pair)
             parts.append((" " if space and not parts[-1].endswith(" ") else "") + b.text)
-        out.append({"text": "".join(parts), "x0": min(r.x0 for r in ln), "x1": max(r.x1 for r in ln),
-                    "top": min(r.top for r in ln), "bottom": max(r.bottom for r in ln)})
+        out.append(
+            {
+                "text": "".join(parts),
+                "x0": min(r.x0 for r in ln),
+                "x1": max(r.x1 for r in ln),
+                "top": min(r.top for r in ln),
+                "bottom": max(r.bottom for r in ln),
+            }
+        )
     return out
 
 

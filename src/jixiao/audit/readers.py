@@ -42,8 +42,10 @@ def read_document(path: str | Path) -> Document:
     if data[:5] == b"%PDF-":
         return read_pdf_bytes(data, p.name)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError(f"{p.name} 是旧版 Office 格式（.doc/.xls），无法读取。",
-                         "请在 Word 或 WPS 中另存为 .docx 后再审核。")
+        raise InputError(
+            f"{p.name} 是旧版 Office 格式（.doc/.xls），无法读取。",
+            "请在 Word 或 WPS 中另存为 .docx 后再审核。",
+        )
     if ext in (".docx", ".pdf"):
         raise InputError(f"{p.name} 已损坏或不是有效的 {ext[1:]} 文件。")
     if ext not in (".txt", ".text", ""):
@@ -52,6 +54,7 @@ def read_document(path: str | Path) -> Document:
 
 
 # --- .txt ----------------------------------------------------------------------------------
+
 
 def decode_text(data: bytes, name: str = "") -> str:
     """UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312)."""
@@ -68,7 +71,9 @@ def decode_text(data: bytes, name: str = "") -> str:
         if "\x00" in text:
             break
         return text
-    raise InputError(f"{name or '文件'} 不是可识别的文本（既不是 UTF-8 也不是 GBK/GB18030 编码），也不是 .docx/.pdf。")
+    raise InputError(
+        f"{name or '文件'} 不是可识别的文本（既不是 UTF-8 也不是 GBK/GB18030 编码），也不是 .docx/.pdf。"
+    )
 
 
 def read_txt_bytes(data: bytes, name: str = "") -> Document:
@@ -97,7 +102,7 @@ def parse_txt(text: str, name: str = "") -> Document:
                     row = []
                 last_was_cell = False
                 continue
-            if last_was_cell and row:       # a cell's second line
+            if last_was_cell and row:  # a cell's second line
                 row[-1] = row[-1] + line
                 continue
             # a non-tab line after a blank line: the table has ended
@@ -106,7 +111,7 @@ def parse_txt(text: str, name: str = "") -> Document:
             b.table(_align_rows(table))
             table, row, in_table = [], [], False
         last_was_cell = False
-        if "\t" in line.strip("\t ") and len(line.split("\t")) >= 3:   # tab-separated row on one line
+        if "\t" in line.strip("\t ") and len(line.split("\t")) >= 3:  # tab-separated row on one line
             b.table([line.split("\t")])
             continue
         b.paragraph(line)
@@ -136,7 +141,7 @@ def _merge_tsv_tables(doc: Document) -> Document:
 
     out: list = []
     for blk in doc.blocks:
-        if (isinstance(blk, Table) and len(blk.rows) == 1 and out and isinstance(out[-1], list)):
+        if isinstance(blk, Table) and len(blk.rows) == 1 and out and isinstance(out[-1], list):
             out[-1].append(blk.rows[0])
             continue
         if isinstance(blk, Table) and len(blk.rows) == 1:
@@ -165,7 +170,7 @@ def read_docx_bytes(data: bytes, name: str = "") -> Document:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "word/document.xml" not in z.namelist():
                 raise InputError(f"{name} 不是 Word 文档（缺少 word/document.xml）。")
-            limits.check_members(z, name)   # declared sizes first, then real bytes while reading
+            limits.check_members(z, name)  # declared sizes first, then real bytes while reading
             xml = b"".join(limits.iter_member(z, "word/document.xml", name, limits.MAX_DOCX_XML_BYTES))
     except zipfile.BadZipFile:
         raise InputError(f"{name} 已损坏，无法作为 .docx 打开。") from None

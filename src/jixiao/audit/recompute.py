@@ -57,9 +57,16 @@ class Claim:
     refs: tuple = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        d = {"kind": self.kind, "text": self.text, "location": dict(self.location),
-             "stated": dec_str(self.stated), "computed": dec_str(self.computed),
-             "status": self.status, "unit": self.unit, "formula": self.formula}
+        d = {
+            "kind": self.kind,
+            "text": self.text,
+            "location": dict(self.location),
+            "stated": dec_str(self.stated),
+            "computed": dec_str(self.computed),
+            "status": self.status,
+            "unit": self.unit,
+            "formula": self.formula,
+        }
         if self.reason:
             d["reason"] = self.reason
         return d
@@ -67,7 +74,7 @@ class Claim:
     @property
     def where(self) -> str:
         loc = self.location
-        if "locations" in loc:              # a claim across documents: where it is in each file
+        if "locations" in loc:  # a claim across documents: where it is in each file
             return "；".join(f"{Path(x['file']).name} {_where(x)}" for x in loc["locations"])
         return _where(loc)
 
@@ -91,8 +98,9 @@ def quantize(x: Decimal, decimals: int) -> Decimal:
     return x.quantize(Decimal(1).scaleb(-max(decimals, 0)), rounding=ROUND_HALF_UP)
 
 
-def judge(claim: Claim, exact: Decimal | None, decimals: int, *, exact_only: bool = False,
-          why_none: str = "") -> Claim:
+def judge(
+    claim: Claim, exact: Decimal | None, decimals: int, *, exact_only: bool = False, why_none: str = ""
+) -> Claim:
     """Fill ``computed`` (rounded as printed) and ``status`` from the unrounded result."""
     if claim.stated is None:
         claim.status, claim.reason = UNVERIFIABLE, claim.reason or "未找到陈述的数值"
@@ -106,7 +114,7 @@ def judge(claim: Claim, exact: Decimal | None, decimals: int, *, exact_only: boo
     claim.computed = shown
     tol = tolerance(decimals)
     if claim.unit != "%" and decimals > 2:
-        tol = max(tol, AMOUNT_TOLERANCE)        # amounts: 0.01 (万元) however many decimals are printed
+        tol = max(tol, AMOUNT_TOLERANCE)  # amounts: 0.01 (万元) however many decimals are printed
     if shown == claim.stated:
         claim.status = OK
     elif not exact_only and abs(claim.stated - exact) <= tol:

@@ -60,19 +60,23 @@ def _s(n: Num) -> str:
 def _now(st: Statement, against: str) -> Tag | None:
     lvl = st.first("level")
     if lvl is None and against != "budget":
-        return st.first("budget")       # a budget document compares this year's budget with last year's
+        return st.first("budget")  # a budget document compares this year's budget with last year's
     return lvl
 
 
 def _now_named(ctx: ParaContext, st: Statement, t: Tag):
-    """"2022年度…“三公”经费支出决算数比上年减少313272.50元，下降82.82%": the level of the subject
+    """ "2022年度…“三公”经费支出决算数比上年减少313272.50元，下降82.82%": the level of the subject
     named before the comparison, stated earlier (this paragraph or the twelve before).
     Returns (Num, ref) or None."""
-    if st.first("level") is not None or st.first("budget") is not None or st.tags[0] is not t and \
-            st.tags[0].role not in ("change", "rate"):
+    if (
+        st.first("level") is not None
+        or st.first("budget") is not None
+        or st.tags[0] is not t
+        and st.tags[0].role not in ("change", "rate")
+    ):
         return None
     m = re.search(r"(同口径)?(较|比|与|同比|对比)", st.head)
-    name = st.head[:m.start()] if m else ""
+    name = st.head[: m.start()] if m else ""
     core = _core(name)
     if len(core) < 3 or core in _WHOLE_GENERIC:
         return None
@@ -104,7 +108,9 @@ def _change(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     c.refs = c.refs + (ctx.ref(now.num), ctx.ref(base.num))
     exact = to_unit((now.num.wan - base.num.wan) * t.direction, n)
     judge(c, exact if n.value >= 0 else -exact, n.decimals, **measure(n))
-    c.formula = f"{_s(now.num)}−{_s(base.num)}={fmt(to_unit(now.num.wan - base.num.wan, n), n.decimals, n.unit)}"
+    c.formula = (
+        f"{_s(now.num)}−{_s(base.num)}={fmt(to_unit(now.num.wan - base.num.wan, n), n.decimals, n.unit)}"
+    )
     return c
 
 
@@ -117,7 +123,7 @@ def _change_before(st: Statement, t: Tag) -> Tag | None:
         if x.role == "change" and x.against == t.against:
             best = x
         elif x.role == "rate" and x.against == t.against:
-            best = None                 # that change already has its rate
+            best = None  # that change already has its rate
     return best
 
 
@@ -149,7 +155,7 @@ def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
         how = f"{_s(delta.num)}/({_s(now.num)}{'−' if d >= 0 else '+'}{_s(delta.num)})"
         signed = False
         if b < 0:
-            return None                 # not this statement's level: the figures do not belong together
+            return None  # not this statement's level: the figures do not belong together
     else:
         return None
     if b == 0:
@@ -165,8 +171,12 @@ def _rate(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     c.formula = f"{how}×100%={fmt(exact, n.decimals, '%')}"
     if c.status == MISMATCH:
         _within_input_rounding(c, n, t.direction, b, diff, base, now, delta, signed)
-    if c.status == MISMATCH and exact != 0 and (exact > 0) != (t.direction > 0) and \
-            abs(abs(exact) - abs(n.value)) <= Decimal(1).scaleb(-max(n.decimals, 0)):
+    if (
+        c.status == MISMATCH
+        and exact != 0
+        and (exact > 0) != (t.direction > 0)
+        and abs(abs(exact) - abs(n.value)) <= Decimal(1).scaleb(-max(n.decimals, 0))
+    ):
         c.reason = f"增减方向矛盾：按数据应为{'增长' if exact > 0 else '下降'}，文字写作{'增长' if t.direction > 0 else '下降'}"
     elif c.status == MISMATCH and not signed and delta is not None and delta.direction != t.direction:
         c.reason = "增减方向矛盾：金额与变动率的增减写法相反"
@@ -188,11 +198,24 @@ def _completion(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
     return c
 
 
-_WHOLE_GENERIC = ("", "总额", "总数", "比", "比重", "比例", "全部", "总量", "合计", "总计", "总支出", "总收入")
+_WHOLE_GENERIC = (
+    "",
+    "总额",
+    "总数",
+    "比",
+    "比重",
+    "比例",
+    "全部",
+    "总量",
+    "合计",
+    "总计",
+    "总支出",
+    "总收入",
+)
 
 
 def _share_inline(ctx: ParaContext, t: Tag) -> Claim | None:
-    """"实际在职人员为136人，占编委核定的编制数143人的比率为95.10%": part before 占, whole inside."""
+    """ "实际在职人员为136人，占编委核定的编制数143人的比率为95.10%": part before 占, whole inside."""
     text, n = ctx.text, t.num
     s, _ = sentence_of(text, n.start)
     at = text.rfind("占", s, n.start)
@@ -246,7 +269,7 @@ def _share(ctx: ParaContext, st: Statement, t: Tag) -> Claim | None:
 
 
 def _lead_whole(text: str, pos: int) -> str:
-    """"2023年度“三公”经费财政拨款支出决算中，A…占…": the whole the sentence opens with."""
+    """ "2023年度“三公”经费财政拨款支出决算中，A…占…": the whole the sentence opens with."""
     s, _ = sentence_of(text, pos)
     m = re.match(r"\s*([^，,；;。]{2,60}?)(?:中|里)[，,：:]", text[s:pos])
     return m.group(1) if m else ""
@@ -256,12 +279,12 @@ _LIST_OPENS = re.compile(r"(其中|包括|主要用于以下方面|主要用于|
 
 
 def _list_head(ctx: ParaContext, st: Statement, part: Num):
-    """"一般公共预算财政拨款支出1264.92万元，主要用于以下方面：社会保障和就业支出67.64万元，占5.35%":
+    """ "一般公共预算财政拨款支出1264.92万元，主要用于以下方面：社会保障和就业支出67.64万元，占5.35%":
     a share stated in a list, of the figure the list opens under (same sentence)."""
     text = ctx.text
     s, _ = sentence_of(text, st.start)
     heads = [x for x in statements(text) if s <= x.start < st.start]
-    if s > 0 and re.match(r"\s*其中", text[s:(heads[0].start if heads else st.start)]):
+    if s > 0 and re.match(r"\s*其中", text[s : (heads[0].start if heads else st.start)]):
         # "…支出决算为6,283.70元，完成年初预算的100%。其中：…元，占总支出决算的22.10%"
         p_s, _ = sentence_of(text, s - 1)
         heads = [x for x in statements(text) if p_s <= x.start < s]
@@ -275,15 +298,19 @@ def _list_head(ctx: ParaContext, st: Statement, part: Num):
     head = heads[0].first("level") or heads[0].first("budget")
     if head is None or head.num.kind != "amount" or head.num.wan < part.wan:
         return None
-    after = text[head.num.unit_end:st.start]
+    after = text[head.num.unit_end : st.start]
     first_list = re.split(r"[，,；;]", after)
-    if not any(_LIST_OPENS.search(text[head.num.unit_end:head.num.unit_end + len(first_list[0]) + k])
-               for k in (0, 1)) and not re.match(r"^[，,]?\s*(其中|包括|主要用于)", after):
+    if not any(
+        _LIST_OPENS.search(text[head.num.unit_end : head.num.unit_end + len(first_list[0]) + k])
+        for k in (0, 1)
+    ) and not re.match(r"^[，,]?\s*(其中|包括|主要用于)", after):
         return None
     return head.num, ctx.ref(head.num)
 
 
-_CORE_TAIL = re.compile(r"(支出|收入)?(预算|决算|实际|执行|年初|全年|调整后|数|额|金额|总额|合计|总计|为|是|达到?|[:：])*$")
+_CORE_TAIL = re.compile(
+    r"(支出|收入)?(预算|决算|实际|执行|年初|全年|调整后|数|额|金额|总额|合计|总计|为|是|达到?|[:：])*$"
+)
 
 
 def _core(name: str) -> str:
@@ -318,7 +345,7 @@ def _find_whole(ctx: ParaContext, name: str, before: int, part: Num):
 
 def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num | None):
     want_budget = "预算" in name[-6:] and "决算" not in name
-    year = _year(ctx.text[sentence_of(ctx.text, before)[0]:before])
+    year = _year(ctx.text[sentence_of(ctx.text, before)[0] : before])
     for back in range(0, _LOOK_BACK + 1):
         k = ctx.pos - back
         if k < 0:
@@ -328,18 +355,19 @@ def _search_whole(ctx: ParaContext, core: str, name: str, before: int, part: Num
             if back == 0 and st.start >= before:
                 continue
             subj = _core(st.head)
-            if not subj or not (subj == core or len(core) > 4 and subj.endswith(core)
-                                or len(subj) > 4 and core.endswith(subj)):
+            if not subj or not (
+                subj == core or len(core) > 4 and subj.endswith(core) or len(subj) > 4 and core.endswith(subj)
+            ):
                 continue
             # a budget document's figures are budgets even where the words do not say 预算
             pick = (st.first("budget") or st.first("level")) if want_budget else st.first("level")
             if pick is None or pick.num is part or pick.num.kind != "amount":
                 continue
             if part is not None and pick.num.wan < part.wan:
-                continue                # a whole smaller than its part is some other figure
-            their = _year(p.text[sentence_of(p.text, pick.num.start)[0]:pick.num.start])
+                continue  # a whole smaller than its part is some other figure
+            their = _year(p.text[sentence_of(p.text, pick.num.start)[0] : pick.num.start])
             if year and their and year != their:
-                continue                # another year's figure
+                continue  # another year's figure
             return pick.num, ("p", p.index, pick.num.start, pick.num.end)
     return None
 
@@ -349,15 +377,28 @@ def _half(n: Num) -> Decimal:
     return Decimal(5).scaleb(-n.decimals - 1) * (n.wan / n.value if n.value else Decimal(1))
 
 
-def _within_input_rounding(c: Claim, n: Num, direction: int, b: Decimal, diff: Decimal,
-                           base: Tag | None, now: Tag | None, delta: Tag | None, signed: bool) -> None:
+def _within_input_rounding(
+    c: Claim,
+    n: Num,
+    direction: int,
+    b: Decimal,
+    diff: Decimal,
+    base: Tag | None,
+    now: Tag | None,
+    delta: Tag | None,
+    signed: bool,
+) -> None:
     """A rate over a small base is sensitive to how its inputs were rounded (20.63 / 1.96 is
     1,052.6%, but 20.63 / 1.955 is 1,055.2%): when some values of the inputs within half a unit of
     their printed digits give the stated rate, it is a rounding difference, not a mismatch."""
     if signed and now is not None and base is not None:
         hn, hb = _half(now.num), _half(base.num)
-        corners = [((now.num.wan + a) - (base.num.wan + d)) * 100 / (base.num.wan + d)
-                   for a in (-hn, hn) for d in (-hb, hb) if base.num.wan + d > 0]
+        corners = [
+            ((now.num.wan + a) - (base.num.wan + d)) * 100 / (base.num.wan + d)
+            for a in (-hn, hn)
+            for d in (-hb, hb)
+            if base.num.wan + d > 0
+        ]
     elif delta is not None:
         hd = _half(delta.num)
         other = base if base is not None else now
@@ -382,13 +423,15 @@ def _within_input_rounding(c: Claim, n: Num, direction: int, b: Decimal, diff: D
 
 # --- 决算数大于/小于/等于预算数: the direction a sentence states, against the figures ----------------
 
-_DIRECTION = re.compile(r"决算数?(?:比|较)?(?P<word>大于|小于|等于|高于|低于|超过|少于|超出)(?:年初|全年|调整后)?预算数?"
-                        r"|决算数?与(?:年初|全年|调整后)?预算数?(?P<flat>基本)?持平")
+_DIRECTION = re.compile(
+    r"决算数?(?:比|较)?(?P<word>大于|小于|等于|高于|低于|超过|少于|超出)(?:年初|全年|调整后)?预算数?"
+    r"|决算数?与(?:年初|全年|调整后)?预算数?(?P<flat>基本)?持平"
+)
 _SAYS = {"大于": 1, "高于": 1, "超过": 1, "超出": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
 
 
 def direction_claims(ctx: ParaContext) -> list[Claim]:
-    """"年初预算为135.90万元，支出决算为135.25万元。决算数大于预算数的主要原因：…": the sentence
+    """ "年初预算为135.90万元，支出决算为135.25万元。决算数大于预算数的主要原因：…": the sentence
     says which is larger; the figures of the statement before it (same sentence, or up to two
     sentences back in the paragraph) say whether it is so. "基本持平" is not judged."""
     text = ctx.text
@@ -411,8 +454,14 @@ def direction_claims(ctx: ParaContext) -> list[Claim]:
         act, bud = pair
         diff = act.wan - bud.wan
         real = (diff > 0) - (diff < 0)
-        c = Claim(kind="direction", text=text[s:e].strip(), location={"paragraph": ctx.para.index},
-                  stated=None, unit="", refs=())
+        c = Claim(
+            kind="direction",
+            text=text[s:e].strip(),
+            location={"paragraph": ctx.para.index},
+            stated=None,
+            unit="",
+            refs=(),
+        )
         words = {1: "大于", -1: "小于", 0: "等于"}
         c.formula = f"决算{_s(act)}，预算{_s(bud)}：决算数{words[real]}预算数"
         if real == says:

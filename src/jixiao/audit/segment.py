@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 
 _ENDS = ("。", "！", "？", "!", "?", "|", "｜")
-_PAGE_NO = re.compile(r"^\s*([-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条])")
+_PAGE_NO = re.compile(
+    r"^\s*([-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
+)
+_HEADING = re.compile(
+    r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条])"
+)
 #: wrap widths above this are paragraphs on one line, not a page's wrapped lines
 _MAX_WRAP = 100
 

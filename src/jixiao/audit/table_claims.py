@@ -24,6 +24,7 @@ def extractor(name: str):
     def deco(fn):
         TABLE_EXTRACTORS.append((name, fn))
         return fn
+
     return deco
 
 
@@ -43,7 +44,7 @@ def parse_cell(text: str) -> Cell | None:
     t = text.strip().replace(" ", "").replace("－", "-")
     m = re.fullmatch(r"[(（]([\d,]*\d\.\d+)[)）]", t)
     if m:
-        t = "-" + m.group(1)            # accountants' (12.00) is −12.00
+        t = "-" + m.group(1)  # accountants' (12.00) is −12.00
     if not t or not _CELL.match(t):
         return None
     pct = t.endswith("%")
@@ -75,10 +76,10 @@ class Grid:
     cells: list[list[Cell | None]]
     numeric_cols: list[int]
     pct_cols: list[int]
-    total_rows: dict          # row → '合计' | '小计'
-    roles: dict               # column → role
-    header_cells: list = None     # column → its header cells top-down
-    codes: dict = None            # row → 科目编码 (digits), where the rows carry codes
+    total_rows: dict  # row → '合计' | '小计'
+    roles: dict  # column → role
+    header_cells: list = None  # column → its header cells top-down
+    codes: dict = None  # row → 科目编码 (digits), where the rows carry codes
 
     def label(self, r: int) -> str:
         row = self.table.rows[r]
@@ -92,8 +93,12 @@ class Grid:
 
     def codes_cols(self) -> list[int]:
         """Columns that hold 科目编码 or sequence numbers (never summed)."""
-        return [c for c, h in enumerate(self.headers) if any(k in h for k in _SEQ) or
-                (self.header_cells and any(x in ("类", "款", "项") for x in self.header_cells[c]))]
+        return [
+            c
+            for c, h in enumerate(self.headers)
+            if any(k in h for k in _SEQ)
+            or (self.header_cells and any(x in ("类", "款", "项") for x in self.header_cells[c]))
+        ]
 
     def val(self, r: int, c: int) -> Decimal:
         cell = self.cells[r][c]
@@ -105,17 +110,21 @@ def _column_numbers(row, cells) -> bool:
     if any(re.sub(r"\s+", "", x) in ("栏次", "行次", "**", "*") for x in row):
         return True
     nums = [x for x in cells if x is not None]
-    return len(nums) >= 3 and all(x.decimals == 0 and not x.pct and "," not in x.text for x in nums) and \
-        [int(x.value) for x in nums] == list(range(int(nums[0].value), int(nums[0].value) + len(nums))) \
+    return (
+        len(nums) >= 3
+        and all(x.decimals == 0 and not x.pct and "," not in x.text for x in nums)
+        and [int(x.value) for x in nums] == list(range(int(nums[0].value), int(nums[0].value) + len(nums)))
         and nums[0].value in (0, 1)
+    )
 
 
 def analyse(t: Table) -> Grid | None:
     rows = t.rows
     cells = [[parse_cell(x) for x in row] for row in rows]
     h = 0
-    while h < len(rows) and (not any(x is not None and not _is_year(x) for x in cells[h])
-                             or _column_numbers(rows[h], cells[h])):
+    while h < len(rows) and (
+        not any(x is not None and not _is_year(x) for x in cells[h]) or _column_numbers(rows[h], cells[h])
+    ):
         h += 1
     if h >= len(rows):
         return None
@@ -131,20 +140,23 @@ def analyse(t: Table) -> Grid | None:
     numeric, pct = [], []
     body = range(h, len(rows))
     for c in range(width):
-        if any(k in headers[c] for k in _SEQ) or any(rows[r][c].strip() in ("类", "款", "项") for r in range(h)):
+        if any(k in headers[c] for k in _SEQ) or any(
+            rows[r][c].strip() in ("类", "款", "项") for r in range(h)
+        ):
             continue
         filled = [rows[r][c].strip() for r in body if rows[r][c].strip() not in ("", "-", "—", "/", "－")]
         nums = [cells[r][c] for r in body if cells[r][c] is not None]
         if not nums or len(nums) < 0.6 * len(filled):
             continue
         if c == 0 and all(n.decimals == 0 and not n.pct for n in nums) and not headers[c]:
-            continue      # an unnamed ordinal column
+            continue  # an unnamed ordinal column
         numeric.append(c)
-        if sum(n.pct for n in nums) > len(nums) / 2 or \
-                (any(k in headers[c] for k in _PCT_HEAD) and all(not n.pct for n in nums)):
+        if sum(n.pct for n in nums) > len(nums) / 2 or (
+            any(k in headers[c] for k in _PCT_HEAD) and all(not n.pct for n in nums)
+        ):
             pct.append(c)
         elif any(n.pct for n in nums) and any(k in headers[c] for k in _PCT_HEAD):
-            pct.append(c)           # a mixed column: only its cells printed with % are rates
+            pct.append(c)  # a mixed column: only its cells printed with % are rates
     totals = {}
     for r in body:
         for c, x in enumerate(rows[r]):
@@ -152,13 +164,23 @@ def analyse(t: Table) -> Grid | None:
                 totals[r] = "小计" if "小" in x else "合计"
                 break
     roles = {c: _role(headers[c], c in pct) for c in numeric}
-    g = Grid(t, h, headers, cells, numeric, pct, totals, roles,
-             [[rows[r][c].strip() for r in range(h)] for c in range(width)], {})
+    g = Grid(
+        t,
+        h,
+        headers,
+        cells,
+        numeric,
+        pct,
+        totals,
+        roles,
+        [[rows[r][c].strip() for r in range(h)] for c in range(width)],
+        {},
+    )
     ccols = ts.code_columns(headers, rows, body, numeric)
     g.codes = ts.row_codes(rows, body, ccols, g.label)
     for r in list(totals):
         if r in g.codes:
-            del totals[r]               # a coded row named …合计 is a 科目, not the table's total
+            del totals[r]  # a coded row named …合计 is a 科目, not the table's total
     return g
 
 
@@ -167,7 +189,19 @@ _AMOUNT_ROLES = {
     "adjust": ("调整", "追加", "调增", "调减"),
     "full": ("全年预算", "调整后预算", "调整后", "全年预算数"),
     "initial": ("年初", "年初预算"),
-    "actual": ("决算", "实际", "执行数", "执行金额", "支出数", "分配", "使用", "完成", "到位", "拨付", "执行"),
+    "actual": (
+        "决算",
+        "实际",
+        "执行数",
+        "执行金额",
+        "支出数",
+        "分配",
+        "使用",
+        "完成",
+        "到位",
+        "拨付",
+        "执行",
+    ),
     "budget": ("预算", "批复", "计划", "下达"),
 }
 
@@ -206,9 +240,14 @@ def _claim(g: Grid, kind: str, r: int, c: int, refs: list[tuple[int, int]]) -> C
     t = g.table
     cell = g.cells[r][c]
     text = f"{g.label(r)}｜{g.headers[c] or f'第{c + 1}列'}：{t.rows[r][c].strip()}"
-    return Claim(kind=kind, text=text, location={"table": t.index, "row": r, "column": c},
-                 stated=cell.value if cell else None, unit="%" if cell and cell.pct else "",
-                 refs=(("t", t.index, r, c), *(("t", t.index, rr, cc) for rr, cc in refs)))
+    return Claim(
+        kind=kind,
+        text=text,
+        location={"table": t.index, "row": r, "column": c},
+        stated=cell.value if cell else None,
+        unit="%" if cell and cell.pct else "",
+        refs=(("t", t.index, r, c), *(("t", t.index, rr, cc) for rr, cc in refs)),
+    )
 
 
 def _body_rows(g: Grid):
@@ -216,6 +255,7 @@ def _body_rows(g: Grid):
 
 
 # --- identities per row --------------------------------------------------------------------
+
 
 @extractor("row_identity")
 def row_identities(g: Grid) -> list[Claim]:
@@ -228,16 +268,25 @@ def row_identities(g: Grid) -> list[Claim]:
         year_pair = pair[:2] if pair else None
     for r in _body_rows(g):
         cells = g.cells[r]
-        if ini is not None and adj is not None and full is not None and cells[full] is not None \
-                and (cells[ini] is not None or cells[adj] is not None):
+        if (
+            ini is not None
+            and adj is not None
+            and full is not None
+            and cells[full] is not None
+            and (cells[ini] is not None or cells[adj] is not None)
+        ):
             c = _claim(g, "table_identity", r, full, [(r, ini), (r, adj)])
             exact = g.val(r, ini) + g.val(r, adj)
             judge(c, exact, cells[full].decimals)
             c.formula = f"{g.headers[ini]} {fmt(g.val(r, ini))} + {g.headers[adj]} {fmt(g.val(r, adj))} = {fmt(exact)}"
             out.append(c)
         base = full if full is not None else bud
-        if diff is not None and cells[diff] is not None and year_pair is not None \
-                and (act is None or base is None):
+        if (
+            diff is not None
+            and cells[diff] is not None
+            and year_pair is not None
+            and (act is None or base is None)
+        ):
             # 本年数 | 上年数 | 增减额: the difference of the two years
             cur, pri = year_pair
             c = _claim(g, "table_identity", r, diff, [(r, cur), (r, pri)])
@@ -245,8 +294,13 @@ def row_identities(g: Grid) -> list[Claim]:
             judge(c, exact, cells[diff].decimals)
             c.formula = f"{g.headers[cur]} {fmt(g.val(r, cur))} − {g.headers[pri]} {fmt(g.val(r, pri))} = {fmt(exact)}"
             out.append(c)
-        elif diff is not None and base is not None and act is not None and cells[diff] is not None \
-                and cells[base] is not None:
+        elif (
+            diff is not None
+            and base is not None
+            and act is not None
+            and cells[diff] is not None
+            and cells[base] is not None
+        ):
             c = _claim(g, "table_identity", r, diff, [(r, base), (r, act)])
             exact = g.val(r, base) - g.val(r, act)
             judge(c, exact, cells[diff].decimals)
@@ -270,20 +324,31 @@ def pct_columns(g: Grid) -> list[Claim]:
                 pair = (act, den, False)
         elif "满意" in g.headers[pc]:
             num_c = [c for c in g.numeric_cols if c not in g.pct_cols and "满意" in g.headers[c]]
-            den_c = [c for c in g.numeric_cols if c not in g.pct_cols and
-                     re.search(r"问卷|样本|调查|发放|回收|总数|人数", g.headers[c]) and c not in num_c]
+            den_c = [
+                c
+                for c in g.numeric_cols
+                if c not in g.pct_cols
+                and re.search(r"问卷|样本|调查|发放|回收|总数|人数", g.headers[c])
+                and c not in num_c
+            ]
             if num_c and den_c:
                 pair = (num_c[0], den_c[0], False)
         elif role == "share_pct":
             left = [c for c in g.numeric_cols if c < pc and c not in g.pct_cols]
             if left:
                 pair = (left[-1], None, False)
-        mixed = any(g.cells[r][pc] is not None and g.cells[r][pc].pct for r in _body_rows(g)) and \
-            any(g.cells[r][pc] is not None and not g.cells[r][pc].pct for r in _body_rows(g))
+        mixed = any(g.cells[r][pc] is not None and g.cells[r][pc].pct for r in _body_rows(g)) and any(
+            g.cells[r][pc] is not None and not g.cells[r][pc].pct for r in _body_rows(g)
+        )
         for r in _body_rows(g):
             cell = g.cells[r][pc]
-            if cell is None or (mixed and not cell.pct) or r in g.total_rows and role == "share_pct" \
-                    and cell.value == 100:
+            if (
+                cell is None
+                or (mixed and not cell.pct)
+                or r in g.total_rows
+                and role == "share_pct"
+                and cell.value == 100
+            ):
                 continue
             kind = "table_change_rate" if role == "change_pct" else "table_rate"
             if pair is None:
@@ -310,8 +375,11 @@ def pct_columns(g: Grid) -> list[Claim]:
                     continue
                 numr = g.val(r, a) - den if change else g.val(r, a)
                 exact = numr * 100 / den
-                c.formula = (f"({fmt(g.val(r, a))}−{fmt(den)})/{fmt(den)}×100%" if change
-                             else f"{fmt(g.val(r, a))}/{fmt(den)}×100%")
+                c.formula = (
+                    f"({fmt(g.val(r, a))}−{fmt(den)})/{fmt(den)}×100%"
+                    if change
+                    else f"{fmt(g.val(r, a))}/{fmt(den)}×100%"
+                )
             judge(c, exact, cell.decimals)
             c.formula += f"={fmt(exact, cell.decimals, '%')}"
             out.append(c)
@@ -320,16 +388,24 @@ def pct_columns(g: Grid) -> list[Claim]:
 
 def _change_pair(g: Grid, pc: int):
     head = g.headers[pc]
-    kind = "actual" if "决算" in head or "实际" in head or "支出" in head else (
-        "budget" if "预算" in head else None)
+    kind = (
+        "actual"
+        if "决算" in head or "实际" in head or "支出" in head
+        else ("budget" if "预算" in head else None)
+    )
     return _dated_pair(g, kind)
 
 
 def _dated_pair(g: Grid, kind: str | None):
     """(current column, prior column, True) among amount columns of ``kind`` told apart by the
     year in their headers (2023 / 2022, 本年 / 上年)."""
-    cands = [c for c in g.numeric_cols if c not in g.pct_cols and g.roles[c] not in ("diff", "sum")
-             and (kind is None or g.roles[c] in ((kind, "full") if kind == "budget" else (kind,)))]
+    cands = [
+        c
+        for c in g.numeric_cols
+        if c not in g.pct_cols
+        and g.roles[c] not in ("diff", "sum")
+        and (kind is None or g.roles[c] in ((kind, "full") if kind == "budget" else (kind,)))
+    ]
 
     def year(c):
         h = g.headers[c]
@@ -360,6 +436,7 @@ def _column_total(g: Grid, c: int) -> Decimal | None:
 
 # --- 合计 rows and columns -----------------------------------------------------------------
 
+
 def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
     """Form-like tables (a 项目支出绩效自评表): a row of figures under a row of its own headings
     is read as a small table of its own; locations point into the real table."""
@@ -368,8 +445,9 @@ def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
     for r in range(1, len(t.rows)):
         row = [parse_cell(x) for x in t.rows[r]]
         prev = [parse_cell(x) for x in t.rows[r - 1]]
-        filled = [c for c, x in enumerate(row) if x is not None
-                  and not (g and any(k in g.headers[c] for k in _SEQ))]
+        filled = [
+            c for c, x in enumerate(row) if x is not None and not (g and any(k in g.headers[c] for k in _SEQ))
+        ]
         if len(filled) < 2 or any(prev) or all(c in cols for c in filled):
             continue
         mini = Table(t.index, (t.rows[r - 1], t.rows[r]))
@@ -386,8 +464,9 @@ def _record_rows(t: Table, g: Grid | None) -> list[Claim]:
 
 def _grid_claims(g: Grid) -> list[Claim]:
     if tt.is_three_public(g):
-        return [c for name, fn in TABLE_EXTRACTORS if name not in ("total_rows", "total_columns")
-                for c in fn(g)] + tt.three_public_claims(g)
+        return [
+            c for name, fn in TABLE_EXTRACTORS if name not in ("total_rows", "total_columns") for c in fn(g)
+        ] + tt.three_public_claims(g)
     return [c for _, fn in TABLE_EXTRACTORS for c in fn(g)]
 
 
@@ -398,9 +477,11 @@ def _texty(t: Table, g: Grid) -> list[int]:
         if c in g.numeric_cols:
             continue
         vals = [t.rows[r][c].strip() for r in range(g.header_rows, len(t.rows))]
-        if any(v and parse_cell(v) is None and v not in ("-", "—", "－", "/") for v in vals) or \
-                ts._CODE_HEAD.search(g.headers[c]) or (g.header_cells and any(
-                    x in ("类", "款", "项") for x in g.header_cells[c])):
+        if (
+            any(v and parse_cell(v) is None and v not in ("-", "—", "－", "/") for v in vals)
+            or ts._CODE_HEAD.search(g.headers[c])
+            or (g.header_cells and any(x in ("类", "款", "项") for x in g.header_cells[c]))
+        ):
             out.append(c)
     return out
 

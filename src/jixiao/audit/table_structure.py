@@ -51,8 +51,11 @@ def code_columns(headers: list[str], rows, body: range, numeric: list[int]) -> l
         digits = [v for v in vals if v.isdigit()]
         if not digits or len(digits) < 0.5 * len(vals):
             continue
-        if _CODE_HEAD.search(h) or any(k in h for k in ("类", "款", "项")) or \
-                all(len(v) in (2, 3, 5, 7) for v in digits):
+        if (
+            _CODE_HEAD.search(h)
+            or any(k in h for k in ("类", "款", "项"))
+            or all(len(v) in (2, 3, 5, 7) for v in digits)
+        ):
             out.append(c)
     return out
 
@@ -66,9 +69,13 @@ def row_codes(rows, body: range, code_cols: list[int], label_of) -> dict[int, st
             parts = [rows[r][c].strip() for c in code_cols]
             if parts and all(p.isdigit() or not p for p in parts):
                 joined = [p for p in parts if p]
-                if joined and all(b.startswith(a) for a, b in zip(joined, joined[1:], strict=False)) \
-                        and len(joined) > 1 and len(joined[-1]) > len(joined[0]):
-                    code = joined[-1]           # 201 | 20106 | 2010601: each column the full code
+                if (
+                    joined
+                    and all(b.startswith(a) for a, b in zip(joined, joined[1:], strict=False))
+                    and len(joined) > 1
+                    and len(joined[-1]) > len(joined[0])
+                ):
+                    code = joined[-1]  # 201 | 20106 | 2010601: each column the full code
                 elif joined and (len(joined) == 1 or all(_CODE_PART.match(p) for p in joined)):
                     code = "".join(joined)
         if not code:
@@ -133,6 +140,7 @@ def is_sub(label: str) -> bool:
 
 
 # --- headers ---------------------------------------------------------------------------------
+
 
 def flat_header(header_cells: list[list[str]], cols: list[int]) -> bool:
     """Whether the block's amount columns each carry one heading of their own (a heading shared

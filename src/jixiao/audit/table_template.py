@@ -34,7 +34,7 @@ def three_public_item(text: str) -> str | None:
 
 def is_three_public(g) -> bool:
     if g.codes:
-        return False                    # a 经济分类 table lists 公务接待费 etc. among its 科目
+        return False  # a 经济分类 table lists 公务接待费 etc. among its 科目
     head = "".join(g.headers)
     text = head + "".join(g.label(r) for r in range(g.header_rows, len(g.table.rows)))
     if not ("接待" in text and ("出国" in text or "出境" in text) and "公务用车" in text):
@@ -44,23 +44,33 @@ def is_three_public(g) -> bool:
 
 def _claim(g, kind, r, c, refs):
     from .table_claims import _claim as base
+
     return base(g, kind, r, c, refs)
 
 
 def _add(g, r, c, parts: list[tuple[int, int]], names: list[str]) -> Claim | None:
     cell = g.cells[r][c]
     if cell is None or not parts or all(g.cells[pr][pc] is None for pr, pc in parts):
-        return None                     # no part printed at all: nothing to add up
+        return None  # no part printed at all: nothing to add up
     cl = _claim(g, "table_total", r, c, parts)
     exact = sum((g.val(pr, pc) for pr, pc in parts), Decimal(0))
     from .table_claims import judge_sum
+
     judge_sum(cl, exact, cell.decimals, len(parts))
-    cl.formula = " + ".join(f"{n} {fmt(g.val(pr, pc))}" for n, (pr, pc) in zip(names, parts, strict=True)) + f" = {fmt(exact)}"
+    cl.formula = (
+        " + ".join(f"{n} {fmt(g.val(pr, pc))}" for n, (pr, pc) in zip(names, parts, strict=True))
+        + f" = {fmt(exact)}"
+    )
     return cl
 
 
-_NAMES = {"abroad": "因公出国（境）费", "vehicle": "公务用车购置及运行费", "purchase": "公务用车购置费",
-          "operation": "公务用车运行维护费", "reception": "公务接待费"}
+_NAMES = {
+    "abroad": "因公出国（境）费",
+    "vehicle": "公务用车购置及运行费",
+    "purchase": "公务用车购置费",
+    "operation": "公务用车运行维护费",
+    "reception": "公务接待费",
+}
 
 
 def three_public_cells(g) -> list[dict]:
@@ -70,13 +80,17 @@ def three_public_cells(g) -> list[dict]:
     groups: list[dict] = []
     body = range(g.header_rows, len(g.table.rows))
     rows = g.table.rows
-    amount = [c for c in range(len(rows[0])) if c not in g.pct_cols and all(
-        g.cells[r][c] is not None or rows[r][c].strip() in ("", "-", "—", "－", "/") for r in body)]
+    amount = [
+        c
+        for c in range(len(rows[0]))
+        if c not in g.pct_cols
+        and all(g.cells[r][c] is not None or rows[r][c].strip() in ("", "-", "—", "－", "/") for r in body)
+    ]
     col_items = {}
     for c in amount:
         cells = g.header_cells[c] if g.header_cells else [g.headers[c]]
         item = None
-        for x in cells[::-1]:                   # the lowest heading naming an item wins
+        for x in cells[::-1]:  # the lowest heading naming an item wins
             it = three_public_item(x) if x else None
             if it and it != "total":
                 item = it
@@ -87,7 +101,7 @@ def three_public_cells(g) -> list[dict]:
         if item:
             col_items[c] = (item, role)
     if len({it for it, _ in col_items.values()}) >= 3:
-        roles = list(dict.fromkeys(role for _, role in col_items.values()))     # left to right
+        roles = list(dict.fromkeys(role for _, role in col_items.values()))  # left to right
         for r in body:
             for role in roles:
                 grp: dict = {}
@@ -158,6 +172,7 @@ def staff_public_claims(grids: list) -> list[Claim]:
             cl = _claim(g, "table_total", r, c, [])
             exact = sum((tops[k] for k in keys), Decimal(0))
             from .table_claims import judge_sum
+
             judge_sum(cl, exact, cell.decimals, len(keys))
             cl.formula = " + ".join(f"{k} {fmt(tops[k])}" for k in keys) + f" = {fmt(exact)}"
             out.append(remap(cl, cols))

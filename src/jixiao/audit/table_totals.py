@@ -25,7 +25,7 @@ def total_rows(g: Grid) -> list[Claim]:
     for tr in totals:
         kind = g.total_rows[tr]
         label = re.sub(r"\s+", "", g.label(tr))
-        if tr == body[0] and kind == "合计":             # 合计 first, details below it
+        if tr == body[0] and kind == "合计":  # 合计 first, details below it
             nxt = [r for r in totals if r > tr]
             hi = min(nxt) if nxt else len(g.table.rows)
             seg = [r for r in body if tr < r < hi]
@@ -34,18 +34,23 @@ def total_rows(g: Grid) -> list[Claim]:
             lo = max(prev) if prev else g.header_rows - 1
             seg = [r for r in body if lo < r < tr]
         prior = [r for r in totals if r < tr and g.total_rows[r] == "合计"]
-        if "总计" in label and prior and kind == "合计" and not any(
-                "总计" in re.sub(r"\s+", "", g.label(r)) for r in prior):
+        if (
+            "总计" in label
+            and prior
+            and kind == "合计"
+            and not any("总计" in re.sub(r"\s+", "", g.label(r)) for r in prior)
+        ):
             # 总计 = 本年合计 + the unnumbered rows below it (年初结转和结余 …); numbered rows
             # there are parts of the unnumbered row above them
             base = max(prior)
             seg = [r for r in body if base < r < tr]
             blv = ts.numbering(g.label(base))
-            if blv is not None:         # 一、本年支出合计 … 二、年终结转结余 … 支出总计
+            if blv is not None:  # 一、本年支出合计 … 二、年终结转结余 … 支出总计
                 parts = [base] + [r for r in seg if ts.numbering(g.label(r)) == blv]
             else:
-                parts = [base] + [r for r in seg if ts.numbering(g.label(r)) is None
-                                  and not ts.is_sub(g.label(r))]
+                parts = [base] + [
+                    r for r in seg if ts.numbering(g.label(r)) is None and not ts.is_sub(g.label(r))
+                ]
                 out += _parents_of_numbered(g, seg, 0)
             out += _sum_claims(g, tr, parts, None)
             continue
@@ -54,8 +59,9 @@ def total_rows(g: Grid) -> list[Claim]:
         out += _parents_of_numbered(g, seg, min((x for x in lvls if x is not None), default=0))
         if len(parts) < 2 and why is None:
             continue
-        out += _sum_claims(g, tr, parts, why, flat=why is None and all(
-            ts.numbering(g.label(r)) is None for r in parts))
+        out += _sum_claims(
+            g, tr, parts, why, flat=why is None and all(ts.numbering(g.label(r)) is None for r in parts)
+        )
     return out
 
 
@@ -69,8 +75,15 @@ def _segment_parts(g: Grid, seg: list[int]) -> tuple[list[int], str | None]:
     top = min(numbered)
     parts = [r for r in rows if levels[r] == top]
     first = min(r for r in rows if levels[r] == top)
-    loose = [r for r in rows if r < first and levels[r] is None and g.label(r) and not g.label(r).startswith("第")
-             and any(g.cells[r][c] is not None and g.cells[r][c].value for c in g.numeric_cols)]
+    loose = [
+        r
+        for r in rows
+        if r < first
+        and levels[r] is None
+        and g.label(r)
+        and not g.label(r).startswith("第")
+        and any(g.cells[r][c] is not None and g.cells[r][c].value for c in g.numeric_cols)
+    ]
     if loose:
         return parts, "表中既有编号行又有未编号的行，无法确定合计包含哪些行"
     return parts, None
@@ -84,7 +97,7 @@ def _parents_of_numbered(g: Grid, seg: list[int], top: int) -> list[Claim]:
         lv = ts.numbering(g.label(r))
         kids: list[int] = []
         kid_lv = None
-        for k in seg[i + 1:]:
+        for k in seg[i + 1 :]:
             klv = ts.numbering(g.label(k))
             if ts.is_sub(g.label(k)):
                 continue
@@ -95,7 +108,7 @@ def _parents_of_numbered(g: Grid, seg: list[int], top: int) -> list[Claim]:
             if klv == kid_lv:
                 kids.append(k)
         if lv is None and kid_lv is not None and kid_lv <= top:
-            continue                    # unnumbered rows sit below the list's top level
+            continue  # unnumbered rows sit below the list's top level
         if len(kids) >= 1 and (lv is not None or kid_lv is not None):
             out += _sum_claims(g, r, kids, None, need_two=False)
     return out
@@ -108,11 +121,11 @@ def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decim
     vals = [g.val(r, c) for r in rows]
     total = sum(vals, Decimal(0))
     if stated and any(abs(total - k * stated) <= max(tol * k, abs(stated) * k / 200) for k in (2, 3, 4)):
-        return True                     # within 0.5 %: a slip inside a level does not hide the levels
+        return True  # within 0.5 %: a slip inside a level does not hide the levels
     sums_of_following = 0
     for i in range(len(vals) - 2):
         acc, n = Decimal(0), 0
-        for v in vals[i + 1:]:
+        for v in vals[i + 1 :]:
             acc += v
             n += 1 if v else 0
             if acc >= vals[i]:
@@ -120,7 +133,7 @@ def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decim
         if vals[i] and acc == vals[i] and n >= 2:
             sums_of_following += 1
     if sums_of_following >= 2:
-        return True                     # several rows each the sum of the rows after them
+        return True  # several rows each the sum of the rows after them
     parents = Decimal(0)
     i = 0
     while i < len(vals) - 1:
@@ -137,8 +150,9 @@ def _hidden_parent(g: Grid, rows: list[int], c: int, stated: Decimal, tol: Decim
     return bool(parents) and abs(total - parents - stated) <= tol
 
 
-def _sum_claims(g: Grid, tr: int, parts: list[int], why: str | None, *, flat: bool = False,
-                need_two: bool = True) -> list[Claim]:
+def _sum_claims(
+    g: Grid, tr: int, parts: list[int], why: str | None, *, flat: bool = False, need_two: bool = True
+) -> list[Claim]:
     out: list[Claim] = []
     for c in g.numeric_cols:
         if c in g.pct_cols:
@@ -156,9 +170,15 @@ def _sum_claims(g: Grid, tr: int, parts: list[int], why: str | None, *, flat: bo
         exact = sum((g.val(r, c) for r in parts), Decimal(0))
         judge_sum(cl, exact, cell.decimals, len(have))
         cl.formula = "+".join(fmt(g.val(r, c)) for r in have) + f"={fmt(exact)}"
-        if flat and cl.status == "mismatch" and _hidden_parent(g, parts, c, cell.value,
-                                                                Decimal(1).scaleb(-cell.decimals) * len(have)):
-            unverifiable(cl, "合计与各行之和不符，但表中有的行等于其下几行之和（可能是未标明的分级），无法确定合计的组成")
+        if (
+            flat
+            and cl.status == "mismatch"
+            and _hidden_parent(g, parts, c, cell.value, Decimal(1).scaleb(-cell.decimals) * len(have))
+        ):
+            unverifiable(
+                cl,
+                "合计与各行之和不符，但表中有的行等于其下几行之和（可能是未标明的分级），无法确定合计的组成",
+            )
         out.append(cl)
     return out
 
@@ -183,7 +203,7 @@ def _coded_totals(g: Grid) -> list[Claim]:
     totals = sorted(g.total_rows)
     first_coded = min(g.codes)
     top_first = bool(totals) and totals[0] < first_coded
-    segs: dict[int, dict] = {}          # total row (or -1) → the coded rows it adds up
+    segs: dict[int, dict] = {}  # total row (or -1) → the coded rows it adds up
     for r, code in g.codes.items():
         if top_first:
             owner = max((t for t in totals if t < r), default=-1)
@@ -203,7 +223,7 @@ def _coded_totals(g: Grid) -> list[Claim]:
         top = ts.top_codes(segs.get(tr, {}))
         label = re.sub(r"\s+", "", g.label(tr))
         if label.startswith(("人员经费", "公用经费")):
-            continue                      # added up across the table's blocks (table_template)
+            continue  # added up across the table's blocks (table_template)
         if kind == "小计":
             c0 = _sum_claims(g, tr, [], "小计行的组成无法从科目编码确定", need_two=False)
             out += c0
@@ -218,20 +238,26 @@ def total_columns(g: Grid) -> list[Claim]:
     column has a heading of its own); anything else is left to the template rules."""
     out: list[Claim] = []
     amount_cols = [c for c in g.numeric_cols if c not in g.pct_cols]
-    sums = [c for c in amount_cols if g.roles[c] == "sum" or
-            re.fullmatch(r"(本年|全年|本期)?[^\d]{0,6}?(合计|总计)", g.headers[c] or "")]
+    sums = [
+        c
+        for c in amount_cols
+        if g.roles[c] == "sum" or re.fullmatch(r"(本年|全年|本期)?[^\d]{0,6}?(合计|总计)", g.headers[c] or "")
+    ]
     if not g.header_cells:
         return out
     out += _group_totals(g) + _carry_over(g)
     if len(sums) != 1:
         return out
     if out:
-        return out                      # the header has groups: the flat rule does not hold
+        return out  # the header has groups: the flat rule does not hold
     sc = sums[0]
     others = [c for c in amount_cols if c != sc]
-    if len(others) < 2 or not ts.flat_header(g.header_cells, amount_cols) or \
-            not (sc == amount_cols[0] or sc == amount_cols[-1]) or \
-            any(re.search(r"上年|增减|变动|比|率|结转|结余", g.headers[c]) for c in others):
+    if (
+        len(others) < 2
+        or not ts.flat_header(g.header_cells, amount_cols)
+        or not (sc == amount_cols[0] or sc == amount_cols[-1])
+        or any(re.search(r"上年|增减|变动|比|率|结转|结余", g.headers[c]) for c in others)
+    ):
         return out
     parts = others
     for r in _body_rows(g):
@@ -263,9 +289,14 @@ def _money_cols(g: Grid) -> list[int]:
     """Columns whose body holds figures or nothing (a blank column of a template is zeros)."""
     rows = g.table.rows
     body = range(g.header_rows, len(rows))
-    return [c for c in range(len(rows[0])) if c not in g.pct_cols and any(g.cells[r][c] for r in body) is not None
-            and all(g.cells[r][c] is not None or rows[r][c].strip() in ("", "-", "—", "－", "/") for r in body)
-            and c not in g.codes_cols()]
+    return [
+        c
+        for c in range(len(rows[0]))
+        if c not in g.pct_cols
+        and any(g.cells[r][c] for r in body) is not None
+        and all(g.cells[r][c] is not None or rows[r][c].strip() in ("", "-", "—", "－", "/") for r in body)
+        and c not in g.codes_cols()
+    ]
 
 
 def _group_totals(g: Grid) -> list[Claim]:
@@ -276,11 +307,21 @@ def _group_totals(g: Grid) -> list[Claim]:
     paths = {c: _path(g, c) for c in money}
     for sc in money:
         p = paths[sc]
-        if len(p) < 2 or not _TOTAL_WORD.fullmatch(p[-1]) or g.cells and all(
-                g.cells[r][sc] is None for r in _body_rows(g)):
+        if (
+            len(p) < 2
+            or not _TOTAL_WORD.fullmatch(p[-1])
+            or g.cells
+            and all(g.cells[r][sc] is None for r in _body_rows(g))
+        ):
             continue
-        parts = [c for c in money if c != sc and len(paths[c]) == len(p) and paths[c][:-1] == p[:-1]
-                 and not _TOTAL_WORD.fullmatch(paths[c][-1])]
+        parts = [
+            c
+            for c in money
+            if c != sc
+            and len(paths[c]) == len(p)
+            and paths[c][:-1] == p[:-1]
+            and not _TOTAL_WORD.fullmatch(paths[c][-1])
+        ]
         if len(parts) < 2:
             continue
         for r in _body_rows(g):
@@ -291,7 +332,9 @@ def _group_totals(g: Grid) -> list[Claim]:
             exact = sum((g.val(r, c) for c in parts), Decimal(0))
             judge_sum(cl, exact, cell.decimals, len(parts))
             cl.formula = " + ".join(f"{paths[c][-1]} {fmt(g.val(r, c))}" for c in parts) + f" = {fmt(exact)}"
-            if cl.status == "mismatch" and any(ts.is_sub(paths[c][-1]) or ts.is_sub(paths[c][0]) for c in parts):
+            if cl.status == "mismatch" and any(
+                ts.is_sub(paths[c][-1]) or ts.is_sub(paths[c][0]) for c in parts
+            ):
                 unverifiable(cl, "“其中”各列可能只列出一部分（或互相包含），不一定合成小计")
             out.append(cl)
     return out
@@ -320,7 +363,9 @@ def _carry_over(g: Grid) -> list[Claim]:
         cl = _claim(g, "table_identity", r, end, [(r, start), (r, inc), (r, exp)])
         exact = g.val(r, start) + g.val(r, inc) - g.val(r, exp)
         judge(cl, exact, cell.decimals)
-        cl.formula = (f"年初结转和结余 {fmt(g.val(r, start))} + 本年收入 {fmt(g.val(r, inc))} − 本年支出 "
-                      f"{fmt(g.val(r, exp))} = {fmt(exact)}")
+        cl.formula = (
+            f"年初结转和结余 {fmt(g.val(r, start))} + 本年收入 {fmt(g.val(r, inc))} − 本年支出 "
+            f"{fmt(g.val(r, exp))} = {fmt(exact)}"
+        )
         out.append(cl)
     return out

@@ -47,7 +47,6 @@ def is_output(path: Path, src: Path) -> bool:
         return False
 
 
-
 def folder_name(unit: str, year: int | None) -> str:
     """'长沙市科学技术局-2023': a safe single folder name on Windows, macOS and Linux."""
     name = safe_filename(unit, "未命名单位", 80)
@@ -85,9 +84,19 @@ def _claim(claims: Path, name: str) -> bool:
         return False
 
 
-def place_outputs(out: Path, claims: Path, by_folder: dict[str, str], *, input_hash: str, input_name: str,
-                  unit: str, year: int | None, scratch: Path, files: list[str],
-                  formats: tuple[str, ...]) -> str:
+def place_outputs(
+    out: Path,
+    claims: Path,
+    by_folder: dict[str, str],
+    *,
+    input_hash: str,
+    input_name: str,
+    unit: str,
+    year: int | None,
+    scratch: Path,
+    files: list[str],
+    formats: tuple[str, ...],
+) -> str:
     """Move one unit's rendered files from ``scratch`` to its own folder under ``out`` and return
     the folder name. Runs in the worker (or the parent for ``--jobs 1``); processes agree through
     claim files, so two different workbooks never share a folder. ``by_folder`` maps the folders
@@ -109,9 +118,14 @@ def place_outputs(out: Path, claims: Path, by_folder: dict[str, str], *, input_h
         for f in files:
             os.replace(scratch / f, target / f)
         shutil.rmtree(scratch, ignore_errors=True)
-    write_text_atomic(target / MARKER, json.dumps(
-        {"input_hash": input_hash, "input": input_name, "formats": sorted(formats), "files": files},
-        ensure_ascii=False, indent=1))
+    write_text_atomic(
+        target / MARKER,
+        json.dumps(
+            {"input_hash": input_hash, "input": input_name, "formats": sorted(formats), "files": files},
+            ensure_ascii=False,
+            indent=1,
+        ),
+    )
     return name
 
 
@@ -122,8 +136,8 @@ class _Placer:
     def __init__(self, out: Path, existing: dict[str, dict], claims: Path):
         self.out = out
         self.claims = claims
-        self.by_folder = {m["folder"]: h for h, m in existing.items()}   # folder → input hash on disk
-        self.by_base: dict[str, list[Item]] = {}                           # unit-year → items
+        self.by_folder = {m["folder"]: h for h, m in existing.items()}  # folder → input hash on disk
+        self.by_base: dict[str, list[Item]] = {}  # unit-year → items
 
     def _base(self, it: Item) -> None:
         self.by_base.setdefault(folder_name(it.unit, it.year), []).append(it)
@@ -140,9 +154,18 @@ class _Placer:
     def place(self, it: Item, scratch: Path, files: list[str], formats: tuple[str, ...]) -> None:
         """Place in the parent (``--jobs 1``, or when a worker could not)."""
         self.claims.mkdir(parents=True, exist_ok=True)
-        it.folder = place_outputs(self.out, self.claims, self.by_folder, input_hash=it.input_hash,
-                                  input_name=it.file, unit=it.unit, year=it.year, scratch=scratch,
-                                  files=files, formats=formats)
+        it.folder = place_outputs(
+            self.out,
+            self.claims,
+            self.by_folder,
+            input_hash=it.input_hash,
+            input_name=it.file,
+            unit=it.unit,
+            year=it.year,
+            scratch=scratch,
+            files=files,
+            formats=formats,
+        )
         it.files = files
         self._base(it)
 
@@ -155,7 +178,9 @@ class _Placer:
                 if other is first:
                     continue
                 other.status = "conflict"
-                other.note = (f"与 {first.file} 的单位名称和年度相同（{first.unit} {first.year}），"
-                              f"输出另存于 {other.folder or '（无）'}")
+                other.note = (
+                    f"与 {first.file} 的单位名称和年度相同（{first.unit} {first.year}），"
+                    f"输出另存于 {other.folder or '（无）'}"
+                )
                 if not first.note:
                     first.note = f"另有 {other.file} 填报了相同的单位名称和年度"

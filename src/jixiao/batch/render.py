@@ -60,13 +60,17 @@ def workbook_bytes(wb) -> bytes:
 
     wb.properties.created = datetime(2000, 1, 1)
     wb.properties.creator = "jixiao"
-    wb.properties.keywords = OUTPUT_KEYWORD.decode()   # a later batch never reads it as a workbook
+    wb.properties.keywords = OUTPUT_KEYWORD.decode()  # a later batch never reads it as a workbook
     buf = io.BytesIO()
     wb.save(buf)
     dates = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 
     def pin(name: str, data: bytes) -> bytes:
-        return dates.sub(rb"\g<1>" + FIXED_DATE.encode() + rb"\g<2>", data) if name == "docProps/core.xml" else data
+        return (
+            dates.sub(rb"\g<1>" + FIXED_DATE.encode() + rb"\g<2>", data)
+            if name == "docProps/core.xml"
+            else data
+        )
 
     return normalize_zip(buf.getvalue(), fix=pin)
 
@@ -82,7 +86,7 @@ def write_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence]
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    n = ws.max_row   # counted here: ws.max_row / ws[n] scan every cell, quadratic inside the loop
+    n = ws.max_row  # counted here: ws.max_row / ws[n] scan every cell, quadratic inside the loop
     for r in rows:
         cells = [safe_cell(v) for v in r]
         ws.append(cells)
@@ -100,17 +104,36 @@ def write_sheet(ws, title: str, headers: Sequence[str], rows: Sequence[Sequence]
 
 
 # -- charts: hand-written SVG (text stays text; no matplotlib import, ~1 ms per chart) -------------
-def bar_svg(title: str, labels: Sequence[str], values: Sequence[Decimal | int], *, unit: str = "",
-            colors: Sequence[str] | None = None, horizontal: bool = False) -> str:
+def bar_svg(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[Decimal | int],
+    *,
+    unit: str = "",
+    colors: Sequence[str] | None = None,
+    horizontal: bool = False,
+) -> str:
     """A bar chart as an inline <svg> string; horizontal bars may be negative (changes)."""
     if horizontal:
-        return svgcharts.hbars(title, labels, [("", values)], unit=unit, bar_colors=colors, label_w=190,
-                               plot_w=430, value_w=70, bar_h=20, gap=4, clip_at=14)
+        return svgcharts.hbars(
+            title,
+            labels,
+            [("", values)],
+            unit=unit,
+            bar_colors=colors,
+            label_w=190,
+            plot_w=430,
+            value_w=70,
+            bar_h=20,
+            gap=4,
+            clip_at=14,
+        )
     return svgcharts.vbars(title, labels, values, unit=unit, colors=colors)
 
 
-def line_svg(title: str, xs: Sequence[int], series: Sequence[tuple[str, Sequence[Decimal | None]]],
-             *, unit: str = "分") -> str:
+def line_svg(
+    title: str, xs: Sequence[int], series: Sequence[tuple[str, Sequence[Decimal | None]]], *, unit: str = "分"
+) -> str:
     """Trend lines over years (one per series; gaps where a value is missing) as inline <svg>."""
     return svgcharts.lines(title, xs, series, unit=unit)
 

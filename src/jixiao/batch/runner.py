@@ -53,21 +53,20 @@ DEFAULT_FORMATS = (Format.DOCX, Format.HTML, Format.JSON)
 ALL_FORMATS = DOCUMENTS
 
 
-
 @dataclass
 class Item:
     """One input file's outcome in this batch (what the summary lists)."""
 
-    file: str                      # path relative to the input folder
+    file: str  # path relative to the input folder
     input_hash: str = ""
-    status: Status | str = ""      # '' until decided
+    status: Status | str = ""  # '' until decided
     reason: str = ""
     unit: str = ""
     year: int | None = None
     run_id: int | None = None
-    folder: str = ""               # output folder name under OUT ('' when none)
+    folder: str = ""  # output folder name under OUT ('' when none)
     files: list[str] = field(default_factory=list)
-    note: str = ""                 # duplicate / conflict remarks
+    note: str = ""  # duplicate / conflict remarks
     seconds: float = 0.0
 
     @property
@@ -113,8 +112,10 @@ def discover(src: Path, out: Path) -> list[Path]:
         raise UsageError(f"输入目录不存在或不是目录：{src}")
     out_r, src_r = Path(out).resolve(), src.resolve()
     if out_r == src_r or out_r in src_r.parents:
-        raise UsageError(f"输出目录 {out} 不能是输入目录本身或它的上级目录。",
-                         "请另选一个输出目录，例如在输入目录旁边新建“输出”。")
+        raise UsageError(
+            f"输出目录 {out} 不能是输入目录本身或它的上级目录。",
+            "请另选一个输出目录，例如在输入目录旁边新建“输出”。",
+        )
     found = []
     for p in src.rglob("*"):
         if p.suffix.lower() != ".xlsx" or not p.is_file() or p.name.startswith("~$"):
@@ -123,7 +124,7 @@ def discover(src: Path, out: Path) -> list[Path]:
         if any(part.startswith(".") for part in rel.parts):
             continue
         rp = p.resolve()
-        if out_r in rp.parents or is_output(p, src):   # our outputs (this or an earlier batch)
+        if out_r in rp.parents or is_output(p, src):  # our outputs (this or an earlier batch)
             continue
         found.append(p)
     return sorted(found, key=lambda p: str(p.relative_to(src)))
@@ -138,8 +139,10 @@ def find_inputs(src: Path, out: Path) -> list[Path]:
     """``discover``, refusing a folder with no workbook at all (a wrong folder, or only .xls files)."""
     paths = discover(src, out)
     if not paths:
-        raise UsageError(f"在 {src} 及其子目录中没有找到基础数据表（.xlsx 文件）。",
-                         "请确认目录是否正确；.xls 等旧格式请先在 Excel/WPS 中另存为 .xlsx。")
+        raise UsageError(
+            f"在 {src} 及其子目录中没有找到基础数据表（.xlsx 文件）。",
+            "请确认目录是否正确；.xls 等旧格式请先在 Excel/WPS 中另存为 .xlsx。",
+        )
     return paths
 
 
@@ -160,7 +163,7 @@ def framework_fingerprint(framework: str | None) -> tuple[str, str]:
     fw = load_framework(framework)
     h = hashlib.sha256()
     if framework and not (HERE / f"{framework}.yaml").is_file() and Path(framework).is_file():
-        h.update(b"file\0" + Path(framework).read_bytes())   # a user's own framework file
+        h.update(b"file\0" + Path(framework).read_bytes())  # a user's own framework file
     else:
         h.update(b"shipped\0" + fw.id.encode())
     for f in sorted(HERE.glob("*.y*ml")):
@@ -181,9 +184,18 @@ def default_jobs() -> int:
 ProgressFn = Callable[[Item], None]
 
 
-def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, framework: str | None = None,
-              formats: tuple[str, ...] = DEFAULT_FORMATS, on_start: Callable[[int], None] | None = None,
-              on_item: ProgressFn | None = None, force: bool = False) -> BatchResult:
+def run_batch(
+    src: Path,
+    out: Path,
+    *,
+    store: Store,
+    jobs: int | None = None,
+    framework: str | None = None,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    on_start: Callable[[int], None] | None = None,
+    on_item: ProgressFn | None = None,
+    force: bool = False,
+) -> BatchResult:
     """Process every workbook under ``src`` into ``out``; record each run in ``store``."""
     t0 = time.perf_counter()
     src, out = Path(src), Path(out)
@@ -196,17 +208,28 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
     scratch_root = out / WORK_DIR
     existing = _existing_folders(out)
     claims = scratch_root / "claims"
-    shutil.rmtree(claims, ignore_errors=True)   # left by an interrupted batch
+    shutil.rmtree(claims, ignore_errors=True)  # left by an interrupted batch
     claims.mkdir(parents=True)
     placer = _Placer(out, existing, claims)
 
     hashes = _hashes(paths)
-    prevs = {} if force else store.find_runs({h for h in hashes.values() if isinstance(h, str)},
-                                             fw_hash, __version__)
+    prevs = (
+        {}
+        if force
+        else store.find_runs({h for h in hashes.values() if isinstance(h, str)}, fw_hash, __version__)
+    )
 
     def make_job(p: Path, it: Item) -> Job:
-        return Job(str(p), it.input_hash, framework, tuple(formats), str(scratch_root / it.input_hash[:20]),
-                   it.file, fw_label, fw_hash)
+        return Job(
+            str(p),
+            it.input_hash,
+            framework,
+            tuple(formats),
+            str(scratch_root / it.input_hash[:20]),
+            it.file,
+            fw_label,
+            fw_hash,
+        )
 
     items, todo = _plan(src, paths, hashes, prevs, existing, placer, formats, make_job)
     jobs = min(jobs, max(1, len(todo)))
@@ -234,14 +257,20 @@ def run_batch(src: Path, out: Path, *, store: Store, jobs: int | None = None, fr
                 finish(it, process_one(job))
         else:
             if _fork_context() is not None:
-                _warm(framework, formats)   # loaded once here, inherited by every forked worker
+                _warm(framework, formats)  # loaded once here, inherited by every forked worker
             _run_pool(todo, jobs, finish, started, store=store, place=(out, claims, placer.by_folder))
     finally:  # every finished run is already stored: an interrupted batch resumes where it stopped
         shutil.rmtree(scratch_root, ignore_errors=True)
     placer.report_conflicts()
-    return BatchResult(out=out, db_url=describe_url(store.engine.url), items=items,
-                       seconds=time.perf_counter() - t0, jobs=jobs, worker_maxrss_kb=worker_rss,
-                       parent_maxrss_kb=_maxrss_kb())
+    return BatchResult(
+        out=out,
+        db_url=describe_url(store.engine.url),
+        items=items,
+        seconds=time.perf_counter() - t0,
+        jobs=jobs,
+        worker_maxrss_kb=worker_rss,
+        parent_maxrss_kb=_maxrss_kb(),
+    )
 
 
 def _hashes(paths: list[Path]) -> dict[Path, str | OSError]:
@@ -254,9 +283,16 @@ def _hashes(paths: list[Path]) -> dict[Path, str | OSError]:
     return out
 
 
-def _plan(src: Path, paths: list[Path], hashes: dict[Path, str | OSError], prevs: dict[str, dict],
-          existing: dict[str, dict], placer: _Placer, formats: tuple[Format, ...],
-          job: Callable[[Path, Item], Job]) -> tuple[list[Item], list[tuple[Item, Job]]]:
+def _plan(
+    src: Path,
+    paths: list[Path],
+    hashes: dict[Path, str | OSError],
+    prevs: dict[str, dict],
+    existing: dict[str, dict],
+    placer: _Placer,
+    formats: tuple[Format, ...],
+    job: Callable[[Path, Item], Job],
+) -> tuple[list[Item], list[tuple[Item, Job]]]:
     """One Item per input, in order; the work still to do. Unreadable, duplicate and unchanged
     inputs (same bytes, same framework, same tool, outputs in place) are decided here."""
     items: list[Item] = []
@@ -295,9 +331,15 @@ def _reuse(it: Item, prev: dict, marker: dict | None, placer: _Placer) -> None:
         it.status, it.note = Status(prev["status"]), "结果沿用上次运行的记录（文件未变化）"
 
 
-def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, WorkerResult], None],
-              started: Callable[[], None] = lambda: None, *, store: Store | None = None,
-              place: tuple | None = None) -> None:
+def _run_pool(
+    todo: list[tuple[Item, Job]],
+    jobs: int,
+    finish: Callable[[Item, WorkerResult], None],
+    started: Callable[[], None] = lambda: None,
+    *,
+    store: Store | None = None,
+    place: tuple | None = None,
+) -> None:
     """At most ``jobs × 16`` tasks in flight: enough that workers never wait while the parent
     records results, few enough that the parent's memory stays flat in N.
 
@@ -309,11 +351,13 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, W
     def new_pool() -> ProcessPoolExecutor:
         if store is not None:
             store.engine.dispose()  # no open database handles across fork
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                                   initargs=init)
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=init)
 
-    init = (store.engine.url.render_as_string(hide_password=False) if store else None,
-            store.clock if store else None, place)
+    init = (
+        store.engine.url.render_as_string(hide_password=False) if store else None,
+        store.clock if store else None,
+        place,
+    )
 
     limit = jobs * 16
     pending = deque(todo)
@@ -331,14 +375,14 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, W
                 while pending and len(running) < limit:
                     it, job = pending.popleft()
                     running[pool.submit(_work, job)] = (it, job, False)
-            if first:   # the first submit has started every worker process
+            if first:  # the first submit has started every worker process
                 first = False
                 started()
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             if _collect(done, running, suspects, finish):  # the pool broke
-                for fut, (it, job, _) in running.items():   # they die with the pool: try them again
+                for fut, (it, job, _) in running.items():  # they die with the pool: try them again
                     if fut.done() and not fut.cancelled() and fut.exception() is None:
-                        finish(it, fut.result())              # it finished before the pool broke
+                        finish(it, fut.result())  # it finished before the pool broke
                     else:
                         suspects.append((it, job))
                 running.clear()
@@ -350,8 +394,12 @@ def _run_pool(todo: list[tuple[Item, Job]], jobs: int, finish: Callable[[Item, W
     pool.shutdown(wait=True)
 
 
-def _collect(done: set[Future], running: dict[Future, tuple[Item, Job, bool]],
-             suspects: deque[tuple[Item, Job]], finish: Callable[[Item, WorkerResult], None]) -> bool:
+def _collect(
+    done: set[Future],
+    running: dict[Future, tuple[Item, Job, bool]],
+    suspects: deque[tuple[Item, Job]],
+    finish: Callable[[Item, WorkerResult], None],
+) -> bool:
     """Finish the done tasks; a task lost with a broken pool becomes a suspect, to be retried
     alone (a suspect that breaks its pool again has failed). True when the pool broke."""
     broken = False
@@ -405,7 +453,7 @@ def _fork_context() -> BaseContext | None:
 
 
 _WORKER_STORE: Store | None = None
-_WORKER_PLACE: tuple | None = None   # (out, claims folder, folder → input hash of earlier batches)
+_WORKER_PLACE: tuple | None = None  # (out, claims folder, folder → input hash of earlier batches)
 
 
 def _worker_init(url: str | None = None, clock: Callable | None = None, place: tuple | None = None) -> None:
@@ -414,7 +462,7 @@ def _worker_init(url: str | None = None, clock: Callable | None = None, place: t
     global _WORKER_STORE, _WORKER_PLACE
     _WORKER_PLACE = place
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warnings.simplefilter("ignore")   # library warnings would only garble the parent's progress bar
+    warnings.simplefilter("ignore")  # library warnings would only garble the parent's progress bar
     if url:
         from ..store.engine import make_engine
 
@@ -427,8 +475,9 @@ def _work(job: Job) -> WorkerResult:
     res = process_one(job)
     if _WORKER_STORE is not None and job.framework_hash:
         try:
-            run_id = _record(_WORKER_STORE, res, job.input_hash, job.input_name,
-                             (job.framework_id, job.framework_hash))
+            run_id = _record(
+                _WORKER_STORE, res, job.input_hash, job.input_name, (job.framework_id, job.framework_hash)
+            )
         except Exception as exc:  # noqa: BLE001 - the parent records it instead
             res = replace(res, store_error=f"{type(exc).__name__}: {exc}")
         else:
@@ -437,8 +486,17 @@ def _work(job: Job) -> WorkerResult:
         out, claims, by_folder = _WORKER_PLACE
         try:
             folder = place_outputs(
-                out, claims, by_folder, input_hash=job.input_hash, input_name=job.input_name,
-                unit=res.unit, year=res.year, scratch=Path(job.scratch), files=res.files, formats=job.formats)
+                out,
+                claims,
+                by_folder,
+                input_hash=job.input_hash,
+                input_name=job.input_name,
+                unit=res.unit,
+                year=res.year,
+                scratch=Path(job.scratch),
+                files=res.files,
+                formats=job.formats,
+            )
         except Exception as exc:  # noqa: BLE001 - the parent places it instead
             res = replace(res, place_error=f"{type(exc).__name__}: {exc}")
         else:
@@ -452,31 +510,64 @@ def _record(store: Store, res: WorkerResult, input_hash: str, input_name: str, f
     if res.status in (Status.UNREADABLE, Status.FAILED) and not issues:
         code = BATCH_UNREADABLE if res.status == Status.UNREADABLE else BATCH_FAILED
         issues = [make(code, location=Location(file=Path(input_name).name), reason=res.reason).to_dict()]
-    rec = RunRecord(input_hash=input_hash, framework_hash=fw[1], tool_version=__version__,
-                    status=res.status.value, input_name=input_name, framework_id=fw[0], reason=res.reason,
-                    unit=res.unit, year=res.year, supervisor=res.supervisor, evaluation=res.evaluation,
-                    issues=issues)
+    rec = RunRecord(
+        input_hash=input_hash,
+        framework_hash=fw[1],
+        tool_version=__version__,
+        status=res.status.value,
+        input_name=input_name,
+        framework_id=fw[0],
+        reason=res.reason,
+        unit=res.unit,
+        year=res.year,
+        supervisor=res.supervisor,
+        evaluation=res.evaluation,
+        issues=issues,
+    )
     return store.record(rec)[0]
 
 
-def _accept(it: Item, res: WorkerResult, *, store: Store, placer: _Placer, fw: tuple[str, str],
-            formats: tuple[str, ...]) -> None:
+def _accept(
+    it: Item,
+    res: WorkerResult,
+    *,
+    store: Store,
+    placer: _Placer,
+    fw: tuple[str, str],
+    formats: tuple[str, ...],
+) -> None:
     it.status = res.status
     it.reason = res.reason
     it.unit = res.unit
     it.year = res.year
     it.seconds = res.seconds
     it.run_id = res.run_id
-    if it.run_id is None:   # --jobs 1, or the worker died / could not write to the store
+    if it.run_id is None:  # --jobs 1, or the worker died / could not write to the store
         it.run_id = _record(store, res, it.input_hash, it.file, fw)
     if it.status == Status.OK:
-        if res.folder:   # the worker placed its outputs
+        if res.folder:  # the worker placed its outputs
             it.folder, it.files = res.folder, list(res.files)
             placer.placed(it)
         else:
             placer.place(it, Path(res.scratch), list(res.files), formats)
 
 
-__all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "STATUS_ZH", "BatchResult", "Item", "Job", "Status", "WorkerResult",
-           "check_formats", "default_jobs", "describe_url", "discover", "file_hash", "find_inputs",
-           "framework_fingerprint", "process_one", "run_batch"]
+__all__ = [
+    "ALL_FORMATS",
+    "DEFAULT_FORMATS",
+    "STATUS_ZH",
+    "BatchResult",
+    "Item",
+    "Job",
+    "Status",
+    "WorkerResult",
+    "check_formats",
+    "default_jobs",
+    "describe_url",
+    "discover",
+    "file_hash",
+    "find_inputs",
+    "framework_fingerprint",
+    "process_one",
+    "run_batch",
+]

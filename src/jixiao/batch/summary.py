@@ -14,11 +14,23 @@ from .render import Link, bar_svg, html_page, workbook_bytes, write_sheet
 from .runner import STATUS_ZH, BatchResult, Item
 
 #: indicators shown in the summary, by id (names come from the stored results)
-KEY_INDICATORS = ("budget_execution_rate", "budget_adjustment_rate", "dept_project_execution_rate",
-                  "public_project_execution_rate", "three_public_control_rate", "public_funds_control_rate")
+KEY_INDICATORS = (
+    "budget_execution_rate",
+    "budget_adjustment_rate",
+    "dept_project_execution_rate",
+    "public_project_execution_rate",
+    "three_public_control_rate",
+    "public_funds_control_rate",
+)
 GRADES = ("优", "良", "中", "差")
-GRADE_COLORS = {"优": "#2e7d32", "良": "#1565c0", "中": "#ef6c00", "差": "#c62828", "待评": "#9e9e9e",
-                "未评价": "#616161"}
+GRADE_COLORS = {
+    "优": "#2e7d32",
+    "良": "#1565c0",
+    "中": "#ef6c00",
+    "差": "#c62828",
+    "待评": "#9e9e9e",
+    "未评价": "#616161",
+}
 
 
 @dataclass
@@ -38,7 +50,7 @@ class SummaryRow:
     indicators: dict[str, Decimal | None] | None = None
     rank: int | None = None
     folder: str = ""
-    report: str = ""               # the unit's report page (relative to OUT), for a link
+    report: str = ""  # the unit's report page (relative to OUT), for a link
     reason: str = ""
 
     @property
@@ -65,9 +77,15 @@ def build_rows(items: list[Item], store: Store) -> tuple[list[SummaryRow], dict[
     for it in items:
         run = runs.get(it.run_id) if it.run_id is not None else None
         page = next((f for f in it.files if f.endswith(".html")), "") or next(iter(sorted(it.files)), "")
-        row = SummaryRow(file=it.file, status=it.status, unit=it.unit, year=it.year, folder=it.folder,
-                         report=f"{it.folder}/{page}" if it.folder and page else "",
-                         reason="；".join(x.rstrip("。") for x in (it.reason, it.note) if x))
+        row = SummaryRow(
+            file=it.file,
+            status=it.status,
+            unit=it.unit,
+            year=it.year,
+            folder=it.folder,
+            report=f"{it.folder}/{page}" if it.folder and page else "",
+            reason="；".join(x.rstrip("。") for x in (it.reason, it.note) if x),
+        )
         if run is not None:
             row.unit = run["unit"] or it.unit
             row.year = run["year"] if run["year"] is not None else it.year
@@ -83,8 +101,17 @@ def build_rows(items: list[Item], store: Store) -> tuple[list[SummaryRow], dict[
                         names.setdefault(k, got[k]["name"])
         rows.append(row)
     _rank(rows)
-    rows.sort(key=lambda r: (not r.evaluated, r.year or 0, r.rank is None, r.rank or 0,
-                             -(r.total if r.total is not None else Decimal(-1)), r.unit, r.file))
+    rows.sort(
+        key=lambda r: (
+            not r.evaluated,
+            r.year or 0,
+            r.rank is None,
+            r.rank or 0,
+            -(r.total if r.total is not None else Decimal(-1)),
+            r.unit,
+            r.file,
+        )
+    )
     return rows, {k: names.get(k, k) for k in KEY_INDICATORS}
 
 
@@ -116,22 +143,54 @@ def year_lines(rows: list[SummaryRow]) -> list[str]:
     for year in sorted({r.year for r in rows if r.evaluated and r.year is not None}):
         got = [r for r in rows if r.evaluated and r.year == year]
         full = [r.total for r in got if r.total is not None and not r.pending]
-        avg = f"平均总分 {fmt_amount(q2(sum(full, Decimal(0)) / len(full)))} 分（{len(full)} 个评分完整的单位）" \
-            if full else "尚无评分完整的单位"
+        avg = (
+            f"平均总分 {fmt_amount(q2(sum(full, Decimal(0)) / len(full)))} 分（{len(full)} 个评分完整的单位）"
+            if full
+            else "尚无评分完整的单位"
+        )
         out.append(f"{year}年：评价 {len(got)} 个单位，{avg}。")
     return out
 
 
 def _headers(names: dict[str, str]) -> list[str]:
-    return ["排名", "单位名称", "年度", "总分", "满分", "等级", "待评项", *[f"{n}（%）" for n in names.values()],
-            "问题数", "数据错误", "数据警告", "状态", "文件", "输出目录", "说明"]
+    return [
+        "排名",
+        "单位名称",
+        "年度",
+        "总分",
+        "满分",
+        "等级",
+        "待评项",
+        *[f"{n}（%）" for n in names.values()],
+        "问题数",
+        "数据错误",
+        "数据警告",
+        "状态",
+        "文件",
+        "输出目录",
+        "说明",
+    ]
 
 
 def _cells(r: SummaryRow) -> list:
     ind = [(r.indicators or {}).get(k) for k in KEY_INDICATORS]
-    return [r.rank, r.unit, r.year, r.total, r.max_total, r.grade_label, r.pending if r.evaluated else None,
-            *ind, r.findings if r.evaluated else None, r.errors, r.warnings, STATUS_ZH.get(r.status, r.status),
-            r.file, Link(r.folder, r.report) if r.report else r.folder, r.reason]
+    return [
+        r.rank,
+        r.unit,
+        r.year,
+        r.total,
+        r.max_total,
+        r.grade_label,
+        r.pending if r.evaluated else None,
+        *ind,
+        r.findings if r.evaluated else None,
+        r.errors,
+        r.warnings,
+        STATUS_ZH.get(r.status, r.status),
+        r.file,
+        Link(r.folder, r.report) if r.report else r.folder,
+        r.reason,
+    ]
 
 
 def write_summary(result: BatchResult, store: Store) -> list[Path]:
@@ -141,13 +200,17 @@ def write_summary(result: BatchResult, store: Store) -> list[Path]:
     table = [_cells(r) for r in rows]
     dist = grade_distribution(rows)
     n_ok = sum(r.evaluated for r in rows)
-    intro = [f"共 {len(rows)} 个文件：评价 {n_ok} 个，未能评价 {len(rows) - n_ok} 个；"
-             f"等级分布：" + "，".join(f"{g} {n} 个" for g, n in dist.items() if n),
-             *year_lines(rows),
-             "排名按同一年度总分从高到低，只比较评分完整的单位；“待评”表示仍有定性评分项未填写，"
-             "总分和等级暂不确定，不参加排名。"]
-    paths = [_xlsx(result.out / "汇总.xlsx", headers, table, dist, intro),
-             _html(result.out / "汇总.html", headers, table, rows, dist, intro)]
+    intro = [
+        f"共 {len(rows)} 个文件：评价 {n_ok} 个，未能评价 {len(rows) - n_ok} 个；"
+        f"等级分布：" + "，".join(f"{g} {n} 个" for g, n in dist.items() if n),
+        *year_lines(rows),
+        "排名按同一年度总分从高到低，只比较评分完整的单位；“待评”表示仍有定性评分项未填写，"
+        "总分和等级暂不确定，不参加排名。",
+    ]
+    paths = [
+        _xlsx(result.out / "汇总.xlsx", headers, table, dist, intro),
+        _html(result.out / "汇总.html", headers, table, rows, dist, intro),
+    ]
     result.summary_files = paths
     return paths
 
@@ -176,11 +239,22 @@ def _xlsx(path: Path, headers, table, dist: dict[str, int], intro) -> Path:
 
 def _html(path: Path, headers, table, rows: list[SummaryRow], dist: dict[str, int], intro) -> Path:
     labels = [g for g, n in dist.items() if n or g in GRADES]
-    svg = bar_svg("等级分布", labels, [dist[g] for g in labels], unit="单位数",
-                  colors=[GRADE_COLORS[g] for g in labels])
+    svg = bar_svg(
+        "等级分布", labels, [dist[g] for g in labels], unit="单位数", colors=[GRADE_COLORS[g] for g in labels]
+    )
     sections = [
-        {"title": "等级分布", "svg": svg, "headers": ["等级", "单位数"], "rows": [[g, dist[g]] for g in labels]},
-        {"title": "各单位评价结果", "headers": headers, "rows": table, "bad": [not r.evaluated for r in rows],
-         "nowrap": [1]},
+        {
+            "title": "等级分布",
+            "svg": svg,
+            "headers": ["等级", "单位数"],
+            "rows": [[g, dist[g]] for g in labels],
+        },
+        {
+            "title": "各单位评价结果",
+            "headers": headers,
+            "rows": table,
+            "bad": [not r.evaluated for r in rows],
+            "nowrap": [1],
+        },
     ]
     return write_text_atomic(path, html_page("部门整体支出绩效自评汇总", sections, intro))

@@ -38,9 +38,15 @@ class Status(StrEnum):
         return self in FAILED_STATUSES
 
 
-_STATUS_ZH = {Status.OK: "完成", Status.SKIPPED: "未变化（已跳过）", Status.DATA_ERROR: "数据有错误",
-              Status.UNREADABLE: "无法读取", Status.FAILED: "处理失败", Status.DUPLICATE: "重复文件",
-              Status.CONFLICT: "单位名称和年度重复"}
+_STATUS_ZH = {
+    Status.OK: "完成",
+    Status.SKIPPED: "未变化（已跳过）",
+    Status.DATA_ERROR: "数据有错误",
+    Status.UNREADABLE: "无法读取",
+    Status.FAILED: "处理失败",
+    Status.DUPLICATE: "重复文件",
+    Status.CONFLICT: "单位名称和年度重复",
+}
 FAILED_STATUSES = frozenset({Status.DATA_ERROR, Status.UNREADABLE, Status.FAILED})
 
 #: status → Chinese label (summary, progress, CLI)
@@ -74,15 +80,15 @@ class WorkerResult:
     unit: str = ""
     year: int | None = None
     supervisor: str = ""
-    evaluation: dict | None = None          # Evaluation.to_dict() when status is ok
+    evaluation: dict | None = None  # Evaluation.to_dict() when status is ok
     issues: list[dict] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)   # rendered file names, in ``scratch``
-    debug: str = ""                         # a traceback, for an internal error
+    files: list[str] = field(default_factory=list)  # rendered file names, in ``scratch``
+    debug: str = ""  # a traceback, for an internal error
     seconds: float = 0.0
     maxrss_kb: int = 0
     pid: int = 0
-    run_id: int | None = None               # set when the worker recorded the run itself
-    folder: str = ""                        # set when the worker placed its outputs itself
+    run_id: int | None = None  # set when the worker recorded the run itself
+    folder: str = ""  # set when the worker placed its outputs itself
     store_error: str = ""
     place_error: str = ""
 
@@ -110,13 +116,16 @@ def process_one(job: Job) -> WorkerResult:
     try:
         res = _process(job)
     except JixiaoError as exc:
-        res = WorkerResult.failure(job, exc.message,
-                                   Status.UNREADABLE if exc.exit_code == EXIT_INPUT else Status.FAILED)
+        res = WorkerResult.failure(
+            job, exc.message, Status.UNREADABLE if exc.exit_code == EXIT_INPUT else Status.FAILED
+        )
     except MemoryError:
         res = WorkerResult.failure(job, "内存不足，文件可能过大。")
     except Exception as exc:  # noqa: BLE001 - one bad workbook never stops the batch
-        res = replace(WorkerResult.failure(job, f"内部错误 {type(exc).__name__}: {exc}"),
-                      debug=traceback.format_exc(limit=8))
+        res = replace(
+            WorkerResult.failure(job, f"内部错误 {type(exc).__name__}: {exc}"),
+            debug=traceback.format_exc(limit=8),
+        )
     return replace(res, seconds=time.perf_counter() - t0, maxrss_kb=maxrss_kb(), pid=os.getpid())
 
 
@@ -127,13 +136,19 @@ def _process(job: Job) -> WorkerResult:
     base = WorkerResult(job.path, job.input_hash, job.scratch, issues=[i.to_dict() for i in out.issues])
     dept = out.department
     if dept is None:
-        return replace(base, status=Status.DATA_ERROR,
-                       reason=out.issues[0].message if out.issues else "无法从工作簿中读出单位数据")
+        return replace(
+            base,
+            status=Status.DATA_ERROR,
+            reason=out.issues[0].message if out.issues else "无法从工作簿中读出单位数据",
+        )
     base = replace(base, unit=dept.name, year=dept.year, supervisor=dept.supervisor)
     if out.evaluation is None:
         first = out.errors[0]
-        return replace(base, status=Status.DATA_ERROR,
-                       reason=f"{len(out.errors)} 个错误，首个：{first.location.describe()} {first.message}".strip())
+        return replace(
+            base,
+            status=Status.DATA_ERROR,
+            reason=f"{len(out.errors)} 个错误，首个：{first.location.describe()} {first.message}".strip(),
+        )
     files: list[str] = []
     if job.formats:
         from ..report import render

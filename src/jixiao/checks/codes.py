@@ -56,9 +56,14 @@ BATCH_UNREADABLE = register("E-BATCH-UNREADABLE", "error", "批量处理时文�
 BATCH_FAILED = register("E-BATCH-FAILED", "error", "批量处理时该文件处理失败", template="{reason}")
 
 # reconciliation (勾稽)
-ROUNDING = register("I-ROUNDING", "info", "尾差（差额不超过 0.01 万元）", group="reconciliation",
-                    template="{what}为 {stated} 万元，{how}为 {computed} 万元，相差 {diff} 万元（尾差）。",
-                    hint="属四舍五入尾差，可不处理；如需一致请核对各项的小数位。")
+ROUNDING = register(
+    "I-ROUNDING",
+    "info",
+    "尾差（差额不超过 0.01 万元）",
+    group="reconciliation",
+    template="{what}为 {stated} 万元，{how}为 {computed} 万元，相差 {diff} 万元（尾差）。",
+    hint="属四舍五入尾差，可不处理；如需一致请核对各项的小数位。",
+)
 BUDGET_ROW = register("E-BUDGET-ROW", "error", "年初预算 + 预算调整 ≠ 全年预算", **_R)
 TOTAL_ROW = register("E-TOTAL-ROW", "error", "合计行不等于各行之和", **_R)
 BASIC_PARTS = register("E-BASIC-PARTS", "error", "基本支出合计不等于各经济分类之和", **_R)
@@ -81,7 +86,9 @@ UNDERTAKING_OVER = register("W-UNDERTAKING-OVER", "warning", "承担单位实际
 PERF_UNKNOWN_PROJECT = register("W-PERF-PROJECT", "warning", "绩效指标所属项目不在项目表中")
 PERF_VALUE = register("W-PERF-VALUE", "warning", "定量指标的指标值或完成值不是数字")
 SCORE_OVER = register("E-SCORE-OVER", "error", "得分超过分值")
-FULL_YEAR_INFERRED = register("W-FULL-YEAR-INFERRED", "warning", "全年预算未填写，已按年初预算 + 预算调整推算")
+FULL_YEAR_INFERRED = register(
+    "W-FULL-YEAR-INFERRED", "warning", "全年预算未填写，已按年初预算 + 预算调整推算"
+)
 COLUMN_IGNORED = register("W-COLUMN-IGNORED", "warning", "有内容的列未读取")
 MANUAL_UNKNOWN = register("W-MANUAL-UNKNOWN", "warning", "定性评分行不对应评分框架中的指标（未使用）")
 MANUAL_COMPUTED = register("W-MANUAL-COMPUTED", "warning", "定性评分行对应的指标由数据计算（得分未使用）")

@@ -17,8 +17,9 @@ def fmt(x: Decimal) -> str:
     return s
 
 
-def compare(stated: Decimal, computed: Decimal, code: str, what: str, how: str, loc: Location,
-            hint: str = "") -> Issue | None:
+def compare(
+    stated: Decimal, computed: Decimal, code: str, what: str, how: str, loc: Location, hint: str = ""
+) -> Issue | None:
     """None when equal; an I-ROUNDING note when |difference| ≤ 0.01 万元; else ``code``.
 
     ``what`` names the stated figure ('公共项目“合计”行的全年预算'), ``how`` the computation
@@ -28,10 +29,25 @@ def compare(stated: Decimal, computed: Decimal, code: str, what: str, how: str, 
     if diff == 0:
         return None
     if abs(diff) <= AMOUNT_TOLERANCE:
-        return make("I-ROUNDING", location=loc, what=what, how=how, stated=fmt(stated), computed=fmt(computed),
-                    diff=fmt(diff))
-    return make(code, location=loc, hint=hint, what=what, how=how, stated=fmt(stated), computed=fmt(computed),
-                diff=fmt(diff))
+        return make(
+            "I-ROUNDING",
+            location=loc,
+            what=what,
+            how=how,
+            stated=fmt(stated),
+            computed=fmt(computed),
+            diff=fmt(diff),
+        )
+    return make(
+        code,
+        location=loc,
+        hint=hint,
+        what=what,
+        how=how,
+        stated=fmt(stated),
+        computed=fmt(computed),
+        diff=fmt(diff),
+    )
 
 
 def total(values: Iterable[Decimal | None], *, all_required: bool = False) -> Decimal | None:

@@ -14,12 +14,16 @@ def register(app: typer.Typer) -> None:
     @app.command("audit")
     @handle_errors
     def audit(
-        files: list[Path] = typer.Argument(..., help="要审核的报告（可多个）：.docx、.pdf（含文字层）或 .txt。"),
+        files: list[Path] = typer.Argument(
+            ..., help="要审核的报告（可多个）：.docx、.pdf（含文字层）或 .txt。"
+        ),
         fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text（默认）或 json。"),
         show_all: bool = typer.Option(False, "--all", help="文本输出时也逐条列出核对无误的陈述。"),
         same_unit: bool = typer.Option(
-            False, "--same-unit",
-            help="多个文件视为同一单位同一年度的文件（自评报告、决算公开、预算公开），核对各文件所述同一数字是否一致。"),
+            False,
+            "--same-unit",
+            help="多个文件视为同一单位同一年度的文件（自评报告、决算公开、预算公开），核对各文件所述同一数字是否一致。",
+        ),
     ):
         """审核报告中的每一处计算：公式、较上年增减、总数与分项、比率、表格勾稽与合计行列，
         以及文字所述数字与本文件表格是否一致；加 --same-unit 时再核对多个文件之间是否一致。
@@ -55,15 +59,21 @@ def render_multi(multi, *, show_all: bool = False) -> str:
         cross = AuditResult(file="", claims=multi.cross)
         body = render_text(cross, show_all=show_all).split("\n")[2:]
         s = cross.summary
-        head = [f"跨文件核对（同一单位同一年度，{len(multi.results)} 个文件）：共比对 {len(multi.cross)} 处同一数字："
-                f"不符 {s['mismatch']}，尾差 {s['rounding']}，一致 {s['ok']}。"]
+        head = [
+            f"跨文件核对（同一单位同一年度，{len(multi.results)} 个文件）：共比对 {len(multi.cross)} 处同一数字："
+            f"不符 {s['mismatch']}，尾差 {s['rounding']}，一致 {s['ok']}。"
+        ]
         if not multi.cross:
-            head.append("各文件未陈述可比对的同一数字（支出合计、基本/项目支出、“三公”经费、机关运行经费、政府采购）。")
+            head.append(
+                "各文件未陈述可比对的同一数字（支出合计、基本/项目支出、“三公”经费、机关运行经费、政府采购）。"
+            )
             body = []
         parts.append("\n".join(head + [x for x in body if x != "未发现可复核的计算陈述。"]))
     s = multi.summary
-    parts.append(f"合计：{len(multi.results)} 个文件，不符 {s['mismatch']}，尾差 {s['rounding']}，"
-                 f"无误 {s['ok']}，无法核实 {s['unverifiable']}。")
+    parts.append(
+        f"合计：{len(multi.results)} 个文件，不符 {s['mismatch']}，尾差 {s['rounding']}，"
+        f"无误 {s['ok']}，无法核实 {s['unverifiable']}。"
+    )
     return "\n\n".join(parts)
 
 
@@ -71,9 +81,11 @@ def render_text(result, *, show_all: bool = False) -> str:
     from ..audit.recompute import KIND_NAMES, fmt
 
     s = result.summary
-    lines = [f"审核：{result.file}",
-             f"共核对 {len(result.claims)} 处计算陈述：不符 {s['mismatch']}，尾差 {s['rounding']}，"
-             f"无误 {s['ok']}，无法核实 {s['unverifiable']}。"]
+    lines = [
+        f"审核：{result.file}",
+        f"共核对 {len(result.claims)} 处计算陈述：不符 {s['mismatch']}，尾差 {s['rounding']}，"
+        f"无误 {s['ok']}，无法核实 {s['unverifiable']}。",
+    ]
 
     def show(c, head):
         unit = c.unit
@@ -81,10 +93,13 @@ def render_text(result, *, show_all: bool = False) -> str:
         lines.append(f"{head}［{c.where}］{KIND_NAMES.get(c.kind, c.kind)}")
         lines.append(f"    原文：{c.text}")
         if c.computed is not None:
-            verb = {"cross_document": "另一文件为", "text_vs_table": "表格为"}.get(c.kind) or \
-                ("复核一致" if c.status == "ok" else "复核应为")
-            lines.append(f"    陈述 {fmt(c.stated, dec, unit)}，{verb} {fmt(c.computed, dec, unit)}"
-                         + (f"（{c.formula}）" if c.formula else ""))
+            verb = {"cross_document": "另一文件为", "text_vs_table": "表格为"}.get(c.kind) or (
+                "复核一致" if c.status == "ok" else "复核应为"
+            )
+            lines.append(
+                f"    陈述 {fmt(c.stated, dec, unit)}，{verb} {fmt(c.computed, dec, unit)}"
+                + (f"（{c.formula}）" if c.formula else "")
+            )
         if c.reason:
             lines.append(f"    说明：{c.reason}")
 

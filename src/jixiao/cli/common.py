@@ -16,9 +16,18 @@ from rich.console import Console
 from ..errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, JixiaoError, OptionError
 from ..issues import SEVERITY_ZH, Issue
 
-__all__ = ["EXIT_INTERNAL", "console", "err_console", "handle_errors", "print_issue_lines", "print_json", "state"]
+__all__ = [
+    "EXIT_INTERNAL",
+    "console",
+    "err_console",
+    "handle_errors",
+    "print_issue_lines",
+    "print_json",
+    "state",
+]
 
 state = {"debug": bool(os.environ.get("JIXIAO_DEBUG"))}
+
 
 class SafeConsole(Console):
     """A rich Console that passes every piece of text it prints through ``safety.safe_text``
@@ -32,7 +41,8 @@ class SafeConsole(Console):
 
         return super()._render_buffer(
             s if s.control or s.text.isprintable() else Segment(safe_text(s.text), s.style, s.control)
-            for s in buffer)
+            for s in buffer
+        )
 
 
 console = SafeConsole(highlight=False, soft_wrap=True)
@@ -85,13 +95,15 @@ def handle_errors(fn: F) -> F:
 def print_issue_lines(issues: Iterable[Issue]) -> None:
     """One line per issue on stderr: '错误 E-… 公共项目!F7（项目）：message'."""
     for i in issues:
-        err_console.print(f"{SEVERITY_ZH[i.severity]} {i.code} {i.location.describe()}：{i.message}", markup=False)
+        err_console.print(
+            f"{SEVERITY_ZH[i.severity]} {i.code} {i.location.describe()}：{i.message}", markup=False
+        )
 
 
 def print_json(doc: dict) -> None:
     """One JSON document on stdout (UTF-8, Chinese kept readable)."""
     write = sys.stdout.write
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):   # streamed: bounded
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):  # streamed: bounded
         write(chunk)
     write("\n")
     sys.stdout.flush()

@@ -14,8 +14,15 @@ def _issues_doc(res) -> dict:
     from ..issues import summarize
 
     d = res.department
-    return {"department": d.name if d else "", "year": d.year if d else None, "indicators": {}, "score": None,
-            "findings": [], "issues": [i.to_dict() for i in res.issues], "summary": summarize(res.issues)}
+    return {
+        "department": d.name if d else "",
+        "year": d.year if d else None,
+        "indicators": {},
+        "score": None,
+        "findings": [],
+        "issues": [i.to_dict() for i in res.issues],
+        "summary": summarize(res.issues),
+    }
 
 
 def _print_issues(issues) -> None:
@@ -80,14 +87,21 @@ def print_text(ev) -> None:
         if (it.level1, it.level2) != head:
             head = (it.level1, it.level2)
             _block(" / ".join(x for x in head if x), 2)
-        score = "待评" if it.status == "pending" else ("不适用" if it.status == "not_applicable" else f"{it.score}分")
+        score = (
+            "待评"
+            if it.status == "pending"
+            else ("不适用" if it.status == "not_applicable" else f"{it.score}分")
+        )
         _block(f"{it.level3}（分值 {it.weight}）：{score}", 4)
         if it.basis:
             _block(it.basis, 8)
     total = "—" if s.total is None else str(s.total)
     if s.pending:
-        _block(f"已评部分得分 {total} 分（满分 {s.max_total}），{len(s.pending)} 项待评：{'、'.join(s.pending)}；"
-               f"等级待定（按已评部分折算为“{s.provisional_grade or '—'}”，仅供参考）。", 2)
+        _block(
+            f"已评部分得分 {total} 分（满分 {s.max_total}），{len(s.pending)} 项待评：{'、'.join(s.pending)}；"
+            f"等级待定（按已评部分折算为“{s.provisional_grade or '—'}”，仅供参考）。",
+            2,
+        )
     else:
         _block(f"总分 {total} 分（满分 {s.max_total}），等级：{s.grade or '—'}", 2)
 
@@ -121,12 +135,21 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def evaluate_cmd(
         workbook: Path = typer.Argument(..., help="基础数据表（.xlsx）。"),
-        framework: str | None = typer.Option(None, "--framework", "-f",
-                                             help="评分框架：内置名称（six-dimension、mof-2013）或 YAML 文件路径；默认 six-dimension。"),
+        framework: str | None = typer.Option(
+            None,
+            "--framework",
+            "-f",
+            help="评分框架：内置名称（six-dimension、mof-2013）或 YAML 文件路径；默认 six-dimension。",
+        ),
         fmt: str = typer.Option("text", "--format", help="输出格式：text（表格）或 json。"),
-        three_public_basis: str = typer.Option("budget", "--three-public-basis",
-                                               help="“三公”经费变动率口径：budget（预算对预算）或 actual（决算对决算）。"),
-        threshold: str = typer.Option("80", "--execution-threshold", help="项目执行率低于此百分数时列为问题，默认 80。"),
+        three_public_basis: str = typer.Option(
+            "budget",
+            "--three-public-basis",
+            help="“三公”经费变动率口径：budget（预算对预算）或 actual（决算对决算）。",
+        ),
+        threshold: str = typer.Option(
+            "80", "--execution-threshold", help="项目执行率低于此百分数时列为问题，默认 80。"
+        ),
     ):
         """计算绩效指标（含计算过程）、按评分框架打分、列出存在的问题。"""
         from ..api import run
@@ -140,8 +163,10 @@ def register(app: typer.Typer) -> None:
                 print_json(outcome.to_dict())
             else:
                 print_issue_lines(outcome.errors)
-            err_console.print(f"基础数据表有 {len(outcome.errors)} 个错误，未进行评价。请修正后重试（jixiao check 可查看全部问题）。",
-                              markup=False)
+            err_console.print(
+                f"基础数据表有 {len(outcome.errors)} 个错误，未进行评价。请修正后重试（jixiao check 可查看全部问题）。",
+                markup=False,
+            )
             raise typer.Exit(outcome.exit_code)
         if out_fmt == Format.JSON:
             print_json(outcome.to_dict())
@@ -158,12 +183,30 @@ def register(app: typer.Typer) -> None:
 
         infos = list_frameworks()
         if fmt.strip().lower() == "json":
-            print_json({"frameworks": [{"id": f.id, "name": f.name, "kind": f.kind, "total": str(f.total),
-                                        "description": f.description, "path": f.path,
-                                        "source": {"title": f.source_title, "url": f.source_url}} for f in infos]})
+            print_json(
+                {
+                    "frameworks": [
+                        {
+                            "id": f.id,
+                            "name": f.name,
+                            "kind": f.kind,
+                            "total": str(f.total),
+                            "description": f.description,
+                            "path": f.path,
+                            "source": {"title": f.source_title, "url": f.source_url},
+                        }
+                        for f in infos
+                    ]
+                }
+            )
             return
         for f in infos:
             kind = "部门整体" if f.kind == "department" else "项目支出"
-            src = f"\n\t来源：{f.source_title} {f.source_url}" if f.source_url else "\n\t来源：jixiao 默认权重（见文件说明）"
-            console.print(f"{f.id}\t{f.name}（{kind}，满分{f.total}）\n\t{f.description}{src}\n\t{f.path}",
-                          markup=False)
+            src = (
+                f"\n\t来源：{f.source_title} {f.source_url}"
+                if f.source_url
+                else "\n\t来源：jixiao 默认权重（见文件说明）"
+            )
+            console.print(
+                f"{f.id}\t{f.name}（{kind}，满分{f.total}）\n\t{f.description}{src}\n\t{f.path}", markup=False
+            )

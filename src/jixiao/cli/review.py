@@ -17,10 +17,15 @@ def render_text(result) -> str:
     lines = [f"复核：{result.file}（{result.tables} 张自评表）"]
     probs = len(result.problems)
     if not result.items:
-        lines.append("未找到带得分的自评表（表头应有“三级指标/指标名称”“分值”“得分”，见 jixiao review --template）。")
+        lines.append(
+            "未找到带得分的自评表（表头应有“三级指标/指标名称”“分值”“得分”，见 jixiao review --template）。"
+        )
     else:
-        lines.append(f"共复核 {len(result.items)} 项：" + "，".join(
-            f"{STATUS_ZH[k]} {s[k]}" for k in STATUSES if s[k]) + "。")
+        lines.append(
+            f"共复核 {len(result.items)} 项："
+            + "，".join(f"{STATUS_ZH[k]} {s[k]}" for k in STATUSES if s[k])
+            + "。"
+        )
     for status in STATUSES:
         items = [i for i in result.items if i.status == status]
         if not items or status == "ok":
@@ -49,11 +54,19 @@ def register(app: typer.Typer) -> None:
     @app.command("review")
     @handle_errors
     def review(
-        submitted: Path | None = typer.Argument(None, help="单位报送的自评表：.xlsx（见 --template），或含自评表附件的报告 .docx/.pdf/.txt。"),
-        workbook: Path | None = typer.Option(None, "--workbook", "-w", help="该单位的基础数据表（.xlsx），有则一并核对数据。"),
-        framework: str | None = typer.Option(None, "--framework", help="项目支出自评规则（默认 project：执行率10、产出50、效益30、满意度10）。"),
+        submitted: Path | None = typer.Argument(
+            None, help="单位报送的自评表：.xlsx（见 --template），或含自评表附件的报告 .docx/.pdf/.txt。"
+        ),
+        workbook: Path | None = typer.Option(
+            None, "--workbook", "-w", help="该单位的基础数据表（.xlsx），有则一并核对数据。"
+        ),
+        framework: str | None = typer.Option(
+            None, "--framework", help="项目支出自评规则（默认 project：执行率10、产出50、效益30、满意度10）。"
+        ),
         fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text（默认）或 json。"),
-        template: Path | None = typer.Option(None, "--template", help="写出 review 读取的自评表 .xlsx 格式（空表）到此路径，然后退出。"),
+        template: Path | None = typer.Option(
+            None, "--template", help="写出 review 读取的自评表 .xlsx 格式（空表）到此路径，然后退出。"
+        ),
     ):
         """复核单位报送的部门整体/项目支出绩效自评表：重算能重算的得分，列出高于规则的评分、
         未完成目标却得满分、得分率明显高于执行率、目标未量化、合计不符（均注明位置）。

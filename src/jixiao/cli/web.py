@@ -18,7 +18,11 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址。默认只允许本机访问（127.0.0.1）。"),
         port: int = typer.Option(8000, "--port", help="端口号。"),
-        db: str | None = typer.Option(None, "--db", help="历史数据库：sqlite:///路径、文件路径或 postgresql+psycopg://…（或环境变量 JIXIAO_DB）。默认是用户数据目录下的 jixiao/jixiao.db；网页上的评价与排名都记入其中，历年结果与对比从中读取。"),
+        db: str | None = typer.Option(
+            None,
+            "--db",
+            help="历史数据库：sqlite:///路径、文件路径或 postgresql+psycopg://…（或环境变量 JIXIAO_DB）。默认是用户数据目录下的 jixiao/jixiao.db；网页上的评价与排名都记入其中，历年结果与对比从中读取。",
+        ),
         max_upload_mb: int = typer.Option(20, "--max-upload-mb", help="单次上传的大小上限（MB）。"),
         open_browser: bool = typer.Option(False, "--open", help="启动后自动用默认浏览器打开页面。"),
     ):
@@ -67,7 +71,9 @@ def _check_port_free(host: str, port: int) -> None:
     try:
         s.bind(addr)
     except OSError as exc:
-        raise UsageError(f"无法在 {host}:{port} 启动：{exc.strerror or exc}。",
-                         "端口可能已被占用（也许本页面已经在运行），请换一个 --port。") from None
+        raise UsageError(
+            f"无法在 {host}:{port} 启动：{exc.strerror or exc}。",
+            "端口可能已被占用（也许本页面已经在运行），请换一个 --port。",
+        ) from None
     finally:
         s.close()

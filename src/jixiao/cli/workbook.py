@@ -36,8 +36,13 @@ def _print_text(file: str, issues: Sequence[Issue]) -> None:
         group = [i for i in issues if i.severity == sev]
         if not group:
             continue
-        t = Table(title=f"{SEVERITY_ZH[sev]}（{len(group)}）", title_style=f"bold {style}", title_justify="left",
-                  show_lines=True, expand=False)
+        t = Table(
+            title=f"{SEVERITY_ZH[sev]}（{len(group)}）",
+            title_style=f"bold {style}",
+            title_justify="left",
+            show_lines=True,
+            expand=False,
+        )
         t.add_column("位置", no_wrap=True)
         t.add_column("说明", overflow="fold")
         for i in group:
@@ -49,8 +54,10 @@ def _print_text(file: str, issues: Sequence[Issue]) -> None:
             t.add_row(where, what)
         console.print(t)
     verdict = "[bold red]未通过[/]" if s["error"] else "[bold green]通过[/]"
-    console.print(f"{escape(file)}：{verdict}——错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个。",
-                  markup=True)
+    console.print(
+        f"{escape(file)}：{verdict}——错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个。",
+        markup=True,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -12,5 +12,14 @@ from .loader import (
     parse_framework,
 )
 
-__all__ = ["DEFAULT_FRAMEWORK", "Band", "Framework", "FrameworkInfo", "Group", "Item", "list_frameworks",
-           "load_framework", "parse_framework"]
+__all__ = [
+    "DEFAULT_FRAMEWORK",
+    "Band",
+    "Framework",
+    "FrameworkInfo",
+    "Group",
+    "Item",
+    "list_frameworks",
+    "load_framework",
+    "parse_framework",
+]

@@ -32,10 +32,10 @@ DEFAULT_LEVELS = (("好", D(80)), ("中", D(60)), ("差", D(0)))
 
 @dataclass(frozen=True)
 class Band:
-    op: str                 # '<=', '<', '>=', '>', '==', 'else'
+    op: str  # '<=', '<', '>=', '>', '==', 'else'
     bound: Decimal | None
     points: Decimal | None  # absolute points …
-    pct: Decimal | None     # … or % of the item's 分值
+    pct: Decimal | None  # … or % of the item's 分值
     label: str = ""
 
     def matches(self, v: Decimal) -> bool:
@@ -101,7 +101,7 @@ class Group:
 class Framework:
     id: str
     name: str
-    kind: str                       # department | project
+    kind: str  # department | project
     total: Decimal
     items: tuple[Item, ...] = ()
     grades: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADES
@@ -166,8 +166,14 @@ def _path_str(path) -> str:
     return s or "（根）"
 
 
-TYPE_ZH = {"object": "键值表", "array": "列表", "string": "文字", "number": "数字", "boolean": "true/false",
-           "integer": "整数"}
+TYPE_ZH = {
+    "object": "键值表",
+    "array": "列表",
+    "string": "文字",
+    "number": "数字",
+    "boolean": "true/false",
+    "integer": "整数",
+}
 
 
 def _schema_message(err) -> tuple[str, tuple]:
@@ -189,8 +195,10 @@ def _schema_message(err) -> tuple[str, tuple]:
         return f"应为{'或'.join(TYPE_ZH.get(t, t) for t in want)}，实际是“{err.instance}”", path
     if v == "pattern":
         if path and path[-1] == "when":
-            return (f"档位条件“{err.instance}”格式不对，应写成带引号的 \"<= 10\"、\"< 5\"、\">= 90\"、\"> 80\"、"
-                    f"\"== 0\" 或 else"), path
+            return (
+                f'档位条件“{err.instance}”格式不对，应写成带引号的 "<= 10"、"< 5"、">= 90"、"> 80"、'
+                f'"== 0" 或 else'
+            ), path
         return f"取值“{err.instance}”格式不对", path
     if v == "minItems":
         return "列表不能为空", path
@@ -214,8 +222,10 @@ def _fail(file: str, lines: _Lines, path: tuple, msg: str):
     line = _line(lines, path)
     where = f"第{line}行" if line else ""
     shown = path[1:] if path and path[0] == "key" else path
-    raise FrameworkError(f"框架文件 {file} {where}（{_path_str(shown)}）：{msg}",
-                         "框架文件的写法见 docs/frameworks.md；也可用 jixiao frameworks 查看内置框架。")
+    raise FrameworkError(
+        f"框架文件 {file} {where}（{_path_str(shown)}）：{msg}",
+        "框架文件的写法见 docs/frameworks.md；也可用 jixiao frameworks 查看内置框架。",
+    )
 
 
 # ---------------------------------------------------------------- building
@@ -236,8 +246,13 @@ def _band(b: dict) -> Band:
         m = _COND.match(w)
         op = {"=": "==", "≤": "<=", "≥": ">="}.get(m.group(1), m.group(1))
         bound = D(m.group(2))
-    return Band(op, bound, _num(b["points"]) if "points" in b else None, _num(b["pct"]) if "pct" in b else None,
-                b.get("label", ""))
+    return Band(
+        op,
+        bound,
+        _num(b["points"]) if "points" in b else None,
+        _num(b["pct"]) if "pct" in b else None,
+        b.get("label", ""),
+    )
 
 
 def _levels(raw) -> tuple[tuple[str, Decimal], ...]:
@@ -259,7 +274,12 @@ def _item(d: dict, level1: str, level2: str, path: tuple, file: str, lines: _Lin
         if not source:
             _fail(file, lines, path, f"规则 {rule} 需要 source（指标 id）")
         if source not in REGISTRY and source != PROJECT_EXECUTION:
-            _fail(file, lines, (*path, "source"), f"没有 id 为“{source}”的指标（可用的指标见 docs/frameworks.md）")
+            _fail(
+                file,
+                lines,
+                (*path, "source"),
+                f"没有 id 为“{source}”的指标（可用的指标见 docs/frameworks.md）",
+            )
     weight = _num(d["weight"])
     if weight < 0:
         _fail(file, lines, (*path, "weight"), "分值不能为负数")
@@ -276,13 +296,28 @@ def _item(d: dict, level1: str, level2: str, path: tuple, file: str, lines: _Lin
     if "per" in d and _num(d["per"]) <= 0:
         _fail(file, lines, (*path, "per"), "per 须大于 0")
     return Item(
-        id=d["id"], level1=level1, level2=level2, level3=d["name"], weight=weight, rule=rule, source=source,
-        target=_num(d.get("target", 100)), cap=d.get("cap", True), bands=bands,
-        threshold=_num(d["threshold"]) if "threshold" in d else None, direction=d.get("direction", "above"),
-        per=_num(d.get("per", 1)), points=_num(d.get("points", 0)), step=d.get("step", "continuous"),
-        levels=_levels(d.get("levels")), mode=d.get("mode", "average"),
-        if_not_computable=d.get("if_not_computable", "pending"), note=d.get("note", ""), line=lines.get(path),
-        kpis=tuple(str(k).strip() for k in d.get("kpis", ())))
+        id=d["id"],
+        level1=level1,
+        level2=level2,
+        level3=d["name"],
+        weight=weight,
+        rule=rule,
+        source=source,
+        target=_num(d.get("target", 100)),
+        cap=d.get("cap", True),
+        bands=bands,
+        threshold=_num(d["threshold"]) if "threshold" in d else None,
+        direction=d.get("direction", "above"),
+        per=_num(d.get("per", 1)),
+        points=_num(d.get("points", 0)),
+        step=d.get("step", "continuous"),
+        levels=_levels(d.get("levels")),
+        mode=d.get("mode", "average"),
+        if_not_computable=d.get("if_not_computable", "pending"),
+        note=d.get("note", ""),
+        line=lines.get(path),
+        kpis=tuple(str(k).strip() for k in d.get("kpis", ())),
+    )
 
 
 def _grades(raw) -> tuple[tuple[str, Decimal], ...]:
@@ -294,30 +329,56 @@ def _grades(raw) -> tuple[tuple[str, Decimal], ...]:
 def _build(data: dict, file: str, lines: _Lines) -> Framework:
     kind = data.get("kind", "department")
     validator = Draft202012Validator(schema.PROJECT if kind == "project" else schema.DEPARTMENT)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+    )
     if errors:
         err = max(errors, key=lambda e: len(e.absolute_path))  # the most specific first
         msg, path = _schema_message(err)
         _fail(file, lines, path, msg)
     total = _num(data["total"])
     ref = data.get("reference") or {}
-    common = dict(id=data["id"], name=data["name"], kind=kind, total=total, grades=_grades(data.get("grades")),
-                  rescale=data.get("rescale", True), description=data.get("description", ""), path=file,
-                  reference=(ref.get("title", ""), ref.get("url", ""), ref.get("note", "")))
+    common = dict(
+        id=data["id"],
+        name=data["name"],
+        kind=kind,
+        total=total,
+        grades=_grades(data.get("grades")),
+        rescale=data.get("rescale", True),
+        description=data.get("description", ""),
+        path=file,
+        reference=(ref.get("title", ""), ref.get("url", ""), ref.get("note", "")),
+    )
     if kind == "project":
         ex = data["execution"]
-        execution = _item({"id": "execution", "source": PROJECT_EXECUTION, **ex}, ex["name"], ex["name"],
-                          ("execution",), file, lines)
-        groups = tuple(Group(g["level1"], _num(g["weight"]), tuple(g.get("match") or [g["level1"]]))
-                       for g in data["groups"])
+        execution = _item(
+            {"id": "execution", "source": PROJECT_EXECUTION, **ex},
+            ex["name"],
+            ex["name"],
+            ("execution",),
+            file,
+            lines,
+        )
+        groups = tuple(
+            Group(g["level1"], _num(g["weight"]), tuple(g.get("match") or [g["level1"]]))
+            for g in data["groups"]
+        )
         s = execution.weight + sum((g.weight for g in groups), D(0))
         if s != total:
             _fail(file, lines, ("total",), f"各部分分值之和 {s} 不等于 total {total}")
-        natures = tuple((data.get("natures") or {"≥": "proportional", "≤": "inverse", "=": "equal",
-                                                  "定性": "manual"}).items())
-        return Framework(**common, execution=execution, groups=groups, natures=natures,
-                         missing_group=data.get("missing_group", "pending"),
-                         qualitative_levels=_levels(data.get("qualitative_levels")))
+        natures = tuple(
+            (
+                data.get("natures") or {"≥": "proportional", "≤": "inverse", "=": "equal", "定性": "manual"}
+            ).items()
+        )
+        return Framework(
+            **common,
+            execution=execution,
+            groups=groups,
+            natures=natures,
+            missing_group=data.get("missing_group", "pending"),
+            qualitative_levels=_levels(data.get("qualitative_levels")),
+        )
     items: list[Item] = []
     seen: dict[str, int] = {}
     for i, l1 in enumerate(data["levels"]):
@@ -333,12 +394,20 @@ def _build(data: dict, file: str, lines: _Lines) -> Framework:
                 items.append(item)
                 l2sum += item.weight
             if "weight" in l2 and _num(l2["weight"]) != l2sum:
-                _fail(file, lines, ("levels", i, "children", j, "weight"),
-                      f"二级指标“{l2['name']}”的分值 {l2['weight']} 不等于其下各项之和 {l2sum}")
+                _fail(
+                    file,
+                    lines,
+                    ("levels", i, "children", j, "weight"),
+                    f"二级指标“{l2['name']}”的分值 {l2['weight']} 不等于其下各项之和 {l2sum}",
+                )
             l1sum += l2sum
         if "weight" in l1 and _num(l1["weight"]) != l1sum:
-            _fail(file, lines, ("levels", i, "weight"),
-                  f"一级指标“{l1['name']}”的分值 {l1['weight']} 不等于其下各项之和 {l1sum}")
+            _fail(
+                file,
+                lines,
+                ("levels", i, "weight"),
+                f"一级指标“{l1['name']}”的分值 {l1['weight']} 不等于其下各项之和 {l1sum}",
+            )
     s = sum((it.weight for it in items), D(0))
     if s != total:
         _fail(file, lines, ("total",), f"各三级指标分值之和 {s} 不等于 total {total}")
@@ -352,7 +421,9 @@ def parse_framework(text: str, file: str = "<文本>", path: str = "") -> Framew
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
-        raise FrameworkError(f"框架文件 {file} {where}不是合法的 YAML：{getattr(exc, 'problem', exc)}") from None
+        raise FrameworkError(
+            f"框架文件 {file} {where}不是合法的 YAML：{getattr(exc, 'problem', exc)}"
+        ) from None
     if node is None:
         raise FrameworkError(f"框架文件 {file} 是空的。")
     lines = _Lines()
@@ -398,8 +469,10 @@ def load_framework(name_or_path: str | Path | None = None) -> Framework:
         p = Path(name)
         if not p.exists():
             avail = "、".join(shipped)
-            raise FrameworkError(f"找不到评分框架“{name}”：既不是内置框架（{avail}），也不是存在的文件。",
-                                 "用 jixiao frameworks 查看内置框架，或给出 YAML 文件路径。")
+            raise FrameworkError(
+                f"找不到评分框架“{name}”：既不是内置框架（{avail}），也不是存在的文件。",
+                "用 jixiao frameworks 查看内置框架，或给出 YAML 文件路径。",
+            )
         if p.is_dir():
             raise FrameworkError(f"评分框架“{name}”是一个文件夹，请给出 YAML 文件。")
     return _load_path(str(p.resolve()), p.stat().st_mtime)
@@ -421,5 +494,9 @@ def list_frameworks() -> list[FrameworkInfo]:
     out = []
     for stem, p in _shipped().items():
         f = load_framework(stem)
-        out.append(FrameworkInfo(f.id, f.name, f.kind, f.total, f.description, str(p), f.reference[0], f.reference[1]))
+        out.append(
+            FrameworkInfo(
+                f.id, f.name, f.kind, f.total, f.description, str(p), f.reference[0], f.reference[1]
+            )
+        )
     return out

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-RULES = ["proportional", "inverse", "bands", "deduct", "qualitative", "manual", "kpi", "not_applicable", "equal"]
+RULES = [
+    "proportional",
+    "inverse",
+    "bands",
+    "deduct",
+    "qualitative",
+    "manual",
+    "kpi",
+    "not_applicable",
+    "equal",
+]
 NUMBER = {"type": ["number", "string"], "pattern": r"^-?\d+(\.\d+)?$"}
 CONDITION = r"^\s*((<=|<|>=|>|==|=|≤|≥)\s*-?\d+(\.\d+)?|else|其他)\s*$"
 
@@ -21,8 +31,12 @@ BAND = {
     "type": "object",
     "additionalProperties": False,
     "required": ["when"],
-    "properties": {"when": {"type": "string", "pattern": CONDITION}, "points": NUMBER, "pct": NUMBER,
-                   "label": {"type": "string"}},
+    "properties": {
+        "when": {"type": "string", "pattern": CONDITION},
+        "points": NUMBER,
+        "pct": NUMBER,
+        "label": {"type": "string"},
+    },
     "oneOf": [{"required": ["points"]}, {"required": ["pct"]}],
 }
 
@@ -55,24 +69,34 @@ ITEM = {
     "type": "object",
     "additionalProperties": False,
     "required": ["id", "name", "weight", "rule"],
-    "properties": {"id": {"type": "string", "pattern": r"^[A-Za-z0-9_.\-]+$"}, "name": {"type": "string", "minLength": 1},
-                   "weight": NUMBER, **RULE_PROPS},
+    "properties": {
+        "id": {"type": "string", "pattern": r"^[A-Za-z0-9_.\-]+$"},
+        "name": {"type": "string", "minLength": 1},
+        "weight": NUMBER,
+        **RULE_PROPS,
+    },
 }
 
 LEVEL2 = {
     "type": "object",
     "additionalProperties": False,
     "required": ["name", "items"],
-    "properties": {"name": {"type": "string", "minLength": 1}, "weight": NUMBER,
-                   "items": {"type": "array", "minItems": 1, "items": ITEM}},
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "weight": NUMBER,
+        "items": {"type": "array", "minItems": 1, "items": ITEM},
+    },
 }
 
 LEVEL1 = {
     "type": "object",
     "additionalProperties": False,
     "required": ["name", "children"],
-    "properties": {"name": {"type": "string", "minLength": 1}, "weight": NUMBER,
-                   "children": {"type": "array", "minItems": 1, "items": LEVEL2}},
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "weight": NUMBER,
+        "children": {"type": "array", "minItems": 1, "items": LEVEL2},
+    },
 }
 
 COMMON = {
@@ -83,9 +107,16 @@ COMMON = {
     "total": NUMBER,
     "grades": GRADES,
     "rescale": {"type": "boolean"},
-    "reference": {"type": "object", "additionalProperties": False, "required": ["title", "url"],
-                  "properties": {"title": {"type": "string", "minLength": 1}, "url": {"type": "string", "minLength": 1},
-                                 "note": {"type": "string"}}},
+    "reference": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["title", "url"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1},
+            "url": {"type": "string", "minLength": 1},
+            "note": {"type": "string"},
+        },
+    },
 }
 
 DEPARTMENT = {
@@ -101,14 +132,32 @@ PROJECT = {
     "required": ["id", "name", "kind", "total", "execution", "groups"],
     "properties": {
         **COMMON,
-        "execution": {"type": "object", "additionalProperties": False, "required": ["name", "weight", "rule"],
-                      "properties": {"name": {"type": "string"}, "weight": NUMBER, **RULE_PROPS}},
-        "groups": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "additionalProperties": False, "required": ["level1", "weight"],
-            "properties": {"level1": {"type": "string", "minLength": 1}, "weight": NUMBER,
-                           "match": {"type": "array", "items": {"type": "string", "minLength": 1}}}}},
-        "natures": {"type": "object", "additionalProperties": {"enum": ["proportional", "inverse", "equal", "manual",
-                                                                        "qualitative", "not_applicable"]}},
+        "execution": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "weight", "rule"],
+            "properties": {"name": {"type": "string"}, "weight": NUMBER, **RULE_PROPS},
+        },
+        "groups": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["level1", "weight"],
+                "properties": {
+                    "level1": {"type": "string", "minLength": 1},
+                    "weight": NUMBER,
+                    "match": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                },
+            },
+        },
+        "natures": {
+            "type": "object",
+            "additionalProperties": {
+                "enum": ["proportional", "inverse", "equal", "manual", "qualitative", "not_applicable"]
+            },
+        },
         "missing_group": {"enum": ["pending", "not_applicable"]},
         "qualitative_levels": {"type": "array", "minItems": 1, "items": LEVEL_BAND},
     },

@@ -26,9 +26,24 @@ from .xlsx import render_xlsx_bytes
 
 FORMATS = ("docx", "html", "xlsx", "json")
 
-__all__ = ["FORMATS", "SCHEMA_VERSION", "ReportContext", "TodoItem", "evaluation_document", "evaluation_schema",
-           "render_todo_md", "ReportWarning", "build_context", "output_names", "render", "render_docx_bytes",
-           "render_html", "render_json", "render_xlsx_bytes", "safe_name"]
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "ReportContext",
+    "TodoItem",
+    "evaluation_document",
+    "evaluation_schema",
+    "render_todo_md",
+    "ReportWarning",
+    "build_context",
+    "output_names",
+    "render",
+    "render_docx_bytes",
+    "render_html",
+    "render_json",
+    "render_xlsx_bytes",
+    "safe_name",
+]
 
 
 #: version of the evaluation JSON's layout (``schema_version``); the JSON Schema ships as
@@ -48,8 +63,13 @@ def evaluation_document(ctx: ReportContext) -> dict:
     """The evaluation JSON: schema and jixiao versions first, then Evaluation.to_dict() and the to-do list."""
     from .. import __version__
 
-    return {"schema_version": SCHEMA_VERSION, "jixiao_version": __version__, **ctx.evaluation,
-            "draft": ctx.draft, "todo": ctx.todo_dicts()}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "jixiao_version": __version__,
+        **ctx.evaluation,
+        "draft": ctx.draft,
+        "todo": ctx.todo_dicts(),
+    }
 
 
 def render_json(ctx: ReportContext) -> str:
@@ -63,13 +83,23 @@ def render_json_chunks(ctx: ReportContext):
 
 
 def output_names(ctx: ReportContext) -> dict[str, str]:
-    return {"docx": ctx.file_stem + ".docx", "html": ctx.file_stem + ".html",
-            "xlsx": ctx.base_stem + "报告附件.xlsx", "json": ctx.base_stem + "评价结果.json",
-            "todo": ctx.file_stem + "待办清单.md"}
+    return {
+        "docx": ctx.file_stem + ".docx",
+        "html": ctx.file_stem + ".html",
+        "xlsx": ctx.base_stem + "报告附件.xlsx",
+        "json": ctx.base_stem + "评价结果.json",
+        "todo": ctx.file_stem + "待办清单.md",
+    }
 
 
-def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path | None = None,
-           charts: bool = True, protect: tuple = ()) -> list[Path]:
+def render(
+    evaluation: Evaluation,
+    outdir: Path,
+    formats=FORMATS,
+    template: Path | None = None,
+    charts: bool = True,
+    protect: tuple = (),
+) -> list[Path]:
     """Write the chosen formats into ``outdir`` (atomically); returns the written paths in order.
 
     ``protect`` lists input files that must never be overwritten (the workbook)."""
@@ -83,7 +113,7 @@ def render(evaluation: Evaluation, outdir: Path, formats=FORMATS, template: Path
         raise UsageError(f"输出位置 {outdir} 不是文件夹。", "请用 -o 指定一个文件夹。")
     src = evaluation.department.source_file
     protect = tuple(protect) + ((src,) if src else ())
-    refuse_inputs([outdir / names[f] for f in formats], protect)   # nothing written when one is refused
+    refuse_inputs([outdir / names[f] for f in formats], protect)  # nothing written when one is refused
     written = []
     for f in formats:
         path = outdir / names[f]

@@ -46,6 +46,7 @@ def _cnt(x: int | None) -> Cell:
 
 # 附件1 -------------------------------------------------------------------------------
 
+
 def _basic_data(d: Department, ys: str) -> list[Block]:
     out: list[Block] = [Heading(1, f"附件1 {ys}部门整体支出绩效评价基础数据表")]
     st = d.staffing
@@ -54,76 +55,210 @@ def _basic_data(d: Department, ys: str) -> list[Block]:
         rows.append((_t(k), _cnt(v)))
     # '合计' only above its parts: a 编制数 typed without the breakdown is not a total of this table
     rows.append((Cell("编制数合计" if st.authorized else "编制数", bold=True), _cnt(st.authorized_total)))
-    out.append(Table("basic_staffing", tuple(rows), (60, 40), caption="表1 人员编制情况", unit="单位：人", small=True,
-                     sheet="附1-1人员编制"))
+    out.append(
+        Table(
+            "basic_staffing",
+            tuple(rows),
+            (60, 40),
+            caption="表1 人员编制情况",
+            unit="单位：人",
+            small=True,
+            sheet="附1-1人员编制",
+        )
+    )
     rows = [_h("项目", "人数")]
-    for label, v in (("实有在职人数", st.in_service), ("其他雇员", st.other_employees), ("离退休人数", st.retired)):
+    for label, v in (
+        ("实有在职人数", st.in_service),
+        ("其他雇员", st.other_employees),
+        ("离退休人数", st.retired),
+    ):
         rows.append((_t(label), _cnt(v)))
-    out.append(Table("basic_people", tuple(rows), (60, 40), caption="表2 在职和离退休人员", unit="单位：人",
-                     small=True, sheet="附1-2在职和离退休人员"))
+    out.append(
+        Table(
+            "basic_people",
+            tuple(rows),
+            (60, 40),
+            caption="表2 在职和离退休人员",
+            unit="单位：人",
+            small=True,
+            sheet="附1-2在职和离退休人员",
+        )
+    )
 
     sp = d.spending
     rows = [_h("项目", "年初预算", "预算调整", "全年预算", "决算", "上年决算")]
     lines = [*sp.basic_parts, sp.basic, sp.dept_projects, sp.public_projects, sp.projects, sp.total]
     for b in lines:
         indent = "  " if b in sp.basic_parts else ""
-        rows.append((_t(indent + b.name), _n(_initial(b)), _adj_cell(b), _n(_full_year(b)), _n(b.actual),
-                     _n(b.prior_actual)))
-    out.append(Table("basic_spending", tuple(rows), (28, 14, 14, 15, 15, 14), caption="表3 支出情况", small=True, sheet="附1-3支出情况"))
+        rows.append(
+            (
+                _t(indent + b.name),
+                _n(_initial(b)),
+                _adj_cell(b),
+                _n(_full_year(b)),
+                _n(b.actual),
+                _n(b.prior_actual),
+            )
+        )
+    out.append(
+        Table(
+            "basic_spending",
+            tuple(rows),
+            (28, 14, 14, 15, 15, 14),
+            caption="表3 支出情况",
+            small=True,
+            sheet="附1-3支出情况",
+        )
+    )
     rows = [_h("项目", "金额")]
-    for label, v in (("政府性基金预算支出", sp.gov_fund), ("国有资本经营预算支出", sp.state_capital),
-                     ("社会保险基金预算支出", sp.social_insurance), ("上年结转", sp.carry_over_begin),
-                     ("年末结转结余", sp.carry_over_end), ("上年末结转结余", sp.prior_carry_over_end)):
+    for label, v in (
+        ("政府性基金预算支出", sp.gov_fund),
+        ("国有资本经营预算支出", sp.state_capital),
+        ("社会保险基金预算支出", sp.social_insurance),
+        ("上年结转", sp.carry_over_begin),
+        ("年末结转结余", sp.carry_over_end),
+        ("上年末结转结余", sp.prior_carry_over_end),
+    ):
         rows.append((_t(label), _n(v)))
-    out.append(Table("basic_other_funds", tuple(rows), (60, 40), caption="表4 其他预算支出和结转结余", small=True,
-                     sheet="附1-4其他预算支出和结转结余"))
+    out.append(
+        Table(
+            "basic_other_funds",
+            tuple(rows),
+            (60, 40),
+            caption="表4 其他预算支出和结转结余",
+            small=True,
+            sheet="附1-4其他预算支出和结转结余",
+        )
+    )
 
     tp = d.three_public
     rows = [_h("项目", "上年预算", "上年决算", "本年预算", "本年决算", "变动原因")]
     for it in tp.items:
-        rows.append((_t(it.name), _n(it.prior_budget), _n(it.prior_actual), _n(it.budget), _n(it.actual),
-                     _t(it.reason)))
-    rows.append((Cell("合计", bold=True), *(_n(_column_total(tp, k)) for k in ("prior_budget", "prior_actual",
-                                                                             "budget", "actual")), _t("")))
+        rows.append(
+            (
+                _t(it.name),
+                _n(it.prior_budget),
+                _n(it.prior_actual),
+                _n(it.budget),
+                _n(it.actual),
+                _t(it.reason),
+            )
+        )
+    rows.append(
+        (
+            Cell("合计", bold=True),
+            *(_n(_column_total(tp, k)) for k in ("prior_budget", "prior_actual", "budget", "actual")),
+            _t(""),
+        )
+    )
     pf = d.public_funds
     rows.append((_t("公用经费"), Cell(""), _n(pf.prior_actual), _n(pf.budget), _n(pf.actual), _t("")))
-    out.append(Table("basic_three_public", tuple(rows), (26, 13, 13, 13, 13, 22),
-                     caption="表5 “三公”经费和公用经费", small=True, sheet="附1-5三公经费和公用经费"))
+    out.append(
+        Table(
+            "basic_three_public",
+            tuple(rows),
+            (26, 13, 13, 13, 13, 22),
+            caption="表5 “三公”经费和公用经费",
+            small=True,
+            sheet="附1-5三公经费和公用经费",
+        )
+    )
 
     pr = d.procurement
     cats = list(dict.fromkeys([*pr.initial_by_category, *pr.full_year_by_category, *pr.actual_by_category]))
     rows = [_h("类别", "年初采购预算", "全年采购预算", "实际采购")]
     for c in cats:
-        rows.append((_t(c), _n(pr.initial_by_category.get(c)), _n(pr.full_year_by_category.get(c)),
-                     _n(pr.actual_by_category.get(c))))
+        rows.append(
+            (
+                _t(c),
+                _n(pr.initial_by_category.get(c)),
+                _n(pr.full_year_by_category.get(c)),
+                _n(pr.actual_by_category.get(c)),
+            )
+        )
     rows.append((Cell("合计", bold=True), _n(pr.initial_total), _n(pr.full_year_total), _n(pr.actual_total)))
-    out.append(Table("basic_procurement", tuple(rows), (31, 23, 23, 23), caption="表6 政府采购情况", small=True, sheet="附1-6政府采购"))
+    out.append(
+        Table(
+            "basic_procurement",
+            tuple(rows),
+            (31, 23, 23, 23),
+            caption="表6 政府采购情况",
+            small=True,
+            sheet="附1-6政府采购",
+        )
+    )
 
     rows = [_h("项目", "上年末", "本年新增", "本年减少", "本年末", "说明")]
     for a in d.assets.lines:
         rows.append((_t(a.name), _n(a.prior_end), _n(a.added), _n(a.reduced), _n(a.end), _t(a.note)))
-    out.append(Table("basic_assets", tuple(rows), (22, 13, 13, 13, 13, 26), caption="表7 资产情况", small=True, sheet="附1-7资产"))
+    out.append(
+        Table(
+            "basic_assets",
+            tuple(rows),
+            (22, 13, 13, 13, 13, 26),
+            caption="表7 资产情况",
+            small=True,
+            sheet="附1-7资产",
+        )
+    )
 
     if d.undertakings:
         rows = [_h("项目", "承担单位", "下达金额", "实际支出", "执行率")]
         for u in d.undertakings:
-            rows.append((_t(u.project), _t(u.unit), _n(u.allocated), _n(u.spent),
-                         _r(exact_rate(u.spent, u.allocated) if u.allocated else None)))
-        out.append(Table("basic_undertakings", tuple(rows), (30, 25, 15, 15, 15), caption="表8 项目承担单位资金使用情况",
-                         small=True, sheet="附1-8项目承担单位"))
+            rows.append(
+                (
+                    _t(u.project),
+                    _t(u.unit),
+                    _n(u.allocated),
+                    _n(u.spent),
+                    _r(exact_rate(u.spent, u.allocated) if u.allocated else None),
+                )
+            )
+        out.append(
+            Table(
+                "basic_undertakings",
+                tuple(rows),
+                (30, 25, 15, 15, 15),
+                caption="表8 项目承担单位资金使用情况",
+                small=True,
+                sheet="附1-8项目承担单位",
+            )
+        )
 
     rows = [_h("履职目标", "目标值", "完成值", "单位")]
     for k in d.kpis:
         rows.append((_t(k.name), _q(k.target), _q(k.actual), _t(k.unit, "center")))
-    out.append(Table("basic_kpis", tuple(rows), (52, 16, 16, 16), caption="表9 履职目标完成情况", unit="", small=True,
-                     sheet="附1-9履职目标"))
+    out.append(
+        Table(
+            "basic_kpis",
+            tuple(rows),
+            (52, 16, 16, 16),
+            caption="表9 履职目标完成情况",
+            unit="",
+            small=True,
+            sheet="附1-9履职目标",
+        )
+    )
 
     sa = d.satisfaction
     rows = [_h("问卷数", "满意数", "满意度")]
-    sat = exact_rate(Decimal(sa.satisfied), Decimal(sa.surveyed)) if sa.surveyed and sa.satisfied is not None else None
+    sat = (
+        exact_rate(Decimal(sa.satisfied), Decimal(sa.surveyed))
+        if sa.surveyed and sa.satisfied is not None
+        else None
+    )
     rows.append((_cnt(sa.surveyed), _cnt(sa.satisfied), _r(sat)))
-    out.append(Table("basic_satisfaction", tuple(rows), (34, 33, 33), caption="表10 服务对象满意度", unit="", small=True,
-                     sheet="附1-10满意度"))
+    out.append(
+        Table(
+            "basic_satisfaction",
+            tuple(rows),
+            (34, 33, 33),
+            caption="表10 服务对象满意度",
+            unit="",
+            small=True,
+            sheet="附1-10满意度",
+        )
+    )
     return out
 
 
@@ -148,6 +283,7 @@ def _q(x) -> Cell:
 
 # 附件2 -------------------------------------------------------------------------------
 
+
 def _merge_runs(values: list[str]) -> list[int]:
     """Row spans for consecutive equal values: [3,0,0,1] means the first cell spans 3 rows."""
     spans = [0] * len(values)
@@ -171,23 +307,30 @@ def _score_text(item: ScoreItem) -> str:
 
 def _total_rows(score: Score, ncols_label: int, extra_cols: int) -> list[tuple[Cell, ...]]:
     total = fmt_amount(score.total) if score.total is not None else ""
-    rows = [(Cell("合计", colspan=ncols_label, bold=True), Cell(fmt_amount(score.max_total), align="right",
-             value=score.max_total, number_format="0.00"),
-             Cell(total, align="right", value=score.total, number_format="0.00"),
-             *[Cell("") for _ in range(extra_cols)])]
+    rows = [
+        (
+            Cell("合计", colspan=ncols_label, bold=True),
+            Cell(fmt_amount(score.max_total), align="right", value=score.max_total, number_format="0.00"),
+            Cell(total, align="right", value=score.total, number_format="0.00"),
+            *[Cell("") for _ in range(extra_cols)],
+        )
+    ]
     if score.pending:
         grade = f"草稿：尚有{len(score.pending)}项指标待评，等级待全部评定后确定"
     else:
         grade = score.grade or ""
-    rows.append((Cell("自评等级", colspan=ncols_label, bold=True),
-                 Cell(grade, colspan=2 + extra_cols, align="left")))
+    rows.append(
+        (Cell("自评等级", colspan=ncols_label, bold=True), Cell(grade, colspan=2 + extra_cols, align="left"))
+    )
     return rows
 
 
 def _self_eval(ev: Evaluation, ys: str) -> list[Block]:
     sc = ev.score
-    out: list[Block] = [Heading(1, f"附件2 {ys}部门整体支出绩效自评表"),
-                        Para(f"评价体系：{sc.framework}", "center")]
+    out: list[Block] = [
+        Heading(1, f"附件2 {ys}部门整体支出绩效自评表"),
+        Para(f"评价体系：{sc.framework}", "center"),
+    ]
     items = list(sc.items)
     head = _h("一级指标", "二级指标", "三级指标", "分值", "得分", "评分依据")
     rows = [head]
@@ -199,21 +342,38 @@ def _self_eval(ev: Evaluation, ys: str) -> list[Block]:
             row.append(Cell(it.level1, rowspan=s1[k]))
         if s2[k]:
             row.append(Cell(it.level2, rowspan=s2[k]))
-        row += [_t(it.level3), Cell(fmt_amount(it.weight), align="right", value=it.weight, number_format="0.00"),
-                Cell(_score_text(it), align="right", value=it.score, number_format="0.00"),
-                _t(it.basis if it.score is not None else "")]   # a pending item's note is for the preparer
+        row += [
+            _t(it.level3),
+            Cell(fmt_amount(it.weight), align="right", value=it.weight, number_format="0.00"),
+            Cell(_score_text(it), align="right", value=it.score, number_format="0.00"),
+            _t(it.basis if it.score is not None else ""),
+        ]  # a pending item's note is for the preparer
         rows.append(tuple(row))
     rows += _total_rows(sc, 3, 1)
-    out.append(Table("self_eval", tuple(rows), (11, 13, 20, 8, 8, 40), caption="部门整体支出绩效自评表",
-                     unit="", small=True, sheet="附2部门整体支出自评表"))
+    out.append(
+        Table(
+            "self_eval",
+            tuple(rows),
+            (11, 13, 20, 8, 8, 40),
+            caption="部门整体支出绩效自评表",
+            unit="",
+            small=True,
+            sheet="附2部门整体支出自评表",
+        )
+    )
     return out
 
 
 # 附件3 -------------------------------------------------------------------------------
 
+
 def _find_funds_item(score: Score) -> ScoreItem | None:
     for it in score.items:
-        if "执行率" in it.level3 or "执行率" in it.level1 or it.source in ("budget_execution", "execution_rate"):
+        if (
+            "执行率" in it.level3
+            or "执行率" in it.level1
+            or it.source in ("budget_execution", "execution_rate")
+        ):
             return it
     return None
 
@@ -238,18 +398,39 @@ def _project_tables(ev: Evaluation, ys: str, todo: list[TodoItem]) -> list[Block
             no_unit.append(p.name)
     sec = "附件3 项目支出绩效自评表"
     if blank:
-        todo.append(TodoItem("data", sec, f"{len(blank)}个项目未填报项目绩效指标，附件3为空白表（可手工填写，或在基础数据表"
-                                          f"填报后重新生成）：{'、'.join(blank)}", "基础数据表“项目绩效指标”"))
+        todo.append(
+            TodoItem(
+                "data",
+                sec,
+                f"{len(blank)}个项目未填报项目绩效指标，附件3为空白表（可手工填写，或在基础数据表"
+                f"填报后重新生成）：{'、'.join(blank)}",
+                "基础数据表“项目绩效指标”",
+            )
+        )
     if no_unit:
-        todo.append(TodoItem("data", sec, f"{len(no_unit)}个公共项目未填实施单位：{'、'.join(no_unit)}",
-                             "基础数据表“项目承担单位”"))
+        todo.append(
+            TodoItem(
+                "data",
+                sec,
+                f"{len(no_unit)}个公共项目未填实施单位：{'、'.join(no_unit)}",
+                "基础数据表“项目承担单位”",
+            )
+        )
     return out
 
 
 #: the standard indicator rows of a blank 项目支出绩效自评表 (一级, 二级)
-BLANK_ROWS = (("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
-              ("效益指标", "经济效益指标"), ("效益指标", "社会效益指标"), ("效益指标", "生态效益指标"),
-              ("效益指标", "可持续影响指标"), ("满意度指标", "服务对象满意度指标"))
+BLANK_ROWS = (
+    ("产出指标", "数量指标"),
+    ("产出指标", "质量指标"),
+    ("产出指标", "时效指标"),
+    ("产出指标", "成本指标"),
+    ("效益指标", "经济效益指标"),
+    ("效益指标", "社会效益指标"),
+    ("效益指标", "生态效益指标"),
+    ("效益指标", "可持续影响指标"),
+    ("满意度指标", "服务对象满意度指标"),
+)
 
 
 def _project_table(d: Department, p: Project, ps: ProjectScore | None, k: int) -> tuple[Table, bool, bool]:
@@ -266,22 +447,52 @@ def _project_table(d: Department, p: Project, ps: ProjectScore | None, k: int) -
     inds = [i for i in d.perf_indicators if i.project == p.name]
     rows: list[tuple[Cell, ...]] = [
         (Cell("项目名称", bold=True), Cell(p.name, colspan=8, align="left")),
-        (Cell("主管部门", bold=True), Cell(d.supervisor or d.name, colspan=3, align="left"),
-         Cell("实施单位", bold=True), Cell(unit, colspan=4, align="left")),
-        (Cell("项目资金（万元）", rowspan=2, bold=True), Cell("", colspan=2), *_h("年初预算数", "全年预算数",
-                                                                                   "全年执行数", "分值", "执行率", "得分")),
-        (Cell("年度资金总额", colspan=2), _n(_initial(p)), _n(full), _n(p.actual),
-         _wcell(funds.weight if funds and inds else None), _r(exec_rate),
-         _scell(funds, None) if funds and inds else Cell("", align="right")),
-        (Cell("年度总体目标", rowspan=2, bold=True), Cell("预期目标", colspan=4, bold=True),
-         Cell("实际完成情况", colspan=4, bold=True)),
+        (
+            Cell("主管部门", bold=True),
+            Cell(d.supervisor or d.name, colspan=3, align="left"),
+            Cell("实施单位", bold=True),
+            Cell(unit, colspan=4, align="left"),
+        ),
+        (
+            Cell("项目资金（万元）", rowspan=2, bold=True),
+            Cell("", colspan=2),
+            *_h("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        ),
+        (
+            Cell("年度资金总额", colspan=2),
+            _n(_initial(p)),
+            _n(full),
+            _n(p.actual),
+            _wcell(funds.weight if funds and inds else None),
+            _r(exec_rate),
+            _scell(funds, None) if funds and inds else Cell("", align="right"),
+        ),
+        (
+            Cell("年度总体目标", rowspan=2, bold=True),
+            Cell("预期目标", colspan=4, bold=True),
+            Cell("实际完成情况", colspan=4, bold=True),
+        ),
         (Cell(p.goal, colspan=4, align="left"), Cell(p.outcome, colspan=4, align="left")),
     ]
     items = [it for it in (ps.score.items if ps else []) if it is not funds]
-    lines = _indicator_lines(inds, items) if inds else [
-        (l1, l2, "", "", "", Cell(""), Cell(""), "") for l1, l2 in BLANK_ROWS]
-    head = (Cell("绩效指标", rowspan=len(lines) + 1, bold=True),
-            *_h("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"))
+    lines = (
+        _indicator_lines(inds, items)
+        if inds
+        else [(l1, l2, "", "", "", Cell(""), Cell(""), "") for l1, l2 in BLANK_ROWS]
+    )
+    head = (
+        Cell("绩效指标", rowspan=len(lines) + 1, bold=True),
+        *_h(
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ),
+    )
     rows.append(head)
     s1 = _merge_runs([ln[0] for ln in lines])
     s2 = _merge_runs([ln[0] + "\x00" + ln[1] for ln in lines])
@@ -296,15 +507,31 @@ def _project_table(d: Department, p: Project, ps: ProjectScore | None, k: int) -
     scored = bool(inds) and ps is not None
     total = ps.score.total if scored else None
     max_total = ps.score.max_total if scored else None
-    rows.append((Cell("总分", colspan=6, bold=True),
-                 Cell(fmt_amount(max_total) if max_total is not None else "", align="right", value=max_total,
-                      number_format="0.00"),
-                 Cell(_project_total_text(ps) if scored else "", align="right", value=total, number_format="0.00"),
-                 Cell(_grade_text(ps) if scored else "", align="left")))
+    rows.append(
+        (
+            Cell("总分", colspan=6, bold=True),
+            Cell(
+                fmt_amount(max_total) if max_total is not None else "",
+                align="right",
+                value=max_total,
+                number_format="0.00",
+            ),
+            Cell(_project_total_text(ps) if scored else "", align="right", value=total, number_format="0.00"),
+            Cell(_grade_text(ps) if scored else "", align="left"),
+        )
+    )
     short = p.name if len(p.name) <= 18 else p.name[:17] + "…"
-    table = Table(f"project_{k}", tuple(rows), (10, 10, 10, 14, 12, 12, 9, 9, 14), header_rows=0,
-                  caption="", unit="单位：万元", small=True, sheet=f"附3-{k}{short}",
-                  row_height=0 if inds else 510)   # a blank form: rows tall enough to write in by hand
+    table = Table(
+        f"project_{k}",
+        tuple(rows),
+        (10, 10, 10, 14, 12, 12, 9, 9, 14),
+        header_rows=0,
+        caption="",
+        unit="单位：万元",
+        small=True,
+        sheet=f"附3-{k}{short}",
+        row_height=0 if inds else 510,
+    )  # a blank form: rows tall enough to write in by hand
     return table, bool(inds), bool(unit) or p.kind == "department"
 
 
@@ -342,8 +569,18 @@ def _indicator_lines(inds: list[PerfIndicator], items: list[ScoreItem]) -> list[
         if it is not None:
             used.add(it.id)
         weight = it.weight if it is not None else i.weight
-        lines.append((i.level1, i.level2, i.level3, _perf_value(i.target, i.unit, i.nature),
-                      _perf_value(i.actual, i.unit), _wcell(weight), _scell(it, i.score), i.deviation_reason))
+        lines.append(
+            (
+                i.level1,
+                i.level2,
+                i.level3,
+                _perf_value(i.target, i.unit, i.nature),
+                _perf_value(i.actual, i.unit),
+                _wcell(weight),
+                _scell(it, i.score),
+                i.deviation_reason,
+            )
+        )
     for it in items:
         if it.id in used:
             continue

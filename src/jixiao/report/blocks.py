@@ -9,14 +9,14 @@ from decimal import Decimal
 from .charts import ChartSpec
 
 
-@dataclass(frozen=True, slots=True)   # slots: a 50,000-project report has millions of cells
+@dataclass(frozen=True, slots=True)  # slots: a 50,000-project report has millions of cells
 class Cell:
     """A table cell. ``colspan``/``rowspan`` > 1 merge cells; covered positions are omitted."""
 
     text: str
     colspan: int = 1
     rowspan: int = 1
-    align: str = "center"   # left | center | right
+    align: str = "center"  # left | center | right
     bold: bool = False
     #: a number (Decimal) for the xlsx export; text otherwise
     value: Decimal | int | None = None
@@ -31,18 +31,20 @@ _CELL_POOL: dict[str, dict] = {}
 class Table:
     key: str
     rows: tuple[tuple[Cell, ...], ...]
-    widths: tuple[int, ...]        # relative column widths; len == number of grid columns
+    widths: tuple[int, ...]  # relative column widths; len == number of grid columns
     header_rows: int = 1
-    caption: str = ""              # a line above the table (bold, centred)
-    unit: str = "单位：万元"        # right-aligned line above the table ('' for none)
-    small: bool = False            # smaller font (attachments)
-    sheet: str = ""                # short sheet name in the attachments workbook (≤ 31 chars)
-    row_height: int = 0            # minimum row height in twips (a blank form leaves room to write)
+    caption: str = ""  # a line above the table (bold, centred)
+    unit: str = "单位：万元"  # right-aligned line above the table ('' for none)
+    small: bool = False  # smaller font (attachments)
+    sheet: str = ""  # short sheet name in the attachments workbook (≤ 31 chars)
+    row_height: int = 0  # minimum row height in twips (a blank form leaves room to write)
 
     def __post_init__(self):
         pool = _CELL_POOL.get("cells")
-        if pool is not None:   # equal cells shared: 50,000 project forms repeat the same few thousand
-            object.__setattr__(self, "rows", tuple(tuple(pool.setdefault(c, c) for c in row) for row in self.rows))
+        if pool is not None:  # equal cells shared: 50,000 project forms repeat the same few thousand
+            object.__setattr__(
+                self, "rows", tuple(tuple(pool.setdefault(c, c) for c in row) for row in self.rows)
+            )
 
     @property
     def ncols(self) -> int:
@@ -71,7 +73,7 @@ class Table:
                     c += 1
                 if c >= ncols:
                     raise ValueError(f"table {self.key}: row {r} has too many cells")
-                if cell.colspan == 1 and cell.rowspan == 1:   # the common case, without the span loops
+                if cell.colspan == 1 and cell.rowspan == 1:  # the common case, without the span loops
                     g[c] = (cell, "origin")
                     c += 1
                     continue
@@ -87,7 +89,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Heading:
-    level: int      # 1 一、 2 （一） 3 1.
+    level: int  # 1 一、 2 （一） 3 1.
     text: str
 
 

@@ -43,7 +43,7 @@ def triple(p) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     adj = None if p.adjustment is None else q2(p.adjustment)
     full = None if p.full_year is None else q2(p.full_year)
     if full is None and ini is not None:
-        adj = adj if adj is not None else Decimal(0)   # no 全年 typed: nothing was adjusted
+        adj = adj if adj is not None else Decimal(0)  # no 全年 typed: nothing was adjusted
         full = ini + adj
     elif adj is None and ini is not None and full is not None:
         adj = full - ini
@@ -65,7 +65,9 @@ def full_year(p) -> Decimal | None:
 
 
 def amount_cell(x: Decimal | None, bold: bool = False) -> Cell:
-    return Cell(num(x), align="right", bold=bold, value=None if x is None else q2(x), number_format=AMOUNT_FORMAT)
+    return Cell(
+        num(x), align="right", bold=bold, value=None if x is None else q2(x), number_format=AMOUNT_FORMAT
+    )
 
 
 def rate_cell(x: Decimal | None) -> Cell:
@@ -74,8 +76,12 @@ def rate_cell(x: Decimal | None) -> Cell:
 
 
 def score_cell(x: Decimal | None, text: str | None = None) -> Cell:
-    return Cell(fmt_amount(x) if text is None and x is not None else (text or ""), align="right",
-                value=x, number_format=SCORE_FORMAT)
+    return Cell(
+        fmt_amount(x) if text is None and x is not None else (text or ""),
+        align="right",
+        value=x,
+        number_format=SCORE_FORMAT,
+    )
 
 
 def adj_cell(p) -> Cell:

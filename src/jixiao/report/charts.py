@@ -25,18 +25,23 @@ from .fonts import find_cjk_font
 class ChartSpec:
     """A horizontal bar chart: one bar group per label, one bar per series (values in ``unit``)."""
 
-    key: str                                  # stable id (file name in the .docx)
+    key: str  # stable id (file name in the .docx)
     title: str
     labels: tuple[str, ...]
     series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
     unit: str = "万元"
-    note: str = ""                            # caption under the chart
-    percent_of_total: bool = False            # label bars with their share of the total too
+    note: str = ""  # caption under the chart
+    percent_of_total: bool = False  # label bars with their share of the total too
 
     def digest(self) -> str:
-        doc = [self.key, self.title, list(self.labels),
-               [[n, [None if v is None else str(v) for v in vals]] for n, vals in self.series],
-               self.unit, self.percent_of_total]
+        doc = [
+            self.key,
+            self.title,
+            list(self.labels),
+            [[n, [None if v is None else str(v) for v in vals]] for n, vals in self.series],
+            self.unit,
+            self.percent_of_total,
+        ]
         return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -67,7 +72,7 @@ def wrap_label(s: str, width: int = LABEL_CHARS) -> list[str]:
     for tok in tokens:
         if cur and len(cur) + len(tok) > width and tok not in "）)】」』，、。；：%":
             carry = ""
-            while cur and cur[-1] in "（(【「『“":   # an opening bracket goes down with its text
+            while cur and cur[-1] in "（(【「『“":  # an opening bracket goes down with its text
                 carry, cur = cur[-1] + carry, cur[:-1]
             if cur:
                 lines.append(cur)
@@ -93,7 +98,9 @@ class _Layout:
     @functools.cached_property
     def longest_value(self) -> int:
         """Characters of the longest value label ('50,547.80（95.59%）')."""
-        return max((len(self.bar_text(v)) for _, vals in self.spec.series for v in vals if v is not None), default=1)
+        return max(
+            (len(self.bar_text(v)) for _, vals in self.spec.series for v in vals if v is not None), default=1
+        )
 
     @property
     def value_w(self) -> int:
@@ -140,7 +147,9 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
     """The chart as PNG for Word, drawn with Pillow in the detected CJK font (deterministic)."""
     font = find_cjk_font()
     if font is None:
-        raise NoCJKFont("未找到可显示中文的字体（如 Noto Sans CJK、文泉驿、微软雅黑、黑体、宋体），已跳过图表。")
+        raise NoCJKFont(
+            "未找到可显示中文的字体（如 Noto Sans CJK、文泉驿、微软雅黑、黑体、宋体），已跳过图表。"
+        )
     from PIL import Image, ImageDraw, ImageFont
 
     sc = 2
@@ -158,9 +167,18 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
     for t in range(int(axis_max / step) + 1):
         v = step * t
         x = (lay.label_w + lay.x(v)) * sc
-        d.line([(int(x), lay.top * sc), (int(x), plot_bottom * sc)], fill="black" if t == 0 else "#dddddd",
-               width=1 if t else 2)
-        d.text((int(x), (plot_bottom + 14) * sc), fmt_amount(v, places=0), font=f_small, fill="black", anchor="ms")
+        d.line(
+            [(int(x), lay.top * sc), (int(x), plot_bottom * sc)],
+            fill="black" if t == 0 else "#dddddd",
+            width=1 if t else 2,
+        )
+        d.text(
+            (int(x), (plot_bottom + 14) * sc),
+            fmt_amount(v, places=0),
+            font=f_small,
+            fill="black",
+            anchor="ms",
+        )
     for i, label in enumerate(spec.labels):
         y0 = lay.top + lay.group_h * i + 4
         lines = wrap_label(label)
@@ -175,16 +193,25 @@ def _png_cached(digest: str, spec: ChartSpec) -> bytes:
             w = lay.x(v)
             x0 = lay.label_w * sc
             if w > 0:
-                d.rectangle([x0, y * sc, int(x0 + w * sc), (y + lay.bar_h - 2) * sc], fill=_COLORS[si % len(_COLORS)])
-            d.text((int(x0 + (w + 3) * sc), int((y + lay.bar_h / 2 - 1) * sc)), lay.bar_text(v), font=f_bar,
-                   fill="black", anchor="lm")
+                d.rectangle(
+                    [x0, y * sc, int(x0 + w * sc), (y + lay.bar_h - 2) * sc], fill=_COLORS[si % len(_COLORS)]
+                )
+            d.text(
+                (int(x0 + (w + 3) * sc), int((y + lay.bar_h / 2 - 1) * sc)),
+                lay.bar_text(v),
+                font=f_bar,
+                fill="black",
+                anchor="lm",
+            )
     ly = lay.height - 12
     d.text(((lay.label_w - 6) * sc, ly * sc), f"单位：{spec.unit}", font=f_small, fill="black", anchor="rs")
     if lay.k > 1:
         lx = lay.label_w
         for si, (name, _) in enumerate(spec.series):
-            d.rectangle([(lx + si * 80) * sc, (ly - 9) * sc, (lx + si * 80 + 10) * sc, (ly + 1) * sc],
-                        fill=_COLORS[si % len(_COLORS)])
+            d.rectangle(
+                [(lx + si * 80) * sc, (ly - 9) * sc, (lx + si * 80 + 10) * sc, (ly + 1) * sc],
+                fill=_COLORS[si % len(_COLORS)],
+            )
             d.text(((lx + si * 80 + 14) * sc, ly * sc), name, font=f_small, fill="black", anchor="ls")
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=False, dpi=(144, 144))
@@ -199,9 +226,20 @@ def _svg_cached(digest: str, spec: ChartSpec) -> str:
     # the label column grows with the longest name (13 px a character), so no name is cut
     longest = max((len(x) for x in spec.labels), default=1)
     label_w = max(lay.label_w, min(480, 13 * longest + 12))
-    return svgcharts.hbars(spec.title, spec.labels, spec.series, unit=spec.unit, colors=_COLORS,
-                           value_text=lambda _si, _gi, v: lay.bar_text(v), label_w=label_w,
-                           plot_w=lay.plot_w, value_w=max(lay.value_w, lay.longest_value * 7 + 10), bar_h=lay.bar_h, gap=8, clip_at=max(16, longest))
+    return svgcharts.hbars(
+        spec.title,
+        spec.labels,
+        spec.series,
+        unit=spec.unit,
+        colors=_COLORS,
+        value_text=lambda _si, _gi, v: lay.bar_text(v),
+        label_w=label_w,
+        plot_w=lay.plot_w,
+        value_w=max(lay.value_w, lay.longest_value * 7 + 10),
+        bar_h=lay.bar_h,
+        gap=8,
+        clip_at=max(16, longest),
+    )
 
 
 def stamp_png(text: str) -> bytes | None:
@@ -216,10 +254,12 @@ def stamp_png(text: str) -> bytes | None:
 def _stamp_cached(text: str, font: tuple[str, str, int]) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
-    f = ImageFont.truetype(font[1], 50, index=font[2])        # 12 pt at 300 dpi
+    f = ImageFont.truetype(font[1], 50, index=font[2])  # 12 pt at 300 dpi
     x0, y0, x1, y1 = f.getbbox(text)
     img = Image.new("RGB", (x1 - x0 + 8, y1 - y0 + 8), "white")
-    ImageDraw.Draw(img).text((4 - x0, 4 - y0), text, font=f, fill="#c00000", stroke_width=1, stroke_fill="#c00000")
+    ImageDraw.Draw(img).text(
+        (4 - x0, 4 - y0), text, font=f, fill="#c00000", stroke_width=1, stroke_fill="#c00000"
+    )
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=False, dpi=(300, 300))
     return buf.getvalue()

@@ -25,11 +25,11 @@ class ReportContext:
     title: str
     department: str
     year: int | None
-    file_stem: str                  # '<单位名称><年度>年度部门整体支出绩效自评报告' (sanitised)
-    base_stem: str                  # '<单位名称><年度>年度部门整体支出绩效自评' for 附件/评价结果
+    file_stem: str  # '<单位名称><年度>年度部门整体支出绩效自评报告' (sanitised)
+    base_stem: str  # '<单位名称><年度>年度部门整体支出绩效自评' for 附件/评价结果
     blocks: list[Block]
     attachments: list[Attachment]
-    evaluation: dict                # Evaluation.to_dict()
+    evaluation: dict  # Evaluation.to_dict()
     warnings: list[str] = field(default_factory=list)
     #: the preparer's to-do list (never printed in the public report); the web page shows it too
     todo: list[TodoItem] = field(default_factory=list)
@@ -95,11 +95,32 @@ def build_context(evaluation: Evaluation) -> ReportContext:
             extra.append(f"{ind.name}：{value}（{ind.formula}）" if ind.formula else f"{ind.name}：{value}")
         else:
             extra.append(f"{ind.name}：未计算（{(ind.reason or '缺少数据').rstrip('。')}）")
-    return ReportContext(title=title, department=d.name, year=year, file_stem=base + "报告",
-                         base_stem=base, blocks=blocks, attachments=attachments,
-                         evaluation=evaluation.to_dict(), todo=todo + att_todo,
-                         pending=len(evaluation.score.pending), extra_indicators=extra)
+    return ReportContext(
+        title=title,
+        department=d.name,
+        year=year,
+        file_stem=base + "报告",
+        base_stem=base,
+        blocks=blocks,
+        attachments=attachments,
+        evaluation=evaluation.to_dict(),
+        todo=todo + att_todo,
+        pending=len(evaluation.score.pending),
+        extra_indicators=extra,
+    )
 
 
-__all__ = ["Attachment", "Block", "Cell", "ChartSpec", "Figure", "Heading", "PageBreak", "Para", "ReportContext",
-           "Table", "build_context", "safe_name"]
+__all__ = [
+    "Attachment",
+    "Block",
+    "Cell",
+    "ChartSpec",
+    "Figure",
+    "Heading",
+    "PageBreak",
+    "Para",
+    "ReportContext",
+    "Table",
+    "build_context",
+    "safe_name",
+]

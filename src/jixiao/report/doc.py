@@ -68,8 +68,8 @@ class Doc:
         self.todo: list[TodoItem] = []
         self.h1 = 0
         self.section = ""
-        self.problem = ""   # the problem being written in 九 (names its to-do item)
-        self.kpis_shown = False   # the 履职目标 table is printed once
+        self.problem = ""  # the problem being written in 九 (names its to-do item)
+        self.kpis_shown = False  # the 履职目标 table is printed once
 
     # public text ----------------------------------------------------------------------
     def heading1(self, text: str):
@@ -104,8 +104,9 @@ class Doc:
             return got
         return [self.placeholder(what, row or NARRATIVE_KEYS[key][0])]
 
-    def placeholder(self, what: str, row: str = "", kind: str = "narrative", task: str = "",
-                    where: str = "") -> str:
+    def placeholder(
+        self, what: str, row: str = "", kind: str = "narrative", task: str = "", where: str = ""
+    ) -> str:
         """A highlighted 【待补充：what】 for the public text, and its to-do item."""
         where = where or _where(row)
         self.todo.append(TodoItem(kind, self.section, task or f"撰写：{what}", where))

@@ -45,8 +45,10 @@ def esc(text: str) -> str:
 
 
 def _fonts(east: str, latin: str = LATIN) -> str:
-    return (f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}" '
-            f'w:hint="eastAsia"/>')
+    return (
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}" '
+        f'w:hint="eastAsia"/>'
+    )
 
 
 #: a minus sign before a figure: written as Word's non-breaking hyphen so '-21.84%' never splits
@@ -56,8 +58,9 @@ _NB_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 
 def _run(text: str, rpr: str = "") -> str:
     lines = esc(text).split("\n")
-    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{_SIGN.sub(_NB_HYPHEN, ln) if "-" in ln else ln}</w:t>'
-                           for ln in lines)
+    inner = "<w:br/>".join(
+        f'<w:t xml:space="preserve">{_SIGN.sub(_NB_HYPHEN, ln) if "-" in ln else ln}</w:t>' for ln in lines
+    )
     return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
 
 
@@ -82,7 +85,7 @@ def _placeholder_runs(text: str, bold: bool = False, size: int | None = None) ->
     pos = 0
     for m in re.finditer(r"【待补充：[^】]*】", text):
         if m.start() > pos:
-            out.append(_run(text[pos:m.start()], _rpr(bold, size)))
+            out.append(_run(text[pos : m.start()], _rpr(bold, size)))
         out.append(_run(m.group(0), _rpr(bold, size, mark=True)))
         pos = m.end()
     if pos < len(text):
@@ -90,16 +93,24 @@ def _placeholder_runs(text: str, bold: bool = False, size: int | None = None) ->
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=8192)   # table cells repeat ('', 0.00, labels of 30 blank forms)
+@functools.lru_cache(maxsize=8192)  # table cells repeat ('', 0.00, labels of 30 blank forms)
 def _para(text: str, style: str = "", jc: str = "", bold: bool = False, size: int | None = None) -> str:
     st = f'<w:pStyle w:val="{style}"/>' if style else ""
     ppr = f'<w:jc w:val="{jc}"/>' if jc else ""
     return f"<w:p><w:pPr>{st}{ppr}</w:pPr>{_placeholder_runs(text, bold, size)}</w:p>"
 
 
-_PARA_STYLE = {"body": "a0Body", "formula": "a0BodyLeft", "intro": "a0BodyNext", "formula_intro": "a0BodyLeftNext",
-               "title": "Title", "subtitle": "Subtitle",
-               "note": "a0Note", "right": "a0Right", "center": "a0Center"}
+_PARA_STYLE = {
+    "body": "a0Body",
+    "formula": "a0BodyLeft",
+    "intro": "a0BodyNext",
+    "formula_intro": "a0BodyLeftNext",
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "note": "a0Note",
+    "right": "a0Right",
+    "center": "a0Center",
+}
 
 
 class _Images:
@@ -123,20 +134,24 @@ def _figure(fig: Figure, images: _Images, n: int) -> str:
     w, h = _png_size(data)
     max_w = TEXT_W * EMU_PER_TWIP
     max_h = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) * EMU_PER_TWIP * 8 // 10  # leave room for the caption
-    cx = min(max_w, w * 914400 // 144)   # 144 px an inch: the chart prints 1:1 (labels at 9 pt)
+    cx = min(max_w, w * 914400 // 144)  # 144 px an inch: the chart prints 1:1 (labels at 9 pt)
     cy = h * cx // w
     if cy > max_h:
         cx, cy = cx * max_h // cy, max_h
-    pic = (f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-           f'<pic:nvPicPr><pic:cNvPr id="{n}" name="chart{n}.png"/><pic:cNvPicPr/></pic:nvPicPr>'
-           f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-           f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>')
-    drawing = (f'<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
-               f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{n}" name="图表{n}" descr="{esc(fig.chart.title)}"/>'
-               f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-               f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-               f'{pic}</a:graphicData></a:graphic></wp:inline></w:drawing>')
+    pic = (
+        f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:nvPicPr><pic:cNvPr id="{n}" name="chart{n}.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+    )
+    drawing = (
+        f'<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{n}" name="图表{n}" descr="{esc(fig.chart.title)}"/>'
+        f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f"{pic}</a:graphicData></a:graphic></wp:inline></w:drawing>"
+    )
     out = f'<w:p><w:pPr><w:pStyle w:val="a0Center"/><w:keepNext/></w:pPr><w:r>{drawing}</w:r></w:p>'
     out += _para(f"图{n} {fig.chart.title}", "a0Caption")
     return out
@@ -146,8 +161,9 @@ _JC = {"left": "left", "right": "right"}
 
 
 @functools.lru_cache(maxsize=16384)
-def _tc(w: int, span: int, merged: bool, origin: bool, nowrap: bool, text: str, jc: str, bold: bool,
-        sz: int) -> str:
+def _tc(
+    w: int, span: int, merged: bool, origin: bool, nowrap: bool, text: str, jc: str, bold: bool, sz: int
+) -> str:
     """One table cell (memoised: the 30 blank forms and the '' / 0.00 cells repeat)."""
     tcpr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
     if span > 1:
@@ -155,10 +171,13 @@ def _tc(w: int, span: int, merged: bool, origin: bool, nowrap: bool, text: str, 
     if merged:
         tcpr += '<w:vMerge w:val="restart"/>' if origin else "<w:vMerge/>"
     if nowrap:
-        tcpr += "<w:noWrap/>"   # a figure never wraps inside its cell
+        tcpr += "<w:noWrap/>"  # a figure never wraps inside its cell
     tcpr += '<w:vAlign w:val="center"/>'
-    body = (_para(text, "a0TableText", jc, bold, sz) if origin
-            else '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>')
+    body = (
+        _para(text, "a0TableText", jc, bold, sz)
+        if origin
+        else '<w:p><w:pPr><w:pStyle w:val="a0TableText"/></w:pPr></w:p>'
+    )
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
 
 
@@ -172,10 +191,12 @@ def _table(t: Table) -> str:
         out.append(_para(t.caption, "a0TableCaption"))
     if t.unit:
         out.append(_para(t.unit, "a0Unit", size=sz))
-    out.append('<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
-               f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
-               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
+    out.append(
+        '<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
+        f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+    )
     out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out.append("</w:tblGrid>")
     grid = t.grid()
@@ -184,8 +205,11 @@ def _table(t: Table) -> str:
     for w in widths:
         edges.append(edges[-1] + w)
     for r in range(len(grid)):
-        trpr = "<w:cantSplit/>" + (f'<w:trHeight w:val="{t.row_height}" w:hRule="atLeast"/>' if t.row_height else "") \
+        trpr = (
+            "<w:cantSplit/>"
+            + (f'<w:trHeight w:val="{t.row_height}" w:hRule="atLeast"/>' if t.row_height else "")
             + ("<w:tblHeader/>" if r < t.header_rows else "")
+        )
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
         c = 0
         while c < ncols:
@@ -197,10 +221,23 @@ def _table(t: Table) -> str:
             cell, role = slot
             span = cell.colspan
             if role == "origin":
-                out.append(_tc(edges[c + span] - edges[c], span, cell.rowspan > 1, True, cell.value is not None,
-                               cell.text, _JC.get(cell.align, "center"), cell.bold, sz))
+                out.append(
+                    _tc(
+                        edges[c + span] - edges[c],
+                        span,
+                        cell.rowspan > 1,
+                        True,
+                        cell.value is not None,
+                        cell.text,
+                        _JC.get(cell.align, "center"),
+                        cell.bold,
+                        sz,
+                    )
+                )
             else:
-                out.append(_tc(edges[c + span] - edges[c], span, cell.rowspan > 1, False, False, "", "", False, sz))
+                out.append(
+                    _tc(edges[c + span] - edges[c], span, cell.rowspan > 1, False, False, "", "", False, sz)
+                )
             c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
@@ -215,10 +252,12 @@ def document_xml(ctx: ReportContext, images: _Images, charts: bool = True) -> st
 def document_chunks(ctx: ReportContext, images: _Images, charts: bool = True) -> Iterator[str]:
     """word/document.xml block by block: written into the zip as it is made, so a report with
     50,000 project rows never holds its whole body (or the body twice) in memory."""
-    yield (_XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:body>')
+    yield (
+        _XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:body>'
+    )
     nfig = 0
     for b in ctx.all_blocks():
         if isinstance(b, Heading):
@@ -234,204 +273,335 @@ def document_chunks(ctx: ReportContext, images: _Images, charts: bool = True) ->
         elif isinstance(b, PageBreak):
             yield '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
     head = '<w:headerReference w:type="default" r:id="rIdHeader1"/>' if ctx.draft else ""
-    sect = (f'<w:sectPr>{head}<w:footerReference w:type="default" r:id="rIdFooter1"/>'
-            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/>'
-            '<w:pgNumType w:fmt="decimal"/><w:cols w:space="425"/>'
-            '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
+    sect = (
+        f'<w:sectPr>{head}<w:footerReference w:type="default" r:id="rIdFooter1"/>'
+        f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+        f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/>'
+        '<w:pgNumType w:fmt="decimal"/><w:cols w:space="425"/>'
+        '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>'
+    )
     yield f"{sect}</w:body></w:document>"
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def _style(sid: str, name: str, ppr: str, rpr: str, based: str = "Normal", kind: str = "paragraph",
-           extra: str = "") -> str:
+def _style(
+    sid: str, name: str, ppr: str, rpr: str, based: str = "Normal", kind: str = "paragraph", extra: str = ""
+) -> str:
     b = f'<w:basedOn w:val="{based}"/>' if based else ""
     default = ' w:default="1"' if sid == "Normal" else ""
-    return (f'<w:style w:type="{kind}"{default} w:styleId="{sid}"><w:name w:val="{name}"/>{b}{extra}'
-            f'<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>')
+    return (
+        f'<w:style w:type="{kind}"{default} w:styleId="{sid}"><w:name w:val="{name}"/>{b}{extra}'
+        f"<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+    )
 
 
 def styles_xml() -> str:
     line = '<w:spacing w:before="0" w:after="0" w:line="560" w:lineRule="exact"/>'
     s = [
-        '<w:docDefaults><w:rPrDefault><w:rPr>' + _fonts(BODY_FONT) +
-        '<w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr>' + line + '</w:pPr></w:pPrDefault></w:docDefaults>',
-        _style("Normal", "Normal", line + '<w:jc w:val="both"/>', _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
-               based="", extra="<w:qFormat/>"),
-        _style("Title", "Title", '<w:keepNext/><w:keepLines/><w:spacing w:before="0" w:after="300" w:line="700" '
-               'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
-               _fonts(TITLE_FONT) + '<w:sz w:val="44"/><w:szCs w:val="44"/>', extra="<w:qFormat/>"),
-        _style("Subtitle", "Subtitle", '<w:keepNext/><w:spacing w:before="120" w:after="120" w:line="440" '
-               'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/>',
-               _fonts(HEI) + '<w:sz w:val="28"/><w:szCs w:val="28"/>', extra="<w:qFormat/>"),
+        "<w:docDefaults><w:rPrDefault><w:rPr>"
+        + _fonts(BODY_FONT)
+        + '<w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
+        "<w:pPrDefault><w:pPr>" + line + "</w:pPr></w:pPrDefault></w:docDefaults>",
+        _style(
+            "Normal",
+            "Normal",
+            line + '<w:jc w:val="both"/>',
+            _fonts(BODY_FONT) + '<w:sz w:val="32"/>',
+            based="",
+            extra="<w:qFormat/>",
+        ),
+        _style(
+            "Title",
+            "Title",
+            '<w:keepNext/><w:keepLines/><w:spacing w:before="0" w:after="300" w:line="700" '
+            'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
+            _fonts(TITLE_FONT) + '<w:sz w:val="44"/><w:szCs w:val="44"/>',
+            extra="<w:qFormat/>",
+        ),
+        _style(
+            "Subtitle",
+            "Subtitle",
+            '<w:keepNext/><w:spacing w:before="120" w:after="120" w:line="440" '
+            'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:jc w:val="center"/>',
+            _fonts(HEI) + '<w:sz w:val="28"/><w:szCs w:val="28"/>',
+            extra="<w:qFormat/>",
+        ),
         # headings keep with the next paragraph, are left-aligned (never justified) and stay distinct
         # where the GB fonts are missing: 一、 in 黑体 bold, （一） in 楷体 bold, 1. in 仿宋 bold
-        _style("Heading1", "heading 1", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:jc w:val="left"/><w:outlineLvl w:val="0"/>',
-               _fonts(HEI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
-               extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("Heading2", "heading 2", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:jc w:val="left"/><w:outlineLvl w:val="1"/>',
-               _fonts(KAI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
-               extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("Heading3", "heading 3", '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:jc w:val="left"/><w:outlineLvl w:val="2"/>',
-               _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
-               extra='<w:next w:val="a0Body"/><w:qFormat/>'),
-        _style("a0Body", "正文缩进", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>', "",
-               extra="<w:qFormat/>"),
-        _style("a0BodyLeft", "正文算式", '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="left"/>', ""),
-        _style("a0BodyNext", "正文引表", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:jc w:val="both"/>', ""),
-        _style("a0BodyLeftNext", "正文算式引表", '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-               '<w:jc w:val="left"/>', ""),
-        _style("a0Unit", "表格单位", '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="360" '
-               'w:lineRule="exact"/><w:jc w:val="right"/>', ""),
+        _style(
+            "Heading1",
+            "heading 1",
+            '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+            '<w:jc w:val="left"/><w:outlineLvl w:val="0"/>',
+            _fonts(HEI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+            extra='<w:next w:val="a0Body"/><w:qFormat/>',
+        ),
+        _style(
+            "Heading2",
+            "heading 2",
+            '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+            '<w:jc w:val="left"/><w:outlineLvl w:val="1"/>',
+            _fonts(KAI) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+            extra='<w:next w:val="a0Body"/><w:qFormat/>',
+        ),
+        _style(
+            "Heading3",
+            "heading 3",
+            '<w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+            '<w:jc w:val="left"/><w:outlineLvl w:val="2"/>',
+            _fonts(BODY_FONT) + '<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+            extra='<w:next w:val="a0Body"/><w:qFormat/>',
+        ),
+        _style(
+            "a0Body",
+            "正文缩进",
+            '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>',
+            "",
+            extra="<w:qFormat/>",
+        ),
+        _style(
+            "a0BodyLeft",
+            "正文算式",
+            '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="left"/>',
+            "",
+        ),
+        _style(
+            "a0BodyNext",
+            "正文引表",
+            '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>',
+            "",
+        ),
+        _style(
+            "a0BodyLeftNext",
+            "正文算式引表",
+            '<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="left"/>',
+            "",
+        ),
+        _style(
+            "a0Unit",
+            "表格单位",
+            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="360" '
+            'w:lineRule="exact"/><w:jc w:val="right"/>',
+            "",
+        ),
         _style("a0Note", "附件说明", '<w:keepNext/><w:keepLines/><w:ind w:left="1600"/>', ""),
-        _style("a0Right", "右对齐", '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/>'
-               '<w:jc w:val="right"/>', ""),
-        _style("a0Center", "居中", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-               '<w:jc w:val="center"/>', ""),
-        _style("a0Caption", "图题", '<w:keepLines/><w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
-               '<w:jc w:val="center"/>', _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
-        _style("a0TableCaption", "表题", '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="440" '
-               'w:lineRule="exact"/><w:jc w:val="center"/>', _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
-        _style("a0TableText", "表格文字", '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
-               'w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
-               _fonts(BODY_FONT) + '<w:sz w:val="21"/><w:szCs w:val="21"/>'),
-        _style("Footer", "footer", '<w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
-               _fonts("宋体") + '<w:sz w:val="28"/><w:szCs w:val="28"/>'),
-        ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
-         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-         '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
-         '</w:tblCellMar></w:tblPr></w:style>'),
-        ('<w:style w:type="table" w:styleId="a0Grid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
-         '<w:tblPr><w:tblBorders>' + "".join(
-             f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-             for s in ("top", "left", "bottom", "right", "insideH", "insideV")) +
-         '</w:tblBorders><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
-         '</w:tblCellMar></w:tblPr></w:style>'),
+        _style(
+            "a0Right",
+            "右对齐",
+            '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="exact"/><w:jc w:val="right"/>',
+            "",
+        ),
+        _style(
+            "a0Center",
+            "居中",
+            '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+            "",
+        ),
+        _style(
+            "a0Caption",
+            "图题",
+            '<w:keepLines/><w:spacing w:before="0" w:after="120" w:line="360" w:lineRule="exact"/>'
+            '<w:jc w:val="center"/>',
+            _fonts(BODY_FONT) + '<w:sz w:val="24"/><w:szCs w:val="24"/>',
+        ),
+        _style(
+            "a0TableCaption",
+            "表题",
+            '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="440" '
+            'w:lineRule="exact"/><w:jc w:val="center"/>',
+            _fonts(HEI) + '<w:sz w:val="24"/><w:szCs w:val="24"/>',
+        ),
+        _style(
+            "a0TableText",
+            "表格文字",
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
+            'w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+            _fonts(BODY_FONT) + '<w:sz w:val="21"/><w:szCs w:val="21"/>',
+        ),
+        _style(
+            "Footer",
+            "footer",
+            '<w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+            _fonts("宋体") + '<w:sz w:val="28"/><w:szCs w:val="28"/>',
+        ),
+        (
+            '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+            '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+            '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+            "</w:tblCellMar></w:tblPr></w:style>"
+        ),
+        (
+            '<w:style w:type="table" w:styleId="a0Grid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
+            "<w:tblPr><w:tblBorders>"
+            + "".join(
+                f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + '</w:tblBorders><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+            "</w:tblCellMar></w:tblPr></w:style>"
+        ),
     ]
-    return (_XML + '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            + "".join(s) + "</w:styles>")
+    return (
+        _XML
+        + '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + "".join(s)
+        + "</w:styles>"
+    )
 
 
-FOOTER = (_XML + '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-          '<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-          '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
-          '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-          '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-          '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-          '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
+FOOTER = (
+    _XML + '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+    '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
+)
+
 
 def _header(mark: str, stamp: bytes | None) -> str:
     """The draft mark, right-aligned in the page header: a drawn stamp (its text in the picture's
     description) when a CJK font is at hand, else red text."""
-    head = (_XML + '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-            '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>')
+    head = (
+        _XML + '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>'
+    )
     if stamp is None:
-        return (head + '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'
-                f'<w:t xml:space="preserve">{esc(mark)}</w:t></w:r></w:p></w:hdr>')
+        return (
+            head + '<w:r><w:rPr><w:b/><w:color w:val="C00000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'
+            f'<w:t xml:space="preserve">{esc(mark)}</w:t></w:r></w:p></w:hdr>'
+        )
     w, h = _png_size(stamp)
     cx, cy = w * 914400 // 300, h * 914400 // 300
-    pic = (f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-           f'<pic:nvPicPr><pic:cNvPr id="900" name="draft.png" descr="{esc(mark)}"/><pic:cNvPicPr/></pic:nvPicPr>'
-           f'<pic:blipFill><a:blip r:embed="rIdDraft"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-           f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>')
-    return (head + f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
-            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="900" name="草稿标记" descr="{esc(mark)}"/>'
-            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-            f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">{pic}'
-            f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:hdr>')
+    pic = (
+        f'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:nvPicPr><pic:cNvPr id="900" name="draft.png" descr="{esc(mark)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="rIdDraft"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+    )
+    return (
+        head + f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="900" name="草稿标记" descr="{esc(mark)}"/>'
+        f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">{pic}'
+        f"</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:hdr>"
+    )
 
 
-_HEADER_RELS = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rIdDraft" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                'relationships/image" Target="media/draft.png"/></Relationships>')
+_HEADER_RELS = (
+    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rIdDraft" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/image" Target="media/draft.png"/></Relationships>'
+)
 
 
 #: the fonts the styles name, with the names Windows/WPS/LibreOffice know them by (altName) and
 #: their PANOSE class, so a machine without the GB fonts substitutes 仿宋/楷体/黑体 (or a serif /
 #: sans face) instead of one default face for everything
-FONT_TABLE = (_XML + '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + "".join(
-    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
-    f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
-    for name, alt, panose, family in (
-        (BODY_FONT, "仿宋", "02010609030101010101", "modern"),
-        (KAI, "楷体", "02010609030101010101", "modern"),
-        (HEI, "SimHei", "02010609060101010101", "modern"),
-        (TITLE_FONT, "宋体", "02000000000000000000", "auto"),
-        ("宋体", "SimSun", "02010600030101010101", "auto"),
-        (LATIN, "Times", "02020603050405020304", "roman"))) + "</w:fonts>")
+FONT_TABLE = (
+    _XML
+    + '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    + "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+        for name, alt, panose, family in (
+            (BODY_FONT, "仿宋", "02010609030101010101", "modern"),
+            (KAI, "楷体", "02010609030101010101", "modern"),
+            (HEI, "SimHei", "02010609060101010101", "modern"),
+            (TITLE_FONT, "宋体", "02000000000000000000", "auto"),
+            ("宋体", "SimSun", "02010600030101010101", "auto"),
+            (LATIN, "Times", "02020603050405020304", "roman"),
+        )
+    )
+    + "</w:fonts>"
+)
 
-SETTINGS = (_XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
-            '<w:characterSpacingControl w:val="compressPunctuation"/>'
-            '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
-            'w:val="15"/></w:compat></w:settings>')
+SETTINGS = (
+    _XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
+    '<w:characterSpacingControl w:val="compressPunctuation"/>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+    'w:val="15"/></w:compat></w:settings>'
+)
 
-CONTENT_TYPES = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                 '<Default Extension="xml" ContentType="application/xml"/>'
-                 '<Default Extension="png" ContentType="image/png"/>'
-                 '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.wordprocessingml.document.main+xml"/>'
-                 '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.wordprocessingml.styles+xml"/>'
-                 '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.wordprocessingml.settings+xml"/>'
-                 '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.wordprocessingml.footer+xml"/>'
-                 '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.wordprocessingml.header+xml"/>'
-                 '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.wordprocessingml.fontTable+xml"/>'
-                 '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-                 'package.core-properties+xml"/>'
-                 '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.extended-properties+xml"/></Types>')
+CONTENT_TYPES = (
+    _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.fontTable+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+    'package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.extended-properties+xml"/></Types>'
+)
 
-ROOT_RELS = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-             'officeDocument" Target="word/document.xml"/>'
-             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
-             'core-properties" Target="docProps/core.xml"/>'
-             '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-             'extended-properties" Target="docProps/app.xml"/></Relationships>')
+ROOT_RELS = (
+    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+    'core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'extended-properties" Target="docProps/app.xml"/></Relationships>'
+)
 
-APP = (_XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-       '<Application>jixiao</Application></Properties>')
+APP = (
+    _XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>jixiao</Application></Properties>"
+)
 
 
 def _core(title: str) -> str:
-    return (_XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f'<dc:title>{esc(title)}</dc:title><dc:creator>jixiao</dc:creator>'
-            f'<cp:lastModifiedBy>jixiao</cp:lastModifiedBy><cp:revision>1</cp:revision>'
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
+    return (
+        _XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{esc(title)}</dc:title><dc:creator>jixiao</dc:creator>"
+        f"<cp:lastModifiedBy>jixiao</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>'
+    )
 
 
 def _doc_rels(images: _Images, header: bool = False) -> str:
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-    out = [f'<Relationship Id="rIdStyles" Type="{rel}styles" Target="styles.xml"/>',
-           f'<Relationship Id="rIdSettings" Type="{rel}settings" Target="settings.xml"/>',
-           f'<Relationship Id="rIdFonts" Type="{rel}fontTable" Target="fontTable.xml"/>',
-           f'<Relationship Id="rIdFooter1" Type="{rel}footer" Target="footer1.xml"/>']
+    out = [
+        f'<Relationship Id="rIdStyles" Type="{rel}styles" Target="styles.xml"/>',
+        f'<Relationship Id="rIdSettings" Type="{rel}settings" Target="settings.xml"/>',
+        f'<Relationship Id="rIdFonts" Type="{rel}fontTable" Target="fontTable.xml"/>',
+        f'<Relationship Id="rIdFooter1" Type="{rel}footer" Target="footer1.xml"/>',
+    ]
     if header:
         out.append(f'<Relationship Id="rIdHeader1" Type="{rel}header" Target="header1.xml"/>')
-    out += [f'<Relationship Id="{rid}" Type="{rel}image" Target="media/{name}"/>' for rid, name, _ in images.items]
-    return (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(out) + "</Relationships>")
+    out += [
+        f'<Relationship Id="{rid}" Type="{rel}image" Target="media/{name}"/>' for rid, name, _ in images.items
+    ]
+    return (
+        _XML
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(out)
+        + "</Relationships>"
+    )
 
 
 def zip_parts(parts: Iterable[tuple[str, bytes | Iterable[str | bytes]]]) -> bytes:
@@ -450,7 +620,7 @@ def zip_parts(parts: Iterable[tuple[str, bytes | Iterable[str | bytes]]]) -> byt
                 continue
             chunks = iter(data)
             head, size = [], 0
-            for chunk in chunks:   # a part up to STREAM_ABOVE is written as before (same bytes)
+            for chunk in chunks:  # a part up to STREAM_ABOVE is written as before (same bytes)
                 head.append(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                 size += len(head[-1])
                 if size > STREAM_ABOVE:
@@ -459,7 +629,7 @@ def zip_parts(parts: Iterable[tuple[str, bytes | Iterable[str | bytes]]]) -> byt
                 z.writestr(info, b"".join(head), compresslevel=level)
                 continue
             info._compresslevel = level
-            with z.open(info, "w", force_zip64=True) as f:   # larger: streamed, zip64 sizes
+            with z.open(info, "w", force_zip64=True) as f:  # larger: streamed, zip64 sizes
                 f.write(b"".join(head))
                 del head
                 pending: list[bytes] = []
@@ -467,7 +637,7 @@ def zip_parts(parts: Iterable[tuple[str, bytes | Iterable[str | bytes]]]) -> byt
                 for chunk in chunks:
                     pending.append(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                     size += len(pending[-1])
-                    if size >= 1 << 20:   # ~1 MB pieces: fewer, larger deflate calls
+                    if size >= 1 << 20:  # ~1 MB pieces: fewer, larger deflate calls
                         f.write(b"".join(pending))
                         pending, size = [], 0
                 f.write(b"".join(pending))
@@ -518,5 +688,8 @@ def _docx_parts(ctx: ReportContext, charts: bool) -> Iterator[tuple[str, bytes |
         if stamp is not None:
             yield ("word/_rels/header1.xml.rels", _HEADER_RELS.encode())
             yield ("word/media/draft.png", stamp)
-    yield ("word/_rels/document.xml.rels", _doc_rels(images, ctx.draft).encode())   # after the body: its images
+    yield (
+        "word/_rels/document.xml.rels",
+        _doc_rels(images, ctx.draft).encode(),
+    )  # after the body: its images
     yield from ((f"word/media/{name}", data) for _, name, data in images.items)

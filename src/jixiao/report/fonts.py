@@ -14,21 +14,49 @@ from pathlib import Path
 
 #: font files, best first: (file name, preferred face inside a collection)
 CJK_FILES = (
-    ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"), ("NotoSansCJKsc-Regular.otf", ""),
-    ("NotoSansSC-Regular.otf", ""), ("NotoSansSC-Regular.ttf", ""), ("NotoSansSC-VF.ttf", ""),
-    ("SourceHanSansSC-Regular.otf", ""), ("SourceHanSans-Regular.ttc", "Source Han Sans SC"),
-    ("wqy-microhei.ttc", ""), ("wqy-zenhei.ttc", ""),
-    ("msyh.ttc", "Microsoft YaHei"), ("msyh.ttf", ""), ("simhei.ttf", ""), ("simsun.ttc", "SimSun"),
-    ("simfang.ttf", ""), ("simkai.ttf", ""), ("PingFang.ttc", "PingFang SC"),
-    ("Hiragino Sans GB.ttc", ""), ("STHeiti Light.ttc", ""), ("Songti.ttc", ""),
-    ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"), ("NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
+    ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    ("NotoSansCJKsc-Regular.otf", ""),
+    ("NotoSansSC-Regular.otf", ""),
+    ("NotoSansSC-Regular.ttf", ""),
+    ("NotoSansSC-VF.ttf", ""),
+    ("SourceHanSansSC-Regular.otf", ""),
+    ("SourceHanSans-Regular.ttc", "Source Han Sans SC"),
+    ("wqy-microhei.ttc", ""),
+    ("wqy-zenhei.ttc", ""),
+    ("msyh.ttc", "Microsoft YaHei"),
+    ("msyh.ttf", ""),
+    ("simhei.ttf", ""),
+    ("simsun.ttc", "SimSun"),
+    ("simfang.ttf", ""),
+    ("simkai.ttf", ""),
+    ("PingFang.ttc", "PingFang SC"),
+    ("Hiragino Sans GB.ttc", ""),
+    ("STHeiti Light.ttc", ""),
+    ("Songti.ttc", ""),
+    ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
+    ("NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
 )
 
 #: family names for the matplotlib fallback
 CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "SimSun", "FangSong", "KaiTi",
-    "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "Noto Sans CJK JP", "Noto Sans CJK TC",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "SimSun",
+    "FangSong",
+    "KaiTi",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "AR PL UMing CN",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
 )
 
 #: characters a chart label must be able to show
@@ -37,13 +65,22 @@ PROBE = "部门项目预算执行率万元单位：（）"
 
 def _font_dirs() -> list[Path]:
     home = Path.home()
-    dirs = [home / ".fonts", home / ".local/share/fonts", Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+    dirs = [
+        home / ".fonts",
+        home / ".local/share/fonts",
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+    ]
     if sys.platform == "win32":
         windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
         dirs = [windir / "Fonts", Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft/Windows/Fonts"]
     elif sys.platform == "darwin":
-        dirs = [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts",
-                Path("/System/Library/Fonts/Supplemental")]
+        dirs = [
+            Path("/System/Library/Fonts"),
+            Path("/Library/Fonts"),
+            home / "Library/Fonts",
+            Path("/System/Library/Fonts/Supplemental"),
+        ]
     return [d for d in dirs if d.is_dir()]
 
 
@@ -79,6 +116,7 @@ def _face(path: str, prefer: str) -> tuple[str, int] | None:
 def _has_glyphs(font) -> bool:
     """A glyph-less character renders as .notdef: compare each with a surely-missing code point."""
     try:
+
         def shape(ch):
             m = font.getmask(ch)
             return m.getbbox(), bytes(m)
@@ -86,7 +124,7 @@ def _has_glyphs(font) -> bool:
         missing = shape("\U0010fffd")
         for ch in PROBE:
             got = shape(ch)
-            if got[0] is None or got == missing:   # same box *and* same pixels: the .notdef glyph
+            if got[0] is None or got == missing:  # same box *and* same pixels: the .notdef glyph
                 return False
         return True
     except Exception:  # noqa: BLE001 - an unreadable font is simply not a candidate

@@ -20,9 +20,12 @@ _PLACEHOLDER = re.compile(r"【待补充：[^】]*】")
 def _env():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    return Environment(loader=PackageLoader("jixiao.report", "templates"),
-                       autoescape=select_autoescape(["html", "j2"], default=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("jixiao.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 _SIGNED = re.compile(r"-\d[\d,.]*%?")
@@ -46,7 +49,7 @@ def _marked(t: str) -> Markup:
     out = []
     pos = 0
     for m in _PLACEHOLDER.finditer(t):
-        out.append(escape(t[pos:m.start()]))
+        out.append(escape(t[pos : m.start()]))
         out.append(Markup('<mark class="todo">') + escape(m.group(0)) + Markup("</mark>"))
         pos = m.end()
     out.append(escape(t[pos:]))
@@ -66,8 +69,9 @@ def _view(ctx: ReportContext, charts: bool) -> list[dict]:
         elif isinstance(b, Figure):
             if charts:
                 nfig += 1
-                items.append({"type": "figure", "n": nfig, "title": b.chart.title,
-                              "svg": Markup(render_svg(b.chart))})
+                items.append(
+                    {"type": "figure", "n": nfig, "title": b.chart.title, "svg": Markup(render_svg(b.chart))}
+                )
         elif isinstance(b, PageBreak):
             items.append({"type": "pagebreak"})
     return items
@@ -104,7 +108,8 @@ def _table_html(t: Table) -> Markup:
         out.append("<tr>")
         for c in row:
             span = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (
-                f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
+                f' rowspan="{c.rowspan}"' if c.rowspan > 1 else ""
+            )
             cls = _ALIGN.get(c.align, "center") + (" b" if c.bold else "")
             out.append(f'<{tag}{span} class="{cls}">{_text(c.text)}</{tag}>')
         out.append("</tr>\n")

@@ -88,13 +88,29 @@ def template_context(ctx: ReportContext, tpl=None) -> dict:
         indicators[k] = {**v, "value": shown}
     sc = ev.get("score", {})
     return {
-        "title": ctx.title, "department": ctx.department, "year": ctx.year or "",
-        "单位名称": ctx.department, "年度": ctx.year or "",
-        "blocks": blocks, "tables": tables, "indicators": indicators,
-        "score": {"framework": sc.get("framework", ""), "total": sc.get("total") or "", "max": sc.get("max") or "",
-                  "grade": sc.get("grade") or "", "pending": sc.get("pending", 0)},
-        "findings": [{"category": f.get("category", ""), "message": f.get("message", ""),
-                      "improvement": f.get("improvement", "")} for f in ev.get("findings", [])],
+        "title": ctx.title,
+        "department": ctx.department,
+        "year": ctx.year or "",
+        "单位名称": ctx.department,
+        "年度": ctx.year or "",
+        "blocks": blocks,
+        "tables": tables,
+        "indicators": indicators,
+        "score": {
+            "framework": sc.get("framework", ""),
+            "total": sc.get("total") or "",
+            "max": sc.get("max") or "",
+            "grade": sc.get("grade") or "",
+            "pending": sc.get("pending", 0),
+        },
+        "findings": [
+            {
+                "category": f.get("category", ""),
+                "message": f.get("message", ""),
+                "improvement": f.get("improvement", ""),
+            }
+            for f in ev.get("findings", [])
+        ],
     }
 
 
@@ -110,10 +126,14 @@ def render_template_bytes(ctx: ReportContext, template: Path) -> bytes:
         tpl.save(buf)
     except TemplateError as exc:
         line = f"（第{exc.lineno}行）" if getattr(exc, "lineno", None) else ""
-        raise UsageError(f"Word 模板 {template.name} 的模板语法有误{line}：{exc}",
-                         "模板使用 docxtpl（Jinja2）语法，例如 {{ title }}、{%p for b in blocks %}。") from None
+        raise UsageError(
+            f"Word 模板 {template.name} 的模板语法有误{line}：{exc}",
+            "模板使用 docxtpl（Jinja2）语法，例如 {{ title }}、{%p for b in blocks %}。",
+        ) from None
     except (KeyError, ValueError, OSError) as exc:
-        raise InputError(f"无法读取 Word 模板 {template.name}：{exc}", "请确认它是 .docx 文件（不是 .doc）。") from None
+        raise InputError(
+            f"无法读取 Word 模板 {template.name}：{exc}", "请确认它是 .docx 文件（不是 .doc）。"
+        ) from None
     return normalize_zip(buf.getvalue(), fix=_pin_core)
 
 
@@ -121,8 +141,9 @@ def _pin_core(name: str, data: bytes) -> bytes:
     if name == "docProps/core.xml":
         import re
 
-        return re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2000-01-01T00:00:00Z\g<3>",
-                      data)
+        return re.sub(
+            rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2000-01-01T00:00:00Z\g<3>", data
+        )
     return data
 
 
@@ -137,19 +158,21 @@ def _loop_table() -> str:
     w = TEXT_W // 3
 
     def cell(text: str) -> str:
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>'
-                f'{_para(text, "a0TableText")}</w:tc>')
+        return f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{_para(text, "a0TableText")}</w:tc>'
 
     def row(*cells: str) -> str:
         return "<w:tr>" + "".join(cell(c) for c in cells) + "</w:tr>"
 
-    return ('<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
-            f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/></w:tblPr><w:tblGrid>'
-            + "".join(f'<w:gridCol w:w="{w}"/>' for _ in range(3)) + "</w:tblGrid>"
-            + row("{%tr for row in b.rows %}", "", "")
-            + row("{%tc for c in row %}", "{{ c }}", "{%tc endfor %}")
-            + row("{%tr endfor %}", "", "")
-            + "</w:tbl>")
+    return (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="a0Grid"/>'
+        f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/></w:tblPr><w:tblGrid>'
+        + "".join(f'<w:gridCol w:w="{w}"/>' for _ in range(3))
+        + "</w:tblGrid>"
+        + row("{%tr for row in b.rows %}", "", "")
+        + row("{%tc for c in row %}", "{{ c }}", "{%tc endfor %}")
+        + row("{%tr endfor %}", "", "")
+        + "</w:tbl>"
+    )
 
 
 def make_default_template() -> bytes:
@@ -182,22 +205,29 @@ def make_default_template() -> bytes:
     ]
     from .docx import _XML, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_H, PAGE_W
 
-    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/>'
-            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>')
-    doc = (_XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-           f'<w:body>{"".join(body)}{sect}</w:body></w:document>')
+    sect = (
+        f'<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/>'
+        f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+        f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>'
+    )
+    doc = (
+        _XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        f"<w:body>{''.join(body)}{sect}</w:body></w:document>"
+    )
     parts = [
         ("[Content_Types].xml", _NO_HEADER.sub("", CONTENT_TYPES).encode()),
         ("_rels/.rels", ROOT_RELS.encode()),
         ("docProps/core.xml", _core("部门整体支出绩效自评报告模板").encode()),
-        ("docProps/app.xml", b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
-                             b'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                             b'<Application>jixiao</Application></Properties>'),
+        (
+            "docProps/app.xml",
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
+            b'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            b"<Application>jixiao</Application></Properties>",
+        ),
         ("word/document.xml", doc.encode()),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", SETTINGS.encode()),

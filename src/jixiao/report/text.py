@@ -119,7 +119,9 @@ def fmt_qty(v) -> str:
         if d == d.to_integral_value():
             return f"{int(d):,}"
         whole, _, frac = format(d.normalize(), "f").partition(".")
-        return f"{int(whole):,}" + ("." + frac if frac else "") if not whole.startswith("-") else format(d, "f")
+        return (
+            f"{int(whole):,}" + ("." + frac if frac else "") if not whole.startswith("-") else format(d, "f")
+        )
     return str(v)
 
 

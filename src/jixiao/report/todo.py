@@ -21,9 +21,9 @@ KINDS = {
 
 @dataclass(frozen=True)
 class TodoItem:
-    kind: str        # one of KINDS
-    section: str     # where in the report: '九、存在的问题及原因分析' …
-    text: str        # what to do (Chinese, addressed to the preparer)
+    kind: str  # one of KINDS
+    section: str  # where in the report: '九、存在的问题及原因分析' …
+    text: str  # what to do (Chinese, addressed to the preparer)
     where: str = ""  # where to fill it: sheet and row of the workbook, when known
 
     def to_dict(self) -> dict:
@@ -57,8 +57,12 @@ def render_todo_md(ctx) -> str:
             lines.append(f"{n}. 【{i.section}】{i.text}{where}")
         lines.append("")
     if ctx.extra_indicators:
-        lines += ["## 参考：已计算但未写入报告正文的指标（无需处理）", "",
-                  "下列指标不在所选评价体系中，报告正文不列示；如需引用，可摘入报告。", ""]
+        lines += [
+            "## 参考：已计算但未写入报告正文的指标（无需处理）",
+            "",
+            "下列指标不在所选评价体系中，报告正文不列示；如需引用，可摘入报告。",
+            "",
+        ]
         for ind in ctx.extra_indicators:
             lines.append(f"- {ind}")
         lines.append("")

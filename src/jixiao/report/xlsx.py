@@ -23,7 +23,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    t = "".join(ch for ch in title if ch not in '[]:*?/\\').strip("'") or "表"
+    t = "".join(ch for ch in title if ch not in "[]:*?/\\").strip("'") or "表"
     t = t[:31]
     base, n = t, 2
     while t in used:
@@ -44,10 +44,12 @@ def _col(n: int) -> str:
 
 
 # fonts: 0 normal, 1 bold, 2 caption (bold 12), 3 sheet title (bold 14)
-_FONTS = ('<font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
-          '<font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
-          '<font><b/><sz val="12"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
-          '<font><b/><sz val="14"/><name val="宋体"/><family val="3"/><charset val="134"/></font>')
+_FONTS = (
+    '<font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+    '<font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+    '<font><b/><sz val="12"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+    '<font><b/><sz val="14"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+)
 _NUMFMTS = {"": 0, "0": 1, "#,##0": 3, "0.00": 2, "#,##0.00": 4, "0.00%": 10, "#,##0.##": 164}
 
 
@@ -67,25 +69,27 @@ class _Styles:
         xfs = []
         for font, border, align, fmt in self.keys:
             num = _NUMFMTS.get(fmt, 0)
-            a = (f'<alignment horizontal="{align}" vertical="center" wrapText="1"/>' if align else "")
+            a = f'<alignment horizontal="{align}" vertical="center" wrapText="1"/>' if align else ""
             attrs = f'numFmtId="{num}" fontId="{font}" fillId="0" borderId="{border}" xfId="0"'
             attrs += ' applyNumberFormat="1"' if num else ""
             attrs += ' applyFont="1"' if font else ""
             attrs += ' applyBorder="1"' if border else ""
             xfs.append(f'<xf {attrs} applyAlignment="1">{a}</xf>' if a else f"<xf {attrs}/>")
         thin = '<{0} style="thin"><color rgb="FF000000"/></{0}>'
-        return (_XML + f'<styleSheet xmlns="{_NS}">'
-                '<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.##"/></numFmts>'
-                f'<fonts count="4">{_FONTS}</fonts>'
-                '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-                '<fill><patternFill patternType="gray125"/></fill></fills>'
-                '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-                f'<border>{"".join(thin.format(s) for s in ("left", "right", "top", "bottom"))}<diagonal/></border>'
-                '</borders>'
-                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-                f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-                '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
-                "</styleSheet>")
+        return (
+            _XML + f'<styleSheet xmlns="{_NS}">'
+            '<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.##"/></numFmts>'
+            f'<fonts count="4">{_FONTS}</fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            f"<border>{''.join(thin.format(s) for s in ('left', 'right', 'top', 'bottom'))}<diagonal/></border>"
+            "</borders>"
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        )
 
 
 class _Sheet:
@@ -94,9 +98,9 @@ class _Sheet:
         self.rows: dict[int, list[str]] = {}
         self.merges: list[str] = []
         self.widths: dict[int, float] = {}
-        self.freeze = 0          # rows above the first data row (frozen and printed on every page)
+        self.freeze = 0  # rows above the first data row (frozen and printed on every page)
         self.landscape = False
-        self.wrapped: list[tuple[int, int, int, int, str]] = []   # (row, col, colspan, rowspan, text)
+        self.wrapped: list[tuple[int, int, int, int, str]] = []  # (row, col, colspan, rowspan, text)
 
     def text(self, r: int, c: int, text: str, xf: int):
         body = f'<is><t xml:space="preserve">{esc(safe_sheet_text(text))}</t></is>' if text else ""
@@ -104,7 +108,9 @@ class _Sheet:
         self.rows.setdefault(r, []).append(f'<c r="{_col(c)}{r}" s="{xf}"{kind}>{body}</c>')
 
     def number(self, r: int, c: int, value: Decimal | int, xf: int):
-        self.rows.setdefault(r, []).append(f'<c r="{_col(c)}{r}" s="{xf}"><v>{value if isinstance(value, int) else format(value, "f")}</v></c>')
+        self.rows.setdefault(r, []).append(
+            f'<c r="{_col(c)}{r}" s="{xf}"><v>{value if isinstance(value, int) else format(value, "f")}</v></c>'
+        )
 
     def table(self, t: Table, row0: int) -> int:
         st = self.styles
@@ -129,7 +135,9 @@ class _Sheet:
                 src: Cell = slot[0]
                 align = src.align if src.align in ("left", "right") else "center"
                 if src.value is not None and src.text != "" and isinstance(src.value, (Decimal, int)):
-                    self.number(rr, cc, src.value, st.xf(font=int(src.bold), align=align, fmt=src.number_format))
+                    self.number(
+                        rr, cc, src.value, st.xf(font=int(src.bold), align=align, fmt=src.number_format)
+                    )
                 else:
                     self.text(rr, cc, src.text, st.xf(font=int(src.bold), align=align))
                     if src.text:
@@ -154,28 +162,43 @@ class _Sheet:
         return need
 
     def xml(self) -> str:
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w:.2f}" customWidth="1"/>'
-                       for i, w in sorted(self.widths.items()))
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w:.2f}" customWidth="1"/>'
+            for i, w in sorted(self.widths.items())
+        )
         need = self.heights()
         ht = {r: f' ht="{15 * n}" customHeight="1"' for r, n in need.items() if n > 1}
-        rows = "".join(f'<row r="{r}"{ht.get(r, "")}>{"".join(self.rows[r])}</row>' for r in sorted(self.rows))
-        merges = (f'<mergeCells count="{len(self.merges)}">'
-                  + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>") if self.merges else ""
+        rows = "".join(
+            f'<row r="{r}"{ht.get(r, "")}>{"".join(self.rows[r])}</row>' for r in sorted(self.rows)
+        )
+        merges = (
+            (
+                f'<mergeCells count="{len(self.merges)}">'
+                + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges)
+                + "</mergeCells>"
+            )
+            if self.merges
+            else ""
+        )
         if self.freeze:
             cell = f"A{self.freeze + 1}"
-            views = (f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self.freeze}" topLeftCell="{cell}" '
-                     f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{cell}" '
-                     f'sqref="{cell}"/></sheetView></sheetViews>')
+            views = (
+                f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self.freeze}" topLeftCell="{cell}" '
+                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{cell}" '
+                f'sqref="{cell}"/></sheetView></sheetViews>'
+            )
         else:
             views = '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
         orient = "landscape" if self.landscape else "portrait"
-        return (_XML + f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">'
-                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-                f'{views}<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
-                f"<sheetData>{rows}</sheetData>{merges}"
-                '<printOptions horizontalCentered="1"/>'
-                '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                f'<pageSetup paperSize="9" orientation="{orient}" fitToWidth="1" fitToHeight="0"/></worksheet>')
+        return (
+            _XML + f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">'
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+            f'{views}<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
+            f"<sheetData>{rows}</sheetData>{merges}"
+            '<printOptions horizontalCentered="1"/>'
+            '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            f'<pageSetup paperSize="9" orientation="{orient}" fitToWidth="1" fitToHeight="0"/></worksheet>'
+        )
 
 
 def render_xlsx_bytes(ctx: ReportContext) -> bytes:
@@ -188,47 +211,79 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
     # part is written (a workbook of 50,000 project forms is never held whole)
     sheets = [(_sheet_title(t.sheet or t.caption or t.key, used), t) for t in tables]
     n = len(sheets)
-    ct = (_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-          '<Default Extension="xml" ContentType="application/xml"/>'
-          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-          'spreadsheetml.sheet.main+xml"/>'
-          + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
-                    f'officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1)) +
-          '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-          'spreadsheetml.styles+xml"/>'
-          '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
-          'core-properties+xml"/>'
-          '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-          'extended-properties+xml"/></Types>')
-    root_rels = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                 f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-                 'metadata/core-properties" Target="docProps/core.xml"/>'
-                 f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-                 "</Relationships>")
+    ct = (
+        _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, n + 1)
+        )
+        + '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
+        'core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'extended-properties+xml"/></Types>'
+    )
+    root_rels = (
+        _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+        'metadata/core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+        "</Relationships>"
+    )
     titles = "".join(
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{esc(name)}\'!$1:${_frozen_rows(t)}</definedName>'
-        for i, (name, t) in enumerate(sheets) if _frozen_rows(t))
-    wb = (_XML + f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
-          + "".join(f'<sheet name="{esc(name)}" sheetId="{i}" r:id="rId{i}"/>'
-                    for i, (name, _) in enumerate(sheets, 1)) + "</sheets>"
-          + (f"<definedNames>{titles}</definedNames>" if titles else "") + "</workbook>")
-    wb_rels = (_XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-               + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                         for i in range(1, n + 1))
-               + f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
-    core = (_XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{esc(ctx.title)}（附件）</dc:title><dc:creator>jixiao</dc:creator>"
-            "<cp:lastModifiedBy>jixiao</cp:lastModifiedBy>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>')
-    app = (_XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-           "<Application>jixiao</Application></Properties>")
-    head = [("[Content_Types].xml", ct), ("_rels/.rels", root_rels), ("docProps/core.xml", core),
-            ("docProps/app.xml", app), ("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", wb_rels)]
+        for i, (name, t) in enumerate(sheets)
+        if _frozen_rows(t)
+    )
+    wb = (
+        _XML
+        + f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
+        + "".join(
+            f'<sheet name="{esc(name)}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, (name, _) in enumerate(sheets, 1)
+        )
+        + "</sheets>"
+        + (f"<definedNames>{titles}</definedNames>" if titles else "")
+        + "</workbook>"
+    )
+    wb_rels = (
+        _XML
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, n + 1)
+        )
+        + f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
+    )
+    core = (
+        _XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{esc(ctx.title)}（附件）</dc:title><dc:creator>jixiao</dc:creator>"
+        "<cp:lastModifiedBy>jixiao</cp:lastModifiedBy>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:modified></cp:coreProperties>'
+    )
+    app = (
+        _XML
+        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>jixiao</Application></Properties>"
+    )
+    head = [
+        ("[Content_Types].xml", ct),
+        ("_rels/.rels", root_rels),
+        ("docProps/core.xml", core),
+        ("docProps/app.xml", app),
+        ("xl/workbook.xml", wb),
+        ("xl/_rels/workbook.xml.rels", wb_rels),
+    ]
 
     def parts():
         yield from ((name, text.encode("utf-8")) for name, text in head)
@@ -236,7 +291,7 @@ def render_xlsx_bytes(ctx: ReportContext) -> bytes:
             sh = _Sheet(styles)
             sh.table(t, 1)
             yield f"xl/worksheets/sheet{i}.xml", sh.xml().encode("utf-8")
-        yield "xl/styles.xml", styles.xml().encode("utf-8")   # after the sheets: the styles they used
+        yield "xl/styles.xml", styles.xml().encode("utf-8")  # after the sheets: the styles they used
 
     return zip_parts(parts())
 

@@ -12,8 +12,9 @@ from .model import STATUS_ZH, STATUSES, ReviewItem, ReviewResult, SubmittedTable
 from .read import parse_grid, read_submitted
 
 
-def review_file(path: str | Path, *, workbook: str | Path | None = None,
-                natures: dict[str, str] | None = None) -> ReviewResult:
+def review_file(
+    path: str | Path, *, workbook: str | Path | None = None, natures: dict[str, str] | None = None
+) -> ReviewResult:
     """Read and review one submitted file (the workbook, when given, is loaded and evaluated for
     the comparison). Raises errors.InputError when a file cannot be read."""
     tables = read_submitted(path)
@@ -29,5 +30,16 @@ def review_file(path: str | Path, *, workbook: str | Path | None = None,
     return review_tables(tables, Path(path).name, department=dept, indicators=inds, natures=natures)
 
 
-__all__ = ["review_file", "review_tables", "read_submitted", "parse_grid", "rule_score", "ReviewResult",
-           "ReviewItem", "SubmittedTable", "STATUSES", "STATUS_ZH", "RATE_MARGIN"]
+__all__ = [
+    "review_file",
+    "review_tables",
+    "read_submitted",
+    "parse_grid",
+    "rule_score",
+    "ReviewResult",
+    "ReviewItem",
+    "SubmittedTable",
+    "STATUSES",
+    "STATUS_ZH",
+    "RATE_MARGIN",
+]

@@ -24,9 +24,32 @@ ZERO = D(0)
 HUNDRED = D(100)
 #: 产出/效益 score rate may exceed the execution rate by this many points before it is a finding
 RATE_MARGIN = D(5)
-_LESS_IS_BETTER = ("控制率", "调整率", "结余率", "变动率", "成本", "投诉", "事故", "超支", "差错", "时间", "天数", "周期")
-_NATURES = {">=": "≥", "≥": "≥", ">": "≥", "<=": "≤", "≤": "≤", "<": "≤", "=": "=", "==": "=", "﹦": "=",
-            "＝": "="}
+_LESS_IS_BETTER = (
+    "控制率",
+    "调整率",
+    "结余率",
+    "变动率",
+    "成本",
+    "投诉",
+    "事故",
+    "超支",
+    "差错",
+    "时间",
+    "天数",
+    "周期",
+)
+_NATURES = {
+    ">=": "≥",
+    "≥": "≥",
+    ">": "≥",
+    "<=": "≤",
+    "≤": "≤",
+    "<": "≤",
+    "=": "=",
+    "==": "=",
+    "﹦": "=",
+    "＝": "=",
+}
 
 
 def _num(v: Value | None) -> Decimal | None:
@@ -58,8 +81,14 @@ def _show(x: Decimal | None, unit: str = "") -> str:
     return t + unit
 
 
-_RULE_NATURE = {"proportional": "≥", "inverse": "≤", "equal": "=", "manual": "定性", "qualitative": "定性",
-                "not_applicable": "定性"}
+_RULE_NATURE = {
+    "proportional": "≥",
+    "inverse": "≤",
+    "equal": "=",
+    "manual": "定性",
+    "qualitative": "定性",
+    "not_applicable": "定性",
+}
 
 
 def _nature(row: ScoredRow, target_op: str, natures: dict[str, str] | None = None) -> tuple[str, str]:
@@ -74,7 +103,9 @@ def _nature(row: ScoredRow, target_op: str, natures: dict[str, str] | None = Non
             if t.startswith(k):
                 return v, ""
         if "定量" in t or "正向" in t:
-            return ("≤", "按指标名称推定为“≤”") if any(w in row.level3 for w in _LESS_IS_BETTER) else ("≥", "")
+            return (
+                ("≤", "按指标名称推定为“≤”") if any(w in row.level3 for w in _LESS_IS_BETTER) else ("≥", "")
+            )
         if "反向" in t:
             return "≤", ""
     if target_op:
@@ -84,7 +115,9 @@ def _nature(row: ScoredRow, target_op: str, natures: dict[str, str] | None = Non
     return "≥", "指标性质未填，按“≥”计"
 
 
-def rule_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal, unit: str = "") -> tuple[Decimal, str]:
+def rule_score(
+    nature: str, target: Decimal, actual: Decimal, weight: Decimal, unit: str = ""
+) -> tuple[Decimal, str]:
     """The score the national rule gives, unrounded, and how (Chinese)."""
     u = unit
     if nature == "≤":
@@ -104,7 +137,10 @@ def rule_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal, u
     if target <= 0:
         return weight, "指标值不大于0，应得满分"
     s = weight * min(actual / target, D(1))
-    return s, f"完成值{_show(actual, u)}/指标值{_show(target, u)}×{_show(weight)}分={_show(q2(s))}分（不超过分值）"
+    return (
+        s,
+        f"完成值{_show(actual, u)}/指标值{_show(target, u)}×{_show(weight)}分={_show(q2(s))}分（不超过分值）",
+    )
 
 
 def _name(table: SubmittedTable, what: str) -> str:
@@ -123,35 +159,78 @@ def _execution(table: SubmittedTable, out: list[ReviewItem]) -> Decimal | None:
     item = _name(table, "预算执行率")
     if full is None or actual is None or full == 0:
         if claimed is not None:
-            out.append(ReviewItem(item, claimed, None, "unverifiable", "全年预算数或全年执行数缺失（或为0），无法复核执行率得分。",
-                                  loc))
+            out.append(
+                ReviewItem(
+                    item,
+                    claimed,
+                    None,
+                    "unverifiable",
+                    "全年预算数或全年执行数缺失（或为0），无法复核执行率得分。",
+                    loc,
+                )
+            )
         return None
     rate = actual * HUNDRED / full
     stated = _num(f.rate)
     if stated is not None and f.rate is not None:
         if abs(_at_precision(rate, stated) - stated) > 0:
-            out.append(ReviewItem(_name(table, "执行率"), stated, q2(rate), "total_mismatch",
-                                  f"执行率应为 全年执行数{_show(actual)}/预算数{_show(full)}×100%={_show(q2(rate))}%，"
-                                  f"表中填{f.rate.text}。", f.rate.location))
+            out.append(
+                ReviewItem(
+                    _name(table, "执行率"),
+                    stated,
+                    q2(rate),
+                    "total_mismatch",
+                    f"执行率应为 全年执行数{_show(actual)}/预算数{_show(full)}×100%={_show(q2(rate))}%，"
+                    f"表中填{f.rate.text}。",
+                    f.rate.location,
+                )
+            )
     if w is None or claimed is None:
         return rate
     s = w * min(rate, HUNDRED) / HUNDRED
     how = f"执行率{_show(q2(rate))}%×{_show(w)}分={_show(q2(s))}分（不超过分值）"
-    _compare(out, item, claimed, s, w, how, loc, short=rate < HUNDRED,
-             shortfall=f"执行率{_show(q2(rate))}%未达100%")
+    _compare(
+        out,
+        item,
+        claimed,
+        s,
+        w,
+        how,
+        loc,
+        short=rate < HUNDRED,
+        shortfall=f"执行率{_show(q2(rate))}%未达100%",
+    )
     return rate
 
 
 def _compare(out, item, claimed, recomputed, weight, how, loc, *, short: bool, shortfall: str) -> None:
     if claimed > weight:
-        out.append(ReviewItem(item, claimed, q2(recomputed), "over_scored",
-                              f"得分{_show(claimed)}分超过分值{_show(weight)}分；{how}。", loc))
-    elif claimed > _at_precision(recomputed, claimed) or (short and claimed == weight and recomputed < weight):
+        out.append(
+            ReviewItem(
+                item,
+                claimed,
+                q2(recomputed),
+                "over_scored",
+                f"得分{_show(claimed)}分超过分值{_show(weight)}分；{how}。",
+                loc,
+            )
+        )
+    elif claimed > _at_precision(recomputed, claimed) or (
+        short and claimed == weight and recomputed < weight
+    ):
         # full marks for a target missed is a finding even where rounding to whole points reaches them
         status = "full_despite_shortfall" if short and claimed == weight else "over_scored"
         lead = f"{shortfall}却得满分；" if status == "full_despite_shortfall" else ""
-        out.append(ReviewItem(item, claimed, q2(recomputed), status,
-                              f"{lead}按规则{how}，自评{_show(claimed)}分，高出{_show(q2(claimed - recomputed))}分。", loc))
+        out.append(
+            ReviewItem(
+                item,
+                claimed,
+                q2(recomputed),
+                status,
+                f"{lead}按规则{how}，自评{_show(claimed)}分，高出{_show(q2(claimed - recomputed))}分。",
+                loc,
+            )
+        )
     else:
         out.append(ReviewItem(item, claimed, q2(recomputed), "ok", f"按规则{how}。", loc))
 
@@ -167,40 +246,71 @@ def _row(table: SubmittedTable, r: ScoredRow, out: list[ReviewItem], natures=Non
     if claimed is None:
         return
     if w is not None and claimed > w:
-        out.append(ReviewItem(item, claimed, w, "over_scored", f"得分{_show(claimed)}分超过分值{_show(w)}分。", loc))
+        out.append(
+            ReviewItem(item, claimed, w, "over_scored", f"得分{_show(claimed)}分超过分值{_show(w)}分。", loc)
+        )
         return
     if r.target is not None and not quantified and nature != "定性" and _should_quantify(r):
-        out.append(ReviewItem(item, claimed, None, "not_quantified",
-                              f"{r.level2 or r.level1}指标的指标值“{r.target.text}”未量化，完成情况无法按规则复核。",
-                              r.target.location))
+        out.append(
+            ReviewItem(
+                item,
+                claimed,
+                None,
+                "not_quantified",
+                f"{r.level2 or r.level1}指标的指标值“{r.target.text}”未量化，完成情况无法按规则复核。",
+                r.target.location,
+            )
+        )
         return
     if not (quantified and isinstance(a_val, Decimal)) or w is None:
-        why = ("表中未列指标值和完成值" if r.target is None and r.actual is None
-               else "定性指标，得分由评价人判断" if nature == "定性" or not quantified
-               else "完成值不是数字" if r.actual is not None else "未填完成值")
+        why = (
+            "表中未列指标值和完成值"
+            if r.target is None and r.actual is None
+            else "定性指标，得分由评价人判断"
+            if nature == "定性" or not quantified
+            else "完成值不是数字"
+            if r.actual is not None
+            else "未填完成值"
+        )
         out.append(ReviewItem(item, claimed, None, "unverifiable", f"{why}，无法按规则复核。", loc))
         return
     unit = norm_unit(r.unit) if r.unit else ""
     if t_unit and a_unit and t_unit != a_unit:
-        out.append(ReviewItem(item, claimed, None, "unverifiable",
-                              f"指标值单位“{t_unit}”与完成值单位“{a_unit}”不同，无法比较。", loc))
+        out.append(
+            ReviewItem(
+                item,
+                claimed,
+                None,
+                "unverifiable",
+                f"指标值单位“{t_unit}”与完成值单位“{a_unit}”不同，无法比较。",
+                loc,
+            )
+        )
         return
     unit = t_unit or a_unit or unit
     s, how = rule_score(nature, t_val, a_val, w, unit)
     if inferred:
         how = f"{how}（{inferred}）"
     short = (a_val < t_val) if nature == "≥" else (a_val > t_val) if nature == "≤" else (a_val != t_val)
-    shortfall = (f"实际完成{_show(a_val, unit)}，{'低于' if nature == '≥' else '高于' if nature == '≤' else '不等于'}"
-                 f"目标{_show(t_val, unit)}")
+    shortfall = (
+        f"实际完成{_show(a_val, unit)}，{'低于' if nature == '≥' else '高于' if nature == '≤' else '不等于'}"
+        f"目标{_show(t_val, unit)}"
+    )
     _compare(out, item, claimed, s, w, how, loc, short=short, shortfall=shortfall)
     coef = _num(r.coefficient)
     if coef is not None and w:
         rc = s * HUNDRED / w
         if coef > _at_precision(rc, coef):
-            out.append(ReviewItem(_name(table, f"{r.level3}（得分系数）"), coef, q2(rc),
-                                  "full_despite_shortfall" if short and coef >= HUNDRED else "over_scored",
-                                  f"得分系数应为{_show(q2(rc))}%（{shortfall}），表中填{r.coefficient.text}。",
-                                  r.coefficient.location))
+            out.append(
+                ReviewItem(
+                    _name(table, f"{r.level3}（得分系数）"),
+                    coef,
+                    q2(rc),
+                    "full_despite_shortfall" if short and coef >= HUNDRED else "over_scored",
+                    f"得分系数应为{_show(q2(rc))}%（{shortfall}），表中填{r.coefficient.text}。",
+                    r.coefficient.location,
+                )
+            )
 
 
 def _should_quantify(r: ScoredRow) -> bool:
@@ -223,10 +333,18 @@ def _groups(table: SubmittedTable, rate: Decimal | None, out: list[ReviewItem]) 
         got = s * HUNDRED / w
         capped = min(rate, HUNDRED)
         if got > capped + RATE_MARGIN:
-            out.append(ReviewItem(_name(table, f"{key}指标得分率"), q2(got), q2(capped), "rate_inconsistent",
-                                  f"{key}指标得分{_show(s)}分/分值{_show(w)}分，得分率{_show(q2(got))}%，比预算执行率"
-                                  f"{_show(q2(rate))}%高出{_show(q2(got - capped))}个百分点（超过{RATE_MARGIN}个百分点），"
-                                  "请说明资金未执行完而产出、效益基本达成的原因。", rows[0].location))
+            out.append(
+                ReviewItem(
+                    _name(table, f"{key}指标得分率"),
+                    q2(got),
+                    q2(capped),
+                    "rate_inconsistent",
+                    f"{key}指标得分{_show(s)}分/分值{_show(w)}分，得分率{_show(q2(got))}%，比预算执行率"
+                    f"{_show(q2(rate))}%高出{_show(q2(got - capped))}个百分点（超过{RATE_MARGIN}个百分点），"
+                    "请说明资金未执行完而产出、效益基本达成的原因。",
+                    rows[0].location,
+                )
+            )
 
 
 def _subtotals(table: SubmittedTable, out: list[ReviewItem]) -> None:
@@ -237,9 +355,16 @@ def _subtotals(table: SubmittedTable, out: list[ReviewItem]) -> None:
             continue
         s = sum(parts, ZERO)
         ok = abs(s - claimed) <= D("0.01") or _at_precision(s, claimed) == claimed
-        out.append(ReviewItem(_name(table, f"{level1 or '指标'}小计"), claimed, s, "ok" if ok else "total_mismatch",
-                              f"{level1}各项得分之和为{_show(s)}分" + ("。" if ok else f"，小计写{_show(claimed)}分。"),
-                              v.location))
+        out.append(
+            ReviewItem(
+                _name(table, f"{level1 or '指标'}小计"),
+                claimed,
+                s,
+                "ok" if ok else "total_mismatch",
+                f"{level1}各项得分之和为{_show(s)}分" + ("。" if ok else f"，小计写{_show(claimed)}分。"),
+                v.location,
+            )
+        )
 
 
 def _total(table: SubmittedTable, out: list[ReviewItem]) -> None:
@@ -255,12 +380,22 @@ def _total(table: SubmittedTable, out: list[ReviewItem]) -> None:
         return
     s = sum(parts, ZERO)
     if abs(s - claimed) > D("0.01") and _at_precision(s, claimed) != claimed:
-        out.append(ReviewItem(_name(table, "总分"), claimed, s, "total_mismatch",
-                              f"各项得分之和为{_show(s)}分，表中总分为{_show(claimed)}分，相差{_show(claimed - s)}分。",
-                              table.total.location))
+        out.append(
+            ReviewItem(
+                _name(table, "总分"),
+                claimed,
+                s,
+                "total_mismatch",
+                f"各项得分之和为{_show(s)}分，表中总分为{_show(claimed)}分，相差{_show(claimed - s)}分。",
+                table.total.location,
+            )
+        )
     else:
-        out.append(ReviewItem(_name(table, "总分"), claimed, s, "ok", f"各项得分之和为{_show(s)}分。",
-                              table.total.location))
+        out.append(
+            ReviewItem(
+                _name(table, "总分"), claimed, s, "ok", f"各项得分之和为{_show(s)}分。", table.total.location
+            )
+        )
 
 
 def _against_workbook(table: SubmittedTable, dept, indicators, out: list[ReviewItem]) -> None:
@@ -271,11 +406,22 @@ def _against_workbook(table: SubmittedTable, dept, indicators, out: list[ReviewI
     if f is not None and table.kind == "project" and table.title:
         p = next((p for p in dept.projects if p.name.strip() == table.title.strip()), None)
         if p is not None:
-            for v, mine, head in ((f.full_year, p.full_year, "全年预算数"), (f.actual, p.actual, "全年执行数")):
+            for v, mine, head in (
+                (f.full_year, p.full_year, "全年预算数"),
+                (f.actual, p.actual, "全年执行数"),
+            ):
                 x = _num(v)
                 if x is not None and mine is not None and abs(x - mine) > D("0.01"):
-                    out.append(ReviewItem(_name(table, head), x, mine, "data_mismatch",
-                                          f"自评表填{_show(x)}万元，基础数据表为{_show(mine)}万元。", v.location))
+                    out.append(
+                        ReviewItem(
+                            _name(table, head),
+                            x,
+                            mine,
+                            "data_mismatch",
+                            f"自评表填{_show(x)}万元，基础数据表为{_show(mine)}万元。",
+                            v.location,
+                        )
+                    )
     if indicators and table.kind == "department":
         names = {re.sub(r"[“”\"]", "", ind.name): ind for ind in indicators.values() if ind.computable}
         for r in table.rows:
@@ -284,13 +430,26 @@ def _against_workbook(table: SubmittedTable, dept, indicators, out: list[ReviewI
                 continue
             a, _u, _op = to_measure(r.actual.text)
             if isinstance(a, Decimal) and abs(a - ind.value) > D("0.01") and _at_precision(ind.value, a) != a:
-                out.append(ReviewItem(_name(table, r.level3), a, ind.value, "data_mismatch",
-                                      f"自评表完成值{r.actual.text}，基础数据表计算为{fmt_rate(ind.value)}（{ind.formula}）。",
-                                      r.actual.location))
+                out.append(
+                    ReviewItem(
+                        _name(table, r.level3),
+                        a,
+                        ind.value,
+                        "data_mismatch",
+                        f"自评表完成值{r.actual.text}，基础数据表计算为{fmt_rate(ind.value)}（{ind.formula}）。",
+                        r.actual.location,
+                    )
+                )
 
 
-def review_tables(tables: list[SubmittedTable], file: str = "", *, department=None,
-                  indicators=None, natures: dict[str, str] | None = None) -> ReviewResult:
+def review_tables(
+    tables: list[SubmittedTable],
+    file: str = "",
+    *,
+    department=None,
+    indicators=None,
+    natures: dict[str, str] | None = None,
+) -> ReviewResult:
     """Review submitted tables (pure). ``department`` (and its computed ``indicators``) when the
     department's workbook is given: figures are also compared with it."""
     res = ReviewResult(file=file, tables=len(tables))

@@ -15,12 +15,26 @@ from ..errors import ExitCode
 from ..money import dec_str
 
 #: statuses of a reviewed item, worst first (the text output groups by them)
-STATUSES = ("over_scored", "full_despite_shortfall", "rate_inconsistent", "total_mismatch", "data_mismatch",
-            "not_quantified", "unverifiable", "ok")
-STATUS_ZH = {"over_scored": "高于评分规则", "full_despite_shortfall": "未完成目标却得满分",
-             "rate_inconsistent": "得分率明显高于预算执行率", "total_mismatch": "合计不符",
-             "data_mismatch": "与基础数据表不符", "not_quantified": "目标未量化", "unverifiable": "无法复核",
-             "ok": "无误"}
+STATUSES = (
+    "over_scored",
+    "full_despite_shortfall",
+    "rate_inconsistent",
+    "total_mismatch",
+    "data_mismatch",
+    "not_quantified",
+    "unverifiable",
+    "ok",
+)
+STATUS_ZH = {
+    "over_scored": "高于评分规则",
+    "full_despite_shortfall": "未完成目标却得满分",
+    "rate_inconsistent": "得分率明显高于预算执行率",
+    "total_mismatch": "合计不符",
+    "data_mismatch": "与基础数据表不符",
+    "not_quantified": "目标未量化",
+    "unverifiable": "无法复核",
+    "ok": "无误",
+}
 #: statuses that are problems (exit code 1)
 PROBLEMS = frozenset(STATUSES) - {"ok", "unverifiable"}
 
@@ -69,11 +83,11 @@ class Funds:
 
 @dataclass
 class SubmittedTable:
-    kind: str                      # department | project
-    title: str                     # project name / unit name ('' when the table does not say)
+    kind: str  # department | project
+    title: str  # project name / unit name ('' when the table does not say)
     funds: Funds | None = None
     rows: list[ScoredRow] = field(default_factory=list)
-    total: Value | None = None     # 自评总分 / 合计 as submitted
+    total: Value | None = None  # 自评总分 / 合计 as submitted
     location: dict = field(default_factory=dict)
     #: 小计 rows: (一级指标 they close, the 得分 written)
     subtotals: list[tuple[str, Value]] = field(default_factory=list)
@@ -89,8 +103,14 @@ class ReviewItem:
     location: dict
 
     def to_dict(self) -> dict:
-        return {"item": self.item, "claimed": dec_str(self.claimed), "recomputed": dec_str(self.recomputed),
-                "status": self.status, "reason": self.reason, "location": dict(self.location)}
+        return {
+            "item": self.item,
+            "claimed": dec_str(self.claimed),
+            "recomputed": dec_str(self.recomputed),
+            "status": self.status,
+            "reason": self.reason,
+            "location": dict(self.location),
+        }
 
 
 @dataclass
@@ -115,5 +135,9 @@ class ReviewResult:
         return ExitCode.DATA if self.problems else ExitCode.OK
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "tables": self.tables, "items": [i.to_dict() for i in self.items],
-                "summary": self.summary}
+        return {
+            "file": self.file,
+            "tables": self.tables,
+            "items": [i.to_dict() for i in self.items],
+            "summary": self.summary,
+        }

@@ -64,7 +64,7 @@ def _match(text: str, heads) -> str | None:
             return fld
     for fld, words in heads:  # … then a header with a short suffix ('得分计算方法' is not one)
         for w in words:
-            if t.startswith(w) and len(t) - len(w) <= 4 and not re.search(r"\d", t[len(w):]):
+            if t.startswith(w) and len(t) - len(w) <= 4 and not re.search(r"\d", t[len(w) :]):
                 return fld
     return None
 
@@ -81,8 +81,11 @@ def _header_map(cells: list[str], heads) -> dict[str, int]:
 def _is_indicator_header(m: dict[str, int]) -> bool:
     """三级指标 with 分值/得分, and 指标值/完成值 — or both 分值 and 得分 (a scored framework table
     such as 附件2 部门整体支出绩效自评表, whose rows can still be checked for 得分 ≤ 分值 and totals)."""
-    return "level3" in m and ("weight" in m or "score" in m) and (
-        "target" in m or "actual" in m or ("weight" in m and "score" in m))
+    return (
+        "level3" in m
+        and ("weight" in m or "score" in m)
+        and ("target" in m or "actual" in m or ("weight" in m and "score" in m))
+    )
 
 
 def _is_fund_header(m: dict[str, int]) -> bool:
@@ -128,16 +131,24 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
         if not joined:
             continue
         if "部门整体" in joined and "自评" in joined and len(joined) < 40:
-            kind_hint, title_hint = "department", ""    # a new form's title: names read before are not its own
+            kind_hint, title_hint = "department", ""  # a new form's title: names read before are not its own
         elif "项目支出" in joined and "自评" in joined and len(joined) < 40:
             kind_hint, title_hint = "project", ""
         # a name row: 项目名称 | X  (a new table)
-        name_at = next((i for i, t in enumerate(texts) if t in _NAME_WORDS or t.rstrip(":：") in _NAME_WORDS), None)
-        if name_at is not None and len({t for t in texts[name_at + 1:] if t}) > 3:
-            name_at = None      # a header row of a list of projects (序号 | 项目名称 | 类别 | 全年预算 …), not a form's name row
+        name_at = next(
+            (i for i, t in enumerate(texts) if t in _NAME_WORDS or t.rstrip(":：") in _NAME_WORDS), None
+        )
+        if name_at is not None and len({t for t in texts[name_at + 1 :] if t}) > 3:
+            name_at = None  # a header row of a list of projects (序号 | 项目名称 | 类别 | 全年预算 …), not a form's name row
         if name_at is not None:
-            name = next((cells[j].strip() for j in range(name_at + 1, len(cells))
-                         if texts[j] and texts[j] not in _NAME_WORDS), "")
+            name = next(
+                (
+                    cells[j].strip()
+                    for j in range(name_at + 1, len(cells))
+                    if texts[j] and texts[j] not in _NAME_WORDS
+                ),
+                "",
+            )
             if name:
                 title_hint = name
                 if cur is None or cur.rows or cur.funds:
@@ -174,7 +185,9 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
         # a total row: 自评总分 | 97.6
         tot_at = next((i for i, t in enumerate(texts) if re.sub(r"\(.*?\)", "", t) in _TOTAL_WORDS), None)
         if tot_at is not None and cur is not None:
-            num_c = next((j for j in range(len(cells) - 1, tot_at, -1) if _NUM.fullmatch(norm(cells[j]))), None)
+            num_c = next(
+                (j for j in range(len(cells) - 1, tot_at, -1) if _NUM.fullmatch(norm(cells[j]))), None
+            )
             if ind is not None and "score" in ind and ind["score"] < len(cells) and norm(cells[ind["score"]]):
                 num_c = ind["score"]
             if num_c is not None:
@@ -204,10 +217,21 @@ def parse_grid(grid: Grid, default_kind: str = "project") -> list[SubmittedTable
         if not l3 or _PLACEHOLDER.match(norm(l3)) or (weight is None and score is None):
             continue
         unit = _val(cells, loc, ind.get("unit"))
-        cur.rows.append(ScoredRow(
-            level1=carry["level1"], level2=carry["level2"], level3=l3, nature=_val(cells, loc, ind.get("nature")),
-            target=target, actual=actual, unit=unit.text if unit else "", weight=weight, score=score,
-            coefficient=_val(cells, loc, ind.get("coefficient")), location=l3v.location if l3v else loc(0)))
+        cur.rows.append(
+            ScoredRow(
+                level1=carry["level1"],
+                level2=carry["level2"],
+                level3=l3,
+                nature=_val(cells, loc, ind.get("nature")),
+                target=target,
+                actual=actual,
+                unit=unit.text if unit else "",
+                weight=weight,
+                score=score,
+                coefficient=_val(cells, loc, ind.get("coefficient")),
+                location=l3v.location if l3v else loc(0),
+            )
+        )
     return [t for t in tables if t.rows or t.funds]
 
 
@@ -224,13 +248,15 @@ def _xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
         grid: Grid = []
         for r, row in enumerate(sh.rows, start=1):
             cells = [as_text(v) for v in row]
-            for (r1, c1, r2, c2) in sh.merged:  # a merged label reads in every row/column it spans
+            for r1, c1, r2, c2 in sh.merged:  # a merged label reads in every row/column it spans
                 if r1 <= r <= r2 and (r1, c1) != (r, c1):
                     top = as_text(sh.value(r1, c1))
                     for c in range(c1, c2 + 1):
                         if c - 1 < len(cells) and not cells[c - 1]:
                             cells[c - 1] = top
-            grid.append((cells, lambda c, r=r, s=sh.title: {"sheet": s, "cell": cell_ref(r, c + 1), "row": r}))
+            grid.append(
+                (cells, lambda c, r=r, s=sh.title: {"sheet": s, "cell": cell_ref(r, c + 1), "row": r})
+            )
         out.append((sh.title, grid))
     return out
 
@@ -239,8 +265,17 @@ def _document_grid_of(doc) -> Grid:
     grid: Grid = []
     for t in doc.tables:
         for r, row in enumerate(t.rows):
-            grid.append((list(row), lambda c, t=t, r=r: {"table": t.index, "row": r, "column": c,
-                                                         **({"page": t.page} if t.page else {})}))
+            grid.append(
+                (
+                    list(row),
+                    lambda c, t=t, r=r: {
+                        "table": t.index,
+                        "row": r,
+                        "column": c,
+                        **({"page": t.page} if t.page else {}),
+                    },
+                )
+            )
     return grid
 
 
@@ -273,8 +308,9 @@ def read_submitted(path: str | Path) -> list[SubmittedTable]:
 
 #: pinyin inserted after characters by some copy sites: '指标(biāo)'
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
-_NATURE_TOKENS = frozenset({"≥", "≤", "=", "﹦", "＝", ">", "<", ">=", "<=", "定性", "定量", "定性指标", "定量指标",
-                            "正向", "反向"})
+_NATURE_TOKENS = frozenset(
+    {"≥", "≤", "=", "﹦", "＝", ">", "<", ">=", "<=", "定性", "定量", "定性指标", "定量指标", "正向", "反向"}
+)
 _L1_WORDS = ("产出", "效益", "满意度", "效果")
 _L2_WORDS = ("数量", "质量", "时效", "成本", "效益", "满意度", "影响")
 
@@ -366,7 +402,12 @@ def parse_stream(cells: list[tuple[str, dict]]) -> list[SubmittedTable]:
                 cur.funds = Funds(**vals, location=loc)
             i = j
             continue
-        if re.sub(r"\(.*?\)", "", t) in _TOTAL_WORDS and cur is not None and i + 1 < n and _is_num(norm(cells[i + 1][0])):
+        if (
+            re.sub(r"\(.*?\)", "", t) in _TOTAL_WORDS
+            and cur is not None
+            and i + 1 < n
+            and _is_num(norm(cells[i + 1][0]))
+        ):
             cur.total = Value(cells[i + 1][0].strip(), cells[i + 1][1])
             i += 2
             continue
@@ -381,7 +422,12 @@ def parse_stream(cells: list[tuple[str, dict]]) -> list[SubmittedTable]:
             l2 = t
             i += 2
             continue
-        if t.endswith(("指标", "效益")) and any(w in t for w in _L1_WORDS) and len(t) <= 6 and t.startswith(_L1_WORDS):
+        if (
+            t.endswith(("指标", "效益"))
+            and any(w in t for w in _L1_WORDS)
+            and len(t) <= 6
+            and t.startswith(_L1_WORDS)
+        ):
             l1, l2 = t, ""
             i += 1
             continue
@@ -429,5 +475,15 @@ def _stream_row(cells, i: int, has_nature: bool, has_unit: bool):
         return None
     if target is None or actual is None:
         return None
-    return ScoredRow(level1="", level2="", level3=l3, nature=nature, target=target, actual=actual, unit=unit,
-                     weight=weight, score=score, location=cells[i][1]), j
+    return ScoredRow(
+        level1="",
+        level2="",
+        level3=l3,
+        nature=nature,
+        target=target,
+        actual=actual,
+        unit=unit,
+        weight=weight,
+        score=score,
+        location=cells[i][1],
+    ), j

@@ -20,7 +20,7 @@ _IMMEDIATE = "jixiao_write"
 
 
 def _on_sqlite_connect(dbapi_conn, _record):
-    dbapi_conn.isolation_level = None       # we emit BEGIN ourselves (see _on_sqlite_begin)
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
@@ -38,8 +38,10 @@ def make_engine(url: str, **kw) -> sa.Engine:
     try:
         u = sa.make_url(url)
     except ArgumentError as exc:
-        raise UsageError(f"无法识别的数据库地址：{url}",
-                         "示例：sqlite:///路径/jixiao.db 或 postgresql+psycopg://用户:密码@主机:5432/库名") from exc
+        raise UsageError(
+            f"无法识别的数据库地址：{url}",
+            "示例：sqlite:///路径/jixiao.db 或 postgresql+psycopg://用户:密码@主机:5432/库名",
+        ) from exc
     if u.get_backend_name() not in ("sqlite", "postgresql"):
         raise UsageError(f"不支持的数据库类型：{u.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）。")
     if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
@@ -47,7 +49,9 @@ def make_engine(url: str, **kw) -> sa.Engine:
     try:
         engine = sa.create_engine(u, **kw)
     except ModuleNotFoundError as exc:
-        raise UsageError(f"缺少数据库驱动：{exc.name}", "PostgreSQL 请使用 postgresql+psycopg:// 地址。") from exc
+        raise UsageError(
+            f"缺少数据库驱动：{exc.name}", "PostgreSQL 请使用 postgresql+psycopg:// 地址。"
+        ) from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _on_sqlite_connect)
         sa.event.listen(engine, "begin", _on_sqlite_begin)

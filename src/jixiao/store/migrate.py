@@ -34,6 +34,7 @@ def migration(version: int, name: str):
             raise ValueError(f"migration {version} out of order")
         MIGRATIONS.append(Migration(version, name, fn))
         return fn
+
     return deco
 
 
@@ -85,13 +86,15 @@ def upgrade(engine: sa.Engine, clock: Callable[[], datetime], target: int | None
         if have > latest_version():
             raise UsageError(
                 f"数据库结构版本为 {have}，高于本程序支持的 {latest_version()}：它由更新版本的 jixiao 写入。",
-                "请升级 jixiao 后再使用这个数据库。")
+                "请升级 jixiao 后再使用这个数据库。",
+            )
         if have == 0:
             S.schema_version.create(conn, checkfirst=True)
         for m in MIGRATIONS:
             if have < m.version <= target:
                 m.apply(conn)
-                conn.execute(S.schema_version.insert().values(
-                    version=m.version, name=m.name, applied_at=clock()))
+                conn.execute(
+                    S.schema_version.insert().values(version=m.version, name=m.name, applied_at=clock())
+                )
                 applied.append(m.version)
     return applied

@@ -63,14 +63,16 @@ def tidy(d: Decimal) -> Decimal:
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 units = sa.Table(
-    "units", metadata,
+    "units",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False, unique=True),
     sa.Column("supervisor", sa.Text, nullable=False, default=""),
@@ -78,7 +80,8 @@ units = sa.Table(
 )
 
 runs = sa.Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=True),
     sa.Column("year", sa.Integer, nullable=True),
@@ -88,7 +91,7 @@ runs = sa.Table(
     sa.Column("framework_name", sa.Text, nullable=False, default=""),
     sa.Column("framework_hash", sa.String(64), nullable=False),
     sa.Column("tool_version", sa.String(40), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),        # ok | data_error | unreadable | failed
+    sa.Column("status", sa.String(20), nullable=False),  # ok | data_error | unreadable | failed
     sa.Column("reason", sa.Text, nullable=False, default=""),
     sa.Column("total", Exact, nullable=True),
     sa.Column("max_total", Exact, nullable=True),
@@ -103,11 +106,12 @@ runs = sa.Table(
 )
 
 indicators = sa.Table(
-    "indicators", metadata,
+    "indicators",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("indicator_id", sa.Text, nullable=False),
-    sa.Column("subject", sa.Text, nullable=False, default=""),   # '' for department indicators
+    sa.Column("subject", sa.Text, nullable=False, default=""),  # '' for department indicators
     sa.Column("name", sa.Text, nullable=False, default=""),
     sa.Column("value", Exact, nullable=True),
     sa.Column("unit", sa.Text, nullable=False, default=""),
@@ -117,10 +121,11 @@ indicators = sa.Table(
 )
 
 scores = sa.Table(
-    "scores", metadata,
+    "scores",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("scope", sa.String(20), nullable=False),      # department | project
+    sa.Column("scope", sa.String(20), nullable=False),  # department | project
     sa.Column("subject", sa.Text, nullable=False, default=""),
     sa.Column("kind", sa.Text, nullable=False, default=""),
     sa.Column("framework_id", sa.Text, nullable=False, default=""),
@@ -132,7 +137,8 @@ scores = sa.Table(
 )
 
 score_items = sa.Table(
-    "score_items", metadata,
+    "score_items",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("score_id", sa.Integer, sa.ForeignKey("scores.id", ondelete="CASCADE"), nullable=False),
     sa.Column("item_id", sa.Text, nullable=False),
@@ -148,7 +154,8 @@ score_items = sa.Table(
 )
 
 findings = sa.Table(
-    "findings", metadata,
+    "findings",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
@@ -157,11 +164,12 @@ findings = sa.Table(
     sa.Column("category", sa.Text, nullable=False, default=""),
     sa.Column("message", sa.Text, nullable=False, default=""),
     sa.Column("improvement", sa.Text, nullable=False, default=""),
-    sa.Column("evidence", sa.Text, nullable=False, default="{}"),   # JSON, decimals as strings
+    sa.Column("evidence", sa.Text, nullable=False, default="{}"),  # JSON, decimals as strings
 )
 
 issues = sa.Table(
-    "issues", metadata,
+    "issues",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("code", sa.Text, nullable=False),

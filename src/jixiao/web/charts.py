@@ -33,21 +33,47 @@ def readable(svg: str) -> Markup:
     return Markup(svg.replace("<svg ", f'<svg style="min-width:{least}px;max-width:{most}px" ', 1))
 
 
-def hbars(title: str, rows: list[tuple[str, list[Decimal | None]]], series: list[str],
-          unit: str = "", scale_max: Decimal | None = None) -> Markup:
+def hbars(
+    title: str,
+    rows: list[tuple[str, list[Decimal | None]]],
+    series: list[str],
+    unit: str = "",
+    scale_max: Decimal | None = None,
+) -> Markup:
     """Horizontal grouped bars: one group per row, one bar per series. ``None`` draws no bar."""
     rows = [r for r in rows if any(v is not None for v in r[1])]
     if not rows:
         return Markup("")
     cols = [(name, [vs[i] if i < len(vs) else None for _, vs in rows]) for i, name in enumerate(series)]
-    return readable(svgcharts.hbars(title, [label for label, _ in rows], cols, unit=unit, colors=COLORS,
-                                    scale_max=scale_max, axis=False, legend=len(series) > 1,
-                                    label_w=150, plot_w=260, value_w=110, clip_at=11))
+    return readable(
+        svgcharts.hbars(
+            title,
+            [label for label, _ in rows],
+            cols,
+            unit=unit,
+            colors=COLORS,
+            scale_max=scale_max,
+            axis=False,
+            legend=len(series) > 1,
+            label_w=150,
+            plot_w=260,
+            value_w=110,
+            clip_at=11,
+        )
+    )
 
 
 def vbars(title: str, bars: list[tuple[str, int]], colors: list[str] | None = None) -> Markup:
     """Vertical bars of counts (e.g. units per grade)."""
     if not bars:
         return Markup("")
-    return readable(svgcharts.vbars(title, [label for label, _ in bars], [n for _, n in bars],
-                                    colors=colors or COLORS, width=max(300, 60 * len(bars) + 80), height=230))
+    return readable(
+        svgcharts.vbars(
+            title,
+            [label for label, _ in bars],
+            [n for _, n in bars],
+            colors=colors or COLORS,
+            width=max(300, 60 * len(bars) + 80),
+            height=230,
+        )
+    )

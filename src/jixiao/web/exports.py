@@ -14,13 +14,36 @@ from .safe_xlsx import neutralise_formulas
 def ranking_xlsx(page: RankingPage) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
-    head = ["排名", "单位名称", "年度", "总分", "满分", "等级", "待评项", *page.indicator_names, "问题数", "文件"]
+    head = [
+        "排名",
+        "单位名称",
+        "年度",
+        "总分",
+        "满分",
+        "等级",
+        "待评项",
+        *page.indicator_names,
+        "问题数",
+        "文件",
+    ]
     for yr in page.years or ():
         ws = wb.create_sheet(f"{yr.year}年排名" if yr.year else "未填年度")
         ws.append(head)
         for r in yr.rows:
-            ws.append([r.rank, r.unit, r.year, r.total, r.max_total, r.grade, r.pending, *r.indicators, r.findings,
-                       r.file])
+            ws.append(
+                [
+                    r.rank,
+                    r.unit,
+                    r.year,
+                    r.total,
+                    r.max_total,
+                    r.grade,
+                    r.pending,
+                    *r.indicators,
+                    r.findings,
+                    r.file,
+                ]
+            )
         for col in (4, 5):
             for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 row[0].number_format = "0.00"

@@ -10,7 +10,7 @@ from ..money import fmt_amount, fmt_count, fmt_rate
 
 COUNT_UNITS = ("人", "个", "家", "项", "次", "份", "辆", "台", "件", "户")
 #: one word per audit status, as the CLI and docs/audit.md write them
-STATUS_ZH = CLAIM_STATUS_ZH      # one status vocabulary for CLI, web and docs
+STATUS_ZH = CLAIM_STATUS_ZH  # one status vocabulary for CLI, web and docs
 PENDING = "待评"
 
 
@@ -92,7 +92,9 @@ def cell_value(v) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):  # as Excel shows it: 19550.0 → 19550, 4701.8 → 4701.8
-        return format(Decimal(repr(v)).normalize(), "f") if v == v and abs(v) != float("inf") else repr(v)  # float-ok: NaN/inf display check
+        return (
+            format(Decimal(repr(v)).normalize(), "f") if v == v and abs(v) != float("inf") else repr(v)
+        )  # float-ok: NaN/inf display check
     if isinstance(v, datetime):
         return v.strftime("%Y-%m-%d %H:%M") if v.time() != time(0) else v.strftime("%Y-%m-%d")
     if isinstance(v, date):
@@ -124,4 +126,10 @@ def signed(x) -> str:
     return "—" if x is None else f"{x:+,.2f}"
 
 
-FILTERS = {"amount": amount, "score": score, "grade_word": grade_word, "cell_value": cell_value, "signed": signed}
+FILTERS = {
+    "amount": amount,
+    "score": score,
+    "grade_word": grade_word,
+    "cell_value": cell_value,
+    "signed": signed,
+}

@@ -10,12 +10,15 @@ from urllib.parse import urlsplit
 
 #: defence in depth: even if something slipped past escaping, no foreign script runs and no page frames us
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; script-src 'self'; object-src 'none'; "
-                                 b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; "
-                                 b"base-uri 'none'; form-action 'self'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; object-src 'none'; "
+        b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; "
+        b"base-uri 'none'; form-action 'self'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),   # not no-referrer: that makes form posts send "Origin: null"
+    (b"referrer-policy", b"same-origin"),  # not no-referrer: that makes form posts send "Origin: null"
     (b"cache-control", b"no-store"),
 ]
 
@@ -38,7 +41,9 @@ class SecurityHeaders:
         async def send_with_headers(msg):
             if msg["type"] == "http.response.start":
                 have = {k.lower() for k, _ in msg.get("headers", [])}
-                msg = dict(msg, headers=[*msg.get("headers", []), *[h for h in SECURITY_HEADERS if h[0] not in have]])
+                msg = dict(
+                    msg, headers=[*msg.get("headers", []), *[h for h in SECURITY_HEADERS if h[0] not in have]]
+                )
             await send(msg)
 
         await self.app(scope, receive, send_with_headers)
@@ -48,7 +53,7 @@ def host_name(netloc: str) -> str:
     """'127.0.0.1:8000' → '127.0.0.1'; '[::1]:8000' → '::1'; names lower-cased."""
     netloc = netloc.strip().lower()
     if netloc.startswith("["):
-        return netloc[1:netloc.find("]")] if "]" in netloc else netloc
+        return netloc[1 : netloc.find("]")] if "]" in netloc else netloc
     return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
 
 
@@ -85,7 +90,7 @@ class HostOriginGuard:
     def __init__(self, app, bind: str, refuse: Callable[[int, str, str], tuple[int, list, bytes]]):
         self.app = app
         self.names, self.any_ip = allowed_hosts(bind)
-        self.refuse = refuse   # (status, message, hint) -> (status, headers, body)
+        self.refuse = refuse  # (status, message, hint) -> (status, headers, body)
 
     def host_ok(self, host: str) -> bool:
         name = host_name(host)
@@ -99,8 +104,11 @@ class HostOriginGuard:
         host = headers.get("host", "")
         problem = None
         if not self.host_ok(host):
-            problem = (400, f"本页面不接受通过“{host_name(host)[:80]}”这个地址访问。",
-                       "请在浏览器地址栏输入启动时显示的地址，例如 http://127.0.0.1:8000/。")
+            problem = (
+                400,
+                f"本页面不接受通过“{host_name(host)[:80]}”这个地址访问。",
+                "请在浏览器地址栏输入启动时显示的地址，例如 http://127.0.0.1:8000/。",
+            )
         elif scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             origin = headers.get("origin")
             site = headers.get("sec-fetch-site", "")
@@ -108,8 +116,11 @@ class HostOriginGuard:
             if origin is not None:
                 cross = cross or origin == "null" or urlsplit(origin).netloc.lower() != host.lower()
             if cross:
-                problem = (403, "拒绝了来自其他网站的提交。",
-                           "只能在本页面上提交文件；请从本页面的首页重新操作。")
+                problem = (
+                    403,
+                    "拒绝了来自其他网站的提交。",
+                    "只能在本页面上提交文件；请从本页面的首页重新操作。",
+                )
         if problem is None:
             await self.app(scope, receive, send)
             return

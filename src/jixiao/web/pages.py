@@ -65,8 +65,8 @@ class Preview:
 class IndicatorRow:
     id: str
     name: str
-    value: str          # as the report writes it: 86.76%, 52,878.93万元, 59人; — when not computable
-    explanation: str    # the formula trace, or why it could not be computed
+    value: str  # as the report writes it: 86.76%, 52,878.93万元, 59人; — when not computable
+    explanation: str  # the formula trace, or why it could not be computed
     computable: bool
     subject: str = ""
 
@@ -77,7 +77,7 @@ class ScoreRow:
     level3: str
     weight: Decimal
     score: Decimal | None
-    status: str         # scored | pending | not_applicable
+    status: str  # scored | pending | not_applicable
     basis: str
 
 
@@ -85,7 +85,7 @@ class ScoreRow:
 class ScoreGroup:
     name: str
     weight: Decimal
-    score: Decimal | None   # sum of the scored items; None when every item is 待评
+    score: Decimal | None  # sum of the scored items; None when every item is 待评
     pending: int
     items: tuple[ScoreRow, ...]
 
@@ -94,7 +94,7 @@ class ScoreGroup:
 class FindingRow:
     message: str
     subject: str
-    evidence: tuple[tuple[str, str], ...]   # (figure, value with unit and separators)
+    evidence: tuple[tuple[str, str], ...]  # (figure, value with unit and separators)
     improvement: str
     severity: str
 
@@ -160,7 +160,7 @@ class FailedRow:
     file: str
     unit: str
     reason: str
-    url: str = ""       # the issue list, when the workbook was read
+    url: str = ""  # the issue list, when the workbook was read
 
 
 @dataclass(frozen=True)
@@ -262,7 +262,7 @@ class ResultPage(Page):
     framework: str
     total: Decimal | None
     max_total: Decimal
-    grade: str                       # 优/良/中/差, or 待评 while items are pending
+    grade: str  # 优/良/中/差, or 待评 while items are pending
     pending: tuple[str, ...]
     provisional_grade: str
     summary: IssueSummary
@@ -318,7 +318,7 @@ class AuditPage(Page):
     id: str
     name: str
     summary: AuditSummary
-    verdict: str            # bad | warn | good: the banner's colour
+    verdict: str  # bad | warn | good: the banner's colour
     verdict_text: str
     claims: tuple[ClaimRow, ...]
 
@@ -337,7 +337,7 @@ class SelfReviewPage(Page):
     name: str
     workbook: str
     tables: int
-    counts: tuple[tuple[str, int], ...]   # (status word, number), worst first
+    counts: tuple[tuple[str, int], ...]  # (status word, number), worst first
     problems: int
     verdict: str
     verdict_text: str
@@ -424,7 +424,11 @@ def jsonable(x: Any) -> Any:
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         if hasattr(x, "to_dict") and not isinstance(x, Page):
             return jsonable(x.to_dict())
-        out = {f.name: jsonable(getattr(x, f.name)) for f in dataclasses.fields(x) if f.metadata.get("json", True)}
+        out = {
+            f.name: jsonable(getattr(x, f.name))
+            for f in dataclasses.fields(x)
+            if f.metadata.get("json", True)
+        }
         if isinstance(x, Page):
             out = {"page": type(x).__name__, "title": x.title} | out
         return out

@@ -34,7 +34,7 @@ DOWNLOADS = {
     "xlsx": (XLSX, "绩效自评附表.xlsx"),
     "json": ("application/json; charset=utf-8", "评价结果.json"),
 }
-OWN_FRAMEWORK = "__file__"   # the dropdown's "use the uploaded YAML" choice
+OWN_FRAMEWORK = "__file__"  # the dropdown's "use the uploaded YAML" choice
 
 
 def _web(request: Request) -> Web:
@@ -51,14 +51,22 @@ def _split(rid: str, *suffixes: str) -> tuple[str, str]:
 
 def attachment(filename: str) -> str:
     """Content-Disposition with an ASCII fallback and the UTF-8 Chinese name (RFC 6266/5987)."""
-    ascii_name = "jixiao-" + ("report" if "报告" in filename else "export") + "." + filename.rsplit(".", 1)[-1]
+    ascii_name = (
+        "jixiao-" + ("report" if "报告" in filename else "export") + "." + filename.rsplit(".", 1)[-1]
+    )
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def expired(web: Web, what: str, again: str, as_json: bool = False, back: str = "/") -> Response:
     n = web.settings.cache_size
-    return web.error(404, f"这个{what}已过期：服务器只保留最近的 {n} 份结果，重新启动后全部清空。", again,
-                     heading=f"{what}已过期", as_json=as_json, back=back)
+    return web.error(
+        404,
+        f"这个{what}已过期：服务器只保留最近的 {n} 份结果，重新启动后全部清空。",
+        again,
+        heading=f"{what}已过期",
+        as_json=as_json,
+        back=back,
+    )
 
 
 # ---- forms ----------------------------------------------------------------------------------------
@@ -69,8 +77,9 @@ async def read_form(request: Request, field: str, max_files: int):
         raise
     except StarletteHTTPException as exc:  # malformed multipart, or over the file count
         if "files" in str(exc.detail).lower():
-            raise UploadRejected(f"一次最多上传 {max_files} 个文件。", "请分批选择，每批不超过这个数量。",
-                                 status=413) from None
+            raise UploadRejected(
+                f"一次最多上传 {max_files} 个文件。", "请分批选择，每批不超过这个数量。", status=413
+            ) from None
         raise UploadRejected("上传的表单无法解析。", "请用本页的上传按钮重新选择文件。", status=400) from None
 
 
@@ -80,12 +89,14 @@ def files_of(form, field: str) -> list[UploadFile]:
 
 def closes_form(fn):
     """Close the parsed form (its spooled upload files) when the request is done, whatever happens."""
+
     @functools.wraps(fn)
     async def wrapper(request: Request):
         try:
             return await fn(request)
         finally:
             await request.close()
+
     return wrapper
 
 
@@ -112,8 +123,11 @@ async def favicon():
 async def template(request: Request):
     web = _web(request)
     data = await web.offload(web.library.template_bytes)
-    return Response(neutralise_formulas(data), media_type=XLSX,
-                    headers={"Content-Disposition": attachment("基础数据表（空白模板）.xlsx")})
+    return Response(
+        neutralise_formulas(data),
+        media_type=XLSX,
+        headers={"Content-Disposition": attachment("基础数据表（空白模板）.xlsx")},
+    )
 
 
 @router.get("/frameworks")
@@ -136,8 +150,11 @@ async def framework_file(request: Request, name: str):
     if ext != "yaml" or fid not in known:
         return web.error(404, "没有这个内置评分框架。", "内置框架见“评分框架说明”页。", back="/frameworks")
     data = await web.offload(web.library.framework_yaml, fid)
-    return Response(data, media_type="text/plain; charset=utf-8",
-                    headers={"Content-Disposition": attachment(f"{fid}.yaml")})
+    return Response(
+        data,
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": attachment(f"{fid}.yaml")},
+    )
 
 
 @router.post("/check")
@@ -147,8 +164,11 @@ async def check(request: Request):
     form = await read_form(request, "workbook", max_files=2)
     files = files_of(form, "workbook")
     if not files:
-        raise UploadRejected("没有收到文件。", "请先点击“选择文件”，选中填好的基础数据表（.xlsx），再点“上传并校验”。",
-                             status=400)
+        raise UploadRejected(
+            "没有收到文件。",
+            "请先点击“选择文件”，选中填好的基础数据表（.xlsx），再点“上传并校验”。",
+            status=400,
+        )
     name = display_name(files[0].filename, "基础数据表.xlsx")
     sn = sniff(await files[0].read(), ("xlsx",))
     framework = str(form.get("framework") or "").strip()
@@ -159,16 +179,22 @@ async def check(request: Request):
         fw_name = display_name(fw_files[0].filename, "评分框架.yaml")
         if framework != OWN_FRAMEWORK:
             chosen = next((f.name for f in fws if f.id == framework), "默认框架")
-            raise UploadRejected(f"评分框架选了两种：下拉框中的“{chosen}”和上传的文件“{fw_name}”。",
-                                 "请在下拉框中选“使用上传的自定义框架文件”，或者取消选择框架文件，只用下拉框中的框架。")
+            raise UploadRejected(
+                f"评分框架选了两种：下拉框中的“{chosen}”和上传的文件“{fw_name}”。",
+                "请在下拉框中选“使用上传的自定义框架文件”，或者取消选择框架文件，只用下拉框中的框架。",
+            )
         try:
             fw_file = sniff(await fw_files[0].read(), ("txt",))
         except UploadRejected:
-            raise UploadRejected(f"自定义评分框架“{fw_name}”不是 YAML 文本文件。",
-                                 "框架文件的写法见本页面的“评分框架说明”；不用自定义框架时请不要选择该文件。") from None
+            raise UploadRejected(
+                f"自定义评分框架“{fw_name}”不是 YAML 文本文件。",
+                "框架文件的写法见本页面的“评分框架说明”；不用自定义框架时请不要选择该文件。",
+            ) from None
     elif framework == OWN_FRAMEWORK:
-        raise UploadRejected("下拉框选了“使用上传的自定义框架文件”，但没有选择框架文件。",
-                             "请选择 .yaml 框架文件，或在下拉框中改选内置框架。")
+        raise UploadRejected(
+            "下拉框选了“使用上传的自定义框架文件”，但没有选择框架文件。",
+            "请选择 .yaml 框架文件，或在下拉框中改选内置框架。",
+        )
     elif framework and framework not in {f.id for f in fws}:
         raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
     chosen_label = fw_name if fw_file is not None else ""
@@ -196,11 +222,13 @@ def _check_and_evaluate(web: Web, sn, name: str, framework: str | None, fw_file,
         ev = outcome.evaluation
         if ev is None:
             unit = getattr(outcome.department, "name", "") or ""
-            return "/check/" + web.cache.put(views.Checked(name, unit, outcome.issues,
-                                                           views.cell_previews(path, outcome.issues)))
+            return "/check/" + web.cache.put(
+                views.Checked(name, unit, outcome.issues, views.cell_previews(path, outcome.issues))
+            )
     todo = tuple(web.library.todo(ev))
-    return "/result/" + web.cache.put(views.Evaluated(name, ev, fw_name and f"{ev.score.framework}（{fw_name}）",
-                                                      recorded, todo))
+    return "/result/" + web.cache.put(
+        views.Evaluated(name, ev, fw_name and f"{ev.score.framework}（{fw_name}）", recorded, todo)
+    )
 
 
 def _record(web: Web, outcome, data_hash: str, name: str, framework: str | None) -> bool:
@@ -240,9 +268,11 @@ async def download(request: Request, rid: str, fmt: str):
     if not isinstance(entry, views.Evaluated):
         return expired(web, "评价结果", "下载链接随结果一起失效。请重新上传基础数据表，再从新的结果页下载。")
     if fmt not in DOWNLOADS:
-        return web.error(404, "不支持这种下载格式。", "可下载 .docx、.html、.xlsx、.json。", back=f"/result/{rid}")
+        return web.error(
+            404, "不支持这种下载格式。", "可下载 .docx、.html、.xlsx、.json。", back=f"/result/{rid}"
+        )
     ev = entry.evaluation
-    data = entry.files.get(fmt)   # rendered once per result, kept with it in the LRU
+    data = entry.files.get(fmt)  # rendered once per result, kept with it in the LRU
     if data is None:
         if fmt == "json":
             data = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
@@ -276,8 +306,16 @@ async def review(request: Request):
     web = _web(request)
     units, years, error = await _overview(web)
     fws = await web.offload(web.library.frameworks)
-    page = ReviewPage(views.framework_choices(fws), web.settings.max_upload_mb, web.settings.max_batch_files,
-                      web.library.can_review(), web.history.label, error, tuple(units), tuple(years))
+    page = ReviewPage(
+        views.framework_choices(fws),
+        web.settings.max_upload_mb,
+        web.settings.max_batch_files,
+        web.library.can_review(),
+        web.history.label,
+        error,
+        tuple(units),
+        tuple(years),
+    )
     return web.serve(page, request.url.path.endswith(".json"))
 
 
@@ -332,8 +370,9 @@ async def self_review(request: Request):
     form = await read_form(request, "table", max_files=2)
     files = files_of(form, "table")
     if not files:
-        raise UploadRejected("没有收到自评表。", "请选择单位提交的自评表（.xlsx）或自评报告（.docx、.pdf、.txt）。",
-                             status=400)
+        raise UploadRejected(
+            "没有收到自评表。", "请选择单位提交的自评表（.xlsx）或自评报告（.docx、.pdf、.txt）。", status=400
+        )
     name = display_name(files[0].filename, "自评表")
     sn = sniff(await files[0].read(), ("xlsx", "docx", "pdf", "txt"))
     wbs = files_of(form, "workbook")
@@ -344,9 +383,12 @@ async def self_review(request: Request):
 
     def run():
         with upload_folder() as folder:
-            res = web.library.review(save(folder, 1, sn), save(folder, 2, wb_sn) if wb_sn is not None else None)
-        return views.SelfReviewed(name, wb_name, res.tables, tuple(i.to_dict() for i in res.items),
-                                  web.library.review_words())
+            res = web.library.review(
+                save(folder, 1, sn), save(folder, 2, wb_sn) if wb_sn is not None else None
+            )
+        return views.SelfReviewed(
+            name, wb_name, res.tables, tuple(i.to_dict() for i in res.items), web.library.review_words()
+        )
 
     entry = await web.offload(run)
     return see_other("/selfreview/" + web.cache.put(entry))
@@ -370,12 +412,16 @@ async def batch(request: Request):
     form = await read_form(request, "workbooks", max_files=limit)
     files = files_of(form, "workbooks")
     if not files:
-        raise UploadRejected("没有收到文件。", "请一次选择多个基础数据表（.xlsx），可按住 Ctrl 多选。", status=400)
+        raise UploadRejected(
+            "没有收到文件。", "请一次选择多个基础数据表（.xlsx），可按住 Ctrl 多选。", status=400
+        )
     framework = str(form.get("framework") or "").strip() or None
     fws = await web.offload(web.library.frameworks)
     if framework and framework not in {f.id for f in fws}:
         raise UploadRejected("选择的评分框架不存在。", "请在下拉框中重新选择。", status=400)
-    label = next((f.name for f in fws if f.id == framework or (framework is None and f.default)), framework or "")
+    label = next(
+        (f.name for f in fws if f.id == framework or (framework is None and f.default)), framework or ""
+    )
     items: list[tuple[str, Sniffed | None, str]] = []
     for i, up in enumerate(files, 1):
         name = display_name(up.filename, f"第{i}个文件")
@@ -412,14 +458,21 @@ def _rank(web: Web, items, framework: str | None, label: str) -> views.Ranked:
                 out.append(views.RankedItem(name, unit, year, rid, outcome.evaluation))
             else:
                 errors = sum(1 for x in outcome.issues if x.severity == "error")
-                cid = web.cache.put(views.Checked(name, unit, outcome.issues, views.cell_previews(path, outcome.issues)))
-                out.append(views.RankedItem(name, unit, year, reason=f"基础数据表有 {errors} 处错误，未评分", check_id=cid))
+                cid = web.cache.put(
+                    views.Checked(name, unit, outcome.issues, views.cell_previews(path, outcome.issues))
+                )
+                out.append(
+                    views.RankedItem(
+                        name, unit, year, reason=f"基础数据表有 {errors} 处错误，未评分", check_id=cid
+                    )
+                )
     return views.Ranked(label, tuple(out), KEY_INDICATORS, recorded)
 
 
 def _ranking_names(entry: views.Ranked) -> dict[str, str]:
-    return views.indicator_names([it.evaluation for it in entry.items if it.evaluation is not None],
-                                 entry.indicator_ids)
+    return views.indicator_names(
+        [it.evaluation for it in entry.items if it.evaluation is not None], entry.indicator_ids
+    )
 
 
 @router.get("/ranking/{rid}")
@@ -434,7 +487,9 @@ async def ranking(request: Request, rid: str):
         from .exports import ranking_xlsx
 
         data = await web.offload(ranking_xlsx, page)
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment("批量评价排名.xlsx")})
+        return Response(
+            data, media_type=XLSX, headers={"Content-Disposition": attachment("批量评价排名.xlsx")}
+        )
     return web.serve(page, ext == "json")
 
 
@@ -458,14 +513,16 @@ async def stored_ranking(request: Request, year: str = "", framework: str = ""):
             y = years[-1] if years else None
         rows, inds = web.history.ranking(y, fw) if y is not None and fw else ([], {})
         shown = [*used, *([fw] if fw and fw not in used else [])]
-        return views.stored_ranking_page(y, fw, names.get(fw, fw), years, [(f, names.get(f, f)) for f in shown],
-                                         rows, inds)
+        return views.stored_ranking_page(
+            y, fw, names.get(fw, fw), years, [(f, names.get(f, f)) for f in shown], rows, inds
+        )
 
     try:
         page = await web.offload(build)
     except JixiaoError as exc:
-        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=ext == "json",
-                         back="/review")
+        return web.error(
+            503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=ext == "json", back="/review"
+        )
     if ext == "xlsx":
         from .exports import ranking_xlsx
 
@@ -488,7 +545,9 @@ async def history(request: Request, unit: str = ""):
         chosen = unit
         if unit and unit not in units:
             near = [u for u in units if unit in u or u in unit][:5]
-            message = f"数据库中没有单位“{unit}”的评价记录。" + (f"相近的单位：{'、'.join(near)}。" if near else "")
+            message = f"数据库中没有单位“{unit}”的评价记录。" + (
+                f"相近的单位：{'、'.join(near)}。" if near else ""
+            )
             chosen = ""
         rows, names = web.history.history(chosen or None) if units else ([], {})
         if unit and message:
@@ -498,7 +557,9 @@ async def history(request: Request, unit: str = ""):
     try:
         page = await web.offload(build)
     except JixiaoError as exc:
-        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=as_json, back="/review")
+        return web.error(
+            503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=as_json, back="/review"
+        )
     return web.serve(page, as_json)
 
 
@@ -514,23 +575,35 @@ async def compare(request: Request, years: str = "", a: str = "", b: str = ""):
         try:
             ys = sorted(set(views.parse_years(text)))
         except ValueError as exc:
-            return views.compare_page(web.history.label, None, all_years, None,
-                                      f"“{str(exc)[:20]}”不是年度。请选择或填写两个年度，例如 2022、2023。")
+            return views.compare_page(
+                web.history.label,
+                None,
+                all_years,
+                None,
+                f"“{str(exc)[:20]}”不是年度。请选择或填写两个年度，例如 2022、2023。",
+            )
         if not text.strip():
             return views.compare_page(web.history.label, None, all_years, None, "")
         if len(ys) != 2:
-            return views.compare_page(web.history.label, None, all_years, None,
-                                      "请选择两个不同的年度进行对比（例如 2022、2023）。")
+            return views.compare_page(
+                web.history.label, None, all_years, None, "请选择两个不同的年度进行对比（例如 2022、2023）。"
+            )
         pair = (ys[0], ys[1])
         missing = [y for y in pair if y not in all_years]
         if missing:
-            return views.compare_page(web.history.label, None, all_years, None,
-                                      f"数据库中没有 {'、'.join(map(str, missing))} 年的评价记录。")
+            return views.compare_page(
+                web.history.label,
+                None,
+                all_years,
+                None,
+                f"数据库中没有 {'、'.join(map(str, missing))} 年的评价记录。",
+            )
         return views.compare_page(web.history.label, pair, all_years, web.history.compare(pair))
 
     try:
         page = await web.offload(build)
     except JixiaoError as exc:
-        return web.error(503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=as_json, back="/review")
+        return web.error(
+            503, exc.message, exc.hint, heading="无法打开历史数据库", as_json=as_json, back="/review"
+        )
     return web.serve(page, as_json)
-

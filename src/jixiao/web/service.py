@@ -52,8 +52,11 @@ class Library:
         from ..frameworks.loader import DEFAULT_FRAMEWORK
 
         # the 项目支出 rule set scores projects, not a whole department
-        return [FrameworkChoice(f.id, f.name, f.description, f.id == DEFAULT_FRAMEWORK)
-                for f in list_frameworks() if f.kind != "project"]
+        return [
+            FrameworkChoice(f.id, f.name, f.description, f.id == DEFAULT_FRAMEWORK)
+            for f in list_frameworks()
+            if f.kind != "project"
+        ]
 
     def framework(self, framework_id: str):
         from ..frameworks import load_framework
@@ -103,9 +106,11 @@ class Library:
         except Exception:  # noqa: BLE001 - the to-do list is an extra; the result page stands without it
             return []
         out = []
-        for t in items:   # report.todo.TodoItem: section, text, where
+        for t in items:  # report.todo.TodoItem: section, text, where
             section, where = getattr(t, "section", ""), getattr(t, "where", "")
-            out.append(f"{section + '：' if section else ''}{getattr(t, 'text', t)}{f'（{where}）' if where else ''}")
+            out.append(
+                f"{section + '：' if section else ''}{getattr(t, 'text', t)}{f'（{where}）' if where else ''}"
+            )
         return out
 
     # ---- reviewer ---------------------------------------------------------------------------
@@ -144,7 +149,7 @@ class History:
 
     def __init__(self, url: str, label: str):
         self.url = url
-        self.label = label          # what the page shows: the SQLite file's path, or the URL without password
+        self.label = label  # what the page shows: the SQLite file's path, or the URL without password
         self._store = None
         self._lock = threading.Lock()
         self._fw: dict[str, tuple[str, str]] = {}
@@ -159,8 +164,10 @@ class History:
                         Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                     self._store = Store.open(self.url)
                 except OSError as exc:
-                    raise InputError(f"无法打开历史数据库 {self.label}：{exc.strerror or exc}。",
-                                     "请检查该文件所在的文件夹是否存在且可写，或启动时用 --db 指定其他位置。") from exc
+                    raise InputError(
+                        f"无法打开历史数据库 {self.label}：{exc.strerror or exc}。",
+                        "请检查该文件所在的文件夹是否存在且可写，或启动时用 --db 指定其他位置。",
+                    ) from exc
             return self._store
 
     def close(self) -> None:
@@ -186,12 +193,20 @@ class History:
             return None
         fw_id, fw_hash = self.fingerprint(framework)
         ev = outcome.evaluation
-        rec = RunRecord(input_hash=data_hash, framework_hash=fw_hash, tool_version=__version__,
-                        status="ok" if ev is not None else "data_error", input_name=name, framework_id=fw_id,
-                        reason="" if ev is not None else "基础数据表有错误，未评分", unit=dept.name, year=dept.year,
-                        supervisor=getattr(dept, "supervisor", "") or "",
-                        evaluation=ev.to_dict() if ev is not None else None,
-                        issues=[i.to_dict() for i in outcome.issues])
+        rec = RunRecord(
+            input_hash=data_hash,
+            framework_hash=fw_hash,
+            tool_version=__version__,
+            status="ok" if ev is not None else "data_error",
+            input_name=name,
+            framework_id=fw_id,
+            reason="" if ev is not None else "基础数据表有错误，未评分",
+            unit=dept.name,
+            year=dept.year,
+            supervisor=getattr(dept, "supervisor", "") or "",
+            evaluation=ev.to_dict() if ev is not None else None,
+            issues=[i.to_dict() for i in outcome.issues],
+        )
         return self.store().record(rec)[0]
 
     def overview(self) -> tuple[list[str], list[int]]:

@@ -21,8 +21,12 @@ FORM_OVERHEAD = 256 * 1024
 #: an xlsx/docx whose parts unpack to more than this is refused (zip bomb): the shared limit
 MAX_UNPACKED = limits.MAX_UNPACKED_BYTES
 
-KIND_ZH = {"xlsx": "Excel 工作簿（.xlsx）", "docx": "Word 文档（.docx）", "pdf": "PDF 文件",
-           "txt": "文本文件（.txt）"}
+KIND_ZH = {
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "docx": "Word 文档（.docx）",
+    "pdf": "PDF 文件",
+    "txt": "文本文件（.txt）",
+}
 
 
 class UploadRejected(Exception):
@@ -38,13 +42,16 @@ class UploadRejected(Exception):
 class UploadTooLarge(UploadRejected):
     def __init__(self, limit_bytes: int):
         mb = limit_bytes // (1024 * 1024)
-        super().__init__(f"上传的文件太大：单次上传不能超过 {mb} MB。",
-                         "请确认选择的是正确的文件；基础数据表通常只有几百 KB。", status=413)
+        super().__init__(
+            f"上传的文件太大：单次上传不能超过 {mb} MB。",
+            "请确认选择的是正确的文件；基础数据表通常只有几百 KB。",
+            status=413,
+        )
 
 
 @dataclass(frozen=True)
 class Sniffed:
-    kind: str          # xlsx | docx | pdf | txt
+    kind: str  # xlsx | docx | pdf | txt
     data: bytes
 
 
@@ -53,8 +60,10 @@ def _zip_names(data: bytes) -> list[zipfile.ZipInfo] | None:
         return None
     n = limits.zip_entries(data)
     if n is not None and n > limits.MAX_ZIP_ENTRIES:
-        raise UploadRejected(f"上传的压缩文件中有 {n:,} 个部件，超过上限 {limits.MAX_ZIP_ENTRIES:,} 个，已拒绝处理。",
-                             "请检查文件是否损坏或被篡改。")
+        raise UploadRejected(
+            f"上传的压缩文件中有 {n:,} 个部件，超过上限 {limits.MAX_ZIP_ENTRIES:,} 个，已拒绝处理。",
+            "请检查文件是否损坏或被篡改。",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return z.infolist()
@@ -102,7 +111,7 @@ def sniff(data: bytes, allowed: tuple[str, ...]) -> Sniffed:
         names = {i.filename for i in infos}
         if sum(i.file_size for i in infos) > MAX_UNPACKED:
             raise UploadRejected("上传的压缩文件解压后过大，已拒绝处理。", "请检查文件是否损坏或被篡改。")
-        try:   # each part against its own limit (a sheet, the shared strings, document.xml …)
+        try:  # each part against its own limit (a sheet, the shared strings, document.xml …)
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 limits.check_members(z, "上传的文件")
         except limits.LimitExceeded as exc:
@@ -114,19 +123,24 @@ def sniff(data: bytes, allowed: tuple[str, ...]) -> Sniffed:
         else:
             raise UploadRejected("上传的文件是压缩包，但不是 Excel 工作簿或 Word 文档。", f"请选择{want}。")
     elif data.startswith(b"PK\x03\x04"):
-        raise UploadRejected("上传的文件像是 Excel 或 Word 文件，但已损坏或不完整，无法打开。",
-                             "请在 Excel/WPS 中打开确认后重新保存，再上传。")
+        raise UploadRejected(
+            "上传的文件像是 Excel 或 Word 文件，但已损坏或不完整，无法打开。",
+            "请在 Excel/WPS 中打开确认后重新保存，再上传。",
+        )
     elif data.startswith(b"%PDF-"):
         kind = "pdf"
     elif _is_ole(data):
         raise UploadRejected(
             "上传的是旧版 Office 文件（.xls/.doc）或加密文件，无法读取。",
-            "请在 Excel/WPS 中打开后“另存为”新格式（.xlsx 或 .docx），并取消密码保护。")
+            "请在 Excel/WPS 中打开后“另存为”新格式（.xlsx 或 .docx），并取消密码保护。",
+        )
     elif _text_ok(data):
         kind = "txt"
     if kind is None:
-        raise UploadRejected("无法识别上传文件的格式：它不是有效的 Excel、Word、PDF 或文本文件，可能已损坏。",
-                             f"请选择{want}。")
+        raise UploadRejected(
+            "无法识别上传文件的格式：它不是有效的 Excel、Word、PDF 或文本文件，可能已损坏。",
+            f"请选择{want}。",
+        )
     if kind not in allowed:
         raise UploadRejected(f"上传的是{KIND_ZH[kind]}，这里需要{want}。", "请检查是否选错了文件。")
     return Sniffed(kind, data)
@@ -168,7 +182,7 @@ class LimitBody:
     def __init__(self, app, limit: int, render_error, drain_cap: int = 256 * 1024 * 1024):
         self.app = app
         self.limit = limit
-        self.render_error = render_error   # (UploadRejected) -> (status, headers, body bytes)
+        self.render_error = render_error  # (UploadRejected) -> (status, headers, body bytes)
         self.drain_cap = drain_cap
 
     async def _reply(self, send, exc: UploadRejected):

@@ -67,12 +67,18 @@ def _without_echoes(issues: list[Issue]) -> list[Issue]:
     reported at that cell; a sum over the same column of the same sheet would then differ
     merely because that value is missing, so that second report is left out.
     """
-    bad = {(i.location.sheet, _column(i.location.cell)) for i in issues
-           if i.severity == "error" and i.code.startswith("E-CELL-") and i.location.cell}
+    bad = {
+        (i.location.sheet, _column(i.location.cell))
+        for i in issues
+        if i.severity == "error" and i.code.startswith("E-CELL-") and i.location.cell
+    }
     if not bad:
         return issues
-    return [i for i in issues
-            if i.code not in _reconciliation() or (i.location.sheet, _column(i.location.cell)) not in bad]
+    return [
+        i
+        for i in issues
+        if i.code not in _reconciliation() or (i.location.sheet, _column(i.location.cell)) not in bad
+    ]
 
 
 def _reconciliation() -> frozenset[str]:
@@ -91,8 +97,11 @@ def _adjustment_column(issues: list[Issue], layout, file: str) -> list[Issue]:
     from ..checks import codes as C
     from ..issues import Location, make
 
-    lacking = {layout.titles.get(name, name): name for name, cols in layout.columns.items()
-               if "adjustment" not in cols and {"initial", "full_year"} <= set(cols)}
+    lacking = {
+        layout.titles.get(name, name): name
+        for name, cols in layout.columns.items()
+        if "adjustment" not in cols and {"initial", "full_year"} <= set(cols)
+    }
     rows: dict[str, list[Issue]] = {}
     for i in issues:
         if i.code == "E-BUDGET-ROW" and i.location.sheet in lacking:
@@ -102,11 +111,15 @@ def _adjustment_column(issues: list[Issue], layout, file: str) -> list[Issue]:
     out = [i for i in issues if not (i.code == "E-BUDGET-ROW" and i.location.sheet in rows)]
     for title, errs in rows.items():
         where = "、".join(e.location.describe() for e in errs[:3])
-        out.append(make(C.COLUMN_MISSING,
-                        f"工作表“{title}”缺少“预算调整”列（或该列标题被合并、改动），{len(errs)} 行的全年预算"
-                        f"不等于年初预算（如 {where}），无法核对“年初预算 + 预算调整 = 全年预算”。",
-                        Location(file=file, sheet=title),
-                        "请从模板中复制“预算调整”列，列标题单独占一个单元格、与模板一致；没有调整的行填 0。"))
+        out.append(
+            make(
+                C.COLUMN_MISSING,
+                f"工作表“{title}”缺少“预算调整”列（或该列标题被合并、改动），{len(errs)} 行的全年预算"
+                f"不等于年初预算（如 {where}），无法核对“年初预算 + 预算调整 = 全年预算”。",
+                Location(file=file, sheet=title),
+                "请从模板中复制“预算调整”列，列标题单独占一个单元格、与模板一致；没有调整的行填 0。",
+            )
+        )
     out.sort(key=sort_key)
     return out
 

@@ -56,7 +56,11 @@ def as_text(v: object) -> str:
 
 def _excel_error(v: object) -> Err:
     if isinstance(v, str) and v.strip().upper() in _ERRORS:
-        return (C.CELL_ERROR, f"单元格是 Excel 错误值 {v.strip()}，不是数字", "请修正该单元格的公式或改填数值。")
+        return (
+            C.CELL_ERROR,
+            f"单元格是 Excel 错误值 {v.strip()}，不是数字",
+            "请修正该单元格的公式或改填数值。",
+        )
     return None
 
 
@@ -77,10 +81,18 @@ def float_amount(v: float, unit: str) -> Decimal | None:
 
 #: a number followed by a unit as people type it: '26次', '1,234.50万元', '≥95%', '12 人'
 #: (on text already normalised: NFKC, spaces removed)
-_NUM_UNIT = re.compile(r"^(?P<op>[<>=≤≥]{0,2})(?P<num>[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))(?P<unit>[^\d\s,.+-][^\d]{0,7})?$")
+_NUM_UNIT = re.compile(
+    r"^(?P<op>[<>=≤≥]{0,2})(?P<num>[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))(?P<unit>[^\d\s,.+-][^\d]{0,7})?$"
+)
 #: 万元 per unit of each money unit written in a cell
-MONEY_FACTORS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000),
-                 "亿": Decimal(10000), "千元": Decimal("0.1")}
+MONEY_FACTORS = {
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "元": Decimal("0.0001"),
+    "亿元": Decimal(10000),
+    "亿": Decimal(10000),
+    "千元": Decimal("0.1"),
+}
 #: units accepted after a count, by the column's own unit
 COUNT_UNITS = {"人": ("人", "名", "位"), "份": ("份", "个", "张", "人", "人次")}
 _OPS = {"<=": "≤", "≤": "≤", ">=": "≥", "≥": "≥", "=": "=", "==": "=", "<": "≤", ">": "≥"}
@@ -116,7 +128,11 @@ def _dash(v: object) -> Err:
 
 
 def _unit_note(v: object, shown: str) -> Err:
-    return (C.NUMBER_WITH_UNIT, f"“{as_text(v)}”按 {shown} 读取", "数字列只填数字即可（单位写在列标题或“单位”列）。")
+    return (
+        C.NUMBER_WITH_UNIT,
+        f"“{as_text(v)}”按 {shown} 读取",
+        "数字列只填数字即可（单位写在列标题或“单位”列）。",
+    )
 
 
 def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
@@ -128,8 +144,11 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     if is_blank(v):
         return None, None
     if isinstance(v, (datetime, date, time, timedelta)):
-        return None, (C.CELL_NOT_NUMBER, f"填的是日期/时间（{as_text(v)}），不是金额",
-                      "请把单元格格式改为“数值”并填写金额。")
+        return None, (
+            C.CELL_NOT_NUMBER,
+            f"填的是日期/时间（{as_text(v)}），不是金额",
+            "请把单元格格式改为“数值”并填写金额。",
+        )
     err = _excel_error(v) or _dash(v)
     if err:
         return None, err
@@ -139,33 +158,51 @@ def to_amount(v: object, kind: str, unit: str) -> tuple[Decimal | None, Err]:
     except AmountError as exc:
         parts = split_unit(v)
         if parts is None or parts[0] or not parts[2]:
-            return None, (C.CELL_NOT_NUMBER, f"“{as_text(v)}”不是金额（{exc.reason}）",
-                          "金额只填数字，可带千分位逗号，如 19,550.00；不要写文字。")
+            return None, (
+                C.CELL_NOT_NUMBER,
+                f"“{as_text(v)}”不是金额（{exc.reason}）",
+                "金额只填数字，可带千分位逗号，如 19,550.00；不要写文字。",
+            )
         _op, num, u = parts
         if u not in MONEY_FACTORS:
-            return None, (C.UNIT_MISMATCH, f"“{as_text(v)}”的单位“{u}”不是金额单位，此列是金额（{unit}）",
-                          "金额列只填金额数字，如 19,550.00。")
+            return None, (
+                C.UNIT_MISMATCH,
+                f"“{as_text(v)}”的单位“{u}”不是金额单位，此列是金额（{unit}）",
+                "金额列只填金额数字，如 19,550.00。",
+            )
         d = num * MONEY_FACTORS[u]  # in 万元, whatever the workbook's unit
         if abs(d) >= MAX_AMOUNT:
-            return None, (C.CELL_NOT_NUMBER, f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
-                          "请检查是否多填了数字或填错了单元格。")
+            return None, (
+                C.CELL_NOT_NUMBER,
+                f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
+                "请检查是否多填了数字或填错了单元格。",
+            )
         if u != "万元" and d == d.to_integral_value():
             d = d.quantize(CENT)
         elif u != "万元":  # 15,473,400元 → 1547.34, not 1547.3400: the same figure, written as amounts are
             d = d.normalize()
         if kind == schema.AMOUNT and d < 0:
-            return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
-                          "只有“预算调整”列可以为负（调减）。")
+            return None, (
+                C.CELL_NEGATIVE,
+                f"金额 {as_text(v)} 为负数，此列不应为负",
+                "只有“预算调整”列可以为负（调减）。",
+            )
         if d.as_tuple().exponent > -2:
             d = quantize(d, CENT)
         shown = f"{format(d, 'f')} 万元" + ("" if u == "万元" else f"（由{u}换算）")
         return d, _unit_note(v, shown)
     if abs(d) >= MAX_AMOUNT * (TEN_THOUSAND if unit == "元" else 1):
-        return None, (C.CELL_NOT_NUMBER, f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
-                      "请检查是否多填了数字或填错了单元格。")
+        return None, (
+            C.CELL_NOT_NUMBER,
+            f"金额 {as_text(v)} 超出可处理的范围（绝对值应小于 1 万亿万元）",
+            "请检查是否多填了数字或填错了单元格。",
+        )
     if kind == schema.AMOUNT and d < 0:
-        return None, (C.CELL_NEGATIVE, f"金额 {as_text(v)} 为负数，此列不应为负",
-                      "只有“预算调整”列可以为负（调减）。")
+        return None, (
+            C.CELL_NEGATIVE,
+            f"金额 {as_text(v)} 为负数，此列不应为负",
+            "只有“预算调整”列可以为负（调减）。",
+        )
     d = to_wan(d, unit)
     if d.as_tuple().exponent > -2:  # 6880.0 → 6880.00: same value, the way amounts are written
         d = quantize(d, CENT)
@@ -188,7 +225,11 @@ def _plain_number(v: object, what: str, hint: str, units: tuple[str, ...] = ()) 
             if parts[2] in units:
                 return parts[1], _unit_note(v, f"{format(parts[1], 'f')}{parts[2]}")
             if units:
-                return None, (C.UNIT_MISMATCH, f"“{as_text(v)}”的单位“{parts[2]}”与本列（{units[0]}）不符", hint)
+                return None, (
+                    C.UNIT_MISMATCH,
+                    f"“{as_text(v)}”的单位“{parts[2]}”与本列（{units[0]}）不符",
+                    hint,
+                )
         return None, (C.CELL_NOT_NUMBER, f"“{as_text(v)}”不是{what}（{exc.reason}）", hint)
 
 
@@ -224,7 +265,7 @@ def to_value(v: object) -> Decimal | str | None:
     if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
         try:
             d = parse_decimal(v)
-        except AmountError:   # NaN / infinity: kept as the text a person sees, never a number
+        except AmountError:  # NaN / infinity: kept as the text a person sees, never a number
             return as_text(v)
         return d.to_integral_value() if d == d.to_integral_value() else d
     t = as_text(v)
@@ -235,8 +276,12 @@ def to_value(v: object) -> Decimal | str | None:
 
 
 #: words for a comparison written around a target: '不低于95%', '30项以上', '5天以内'
-_OP_WORDS = ((("不低于", "不少于", "大于等于", "不小于"), "≥"), (("不高于", "不超过", "小于等于", "不大于", "控制在"), "≤"),
-             (("以上",), "≥"), (("以内", "以下"), "≤"))
+_OP_WORDS = (
+    (("不低于", "不少于", "大于等于", "不小于"), "≥"),
+    (("不高于", "不超过", "小于等于", "不大于", "控制在"), "≤"),
+    (("以上",), "≥"),
+    (("以内", "以下"), "≤"),
+)
 
 #: spellings of the same unit ('%' and '百分比'; '个' is the unit of '项' counts too)
 _UNIT_SAME = {"％": "%", "百分比": "%", "百分点": "%", "个百分点": "%", "万元": "万元"}
@@ -267,7 +312,7 @@ def to_measure(v: object) -> tuple[Decimal | str | None, str, str]:
     for words, o in _OP_WORDS:  # a word before the number ('不低于95%') and/or after it ('30项以上')
         for w in words:
             if n.startswith(w) and len(n) > len(w):
-                n, words_op = n[len(w):], o
+                n, words_op = n[len(w) :], o
             elif n.endswith(w) and len(n) > len(w):
                 if words_op and words_op != o:
                     return t, "", ""
@@ -320,8 +365,19 @@ def to_unit(v: object) -> tuple[str | None, Err]:
     return None, (C.CELL_BAD_UNIT, f"金额单位“{as_text(v)}”无法识别", "请从下拉列表选择“万元”或“元”。")
 
 
-_NATURE_MAP = {">=": "≥", "≥": "≥", "≧": "≥", "<=": "≤", "≤": "≤", "≦": "≤", "=": "=", "==": "=",
-               "定性": "定性", ">": "≥", "<": "≤"}
+_NATURE_MAP = {
+    ">=": "≥",
+    "≥": "≥",
+    "≧": "≥",
+    "<=": "≤",
+    "≤": "≤",
+    "≦": "≤",
+    "=": "=",
+    "==": "=",
+    "定性": "定性",
+    ">": "≥",
+    "<": "≤",
+}
 
 
 def to_nature(v: object) -> tuple[str | None, Err]:
@@ -330,5 +386,8 @@ def to_nature(v: object) -> tuple[str | None, Err]:
     t = schema.norm_text(v)
     if t in _NATURE_MAP:
         return _NATURE_MAP[t], None
-    return None, (C.CELL_BAD_NATURE, f"指标性质“{as_text(v)}”不在可选列表中",
-                  "请从下拉列表选择 ≥、≤、= 或 定性。")
+    return None, (
+        C.CELL_BAD_NATURE,
+        f"指标性质“{as_text(v)}”不在可选列表中",
+        "请从下拉列表选择 ≥、≤、= 或 定性。",
+    )

@@ -17,7 +17,7 @@ from .read import cell_ref
 @dataclass
 class Layout:
     file: str | None = None
-    titles: dict[str, str] = field(default_factory=dict)              # schema name → title as typed
+    titles: dict[str, str] = field(default_factory=dict)  # schema name → title as typed
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → field → column (1-based)
     label_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → row label → Excel row
 
@@ -30,15 +30,23 @@ class Layout:
     def row_of(self, sheet: str, label: str) -> int | None:
         return self.label_rows.get(sheet, {}).get(label)
 
-    def loc(self, sheet: str, fld: str | None = None, *, row: int | None = None, label: str | None = None,
-            key: str | None = None) -> Location:
+    def loc(
+        self,
+        sheet: str,
+        fld: str | None = None,
+        *,
+        row: int | None = None,
+        label: str | None = None,
+        key: str | None = None,
+    ) -> Location:
         """Location of ``fld`` in a row given by number or by its fixed label."""
         if row is None and label is not None:
             row = self.row_of(sheet, label)
         c = self.col(sheet, fld) if fld else None
         cell = cell_ref(row, c) if (row and c) else None
-        return Location(file=self.file, sheet=self.title(sheet), cell=cell, row=row,
-                        key=key if key is not None else label)
+        return Location(
+            file=self.file, sheet=self.title(sheet), cell=cell, row=row, key=key if key is not None else label
+        )
 
 
 def default_layout(file: str | None = None) -> Layout:

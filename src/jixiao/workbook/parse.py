@@ -76,8 +76,9 @@ class _Parser(SheetParsers):
     def add(self, code: str, message: str, loc: Location, hint: str = "") -> None:
         self.issues.append(make(code, message, loc, hint))
 
-    def sheet_loc(self, title: str, row: int | None = None, col: int | None = None,
-                  key: str | None = None) -> Location:
+    def sheet_loc(
+        self, title: str, row: int | None = None, col: int | None = None, key: str | None = None
+    ) -> Location:
         cell = cell_ref(row, col) if (row and col) else None
         return Location(file=self.file, sheet=title, cell=cell, row=row, key=key)
 
@@ -94,17 +95,29 @@ class _Parser(SheetParsers):
                 continue
             spec = wanted.get(k)
             if spec is None:
-                self.add(C.SHEET_UNKNOWN, f"工作表“{rs.title}”不是基础数据表的组成部分，未读取。",
-                         self.sheet_loc(rs.title), "如需使用，请把数据移到对应的工作表中。")
+                self.add(
+                    C.SHEET_UNKNOWN,
+                    f"工作表“{rs.title}”不是基础数据表的组成部分，未读取。",
+                    self.sheet_loc(rs.title),
+                    "如需使用，请把数据移到对应的工作表中。",
+                )
                 continue
             if spec.name in seen:
-                self.add(C.SHEET_DUPLICATE, f"工作表“{rs.title}”与“{seen[spec.name]}”重名（忽略空格后），"
-                         "只读取第一个。", self.sheet_loc(rs.title), "请删除或合并重复的工作表。")
+                self.add(
+                    C.SHEET_DUPLICATE,
+                    f"工作表“{rs.title}”与“{seen[spec.name]}”重名（忽略空格后），只读取第一个。",
+                    self.sheet_loc(rs.title),
+                    "请删除或合并重复的工作表。",
+                )
                 continue
             seen[spec.name] = rs.title
             if rs.hidden:
-                self.add(C.SHEET_HIDDEN, f"工作表“{rs.title}”被隐藏，但其中的数据仍会读取。",
-                         self.sheet_loc(rs.title), "请确认隐藏表中的数据是需要的。")
+                self.add(
+                    C.SHEET_HIDDEN,
+                    f"工作表“{rs.title}”被隐藏，但其中的数据仍会读取。",
+                    self.sheet_loc(rs.title),
+                    "请确认隐藏表中的数据是需要的。",
+                )
             g = self.find_header(spec, rs)
             if g is not None:
                 self.grids[spec.name] = g
@@ -114,11 +127,19 @@ class _Parser(SheetParsers):
             if spec.name in seen:
                 continue
             if spec.required:
-                self.add(C.SHEET_MISSING, f"缺少工作表“{spec.name}”。", Location(file=self.file, sheet=spec.name),
-                         "请用 jixiao template 生成的模板，保留全部工作表（无数据的表可以留空）。")
+                self.add(
+                    C.SHEET_MISSING,
+                    f"缺少工作表“{spec.name}”。",
+                    Location(file=self.file, sheet=spec.name),
+                    "请用 jixiao template 生成的模板，保留全部工作表（无数据的表可以留空）。",
+                )
             else:
-                self.add(C.SHEET_ABSENT, f"没有工作表“{spec.name}”，相关指标将无法计算。",
-                         Location(file=self.file, sheet=spec.name), "如有相关数据，请从模板中复制该工作表补充。")
+                self.add(
+                    C.SHEET_ABSENT,
+                    f"没有工作表“{spec.name}”，相关指标将无法计算。",
+                    Location(file=self.file, sheet=spec.name),
+                    "如有相关数据，请从模板中复制该工作表补充。",
+                )
 
     def find_header(self, spec: schema.Sheet, rs: RawSheet) -> _Grid | None:
         lookup: dict[str, str] = {}
@@ -138,9 +159,12 @@ class _Parser(SheetParsers):
                     best = (r, found)
         if best is None:
             names = "、".join(c.header for c in spec.columns[:4])
-            self.add(C.HEADER_MISSING, f"工作表“{rs.title}”前 {schema.HEADER_SEARCH_ROWS} 行中找不到表头"
-                     f"（应有 {names} 等列）。", self.sheet_loc(rs.title),
-                     "请保留模板的表头行，列标题文字不要改动（可以调整顺序、在括号中注明单位）。")
+            self.add(
+                C.HEADER_MISSING,
+                f"工作表“{rs.title}”前 {schema.HEADER_SEARCH_ROWS} 行中找不到表头（应有 {names} 等列）。",
+                self.sheet_loc(rs.title),
+                "请保留模板的表头行，列标题文字不要改动（可以调整顺序、在括号中注明单位）。",
+            )
             return None
         hr, cols = best
         g = _Grid(spec, rs, hr, cols)
@@ -154,16 +178,27 @@ class _Parser(SheetParsers):
             if f is None:
                 self.add(C.COLUMN_UNKNOWN, f"列“{cells.as_text(v)}”不是本表的列，未读取。", loc)
             elif f in seen_f:
-                self.add(C.COLUMN_DUPLICATE, f"列“{cells.as_text(v)}”出现了不止一次，只读取第一列"
-                         f"（{cell_ref(hr, cols[f])}）。", loc, "请删除重复的列。")
+                self.add(
+                    C.COLUMN_DUPLICATE,
+                    f"列“{cells.as_text(v)}”出现了不止一次，只读取第一列（{cell_ref(hr, cols[f])}）。",
+                    loc,
+                    "请删除重复的列。",
+                )
             seen_f.add(f) if f else None
         for c in spec.columns:
             if c.required and c.field not in cols:
-                self.add(C.COLUMN_MISSING, f"工作表“{rs.title}”缺少“{c.header}”列。",
-                         self.sheet_loc(rs.title, hr), "请从模板中复制该列（列标题须与模板一致）。")
+                self.add(
+                    C.COLUMN_MISSING,
+                    f"工作表“{rs.title}”缺少“{c.header}”列。",
+                    self.sheet_loc(rs.title, hr),
+                    "请从模板中复制该列（列标题须与模板一致）。",
+                )
         # merged cells below the header: text columns take the merged value
-        text_cols = {g.cols[c.field] for c in spec.columns
-                     if c.field in g.cols and c.kind in (schema.TEXT, schema.LONGTEXT)}
+        text_cols = {
+            g.cols[c.field]
+            for c in spec.columns
+            if c.field in g.cols and c.kind in (schema.TEXT, schema.LONGTEXT)
+        }
         merged_n = 0
         for r1, c1, r2, c2 in rs.merged:
             if r2 <= hr:
@@ -177,8 +212,12 @@ class _Parser(SheetParsers):
         g.special = bool(g.filled or rs.formulas_without_value or rs.errors)
         self.unread_columns(g)
         if merged_n:
-            self.add(C.MERGED_CELLS, f"工作表“{rs.title}”有 {merged_n} 处合并单元格：文字按合并区域首格填充，"
-                     "数字只读取首格。", self.sheet_loc(rs.title), "如金额被合并，请拆分单元格后分别填写。")
+            self.add(
+                C.MERGED_CELLS,
+                f"工作表“{rs.title}”有 {merged_n} 处合并单元格：文字按合并区域首格填充，数字只读取首格。",
+                self.sheet_loc(rs.title),
+                "如金额被合并，请拆分单元格后分别填写。",
+            )
         return g
 
     def unread_columns(self, g: _Grid) -> None:
@@ -186,7 +225,7 @@ class _Parser(SheetParsers):
         something filled below the header: one warning per column, at its first filled cell."""
         used = set(g.cols.values())
         rs = g.raw
-        width = max((len(r) for r in rs.rows[g.header_row:]), default=0)
+        width = max((len(r) for r in rs.rows[g.header_row :]), default=0)
         unused = [c for c in range(width) if c + 1 not in used]  # 0-based; usually none
         first: dict[int, tuple[int, int]] = {}  # col (1-based) → (first row, count)
         for i in range(g.header_row, rs.max_row) if unused else ():
@@ -200,9 +239,17 @@ class _Parser(SheetParsers):
                 first[c + 1] = (row0, k + 1)
         for ci, (row0, n) in sorted(first.items()):
             head = cells.as_text(rs.value(g.header_row, ci))
-            what = f"列“{head}”" if head else f"{cell_ref(g.header_row, ci)[:-len(str(g.header_row))]} 列（无列标题）"
-            self.add(C.COLUMN_IGNORED, f"{what}不是本表的列，其中 {n} 个有内容的单元格未读取。",
-                     self.sheet_loc(rs.title, row0, ci), "如需使用，请把内容移到模板中对应的列；仅作备注可忽略本警告。")
+            what = (
+                f"列“{head}”"
+                if head
+                else f"{cell_ref(g.header_row, ci)[: -len(str(g.header_row))]} 列（无列标题）"
+            )
+            self.add(
+                C.COLUMN_IGNORED,
+                f"{what}不是本表的列，其中 {n} 个有内容的单元格未读取。",
+                self.sheet_loc(rs.title, row0, ci),
+                "如需使用，请把内容移到模板中对应的列；仅作备注可忽略本警告。",
+            )
 
     # -- cell conversion --------------------------------------------------------------------
     def value(self, g: _Grid, row: int, fld: str, kind: str | None = None, key: str | None = None):
@@ -229,8 +276,12 @@ class _Parser(SheetParsers):
         if v is None and g.filled:
             v = g.filled.get((row, col))
         if raw.formulas_without_value and (row, col) in raw.formulas_without_value:
-            self.add(C.CELL_FORMULA, "单元格是公式，但文件中没有保存计算结果，无法读取数值。",
-                     self.cell_loc(g, row, fld, key), "请用 Excel/WPS 打开该文件、保存后再校验（或改填数值）。")
+            self.add(
+                C.CELL_FORMULA,
+                "单元格是公式，但文件中没有保存计算结果，无法读取数值。",
+                self.cell_loc(g, row, fld, key),
+                "请用 Excel/WPS 打开该文件、保存后再校验（或改填数值）。",
+            )
             return None
         if raw.errors and (row, col) in raw.errors:
             v = raw.errors[(row, col)]
@@ -276,16 +327,24 @@ class _Parser(SheetParsers):
             spec = lookup.get(schema.norm_label(text)) if text else None
             if spec is not None:
                 if spec.label in seen:
-                    self.add(C.ROW_DUPLICATE, f"“{spec.label}”填写了两行（另见第 {seen[spec.label]} 行），"
-                             "只读取第一行。", self.cell_loc(g, row, "label", spec.label), "请删除重复的行。")
+                    self.add(
+                        C.ROW_DUPLICATE,
+                        f"“{spec.label}”填写了两行（另见第 {seen[spec.label]} 行），只读取第一行。",
+                        self.cell_loc(g, row, "label", spec.label),
+                        "请删除重复的行。",
+                    )
                     continue
                 seen[spec.label] = row
                 rows_map[spec.label] = row
             out.append((row, text, spec))
         for r in g.spec.rows:
             if r.required and r.label not in seen:
-                self.add(C.ROW_MISSING, f"工作表“{g.raw.title}”缺少“{r.label}”行。",
-                         self.sheet_loc(g.raw.title), "请从模板中复制该行（第一列文字须与模板一致）。")
+                self.add(
+                    C.ROW_MISSING,
+                    f"工作表“{g.raw.title}”缺少“{r.label}”行。",
+                    self.sheet_loc(g.raw.title),
+                    "请从模板中复制该行（第一列文字须与模板一致）。",
+                )
         return out
 
     # -- sheets -----------------------------------------------------------------------------
@@ -295,13 +354,21 @@ class _Parser(SheetParsers):
         if "基本信息" in self.grids:
             self.parse_info(d, self.grids["基本信息"])
         self.check_header_units()
-        for name, fn in (("人员编制", self.parse_staffing), ("支出总表", self.parse_spending),
-                         ("三公经费", self.parse_three_public), ("公用经费", self.parse_public_funds),
-                         ("部门项目", self.parse_projects), ("公共项目", self.parse_projects),
-                         ("项目承担单位", self.parse_undertakings), ("项目绩效指标", self.parse_perf),
-                         ("政府采购", self.parse_procurement), ("资产", self.parse_assets),
-                         ("履职目标", self.parse_kpis), ("满意度", self.parse_satisfaction),
-                         ("定性评分", self.parse_manual)):
+        for name, fn in (
+            ("人员编制", self.parse_staffing),
+            ("支出总表", self.parse_spending),
+            ("三公经费", self.parse_three_public),
+            ("公用经费", self.parse_public_funds),
+            ("部门项目", self.parse_projects),
+            ("公共项目", self.parse_projects),
+            ("项目承担单位", self.parse_undertakings),
+            ("项目绩效指标", self.parse_perf),
+            ("政府采购", self.parse_procurement),
+            ("资产", self.parse_assets),
+            ("履职目标", self.parse_kpis),
+            ("满意度", self.parse_satisfaction),
+            ("定性评分", self.parse_manual),
+        ):
             if name in self.grids:
                 fn(d, self.grids[name])
         fill_totals(d)
@@ -325,10 +392,13 @@ class _Parser(SheetParsers):
             if bad:
                 col, head, u = bad[0]
                 more = f"等 {len(bad)} 列" if len(bad) > 1 else ""
-                how = ("这些列按元读取，已除以 10000 换算为万元" if u == "元" else f"本表按{self.unit}读取")
-                self.add(C.COLUMN_UNIT, f"列标题“{head}”{more}写的是{u}，但基本信息中的金额单位是{self.unit}；"
-                         f"{how}。", self.sheet_loc(g.raw.title, g.header_row, col),
-                         "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。")
+                how = "这些列按元读取，已除以 10000 换算为万元" if u == "元" else f"本表按{self.unit}读取"
+                self.add(
+                    C.COLUMN_UNIT,
+                    f"列标题“{head}”{more}写的是{u}，但基本信息中的金额单位是{self.unit}；{how}。",
+                    self.sheet_loc(g.raw.title, g.header_row, col),
+                    "请统一金额单位：修改基本信息中的“金额单位”，或改正列标题。",
+                )
 
     def records(self, g: _Grid, key_field: str):
         """(row, {field: typed value}) for each non-empty data row of a record sheet.
@@ -339,8 +409,15 @@ class _Parser(SheetParsers):
         specs = []
         for c in g.spec.columns:
             if c.field in g.cols:
-                flag = (1 if c.kind == schema.AMOUNT else 2 if c.kind == schema.SIGNED
-                        else 3 if c.kind in TEXT_KINDS else 0)
+                flag = (
+                    1
+                    if c.kind == schema.AMOUNT
+                    else 2
+                    if c.kind == schema.SIGNED
+                    else 3
+                    if c.kind in TEXT_KINDS
+                    else 0
+                )
                 specs.append((c.field, g.cols[c.field] - 1, flag, g.units.get(c.field, self.unit)))
         kc = g.cols[key_field] - 1
         rows, special = g.raw.rows, g.special
@@ -374,6 +451,7 @@ class _Parser(SheetParsers):
             if not any(out.values()):  # nothing but blanks (or zeros) in the recognised columns
                 continue
             yield row, out
+
 
 def parse_workbook(raw: RawWorkbook) -> ParseResult:
     """Build a Department from raw cells. ``department`` is None only when no data sheet at all

@@ -33,8 +33,8 @@ _V_RE = re.compile(rb"<v>([^<]*)</v>")
 
 @dataclass
 class RawSheet:
-    title: str                          # as in the workbook (spaces kept)
-    rows: list[list[object]]            # rows[r-1][c-1] = value of Excel cell (row r, column c)
+    title: str  # as in the workbook (spaces kept)
+    rows: list[list[object]]  # rows[r-1][c-1] = value of Excel cell (row r, column c)
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), 1-based
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 1-based
@@ -117,20 +117,28 @@ def _sniff(path: Path) -> None:
     except OSError as exc:
         raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
     if size == 0:
-        raise InputError(f"文件 {path.name} 是空文件（0 字节），不是有效的 .xlsx 工作簿。",
-                         "请重新保存或重新下载该文件。")
+        raise InputError(
+            f"文件 {path.name} 是空文件（0 字节），不是有效的 .xlsx 工作簿。", "请重新保存或重新下载该文件。"
+        )
     if head == _OLE_MAGIC:
         if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
-            raise InputError(f"文件 {path.name} 设置了打开密码（已加密），无法读取。",
-                             "请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿）后另存为 .xlsx。")
-        raise InputError(f"文件 {path.name} 是旧版 Excel 97-2003 格式（.xls），不支持。",
-                         "请在 Excel/WPS 中“另存为” Excel 工作簿（.xlsx）后再试。")
+            raise InputError(
+                f"文件 {path.name} 设置了打开密码（已加密），无法读取。",
+                "请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿）后另存为 .xlsx。",
+            )
+        raise InputError(
+            f"文件 {path.name} 是旧版 Excel 97-2003 格式（.xls），不支持。",
+            "请在 Excel/WPS 中“另存为” Excel 工作簿（.xlsx）后再试。",
+        )
     if head[:4] != _ZIP_MAGIC:
-        raise InputError(f"文件 {path.name} 不是 .xlsx 工作簿（文件内容无法识别）。",
-                         "请确认文件是用 Excel/WPS 保存的 .xlsx 格式。")
+        raise InputError(
+            f"文件 {path.name} 不是 .xlsx 工作簿（文件内容无法识别）。",
+            "请确认文件是用 Excel/WPS 保存的 .xlsx 格式。",
+        )
     if not zipfile.is_zipfile(path):
-        raise InputError(f"文件 {path.name} 已损坏或不完整（可能下载或复制时被截断）。",
-                         "请重新保存或重新下载该文件。")
+        raise InputError(
+            f"文件 {path.name} 已损坏或不完整（可能下载或复制时被截断）。", "请重新保存或重新下载该文件。"
+        )
     limits.check_zip_entries(path, path.name)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -138,10 +146,17 @@ def _sniff(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise InputError(f"文件 {path.name} 已损坏或不完整。", "请重新保存或重新下载该文件。") from None
     if "xl/workbook.xml" not in names:
-        what = ("Word 文档" if "word/document.xml" in names
-                else "OpenDocument 表格（.ods）" if "content.xml" in names else "其他压缩文件")
-        raise InputError(f"文件 {path.name} 不是 Excel 工作簿（看起来是{what}）。",
-                         "请选择用 Excel/WPS 保存的基础数据表（.xlsx）。")
+        what = (
+            "Word 文档"
+            if "word/document.xml" in names
+            else "OpenDocument 表格（.ods）"
+            if "content.xml" in names
+            else "其他压缩文件"
+        )
+        raise InputError(
+            f"文件 {path.name} 不是 Excel 工作簿（看起来是{what}）。",
+            "请选择用 Excel/WPS 保存的基础数据表（.xlsx）。",
+        )
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -175,12 +190,18 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _xml_unescape(s: str) -> str:
-    return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    return (
+        s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
-def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, totals: dict[str, object]
-                   ) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+def _special_cells(
+    zf: zipfile.ZipFile, part: str, title: str, label: str, totals: dict[str, object]
+) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
     """Cells calamine shows as empty although they are not: formulas without a cached value (a
     file written by a program and never opened in Excel) and Excel error values (#DIV/0! …).
 
@@ -201,9 +222,19 @@ def _special_cells(zf: zipfile.ZipFile, part: str, title: str, label: str, total
                 formulas.add((row, col))
 
     try:
-        scan = limits.scan_sheet(zf, part, title, label, cells_before=totals["cells"], on_cell=on_cell,
-                                 shared=totals["shared"], text_before=totals["text"], grid_before=totals["grid"],
-                                 date_styles=totals["dates"], rows_before=totals["rows"])
+        scan = limits.scan_sheet(
+            zf,
+            part,
+            title,
+            label,
+            cells_before=totals["cells"],
+            on_cell=on_cell,
+            shared=totals["shared"],
+            text_before=totals["text"],
+            grid_before=totals["grid"],
+            date_styles=totals["dates"],
+            rows_before=totals["rows"],
+        )
     except KeyError:
         return set(), {}
     totals["cells"] += scan.cells
@@ -233,23 +264,42 @@ def _prescan(p: Path, wanted: Callable[[str], bool] | None) -> dict[str, tuple[s
             parts = _sheet_parts(zf)
             limits.check_members(zf, p.name, {part: title for title, part in parts.items()})
             names = set(zf.namelist())
-            totals = {"cells": 0, "text": 0, "grid": 0, "rows": 0, "shared": limits.shared_string_sizes(zf, p.name),
-                      "dates": limits.date_styles(zf)}
+            totals = {
+                "cells": 0,
+                "text": 0,
+                "grid": 0,
+                "rows": 0,
+                "shared": limits.shared_string_sizes(zf, p.name),
+                "dates": limits.date_styles(zf),
+            }
             mapped = set(parts.values())
             # a sheet part the directory does not name is scanned too: calamine may still load it
             todo = [(t, part) for t, part in parts.items() if wanted is None or wanted(t)]
-            todo += [(n.rsplit("/", 1)[-1], n) for n in sorted(names)
-                     if n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in mapped]
+            todo += [
+                (n.rsplit("/", 1)[-1], n)
+                for n in sorted(names)
+                if n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in mapped
+            ]
             for title, part in todo:
                 if part not in names:
                     continue
                 out[title] = _special_cells(zf, part, title, p.name, totals)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, KeyError,
-            NotImplementedError, RuntimeError) as exc:
-        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
-                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise InputError(
+            f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+            "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。",
+        ) from None
     return out
 
 
@@ -266,8 +316,10 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
     except pc.PasswordError:
         raise InputError(f"文件 {p.name} 设置了密码，无法读取。", "请取消密码后另存为 .xlsx。") from None
     except (pc.ZipError, pc.XmlError, pc.CalamineError, ValueError, OSError) as exc:
-        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
-                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+        raise InputError(
+            f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+            "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。",
+        ) from None
     sheets: list[RawSheet] = []
     try:
         for meta in wb.sheets_metadata:
@@ -283,22 +335,42 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
             except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
                     raise
-                raise InputError(f"文件 {p.name} 的工作表“{safe_text(meta.name)}”中有无法读取的单元格"
-                                 f"（{type(exc).__name__}，多为超出范围的日期/时间值）。",
-                                 "请检查设置为日期/时间格式的单元格，或在 Excel/WPS 中另存为 .xlsx 后再试。") from None
+                raise InputError(
+                    f"文件 {p.name} 的工作表“{safe_text(meta.name)}”中有无法读取的单元格"
+                    f"（{type(exc).__name__}，多为超出范围的日期/时间值）。",
+                    "请检查设置为日期/时间格式的单元格，或在 Excel/WPS 中另存为 .xlsx 后再试。",
+                ) from None
             _clean_text(rows)
-            merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
-                      for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+            merged = [
+                (r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
+            ]
             fwv, errs = special.get(meta.name, (set(), {}))
-            sheets.append(RawSheet(
-                title=safe_text(meta.name), rows=rows, hidden=hidden,
-                merged=merged, formulas_without_value=fwv, errors=errs))
+            sheets.append(
+                RawSheet(
+                    title=safe_text(meta.name),
+                    rows=rows,
+                    hidden=hidden,
+                    merged=merged,
+                    formulas_without_value=fwv,
+                    errors=errs,
+                )
+            )
     except InputError:
         raise
-    except (pc.ZipError, pc.XmlError, pc.CalamineError, zipfile.BadZipFile, ValueError, OSError,
-            EOFError, KeyError) as exc:
-        raise InputError(f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
-                         "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from None
+    except (
+        pc.ZipError,
+        pc.XmlError,
+        pc.CalamineError,
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        KeyError,
+    ) as exc:
+        raise InputError(
+            f"文件 {p.name} 已损坏，无法读取（{type(exc).__name__}）。",
+            "请在 Excel/WPS 中打开并另存为 .xlsx 后再试。",
+        ) from None
     finally:
         try:
             wb.close()

@@ -48,15 +48,21 @@ class SheetParsers:
                 if u:
                     self.unit = d.money_unit = u
                     if u == "元":
-                        self.add(C.AMOUNT_CONVERTED, "金额单位为“元”：所有金额已除以 10000 换算为万元。",
-                                 self.cell_loc(g, row, "value", spec.label))
+                        self.add(
+                            C.AMOUNT_CONVERTED,
+                            "金额单位为“元”：所有金额已除以 10000 换算为万元。",
+                            self.cell_loc(g, row, "value", spec.label),
+                        )
         for row, text, spec in rows:
             if spec is None:
                 v = self.value(g, row, "value", schema.LONGTEXT)
                 if text and v:
                     d.narratives[text] = v
-                    self.add(C.ROW_EXTRA, f"基本信息中的“{text}”不是预置项目，已作为文字段落读取。",
-                             self.cell_loc(g, row, "label", text))
+                    self.add(
+                        C.ROW_EXTRA,
+                        f"基本信息中的“{text}”不是预置项目，已作为文字段落读取。",
+                        self.cell_loc(g, row, "label", text),
+                    )
                 continue
             if spec.field == "money_unit":
                 continue
@@ -79,7 +85,11 @@ class SheetParsers:
                     self.layout.label_rows["人员编制"][text] = row
                     if v is not None:
                         st.authorized[text] = v
-                        self.add(C.ROW_EXTRA, f"“{text}”作为一类编制计入编制数。", self.cell_loc(g, row, "label", text))
+                        self.add(
+                            C.ROW_EXTRA,
+                            f"“{text}”作为一类编制计入编制数。",
+                            self.cell_loc(g, row, "label", text),
+                        )
                 else:
                     self._unknown_row(g, row, text)
                 continue
@@ -95,11 +105,19 @@ class SheetParsers:
 
     def _unknown_row(self, g: _Grid, row: int, text: str) -> None:
         if text:
-            self.add(C.ROW_UNKNOWN, f"“{text}”不是本表的预置项目，未读取。", self.cell_loc(g, row, "label", text),
-                     "请使用模板第一列的项目名称。")
+            self.add(
+                C.ROW_UNKNOWN,
+                f"“{text}”不是本表的预置项目，未读取。",
+                self.cell_loc(g, row, "label", text),
+                "请使用模板第一列的项目名称。",
+            )
         else:
-            self.add(C.ROW_UNKNOWN, "这一行有数据但第一列没有项目名称，未读取。", self.cell_loc(g, row, "label"),
-                     "请在第一列填写项目名称。")
+            self.add(
+                C.ROW_UNKNOWN,
+                "这一行有数据但第一列没有项目名称，未读取。",
+                self.cell_loc(g, row, "label"),
+                "请在第一列填写项目名称。",
+            )
 
     def _budget_line(self, g: _Grid, row: int, name: str, key: str) -> BudgetLine:
         return BudgetLine(
@@ -122,20 +140,30 @@ class SheetParsers:
                 line = self._budget_line(g, row, text, text)
                 self.layout.label_rows["支出总表"][text] = row
                 sp.basic_parts.append(line)
-                self.add(C.ROW_EXTRA, f"“{text}”作为基本支出的一个经济分类读取。", self.cell_loc(g, row, "label", text),
-                         "如不是基本支出的分项，请删除该行。")
+                self.add(
+                    C.ROW_EXTRA,
+                    f"“{text}”作为基本支出的一个经济分类读取。",
+                    self.cell_loc(g, row, "label", text),
+                    "如不是基本支出的分项，请删除该行。",
+                )
                 continue
             if spec.single:
                 setattr(sp, spec.field, self.value(g, row, "actual", key=spec.label))
                 for fld in ("initial", "adjustment", "full_year", "prior_actual"):
                     if not cells.is_blank(g.get(row, fld)):
-                        self.add(C.CELL_IGNORED, f"“{spec.label}”只填“决算”列，此处的数字未读取。",
-                                 self.cell_loc(g, row, fld, spec.label), "请把数字移到“决算”列。")
+                        self.add(
+                            C.CELL_IGNORED,
+                            f"“{spec.label}”只填“决算”列，此处的数字未读取。",
+                            self.cell_loc(g, row, fld, spec.label),
+                            "请把数字移到“决算”列。",
+                        )
                 continue
             if spec.field == "basic_part":
                 line = self._budget_line(g, row, spec.label, spec.label)
-                if any(getattr(line, f) is not None for f in ("initial", "adjustment", "full_year", "actual",
-                                                               "prior_actual")):
+                if any(
+                    getattr(line, f) is not None
+                    for f in ("initial", "adjustment", "full_year", "actual", "prior_actual")
+                ):
                     sp.basic_parts.append(line)
                 continue
             cur = getattr(sp, spec.field)
@@ -157,10 +185,14 @@ class SheetParsers:
                 src=Src(g.raw.title, row),
             )
             if spec.field == "total":
-                if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
+                if any(
+                    getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")
+                ):
                     tp.total_stated = item
             elif spec.field.startswith("detail:"):
-                if any(getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")):
+                if any(
+                    getattr(item, f) is not None for f in ("prior_budget", "prior_actual", "budget", "actual")
+                ):
                     item.parent = spec.field.split(":", 1)[1]
                     tp.details.append(item)
             else:
@@ -172,13 +204,18 @@ class SheetParsers:
             if parent in have:
                 continue
             parts = [d_ for d_ in tp.details if d_.parent == parent]
-            sums = {f: _sum_present(getattr(p, f) for p in parts) for f in ("prior_budget", "prior_actual", "budget",
-                                                                           "actual")}
+            sums = {
+                f: _sum_present(getattr(p, f) for p in parts)
+                for f in ("prior_budget", "prior_actual", "budget", "actual")
+            }
             tp.items.append(ThreePublicItem(name=parent, src=parts[0].src, **sums))
             names = "、".join(p.name for p in parts)
-            self.add(C.PARENT_FROM_PARTS, f"“{parent}”一行未填写，按其中明细（{names}）之和计入“三公”经费。",
-                     self.cell_loc(g, parts[0].src.row, "label", parts[0].name),
-                     f"请填写“{parent}”一行（明细不全时合计会偏小）。")
+            self.add(
+                C.PARENT_FROM_PARTS,
+                f"“{parent}”一行未填写，按其中明细（{names}）之和计入“三公”经费。",
+                self.cell_loc(g, parts[0].src.row, "label", parts[0].name),
+                f"请填写“{parent}”一行（明细不全时合计会偏小）。",
+            )
 
     def parse_public_funds(self, d: Department, g: _Grid) -> None:
         pf = d.public_funds
@@ -201,11 +238,20 @@ class SheetParsers:
                 for f in ("budget", "actual", "prior_actual"):
                     setattr(pf, f, _sum_present(getattr(ln, f) for ln in pf.lines))
                 pf.src = first.src
-                self.add(C.PARENT_FROM_PARTS, "“公用经费”一行未填写，按其中明细（已含其他商品和服务支出）之和计。", loc,
-                         "请填写“公用经费”一行。")
+                self.add(
+                    C.PARENT_FROM_PARTS,
+                    "“公用经费”一行未填写，按其中明细（已含其他商品和服务支出）之和计。",
+                    loc,
+                    "请填写“公用经费”一行。",
+                )
             else:
-                self.add(C.PARENT_FROM_PARTS, "“公用经费”一行未填写，其中明细不全（没有“其他商品和服务支出”行），"
-                         "未推算公用经费，相关指标无法计算。", loc, "请填写“公用经费”一行。")
+                self.add(
+                    C.PARENT_FROM_PARTS,
+                    "“公用经费”一行未填写，其中明细不全（没有“其他商品和服务支出”行），"
+                    "未推算公用经费，相关指标无法计算。",
+                    loc,
+                    "请填写“公用经费”一行。",
+                )
 
     def parse_projects(self, d: Department, g: _Grid) -> None:
         kind = "department" if g.spec.name == "部门项目" else "public"
@@ -223,15 +269,27 @@ class SheetParsers:
                 if vals.get(f) is None:
                     vals[f] = ""
             if not name:
-                self.add(C.PROJECT_NO_NAME, "这一行填了数据，但没有项目名称。", self.cell_loc(g, row, "name"),
-                         "请填写项目名称；不需要的行请整行删除。")
+                self.add(
+                    C.PROJECT_NO_NAME,
+                    "这一行填了数据，但没有项目名称。",
+                    self.cell_loc(g, row, "name"),
+                    "请填写项目名称；不需要的行请整行删除。",
+                )
                 continue
             if vals.get("full_year") is None and vals.get("initial") is not None and "full_year" in g.cols:
                 vals["full_year"] = vals["initial"] + (vals.get("adjustment") or 0)
                 adj = vals.get("adjustment")
-                how = f"年初预算 {vals['initial']:,} + 预算调整 {adj:,}" if adj is not None else f"年初预算 {vals['initial']:,}"
-                self.add(C.FULL_YEAR_INFERRED, f"“{name}”的全年预算未填写，按{how} = {vals['full_year']:,} 万元推算。",
-                         self.cell_loc(g, row, "full_year", name), "请填写全年预算（年初预算 + 预算调整）。")
+                how = (
+                    f"年初预算 {vals['initial']:,} + 预算调整 {adj:,}"
+                    if adj is not None
+                    else f"年初预算 {vals['initial']:,}"
+                )
+                self.add(
+                    C.FULL_YEAR_INFERRED,
+                    f"“{name}”的全年预算未填写，按{how} = {vals['full_year']:,} 万元推算。",
+                    self.cell_loc(g, row, "full_year", name),
+                    "请填写全年预算（年初预算 + 预算调整）。",
+                )
             target.append(Project(name=name, kind=kind, src=Src(title, row), **vals))
         # a 合计 row a person typed is checked against the rows, not trusted
         for row, vals in total_rows:
@@ -241,10 +299,15 @@ class SheetParsers:
                 if stated is None or not parts:
                     continue
                 head = g.spec.column(f).name
-                iss = compare(stated, sum(parts, Decimal(0)), C.TOTAL_ROW,
-                              f"{g.raw.title}“合计”行的{head}", "各项目之和",
-                              self.cell_loc(g, row, f, "合计"),
-                              "合计行由工具计算，可以不填；填写时须等于各项目之和。")
+                iss = compare(
+                    stated,
+                    sum(parts, Decimal(0)),
+                    C.TOTAL_ROW,
+                    f"{g.raw.title}“合计”行的{head}",
+                    "各项目之和",
+                    self.cell_loc(g, row, f, "合计"),
+                    "合计行由工具计算，可以不填；填写时须等于各项目之和。",
+                )
                 if iss:
                     self.issues.append(iss)
 
@@ -252,22 +315,36 @@ class SheetParsers:
         for row in g.data_rows():
             project = cells.as_text(g.get(row, "project"))
             if schema.norm_text(project) in TOTAL_NAMES:
-                self.add(C.CELL_IGNORED, f"“{project}”行不读取（合计由工具计算）。", self.cell_loc(g, row, "project", project),
-                         "可以删除该行。")
+                self.add(
+                    C.CELL_IGNORED,
+                    f"“{project}”行不读取（合计由工具计算）。",
+                    self.cell_loc(g, row, "project", project),
+                    "可以删除该行。",
+                )
                 continue
-            u = Undertaking(project=project, unit=self.value(g, row, "unit") or "",
-                            allocated=self.value(g, row, "allocated", key=project or None),
-                            spent=self.value(g, row, "spent", key=project or None),
-                            note=self.value(g, row, "note") or "", src=Src(g.raw.title, row))
+            u = Undertaking(
+                project=project,
+                unit=self.value(g, row, "unit") or "",
+                allocated=self.value(g, row, "allocated", key=project or None),
+                spent=self.value(g, row, "spent", key=project or None),
+                note=self.value(g, row, "note") or "",
+                src=Src(g.raw.title, row),
+            )
             if not project:
-                self.add(C.PROJECT_NO_NAME, "这一行填了承担单位数据，但没有项目名称。", self.cell_loc(g, row, "project"))
+                self.add(
+                    C.PROJECT_NO_NAME,
+                    "这一行填了承担单位数据，但没有项目名称。",
+                    self.cell_loc(g, row, "project"),
+                )
                 continue
             d.undertakings.append(u)
 
     def parse_perf(self, d: Department, g: _Grid) -> None:
         carry = {"project": "", "level1": "", "level2": ""}
         for row in g.data_rows():
-            texts = {f: cells.as_text(g.get(row, f)) for f in ("project", "level1", "level2", "level3", "unit")}
+            texts = {
+                f: cells.as_text(g.get(row, f)) for f in ("project", "level1", "level2", "level3", "unit")
+            }
             for f in carry:  # a blank 项目名称/一级/二级指标 means "same as the row above"
                 if texts[f]:
                     carry[f] = texts[f]
@@ -277,25 +354,38 @@ class SheetParsers:
             nature = self.value(g, row, "nature", key=key) or ""
             target, actual, unit, nature = self.measures(g, row, key, texts["unit"], nature)
             pi = PerfIndicator(
-                project=texts["project"], level1=texts["level1"], level2=texts["level2"],
-                level3=texts["level3"], nature=nature, target=target,
-                unit=unit, actual=actual,
-                weight=self.value(g, row, "weight", key=key), score=self.value(g, row, "score", key=key),
-                deviation_reason=self.value(g, row, "deviation_reason") or "", src=Src(g.raw.title, row))
+                project=texts["project"],
+                level1=texts["level1"],
+                level2=texts["level2"],
+                level3=texts["level3"],
+                nature=nature,
+                target=target,
+                unit=unit,
+                actual=actual,
+                weight=self.value(g, row, "weight", key=key),
+                score=self.value(g, row, "score", key=key),
+                deviation_reason=self.value(g, row, "deviation_reason") or "",
+                src=Src(g.raw.title, row),
+            )
             if not pi.project or not pi.level3:
                 what = "项目名称" if not pi.project else "三级指标"
-                self.add(C.PROJECT_NO_NAME, f"这一行绩效指标没有{what}。",
-                         self.cell_loc(g, row, "project" if not pi.project else "level3"),
-                         "请填写项目名称和三级指标。")
+                self.add(
+                    C.PROJECT_NO_NAME,
+                    f"这一行绩效指标没有{what}。",
+                    self.cell_loc(g, row, "project" if not pi.project else "level3"),
+                    "请填写项目名称和三级指标。",
+                )
                 continue
             d.perf_indicators.append(pi)
 
     def parse_procurement(self, d: Department, g: _Grid) -> None:
         pr = d.procurement
         pr.src = Src(g.raw.title, g.header_row + 1)
-        attrs = {"initial": ("initial_by_category", "initial_total"),
-                 "full_year": ("full_year_by_category", "full_year_total"),
-                 "actual": ("actual_by_category", "actual_total")}
+        attrs = {
+            "initial": ("initial_by_category", "initial_total"),
+            "full_year": ("full_year_by_category", "full_year_total"),
+            "actual": ("actual_by_category", "actual_total"),
+        }
         for row, text, spec in self.labels(g):
             if spec is None:
                 self._unknown_row(g, row, text)
@@ -319,16 +409,23 @@ class SheetParsers:
                 self._unknown_row(g, row, text)
                 continue
             name = spec.label if spec else text
-            line = AssetLine(name=name,
-                             prior_end=self.value(g, row, "prior_end", key=name),
-                             added=self.value(g, row, "added", key=name),
-                             reduced=self.value(g, row, "reduced", key=name),
-                             end=self.value(g, row, "end", key=name),
-                             note=self.value(g, row, "note") or "", src=Src(g.raw.title, row))
+            line = AssetLine(
+                name=name,
+                prior_end=self.value(g, row, "prior_end", key=name),
+                added=self.value(g, row, "added", key=name),
+                reduced=self.value(g, row, "reduced", key=name),
+                end=self.value(g, row, "end", key=name),
+                note=self.value(g, row, "note") or "",
+                src=Src(g.raw.title, row),
+            )
             if spec is None:
                 self.layout.label_rows["资产"][text] = row
-                self.add(C.ROW_EXTRA, f"“{text}”作为资产总额的一个组成项读取。", self.cell_loc(g, row, "label", text),
-                         "如不是资产总额的组成项，请删除该行。")
+                self.add(
+                    C.ROW_EXTRA,
+                    f"“{text}”作为资产总额的一个组成项读取。",
+                    self.cell_loc(g, row, "label", text),
+                    "如不是资产总额的组成项，请删除该行。",
+                )
             if any(getattr(line, f) is not None for f in ("prior_end", "added", "reduced", "end")):
                 d.assets.lines.append(line)
 
@@ -344,7 +441,11 @@ class SheetParsers:
         for fld in ("target", "actual"):
             v = g.get(row, fld)
             if not cells.is_blank(v):
-                v = self.value(g, row, fld, schema.TEXT, key=key) if isinstance(v, str) else self.value(g, row, fld, key=key)
+                v = (
+                    self.value(g, row, fld, schema.TEXT, key=key)
+                    if isinstance(v, str)
+                    else self.value(g, row, fld, key=key)
+                )
             val, u, op = cells.to_measure(v)
             if isinstance(val, Decimal) and (u or op):
                 head = g.spec.column(fld).name
@@ -352,21 +453,38 @@ class SheetParsers:
                 if u and not row_unit:
                     row_unit, unit = u, u
                 elif u and u != row_unit:
-                    self.add(C.UNIT_MISMATCH, f"“{head}”：“{cells.as_text(v)}”的单位“{u}”与本行的单位“{unit}”不符，"
-                             "未读取。", loc, "请统一单位：数字列只填数字，单位写在“单位”列。")
+                    self.add(
+                        C.UNIT_MISMATCH,
+                        f"“{head}”：“{cells.as_text(v)}”的单位“{u}”与本行的单位“{unit}”不符，未读取。",
+                        loc,
+                        "请统一单位：数字列只填数字，单位写在“单位”列。",
+                    )
                     val = None
                 if val is not None and op:
                     if not nature:
                         nature = op
                     elif nature != op and nature != "定性":
-                        self.add(C.UNIT_MISMATCH, f"“{head}”：“{cells.as_text(v)}”写的是“{op}”，与指标性质“{nature}”"
-                                 "不符，未读取。", loc, "请核对指标性质，数字列只填数字。")
+                        self.add(
+                            C.UNIT_MISMATCH,
+                            f"“{head}”：“{cells.as_text(v)}”写的是“{op}”，与指标性质“{nature}”不符，未读取。",
+                            loc,
+                            "请核对指标性质，数字列只填数字。",
+                        )
                         val = None
                 if val is not None:
-                    shown = format(val, "f") + (f"（单位：{u}" if u else "（") + (f"，指标性质 {op}" if op else "") + "）"
+                    shown = (
+                        format(val, "f")
+                        + (f"（单位：{u}" if u else "（")
+                        + (f"，指标性质 {op}" if op else "")
+                        + "）"
+                    )
                     shown = shown.replace("（，", "（").replace("（）", " ")
-                    self.add(C.NUMBER_WITH_UNIT, f"“{head}”：“{cells.as_text(v)}”按 {shown}读取。", loc,
-                             "数字列只填数字即可，单位写在“单位”列。")
+                    self.add(
+                        C.NUMBER_WITH_UNIT,
+                        f"“{head}”：“{cells.as_text(v)}”按 {shown}读取。",
+                        loc,
+                        "数字列只填数字即可，单位写在“单位”列。",
+                    )
             out[fld] = val
         return out["target"], out["actual"], unit, nature
 
@@ -377,12 +495,24 @@ class SheetParsers:
                 self.add(C.PROJECT_NO_NAME, "这一行履职目标没有指标名称。", self.cell_loc(g, row, "name"))
                 continue
             nature = self.value(g, row, "nature", key=name) or ""
-            target, actual, unit, nature = self.measures(g, row, name, self.value(g, row, "unit") or "", nature)
+            target, actual, unit, nature = self.measures(
+                g, row, name, self.value(g, row, "unit") or "", nature
+            )
             extra = {}
             if "weight" in g.cols:
                 extra["weight"] = self.value(g, row, "weight", key=name)
-            d.kpis.append(KPI(name=name, target=target, actual=actual, unit=unit, nature=nature or "≥",
-                              note=self.value(g, row, "note") or "", src=Src(g.raw.title, row), **extra))
+            d.kpis.append(
+                KPI(
+                    name=name,
+                    target=target,
+                    actual=actual,
+                    unit=unit,
+                    nature=nature or "≥",
+                    note=self.value(g, row, "note") or "",
+                    src=Src(g.raw.title, row),
+                    **extra,
+                )
+            )
 
     def parse_satisfaction(self, d: Department, g: _Grid) -> None:
         s = d.satisfaction
@@ -399,10 +529,15 @@ class SheetParsers:
             if not item:
                 self.add(C.PROJECT_NO_NAME, "这一行定性评分没有指标名称。", self.cell_loc(g, row, "item"))
                 continue
-            d.manual_scores.append(ManualScore(item=item, score=self.value(g, row, "score", key=item),
-                                               basis=self.value(g, row, "basis") or "",
-                                               src=Src(g.raw.title, row),
-                                               cell=self.cell_loc(g, row, "item").cell or ""))
+            d.manual_scores.append(
+                ManualScore(
+                    item=item,
+                    score=self.value(g, row, "score", key=item),
+                    basis=self.value(g, row, "basis") or "",
+                    src=Src(g.raw.title, row),
+                    cell=self.cell_loc(g, row, "item").cell or "",
+                )
+            )
 
 
 _LINE_COLS = ("initial", "adjustment", "full_year", "actual", "prior_actual")
@@ -428,8 +563,9 @@ def fill_totals(d: Department) -> None:
         # an empty 预算调整 is no adjustment (as in 年初 + 调整 = 全年); other columns need both parts
         optional = f == "adjustment"
         dp, pp = getattr(sp.dept_projects, f), getattr(sp.public_projects, f)
-        if getattr(sp.projects, f) is None and (dp is not None and pp is not None
-                                                or optional and (dp is not None or pp is not None)):
+        if getattr(sp.projects, f) is None and (
+            dp is not None and pp is not None or optional and (dp is not None or pp is not None)
+        ):
             setattr(sp.projects, f, (dp or 0) + (pp or 0))
         if getattr(sp.total, f) is None:
             b, pr = getattr(sp.basic, f), getattr(sp.projects, f)

@@ -47,21 +47,48 @@ def _width(text: str, minimum: int) -> int:
 def _validation(kind: str, sheet_title: str, header: str, note: str = "") -> DataValidation | None:
     err_title = "输入无效"
     if kind == schema.AMOUNT:
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=str(MAX_AMOUNT),
-                            error=f"“{header}”只能填写不小于 0 的数字。", errorTitle=err_title)
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=str(MAX_AMOUNT),
+            error=f"“{header}”只能填写不小于 0 的数字。",
+            errorTitle=err_title,
+        )
     elif kind == schema.SIGNED:
-        dv = DataValidation(type="decimal", operator="between", formula1=str(-MAX_AMOUNT),
-                            formula2=str(MAX_AMOUNT), error=f"“{header}”只能填写数字（调减填负数）。",
-                            errorTitle=err_title)
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=str(-MAX_AMOUNT),
+            formula2=str(MAX_AMOUNT),
+            error=f"“{header}”只能填写数字（调减填负数）。",
+            errorTitle=err_title,
+        )
     elif kind == schema.COUNT:
-        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="10000000",
-                            error=f"“{header}”只能填写整数。", errorTitle=err_title)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2="10000000",
+            error=f"“{header}”只能填写整数。",
+            errorTitle=err_title,
+        )
     elif kind == schema.SCORE:
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1000",
-                            error=f"“{header}”只能填写 0 以上的数字。", errorTitle=err_title)
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="1000",
+            error=f"“{header}”只能填写 0 以上的数字。",
+            errorTitle=err_title,
+        )
     elif kind == schema.NATURE:
-        dv = DataValidation(type="list", formula1='"' + ",".join(schema.NATURES) + '"',
-                            error="请从下拉列表中选择 ≥、≤、= 或 定性。", errorTitle=err_title)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(schema.NATURES) + '"',
+            error="请从下拉列表中选择 ≥、≤、= 或 定性。",
+            errorTitle=err_title,
+        )
     else:
         return None
     dv.showErrorMessage = True
@@ -95,14 +122,30 @@ def _kv_sheet(ws, spec: schema.Sheet) -> None:
         v.alignment = Alignment(wrap_text=True, vertical="top")
         dv = None
         if row.kind == schema.UNIT:
-            dv = DataValidation(type="list", formula1='"' + ",".join(schema.MONEY_UNITS) + '"',
-                                error="金额单位只能选择“万元”或“元”。", errorTitle="输入无效")
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(schema.MONEY_UNITS) + '"',
+                error="金额单位只能选择“万元”或“元”。",
+                errorTitle="输入无效",
+            )
         elif row.kind == schema.YEAR:
-            dv = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
-                                error="年度请填写四位年份，如 2023。", errorTitle="输入无效")
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1="1990",
+                formula2="2100",
+                error="年度请填写四位年份，如 2023。",
+                errorTitle="输入无效",
+            )
         elif row.kind == schema.DATE:
-            dv = DataValidation(type="date", operator="between", formula1="32874", formula2="73051",
-                                error="请填写日期，如 2023-02-03。", errorTitle="输入无效")
+            dv = DataValidation(
+                type="date",
+                operator="between",
+                formula1="32874",
+                formula2="73051",
+                error="请填写日期，如 2023-02-03。",
+                errorTitle="输入无效",
+            )
             v.number_format = "yyyy-mm-dd"
         if dv is not None:
             dv.showErrorMessage = True
@@ -133,8 +176,12 @@ def _labeled_sheet(ws, spec: schema.Sheet) -> None:
             letter = get_column_letter(ci)
             dv.add(f"{letter}2:{letter}{last + 20}")  # room for rows a user inserts
     if spec.name == schema.THREE_PUBLIC.name:
-        dv = DataValidation(type="list", formula1='"' + ",".join(r.label for r in spec.rows) + '"',
-                            error="请从下拉列表中选择“三公”经费项目。", errorTitle="输入无效")
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(r.label for r in spec.rows) + '"',
+            error="请从下拉列表中选择“三公”经费项目。",
+            errorTitle="输入无效",
+        )
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(f"A2:A{last}")
@@ -158,10 +205,16 @@ def _instructions(ws) -> None:
     lines: list[tuple[str, str]] = [
         ("部门整体支出绩效评价基础数据表", ""),
         ("", ""),
-        ("总体要求", "按工作表逐项填写；工作表名称、列标题和第一列的预置项目名称不要改动"
-                 "（可以调整列的顺序、增加说明列，或在表头上方加标题行）。"),
-        ("金额", "金额单位见“基本信息”中的“金额单位”（默认万元，保留两位小数）。只填数字，不要带单位或文字；"
-               "“预算调整”追加为正、调减为负。"),
+        (
+            "总体要求",
+            "按工作表逐项填写；工作表名称、列标题和第一列的预置项目名称不要改动"
+            "（可以调整列的顺序、增加说明列，或在表头上方加标题行）。",
+        ),
+        (
+            "金额",
+            "金额单位见“基本信息”中的“金额单位”（默认万元，保留两位小数）。只填数字，不要带单位或文字；"
+            "“预算调整”追加为正、调减为负。",
+        ),
         ("合计行", "合计行可以不填，由工具计算；填写了的合计会被校验是否等于各项之和。"),
         ("空白", "没有的数据请留空，不要填 0 或“无”；确实为零的才填 0。"),
         ("校验", "填好后运行：jixiao check 本文件.xlsx —— 会一次列出所有问题及所在单元格。"),
@@ -257,7 +310,10 @@ def fill_workbook(wb: Workbook, data: Mapping[str, object]) -> None:
                 for col, v in vals.items():
                     ci = _column_index(spec, col)
                     c = ws.cell(row=r, column=ci, value=_cell_value(v))
-                    if isinstance(v, (Decimal, int, float)) and spec.columns[ci - 1].kind in schema.MONEY_KINDS:
+                    if (
+                        isinstance(v, (Decimal, int, float))
+                        and spec.columns[ci - 1].kind in schema.MONEY_KINDS
+                    ):
                         c.number_format = _AMOUNT_FMT
         else:
             for i, rec in enumerate(content, start=2):
@@ -277,8 +333,10 @@ def workbook_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "docProps/core.xml":

@@ -47,13 +47,18 @@ def build_body(ev: Evaluation) -> tuple[list[Block], list[TodoItem]]:
         doc.paras(pre)
     else:
         notice = d.notice_no
-        basis = f"按照财政部门关于开展部门整体支出绩效自评工作的通知（{notice}）要求" if notice else \
-            "按照财政部门关于开展部门整体支出绩效自评工作的要求"
+        basis = (
+            f"按照财政部门关于开展部门整体支出绩效自评工作的通知（{notice}）要求"
+            if notice
+            else "按照财政部门关于开展部门整体支出绩效自评工作的要求"
+        )
         if not notice:
             doc.note("check", "未填写评价通知文号，开头未引用通知", "基础数据表“基本信息”“评价通知文号”")
-        doc.para(f"为加强预算绩效管理、提高财政资金使用效益，{basis}，{unit}对{ys}年度部门整体支出开展了绩效自评，"
-                 f"对照部门职责和年度工作目标，梳理了预算安排与执行、项目实施、资产管理和履职效果等情况。"
-                 f"现将自评情况报告如下：")
+        doc.para(
+            f"为加强预算绩效管理、提高财政资金使用效益，{basis}，{unit}对{ys}年度部门整体支出开展了绩效自评，"
+            f"对照部门职责和年度工作目标，梳理了预算安排与执行、项目实施、资产管理和履职效果等情况。"
+            f"现将自评情况报告如下："
+        )
     overview(doc, ys)
     general_budget(doc, ys)
     project_org(doc)
@@ -64,8 +69,11 @@ def build_body(ev: Evaluation) -> tuple[list[Block], list[TodoItem]]:
     measures(doc, ev, groups)
     doc.heading1("绩效自评结果拟应用和公开情况")
     doc.heading(2, "（一）绩效自评结果拟应用情况")
-    doc.paras(doc.narrative("application", "自评结果的应用安排，如问题整改、与下年度预算安排挂钩、纳入内部考核等",
-                            "结果应用"))
+    doc.paras(
+        doc.narrative(
+            "application", "自评结果的应用安排，如问题整改、与下年度预算安排挂钩、纳入内部考核等", "结果应用"
+        )
+    )
     doc.heading(2, "（二）绩效自评结果公开情况")
     doc.paras(narrative(d, "disclosure") or ["本报告按照财政部门的统一要求向社会公开，接受社会监督。"])
     doc.heading1("其他需要说明的情况")

@@ -24,14 +24,19 @@ def general_budget(doc: Doc, ys: str):
         facts.append(f"{ys}年基本支出年初预算{amt(sp.basic.initial)}")
     if sp.basic.actual is not None:
         parts = [(b.name, b.actual) for b in sp.basic_parts]
-        facts.append("全年实际支出" + (composition(sp.basic.actual, parts) if parts else amt(sp.basic.actual)))
+        facts.append(
+            "全年实际支出" + (composition(sp.basic.actual, parts) if parts else amt(sp.basic.actual))
+        )
     if facts:
         text += "，".join(facts) + "。"
     if sp.basic.actual is not None and sp.basic.prior_actual is not None:
         text += "基本支出" + change_phrase(sp.basic.actual, sp.basic.prior_actual, f"{prior}决算") + "。"
         reason = narrative(d, "basic_reason")
-        text += ("变动的主要原因：" + "".join(reason)) if reason else doc.placeholder("基本支出变动的主要原因",
-                                                                                    "基本支出变动原因")
+        text += (
+            ("变动的主要原因：" + "".join(reason))
+            if reason
+            else doc.placeholder("基本支出变动的主要原因", "基本支出变动原因")
+        )
     doc.para(text)
     doc.heading(3, "2.资金管理情况")
     doc.paras(narrative(d, "fund_mgmt"))
@@ -45,15 +50,23 @@ def general_budget(doc: Doc, ys: str):
     doc.heading(3, "3.项目总支出较上年比较及原因分析")
     proj = sp.projects
     if proj.actual is not None and proj.prior_actual is not None:
-        s = (f"{ys}年项目支出（含部门项目和公共项目）{amt(proj.actual)}，"
-             + change_phrase(proj.actual, proj.prior_actual, f"{prior}项目支出") + "。")
+        s = (
+            f"{ys}年项目支出（含部门项目和公共项目）{amt(proj.actual)}，"
+            + change_phrase(proj.actual, proj.prior_actual, f"{prior}项目支出")
+            + "。"
+        )
         reason = narrative(d, "project_change_reason")
-        s += ("主要原因：" + "".join(reason)) if reason else doc.placeholder("项目支出变动的主要原因",
-                                                                          "项目支出变动原因")
+        s += (
+            ("主要原因：" + "".join(reason))
+            if reason
+            else doc.placeholder("项目支出变动的主要原因", "项目支出变动原因")
+        )
         doc.para(s)
     elif proj.actual is not None:
         doc.para(f"{ys}年项目支出（含部门项目和公共项目）{amt(proj.actual)}。")
-        doc.note("data", "未填上年项目支出决算，报告未写项目支出较上年的变化", "基础数据表“支出总表”“项目支出”行")
+        doc.note(
+            "data", "未填上年项目支出决算，报告未写项目支出较上年的变化", "基础数据表“支出总表”“项目支出”行"
+        )
     else:
         doc.para(doc.placeholder("项目支出总额及较上年的变化"))
     doc.heading(3, "4.项目资金管理情况分析")
@@ -68,8 +81,11 @@ def _three_public(doc: Doc, ys: str, prior: str):
     if budget is not None:
         s += f"{ys}年“三公”经费预算" + composition(budget, [(i.name, i.budget) for i in tp.items])
     if actual is not None:
-        s += ("；" if s else f"{ys}年“三公”经费") + "全年实际支出" + composition(
-            actual, [(i.name, i.actual) for i in tp.items])
+        s += (
+            ("；" if s else f"{ys}年“三公”经费")
+            + "全年实际支出"
+            + composition(actual, [(i.name, i.actual) for i in tp.items])
+        )
     if s:
         s += "。"
     if budget is not None and actual is not None:
@@ -139,7 +155,11 @@ def _use(doc: Doc, ys: str):
     if dp:
         full = full_sum(full_year(p) for p in dp)
         act = col(dp, "actual")
-        s = f"截至{ys}年12月31日，部门项目支出{amt(act)}" if act is not None else f"截至{ys}年12月31日，部门项目"
+        s = (
+            f"截至{ys}年12月31日，部门项目支出{amt(act)}"
+            if act is not None
+            else f"截至{ys}年12月31日，部门项目"
+        )
         if full and act is not None:
             s += f"，资金使用率{fmt_rate(exact_rate(act, full))}（{rate_trace(act, full)}）"
         doc.para(s + "。部门项目资金使用情况见下表：")
@@ -149,7 +169,11 @@ def _use(doc: Doc, ys: str):
             doc.add(Figure(chart))
     unallocated = [p for p in pp if p.actual is not None and q2(p.actual) == 0 and (full_year(p) or 0) > 0]
     if unallocated:
-        s = (f"公共项目中有{len(unallocated)}个项目全年未分配资金，全年预算"
-             + composition(full_sum(full_year(p) for p in unallocated), [(p.name, full_year(p)) for p in unallocated])
-             + "。")
+        s = (
+            f"公共项目中有{len(unallocated)}个项目全年未分配资金，全年预算"
+            + composition(
+                full_sum(full_year(p) for p in unallocated), [(p.name, full_year(p)) for p in unallocated]
+            )
+            + "。"
+        )
         doc.para(s)

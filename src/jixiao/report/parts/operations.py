@@ -66,15 +66,19 @@ def assets(doc: Doc, ys: str):
 def other_budgets(doc: Doc, ys: str):
     d = doc.d
     unit = d.name or "本部门"
-    for label, value in (("政府性基金预算支出", d.spending.gov_fund),
-                         ("国有资本经营预算支出", d.spending.state_capital),
-                         ("社会保险基金预算支出", d.spending.social_insurance)):
+    for label, value in (
+        ("政府性基金预算支出", d.spending.gov_fund),
+        ("国有资本经营预算支出", d.spending.state_capital),
+        ("社会保险基金预算支出", d.spending.social_insurance),
+    ):
         doc.heading1(f"{label}情况")
         if value is None or q2(value) == 0:
             doc.para(f"{ys}年度{unit}无{label}。")
             if value is None:
-                doc.note("check", f"“{label}”未填写，报告按无此项支出表述；如有支出请填写金额",
-                         "基础数据表“支出总表”")
+                doc.note(
+                    "check",
+                    f"“{label}”未填写，报告按无此项支出表述；如有支出请填写金额",
+                    "基础数据表“支出总表”",
+                )
         else:
-            doc.para(f"{ys}年度{unit}{label}{amt(value)}。"
-                     + doc.placeholder(label + "的主要用途和使用情况"))
+            doc.para(f"{ys}年度{unit}{label}{amt(value)}。" + doc.placeholder(label + "的主要用途和使用情况"))

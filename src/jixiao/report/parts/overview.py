@@ -41,8 +41,14 @@ def overview(doc: Doc, ys: str):
     dept_actual, pub_actual = project_actuals(d)
     total = sp.total.actual
     if total is not None:
-        doc.para(f"{ys}年度部门整体支出" + composition(total, [
-            ("基本支出", sp.basic.actual), ("部门项目支出", dept_actual), ("公共项目支出", pub_actual)]) + "。")
+        doc.para(
+            f"{ys}年度部门整体支出"
+            + composition(
+                total,
+                [("基本支出", sp.basic.actual), ("部门项目支出", dept_actual), ("公共项目支出", pub_actual)],
+            )
+            + "。"
+        )
     else:
         doc.para(doc.placeholder("部门整体支出规模"))
         doc.note("data", "支出总表“整体支出”决算未填写，报告未写整体支出规模", "基础数据表“支出总表”")
@@ -62,12 +68,17 @@ def _usage(doc: Doc, d: Department) -> list[str]:
     if sp.basic.actual is not None:
         text += "基本支出" + (composition(sp.basic.actual, parts) if parts else amt(sp.basic.actual)) + "。"
     if sp.projects.actual is not None:
-        text += "项目支出" + composition(sp.projects.actual, [("部门项目支出", dept_actual),
-                                                              ("公共项目支出", pub_actual)]) + "。"
+        text += (
+            "项目支出"
+            + composition(sp.projects.actual, [("部门项目支出", dept_actual), ("公共项目支出", pub_actual)])
+            + "。"
+        )
     if text:
         out.append(text)
     if d.dept_projects and dept_actual is not None:
-        out.append("部门项目支出" + composition(dept_actual, [(p.name, p.actual) for p in d.dept_projects]) + "。")
+        out.append(
+            "部门项目支出" + composition(dept_actual, [(p.name, p.actual) for p in d.dept_projects]) + "。"
+        )
     if d.public_projects:
         n = len(d.public_projects)
         s = f"公共项目支出{amt(pub_actual)}，" if pub_actual is not None else ""

@@ -33,13 +33,21 @@ def score_statement(ev: Evaluation) -> str:
     if not sc.pending and sc.total is not None and sc.grade:
         return f"自评得分{fmt_amount(sc.total)}分，部门整体支出绩效等级为“{sc.grade}”"
     scored = sum((i.weight for i in sc.items if i.status == "scored" and i.score is not None), Decimal(0))
-    pending_w = sum((i.weight for i in sc.items if i.status == "pending" or
-                     (i.status != "not_applicable" and i.score is None)), Decimal(0))
+    pending_w = sum(
+        (
+            i.weight
+            for i in sc.items
+            if i.status == "pending" or (i.status != "not_applicable" and i.score is None)
+        ),
+        Decimal(0),
+    )
     got = sc.total if sc.total is not None else Decimal(0)
     if scored == 0:
         return f"各项指标尚待评分（共{points(pending_w)}分）"
-    return (f"已评{points(scored)}分中得{fmt_amount(got)}分，另有{len(sc.pending)}项指标（共{points(pending_w)}分）"
-            f"待评，得分和绩效等级待全部评定后确定")
+    return (
+        f"已评{points(scored)}分中得{fmt_amount(got)}分，另有{len(sc.pending)}项指标（共{points(pending_w)}分）"
+        f"待评，得分和绩效等级待全部评定后确定"
+    )
 
 
 def chosen_indicator_ids(ev: Evaluation) -> set[str]:
@@ -53,8 +61,10 @@ def performance(doc: Doc, ev: Evaluation, ys: str):
     doc.paras(narrative(d, "performance"))
     dims = list(OrderedDict.fromkeys(i.level1 for i in sc.items if i.status != "not_applicable"))
     who = d.name or "本部门"
-    doc.para(f"{who}从{'、'.join(dims)}等方面对{ys}年度部门整体支出绩效进行了自评，{score_statement(ev)}。"
-             "主要绩效如下：")
+    doc.para(
+        f"{who}从{'、'.join(dims)}等方面对{ys}年度部门整体支出绩效进行了自评，{score_statement(ev)}。"
+        "主要绩效如下："
+    )
     chart = dimension_chart(ev)
     if chart:
         doc.add(Figure(chart))
@@ -76,7 +86,7 @@ def _item(doc: Doc, ev: Evaluation, item: ScoreItem, ys: str):
         doc.note("score", f"“{item.level1}—{item.level3}”（分值{points(item.weight)}分）待评分", where_score)
     ind = ev.indicators.get(item.source)
     if item.rule == "kpi" or item.source.startswith("kpi"):
-        if doc.kpis_shown:   # one table, once: a second kpi item refers to it
+        if doc.kpis_shown:  # one table, once: a second kpi item refers to it
             doc.para("履职目标完成情况见上表。")
         else:
             kpi_block(doc, ev)
@@ -86,20 +96,28 @@ def _item(doc: Doc, ev: Evaluation, item: ScoreItem, ys: str):
         if ind.computable and ind.value is not None:
             doc.para(indicator_sentence(ind, ys))
         else:
-            doc.note("data", f"{ind.name}未计算：{(ind.reason or '缺少数据').rstrip('。')}",
-                     "基础数据表（见原因所列数据）")
+            doc.note(
+                "data",
+                f"{ind.name}未计算：{(ind.reason or '缺少数据').rstrip('。')}",
+                "基础数据表（见原因所列数据）",
+            )
             doc.para(doc.placeholder(f"{item.level3}情况"))
         return
     if "公开" in item.level3:
         s = disclosure_sentence(d, ys)
-        if s:   # the dates say it; the evaluator's note would repeat them
+        if s:  # the dates say it; the evaluator's note would repeat them
             doc.para(s)
             return
     if item.basis and item.status == "scored":
         doc.para(_basis(item.basis))
-    else:   # the evaluator's 依据 becomes this paragraph once the item is scored
-        doc.para(doc.placeholder(f"{item.level3}情况", where=f"基础数据表“定性评分”中“{item.level3}”一行的“依据”"
-                                                          "（评分后自动写入此处），或直接在报告中撰写"))
+    else:  # the evaluator's 依据 becomes this paragraph once the item is scored
+        doc.para(
+            doc.placeholder(
+                f"{item.level3}情况",
+                where=f"基础数据表“定性评分”中“{item.level3}”一行的“依据”"
+                "（评分后自动写入此处），或直接在报告中撰写",
+            )
+        )
 
 
 #: the scorer's band label ('评价档次“好”（分值的80%–100%）；') that prefixes a qualitative basis
@@ -129,7 +147,9 @@ def disclosure_sentence(d, ys: str) -> str:
     if d.final_disclosed:
         parts.append(f"于{fmt_date(d.final_disclosed)}公开了{y - 1 if y else '上'}年度部门决算")
     if d.prior_report_disclosed:
-        parts.append(f"于{fmt_date(d.prior_report_disclosed)}公开了{y - 1 if y else '上'}年度部门整体支出绩效自评报告")
+        parts.append(
+            f"于{fmt_date(d.prior_report_disclosed)}公开了{y - 1 if y else '上'}年度部门整体支出绩效自评报告"
+        )
     if not parts:
         return ""
     return "按照财政部门的统一部署，" + "，".join(parts) + "。"
@@ -151,8 +171,10 @@ def kpi_block(doc: Doc, ev: Evaluation):
     # counts in separate clauses (never '其中'): they are not parts of one total
     parts = []
     if targeted:
-        parts.append(f"设定年度目标值的履职目标{len(targeted)}项，" + (
-            "已全部完成" if met == len(targeted) else f"已完成{met}项、未完成{len(targeted) - met}项"))
+        parts.append(
+            f"设定年度目标值的履职目标{len(targeted)}项，"
+            + ("已全部完成" if met == len(targeted) else f"已完成{met}项、未完成{len(targeted) - met}项")
+        )
     if others:
         parts.append(f"未设年度目标值的履职成果{len(others)}项")
     s = f"{ev.department.year or '本'}年度" + "；".join(parts)
@@ -168,14 +190,34 @@ def kpi_block(doc: Doc, ev: Evaluation):
             n += 1
             m = kpi_met(k)
             state = "已完成" if m else ("未完成" if m is False else "—")
-            rows.append((Cell(str(n), value=n, number_format="0"), Cell(k.name, align="left"), _qty_cell(k.target, k.unit),
-                         _qty_cell(k.actual, k.unit), Cell(state)))
+            rows.append(
+                (
+                    Cell(str(n), value=n, number_format="0"),
+                    Cell(k.name, align="left"),
+                    _qty_cell(k.target, k.unit),
+                    _qty_cell(k.actual, k.unit),
+                    Cell(state),
+                )
+            )
     no_target = [k.name for k in others if k.target is None or k.target == ""]
     if no_target:
-        doc.note("check", f"{len(no_target)}项履职目标没有年度目标值，表中列为其他履职成果；有目标值的请补填："
-                          + "、".join(no_target), "基础数据表“履职目标”“目标值”列")
-    doc.add(Table("kpis", tuple(rows), (7, 45, 16, 16, 16), caption="履职目标完成情况表", unit="", small=True,
-                  sheet="履职目标"))
+        doc.note(
+            "check",
+            f"{len(no_target)}项履职目标没有年度目标值，表中列为其他履职成果；有目标值的请补填："
+            + "、".join(no_target),
+            "基础数据表“履职目标”“目标值”列",
+        )
+    doc.add(
+        Table(
+            "kpis",
+            tuple(rows),
+            (7, 45, 16, 16, 16),
+            caption="履职目标完成情况表",
+            unit="",
+            small=True,
+            sheet="履职目标",
+        )
+    )
 
 
 def _qty_cell(v, unit: str) -> Cell:
@@ -183,7 +225,9 @@ def _qty_cell(v, unit: str) -> Cell:
     if not text:
         return Cell("", align="right")
     num = v if isinstance(v, Decimal) else None
-    return Cell(text + (unit or ""), align="right", value=num, number_format="#,##0.##" if num is not None else "")
+    return Cell(
+        text + (unit or ""), align="right", value=num, number_format="#,##0.##" if num is not None else ""
+    )
 
 
 def dimension_chart(ev: Evaluation) -> ChartSpec | None:
@@ -203,5 +247,10 @@ def dimension_chart(ev: Evaluation) -> ChartSpec | None:
         scores.append(None if pending else sum((i.score for i in items), Decimal(0)))
     if all(s is None for s in scores):
         return None
-    return ChartSpec(key="dimensions", title="各评价维度分值与得分", labels=tuple(labels),
-                     series=(("分值", tuple(weights)), ("得分", tuple(scores))), unit="分")
+    return ChartSpec(
+        key="dimensions",
+        title="各评价维度分值与得分",
+        labels=tuple(labels),
+        series=(("分值", tuple(weights)), ("得分", tuple(scores))),
+        unit="分",
+    )

@@ -57,8 +57,11 @@ def public_findings(doc: Doc, ev: Evaluation) -> OrderedDict[str, list[Finding]]
     for f in ev.findings:
         it = items.get(INDICATOR_OF.get(f.rule, ""))
         if it is not None and it.score >= it.weight:
-            doc.note("check", f"数据提示：{f.message.rstrip('。')}。该指标在评价中得满分，报告未列为问题；"
-                              "如确属问题请在报告中说明")
+            doc.note(
+                "check",
+                f"数据提示：{f.message.rstrip('。')}。该指标在评价中得满分，报告未列为问题；"
+                "如确属问题请在报告中说明",
+            )
             continue
         groups.setdefault(f.rule, []).append(f)
     return groups
@@ -68,7 +71,7 @@ def problems(doc: Doc, ev: Evaluation, ys: str) -> OrderedDict[str, list[Finding
     doc.heading1("存在的问题及原因分析")
     groups = public_findings(doc, ev)
     own = narrative(ev.department, "problems")
-    if own:   # the department's own summary opens the section and leads into the details
+    if own:  # the department's own summary opens the section and leads into the details
         doc.paras(_lead_in(own, "具体情况如下：") if groups else own)
     by_cat: OrderedDict[str, list[str]] = OrderedDict((c, []) for c in CATEGORIES)
     for rule, fs in groups.items():
@@ -95,8 +98,11 @@ def _reason(doc: Doc, known: list[str]) -> str:
     if known:
         return "主要原因：" + "；".join(dict.fromkeys(known)) + "。"
     # the placeholder names its problem: no two paragraphs of the report read the same
-    return "主要原因：" + doc.placeholder(f"{doc.problem}的原因", kind="reason",
-                                        task=f"写明问题“{doc.problem}”的原因") + "。"
+    return (
+        "主要原因："
+        + doc.placeholder(f"{doc.problem}的原因", kind="reason", task=f"写明问题“{doc.problem}”的原因")
+        + "。"
+    )
 
 
 def _reasons_by_project(doc: Doc, pairs: list[tuple[str, str]]) -> str:
@@ -115,9 +121,11 @@ def _reasons_by_project(doc: Doc, pairs: list[tuple[str, str]]) -> str:
     parts = [f"{why}（{'、'.join(names)}）" if len(pairs) > 1 else why for why, names in by_reason.items()]
     text = "主要原因：" + "；".join(parts)
     if missing:
-        text += "；" + doc.placeholder(f"其余{len(missing)}个项目的原因", kind="reason",
-                                       task=f"写明问题“{doc.problem}”中{len(missing)}个项目的原因："
-                                            + "、".join(missing))
+        text += "；" + doc.placeholder(
+            f"其余{len(missing)}个项目的原因",
+            kind="reason",
+            task=f"写明问题“{doc.problem}”中{len(missing)}个项目的原因：" + "、".join(missing),
+        )
     return text + "。"
 
 
@@ -128,8 +136,11 @@ def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
         byname = {p.name: p for p in d.projects}
         projs = [byname[f.subject] for f in fs if f.subject in byname]
         th = ev0.get("阈值")
-        doc.para(f"{ys}年度有{len(projs)}个项目预算执行率低于{fmt_rate(th)}，详见下表：" if th is not None else
-                 f"{ys}年度有{len(projs)}个项目预算执行率偏低，详见下表：")
+        doc.para(
+            f"{ys}年度有{len(projs)}个项目预算执行率低于{fmt_rate(th)}，详见下表："
+            if th is not None
+            else f"{ys}年度有{len(projs)}个项目预算执行率偏低，详见下表："
+        )
         doc.add(low_execution_table(projs))
         doc.para(_reasons_by_project(doc, [(p.name, p.variance_reason) for p in projs]))
         return
@@ -137,22 +148,35 @@ def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
         names = [n for f in fs for n in f.evidence.get("项目", {})]
         total = sum((Decimal(f.evidence.get("全年预算合计") or 0) for f in fs), Decimal(0))
         kinds = "、".join(dict.fromkeys(f.subject for f in fs))
-        doc.para(f"{ys}年度有{len(names)}个{kinds}全年未形成支出，涉及全年预算{fmt_amount(total)}万元："
-                 f"{'、'.join(names)}。")
+        doc.para(
+            f"{ys}年度有{len(names)}个{kinds}全年未形成支出，涉及全年预算{fmt_amount(total)}万元："
+            f"{'、'.join(names)}。"
+        )
         byname = {p.name: p for p in d.projects}
-        doc.para(_reasons_by_project(doc, [(n, byname[n].variance_reason or byname[n].exclusion_reason
-                                            if n in byname else "") for n in names]))
+        doc.para(
+            _reasons_by_project(
+                doc,
+                [
+                    (n, byname[n].variance_reason or byname[n].exclusion_reason if n in byname else "")
+                    for n in names
+                ],
+            )
+        )
         return
     if rule == "budget_moved_between_projects":
         for f in fs:
             ups = "、".join(f"{n}调增{fmt_amount(v)}万元" for n, v in f.evidence.get("调增项目", {}).items())
-            downs = "、".join(f"{n}调减{fmt_amount(-v)}万元" for n, v in f.evidence.get("调减项目", {}).items())
+            downs = "、".join(
+                f"{n}调减{fmt_amount(-v)}万元" for n, v in f.evidence.get("调减项目", {}).items()
+            )
             doc.para(f"{f.subject}中，{ups}；同期{downs}。")
         doc.para(_reason(doc, []))
         return
     if rule == "budget_adjustment_high":
-        doc.para(f"{ys}年年初预算{fmt_amount(ev0.get('年初预算数'))}万元，年中追加及调整"
-                 f"{fmt_amount(ev0.get('预算调整数'))}万元，预算调整率为{fmt_rate(ev0.get('预算调整率'))}。")
+        doc.para(
+            f"{ys}年年初预算{fmt_amount(ev0.get('年初预算数'))}万元，年中追加及调整"
+            f"{fmt_amount(ev0.get('预算调整数'))}万元，预算调整率为{fmt_rate(ev0.get('预算调整率'))}。"
+        )
         doc.para(_reason(doc, []))
         return
     if rule == "undertaking_low_execution":
@@ -163,14 +187,23 @@ def _problem(doc: Doc, ev: Evaluation, rule: str, fs: list[Finding], ys: str):
         return
     if rule == "asset_growth_high":
         doc.para(_strip_advice(f"{ys}年末" + fs[0].message))
-        main = max((a for a in d.assets.parts() if a.end is not None and a.prior_end is not None),
-                   key=lambda a: a.end - a.prior_end, default=None)
+        main = max(
+            (a for a in d.assets.parts() if a.end is not None and a.prior_end is not None),
+            key=lambda a: a.end - a.prior_end,
+            default=None,
+        )
         doc.para(_reason(doc, [main.note] if main is not None and main.note else []))
         return
     if rule == "kpi_not_met":
         doc.para("；".join(_strip_lead(f.message).rstrip("。") for f in fs) + "。")
-        doc.para(_reason(doc, [k.note for k in d.kpis if k.note and any(k.name == f.subject for f in fs)]
-                         if len(fs) == 1 else []))
+        doc.para(
+            _reason(
+                doc,
+                [k.note for k in d.kpis if k.note and any(k.name == f.subject for f in fs)]
+                if len(fs) == 1
+                else [],
+            )
+        )
         return
     for f in fs:
         doc.para(_strip_advice(f.message))
@@ -206,7 +239,9 @@ def measures(doc: Doc, ev: Evaluation, groups: OrderedDict[str, list[Finding]]):
     doc.heading1("下一步改进措施")
     own = narrative(ev.department, "measures")
     if own:
-        doc.paras(_lead_in(own, "具体措施如下：") if any(fs[0].improvement for fs in groups.values()) else own)
+        doc.paras(
+            _lead_in(own, "具体措施如下：") if any(fs[0].improvement for fs in groups.values()) else own
+        )
     n = 0
     for rule, fs in groups.items():
         text = fs[0].improvement
