@@ -48,7 +48,7 @@ def replace_sheet(src: Path, dst: Path, title: str, make_xml: callable, *, level
             if info.filename == part:
                 zi = zipfile.ZipInfo(part, date_time=info.date_time)
                 zi.compress_type = zipfile.ZIP_DEFLATED
-                zi._compresslevel = level  # noqa: SLF001 - ZipInfo has no public setter before 3.13
+                zi._compresslevel = level
                 with zout.open(zi, "w", force_zip64=True) as f:
                     for chunk in make_xml(zin.read(part)):
                         f.write(chunk)
@@ -138,7 +138,7 @@ def docx_whitespace_bomb(dst: Path, xml_mb: int = 1200) -> Path:
                 continue
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            zi._compresslevel = 9  # noqa: SLF001 - ZipInfo has no public setter before 3.13
+            zi._compresslevel = 9
             cut = data.index(b"<w:body>") + len(b"<w:body>")
             with zout.open(zi, "w", force_zip64=True) as f:
                 f.write(data[:cut])

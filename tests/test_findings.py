@@ -202,18 +202,13 @@ def test_row_order_changes_no_finding_set(rnd: random.Random):
     a, b = reference_department(), reference_department()
     rnd.shuffle(b.public_projects)
     rnd.shuffle(b.dept_projects)
-    key = lambda fs: sorted(
-        (
-            f.rule,
-            f.subject,
-            json.dumps(
-                f.to_dict()["evidence"],
-                sort_keys=True,  # noqa: E731
-                ensure_ascii=False,
-            ),
+
+    def key(fs):
+        return sorted(
+            (f.rule, f.subject, json.dumps(f.to_dict()["evidence"], sort_keys=True, ensure_ascii=False))
+            for f in fs
         )
-        for f in fs
-    )
+
     ka, kb = key(_find(a)), key(_find(b))
     # evidence dicts listing several projects keep data order; compare their sets
     assert [(r, s) for r, s, _ in ka] == [(r, s) for r, s, _ in kb]
