@@ -144,6 +144,7 @@ class Web:
 
 
 def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
+    from .review_routes import router as review_router
     from .routes import router
 
     settings = settings or Settings()
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     for exc_type, handler in HANDLERS.items():
         app.add_exception_handler(exc_type, handler)
     app.include_router(router)
+    app.include_router(review_router)
     return app
 
 
