@@ -9,8 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..money import change_rate, fmt_amount, q2
+from ..results import ScoreItem
 from .blocks import Cell
-from .text import num, pct
+from .text import fmt_qty, num, pct
 
 AMOUNT_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
@@ -103,3 +104,37 @@ def project_actuals(d) -> tuple[Decimal | None, Decimal | None]:
     dept = col(d.dept_projects, "actual") if d.dept_projects else d.spending.dept_projects.actual
     pub = col(d.public_projects, "actual") if d.public_projects else d.spending.public_projects.actual
     return dept, pub
+
+
+# table cells of the attachments ---------------------------------------------------------
+def head_cells(*titles: str) -> tuple[Cell, ...]:
+    return tuple(Cell(t, bold=True) for t in titles)
+
+
+def text_cell(text: str, align: str = "left") -> Cell:
+    return Cell(text, align=align)
+
+
+def count_cell(x: int | None) -> Cell:
+    return Cell("" if x is None else fmt_qty(x), align="right", value=x, number_format="#,##0")
+
+
+def merge_runs(values: list[str]) -> list[int]:
+    """Row spans for consecutive equal values: [3,0,0,1] means the first cell spans 3 rows."""
+    spans = [0] * len(values)
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[i]:
+            j += 1
+        spans[i] = j - i + 1
+        i = j + 1
+    return spans
+
+
+def score_text(item: ScoreItem) -> str:
+    if item.status == "not_applicable":
+        return "不适用"
+    if item.score is None:
+        return "待评"
+    return fmt_amount(item.score)
