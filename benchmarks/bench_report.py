@@ -86,9 +86,7 @@ def main() -> int:
                         cells[c].text = slot[0].text
         d.save(io.BytesIO())
 
-    def docx_fresh_grids():
-        for t in ctx.tables:  # the table grids are built once per context: rebuild them too
-            t.__dict__.pop("_grid", None)
+    def docx_fresh_grids():  # the table grids are built on each render (not kept in the context)
         render_docx_bytes(ctx)
 
     rows = [

@@ -789,3 +789,21 @@ def test_a_ratio_written_without_times_100_gives_per_cent():
     # (63.46 − 32) ÷ 32 = 0.9831 = 98.31%
     assert one(claims_of("三公经费变动率=(63.46-32)÷32=98.31%。")).status == "ok"
     assert one(claims_of("三公经费变动率=(63.46-32)÷32=97.31%。")).status == "mismatch"
+
+
+def test_a_project_name_opening_with_digits_is_no_subject_code():
+    """'000p0' and '00000p1' are project names, not a 类 and its 款 (a code never starts with 0 or
+    runs on into a Latin letter): neither row is a total of the other (found by hypothesis)."""
+    b = DocumentBuilder("t")
+    b.table(
+        [
+            ["序号", "预算项目", "年初预算数", "预算追加及调整数", "全年预算数"],
+            ["1", "000p0", "0.00", "0.02", "0.02"],
+            ["2", "00000p1", "0.00", "0.00", "0.00"],
+            ["合计", "合计", "0.00", "0.02", "0.02"],
+        ]
+    )
+    res = audit_document(b.doc)
+    assert not res.mismatches
+    totals = [c for c in res.claims if c.kind == "table_total" and c.status == "ok"]
+    assert {c.location["row"] for c in totals} == {3}  # only the 合计 row sums the projects

@@ -38,7 +38,8 @@ def column_blocks(width: int, numeric: list[int], texty: list[int]) -> list[list
 
 _CODE_HEAD = re.compile(r"编码|代码|^类$|^款$|^项$|科目编号")
 _CODE_PART = re.compile(r"^\d{2,3}$")
-_LABEL_CODE = re.compile(r"^\s*[\[【(（]?\s*(\d{3}(?:\d{2}){0,2})\s*[\]】)）]?\s*(?=[^\d\s.,%])")
+#: a 科目编码 written before a row's name: never starts with 0, never runs on into a Latin letter ("000p0")
+_LABEL_CODE = re.compile(r"^\s*[\[【(（]?\s*([1-9]\d{2}(?:\d{2}){0,2})\s*[\]】)）]?\s*(?=[^\d\s.,%A-Za-z])")
 
 
 def code_columns(headers: list[str], rows, body: range, numeric: list[int]) -> list[int]:

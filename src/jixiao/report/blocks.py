@@ -53,13 +53,10 @@ class Table:
     def grid(self) -> list[list[tuple[Cell, str] | None]]:
         """The table as a full grid: (cell, role) where role is 'origin' or 'covered-v'/'covered-h'.
 
-        Renderers that need every position (Word's vMerge continuation cells) use this. Computed
-        once per table (the Word and xlsx writers both lay it out); treat it as read-only.
+        Renderers that need every position (Word's vMerge continuation cells) use this. Built on each
+        call and not kept: a report of 50,000 project forms would otherwise hold every grid at once.
         """
-        got = self.__dict__.get("_grid")
-        if got is None:
-            got = self.__dict__["_grid"] = self._grid()
-        return got
+        return self._grid()
 
     def _grid(self) -> list[list[tuple[Cell, str] | None]]:
         nrows = len(self.rows)
