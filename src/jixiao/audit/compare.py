@@ -45,6 +45,8 @@ _SUBJECT_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("basic_expense", r"^基本支出$"),
         ("project_expense", r"^项目支出$"),
         ("fiscal_appropriation_income", r"^财政拨款收入$"),
+        ("fiscal_grand_total", r"^财政拨款收入支出总计$"),
+        ("grand_total", r"^收入支出总计$"),
     )
 )
 ROLE_NAMES = {
