@@ -374,3 +374,37 @@ def test_complete_example_is_what_its_builder_writes_and_passes_check(tmp_path):
     a, b = (dataclasses.replace(r.department, source_file="") for r in (fresh, shipped))
     assert a == b
     assert a.name.startswith("示例市")  # 示例市 (example city): plainly not a real department
+
+
+def test_sub_rows_of_three_public_and_public_funds_are_shown_and_audit_clean(tmp_path):
+    """The workbook's 其中 rows (issue 12: 公务用车运行维护费 under 公务用车购置及运行费; 公用经费's
+    办公费, 差旅费) appear under their parent in the body's 三公 table and in 附件1 表5, never in a
+    合计, and the report still passes its own audit (a partial split is no claim of a total)."""
+    from reference_department import reference_department
+
+    from jixiao.audit import audit_file, read_document
+    from jixiao.model import FundsLine, ThreePublicItem
+
+    d = reference_department()
+    car = d.three_public.items[0]
+    d.three_public.details = [
+        ThreePublicItem(
+            "公务用车运行维护费", prior_actual=D("3.00"), budget=D("5.00"), actual=D("4.00"), parent=car.name
+        )
+    ]
+    d.public_funds.lines = [
+        FundsLine("办公费", budget=D("50.00"), actual=D("40.00"), prior_actual=D("45.00")),
+        FundsLine("差旅费", budget=D("20.00"), actual=D("10.00"), prior_actual=D("12.00")),
+    ]
+    ctx = build_context(evaluate(d))
+    p = tmp_path / "r.docx"
+    p.write_bytes(render_docx_bytes(ctx, charts=False))
+    doc = read_document(p)
+    rows = [r for t in doc.tables for r in t.rows]
+    # body table: 序号 blank, the 其中 label, 上年决算 / 本年预算 / 本年决算, change (4.00−3.00)/3.00 = 33.33%
+    assert ("", "其中：公务用车运行维护费", "3.00", "5.00", "4.00", "33.33%", "") in rows
+    assert ("其中：办公费", "", "45.00", "50.00", "40.00", "") in rows
+    assert ("其中：差旅费", "", "12.00", "20.00", "10.00", "") in rows
+    # the 合计 rows still sum the three items only: 5.97 + 0.00 + 0.78 = 6.75 (上年决算)
+    assert any(r[0] == "合计" and "6.75" in r for r in rows)
+    assert not audit_file(p).mismatches

@@ -138,6 +138,17 @@ def _basic_data(d: Department, ys: str) -> list[Block]:
                 _t(it.reason),
             )
         )
+        for dt in (x for x in tp.details if x.parent == it.name):  # 其中 rows, parts of their item only
+            rows.append(
+                (
+                    _t(f"其中：{dt.name}"),
+                    _n(dt.prior_budget),
+                    _n(dt.prior_actual),
+                    _n(dt.budget),
+                    _n(dt.actual),
+                    _t(dt.reason),
+                )
+            )
     rows.append(
         (
             Cell("合计", bold=True),
@@ -147,6 +158,10 @@ def _basic_data(d: Department, ys: str) -> list[Block]:
     )
     pf = d.public_funds
     rows.append((_t("公用经费"), Cell(""), _n(pf.prior_actual), _n(pf.budget), _n(pf.actual), _t("")))
+    for ln in pf.lines:  # 其中 lines of 公用经费 (办公费, 水电费 …) as the workbook gives them
+        rows.append(
+            (_t(f"其中：{ln.name}"), Cell(""), _n(ln.prior_actual), _n(ln.budget), _n(ln.actual), _t(""))
+        )
     out.append(
         Table(
             "basic_three_public",

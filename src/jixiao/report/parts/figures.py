@@ -45,6 +45,20 @@ def three_public_table(d: Department, ys: str, prior: str) -> Table:
                 Cell(it.reason, align="left"),
             )
         )
+        for dt in (
+            x for x in tp.details if x.parent == it.name
+        ):  # 其中 rows: parts of this item, not of 合计
+            rows.append(
+                (
+                    Cell(""),
+                    Cell(f"其中：{dt.name}", align="left"),
+                    amount_cell(dt.prior_actual),
+                    amount_cell(dt.budget),
+                    amount_cell(dt.actual),
+                    rate_cell(change(dt.actual, dt.prior_actual)),
+                    Cell(dt.reason, align="left"),
+                )
+            )
     pa, b, a = (full_sum(getattr(i, k) for i in tp.items) for k in ("prior_actual", "budget", "actual"))
     # the 合计 row states the totals only: its change rate is not a figure the department chose
     # (the 三公 indicator compares budgets), and printing it beside them reads as a second verdict
