@@ -320,7 +320,7 @@ class SheetScan:
                 if b" t=" in attrs and b't="n"' not in attrs:
                     continue
                 try:
-                    x = float(v)
+                    x = float(v)  # float-ok: a date serial's range check, never an amount
                 except ValueError:
                     continue
                 if not -MAX_DATE_SERIAL <= x <= MAX_DATE_SERIAL + 1:  # NaN fails both

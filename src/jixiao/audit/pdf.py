@@ -258,10 +258,15 @@ def _running_lines(pages: list) -> set:
         keys = set()
         for ln in lines:
             if ln["top"] < 0.08 * height or ln["bottom"] > 0.92 * height:
-                keys.add((round(ln["top"]) // 8, _norm_running(ln["text"])))
+                keys.add(_running_key(ln))
         for key in keys:
             seen[key] = seen.get(key, 0) + 1
     return {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
+
+
+def _running_key(ln: dict) -> tuple:
+    """A header/footer line's key: its height on the page in 8-pt bands, and its text."""
+    return int(ln["top"]) // 8, _norm_running(ln["text"])
 
 
 def _drop_running(lines: list, height: float, running: set) -> list:
@@ -270,7 +275,7 @@ def _drop_running(lines: list, height: float, running: set) -> list:
     out = []
     for ln in lines:
         edge = ln["top"] < 0.08 * height or ln["bottom"] > 0.92 * height
-        if edge and (round(ln["top"]) // 8, _norm_running(ln["text"])) in running:
+        if edge and _running_key(ln) in running:
             continue
         out.append(ln)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -92,9 +93,8 @@ def cell_value(v) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):  # as Excel shows it: 19550.0 → 19550, 4701.8 → 4701.8
-        return (
-            format(Decimal(repr(v)).normalize(), "f") if v == v and abs(v) != float("inf") else repr(v)
-        )  # float-ok: NaN/inf display check
+        # the value goes through Decimal(repr(v)) once; NaN and infinities are shown as Python writes them
+        return format(Decimal(repr(v)).normalize(), "f") if math.isfinite(v) else repr(v)
     if isinstance(v, datetime):
         return v.strftime("%Y-%m-%d %H:%M") if v.time() != time(0) else v.strftime("%Y-%m-%d")
     if isinstance(v, date):
